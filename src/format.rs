@@ -1,0 +1,214 @@
+//! Reading and writing model files (RON). See `docs/model-format.md` for the format itself.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::model::{FORMAT_MAJOR, FORMAT_MINOR, FORMAT_VERSION, Model};
+
+/// Why a model file could not be read or written.
+#[derive(Debug, thiserror::Error)]
+pub enum FormatError {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{location}line {line}, column {column}: {message}")]
+    Syntax {
+        location: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error(
+        "{location}this model uses format version {found}, but this mql-studio reads format {FORMAT_MAJOR}.x: update mql-studio to open it"
+    )]
+    NewerVersion { location: String, found: String },
+    #[error("{location}format_version {found:?} is not a version number like \"1.0\"")]
+    BadVersion { location: String, found: String },
+    #[error("could not write the model: {0}")]
+    Serialize(String),
+}
+
+impl FormatError {
+    /// Attaches a file path to an error from parsing text.
+    fn at(self, path: &Path) -> FormatError {
+        let location = format!("{}: ", path.display());
+        match self {
+            FormatError::Syntax {
+                line,
+                column,
+                message,
+                ..
+            } => FormatError::Syntax {
+                location,
+                line,
+                column,
+                message,
+            },
+            FormatError::NewerVersion { found, .. } => {
+                FormatError::NewerVersion { location, found }
+            }
+            FormatError::BadVersion { found, .. } => FormatError::BadVersion { location, found },
+            other => other,
+        }
+    }
+}
+
+/// Only the version, read leniently first so that a newer file gets a clear message instead of
+/// a complaint about the first field this build does not know.
+#[derive(Deserialize)]
+struct VersionProbe {
+    format_version: String,
+}
+
+fn ron_options() -> ron::Options {
+    ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+}
+
+/// Parses `major.minor`.
+pub fn parse_version(text: &str) -> Option<(u32, u32)> {
+    let (major, minor) = text.trim().split_once('.').unwrap_or((text.trim(), "0"));
+    Some((major.parse().ok()?, minor.parse().ok()?))
+}
+
+/// Parses a model from RON text. Errors carry line, column and the field concerned.
+pub fn model_from_str(text: &str) -> Result<Model, FormatError> {
+    let options = ron_options();
+    let probe = options.from_str::<VersionProbe>(text);
+    let strict = options.from_str::<Model>(text);
+    match (probe, strict) {
+        (Ok(probe), strict) => {
+            let Some((major, minor)) = parse_version(&probe.format_version) else {
+                return Err(FormatError::BadVersion {
+                    location: String::new(),
+                    found: probe.format_version,
+                });
+            };
+            if major > FORMAT_MAJOR {
+                return Err(FormatError::NewerVersion {
+                    location: String::new(),
+                    found: probe.format_version,
+                });
+            }
+            match strict {
+                Ok(model) => Ok(model),
+                Err(error) => {
+                    let mut syntax = syntax_error(text, &error);
+                    if major == FORMAT_MAJOR && minor > FORMAT_MINOR {
+                        if let FormatError::Syntax { message, .. } = &mut syntax {
+                            message.push_str(&format!(
+                                " (the file was written for format {}, newer than this mql-studio's {FORMAT_VERSION})",
+                                probe.format_version
+                            ));
+                        }
+                    }
+                    Err(syntax)
+                }
+            }
+        }
+        // The probe failed: either a syntax error (same as the strict one) or no version at all.
+        (Err(_), Err(error)) => Err(syntax_error(text, &error)),
+        (Err(error), Ok(_)) => Err(syntax_error(text, &error)),
+    }
+}
+
+fn syntax_error(text: &str, error: &ron::error::SpannedError) -> FormatError {
+    let position = error.span.start;
+    let mut message = error.code.to_string();
+    let mentions_field = message.contains("field named");
+    if !mentions_field {
+        if let Some(field) = enclosing_field(text, position.line, position.col) {
+            message = format!("in field `{field}`: {message}");
+        }
+    }
+    FormatError::Syntax {
+        location: String::new(),
+        line: position.line,
+        column: position.col,
+        message,
+    }
+}
+
+/// The name of the nearest `name:` before a position, so a type error can say which field it is in.
+fn enclosing_field(text: &str, line: usize, column: usize) -> Option<String> {
+    let mut offset = 0;
+    for (index, line_text) in text.split_inclusive('\n').enumerate() {
+        if index + 1 == line {
+            offset += line_text
+                .char_indices()
+                .nth(column.saturating_sub(1))
+                .map_or(line_text.len(), |(i, _)| i);
+            break;
+        }
+        offset += line_text.len();
+    }
+    let before = text.get(..offset.min(text.len()))?;
+    let bytes = before.as_bytes();
+    let mut end = bytes.len();
+    while end > 0 {
+        end -= 1;
+        if bytes[end] != b':' {
+            continue;
+        }
+        let mut start = end;
+        while start > 0 && (bytes[start - 1].is_ascii_alphanumeric() || bytes[start - 1] == b'_') {
+            start -= 1;
+        }
+        if start < end {
+            return before.get(start..end).map(str::to_owned);
+        }
+    }
+    None
+}
+
+/// Serialises a model as pretty RON with a stable field order.
+pub fn model_to_string(model: &Model) -> Result<String, FormatError> {
+    let pretty = ron::ser::PrettyConfig::new()
+        .indentor("    ")
+        .struct_names(false)
+        .separate_tuple_members(false)
+        .enumerate_arrays(false)
+        .extensions(ron::extensions::Extensions::IMPLICIT_SOME);
+    let mut text = ron::Options::default()
+        .to_string_pretty(model, pretty)
+        .map_err(|e| FormatError::Serialize(e.to_string()))?;
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    Ok(text)
+}
+
+/// Reads a model file.
+pub fn load_model(path: &Path) -> Result<Model, FormatError> {
+    let text = std::fs::read_to_string(path).map_err(|source| FormatError::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    model_from_str(&text).map_err(|e| e.at(path))
+}
+
+/// Writes a model file atomically: the old file stays intact until the new one is complete.
+pub fn save_model(path: &Path, model: &Model) -> Result<(), FormatError> {
+    let text = model_to_string(model)?;
+    write_atomically(path, text.as_bytes()).map_err(|source| FormatError::Io {
+        path: path.to_owned(),
+        source,
+    })
+}
+
+/// Writes bytes to a temporary file beside `path`, syncs it, then renames it over `path`.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let directory = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let mut temporary = tempfile::NamedTempFile::new_in(directory)?;
+    temporary.write_all(bytes)?;
+    temporary.as_file().sync_all()?;
+    temporary.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}

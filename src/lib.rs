@@ -1,0 +1,32 @@
+//! mql-studio: design, preview, calibrate and export lead-scoring models that decide which leads
+//! are Marketing Qualified Leads (MQLs).
+//!
+//! The engine (this library without the `gui` feature) is plain data and pure functions:
+//! - [`model`]: the model a team designs; [`format`]: its RON file; [`validate`]: what cannot be meant;
+//! - [`leads`]: leads from CSV (count columns or an event log), outcomes and sales verdicts;
+//! - [`scoring`]: fit, engagement, total, status, grade and the per-rule explanation;
+//! - [`export`]: scored leads as CSV or JSON; [`generate`]: seeded sample data.
+//!
+//! ```
+//! use mql_studio::{format, leads, scoring};
+//! let model = format::model_from_str(include_str!("../models/default.ron")).unwrap();
+//! let csv = "Lead ID,Job Title,Number of Employees\nL1,VP Marketing,250\n";
+//! let (leads, _report) = leads::read_leads_csv(csv.as_bytes(), "inline.csv", &Default::default()).unwrap();
+//! let evaluation = scoring::Evaluation::new(&model, &leads, leads.default_as_of());
+//! let scores = scoring::score_all(&model, &evaluation);
+//! assert!(scores[0].fit > 0.0);
+//! ```
+
+pub mod export;
+pub mod format;
+pub mod generate;
+pub mod leads;
+pub mod model;
+pub mod scoring;
+pub mod validate;
+
+#[cfg(feature = "cli")]
+pub mod cli;
+
+#[cfg(feature = "gui")]
+pub mod app;
