@@ -66,9 +66,7 @@ pub enum Command {
         out: Option<PathBuf>,
     },
     /// Validate a model and print its summary; exits non-zero when it has errors.
-    Check {
-        model: PathBuf,
-    },
+    Check { model: PathBuf },
     /// Show why one lead has its score, rule by rule.
     Explain {
         #[arg(long)]
@@ -226,7 +224,12 @@ fn score_command(model_path: &Path, args: &LeadsArgs, out: Option<&Path>) -> Res
 pub fn model_summary(model: &Model) -> String {
     let c = &model.combine;
     let mut lines = vec![
-        format!("{} ({}, format {})", model.name, model.status.label(), model.format_version),
+        format!(
+            "{} ({}, format {})",
+            model.name,
+            model.status.label(),
+            model.format_version
+        ),
         format!(
             "  fit: {} rules, capped at {}; engagement: {} rules, capped at {}; {} overrides",
             model.fit.rules.len(),

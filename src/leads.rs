@@ -76,9 +76,9 @@ impl Column {
     pub fn cell(&self, row: usize) -> Cell<'_> {
         match &self.data {
             ColumnData::Text { dict, codes } => match codes.get(row) {
-                Some(&code) if code != MISSING_TEXT => {
-                    dict.get(code as usize).map_or(Cell::Missing, |s| Cell::Text(s))
-                }
+                Some(&code) if code != MISSING_TEXT => dict
+                    .get(code as usize)
+                    .map_or(Cell::Missing, |s| Cell::Text(s)),
                 _ => Cell::Missing,
             },
             ColumnData::Number(values) => match values.get(row) {
@@ -586,7 +586,11 @@ fn retype(dict: &[String], codes: &[u32]) -> Option<ColumnData> {
             .map(|&c| values.get(c as usize).copied().unwrap_or(f64::NAN))
             .collect()
     };
-    if let Some(numbers) = dict.iter().map(|v| parse_number(v)).collect::<Option<Vec<_>>>() {
+    if let Some(numbers) = dict
+        .iter()
+        .map(|v| parse_number(v))
+        .collect::<Option<Vec<_>>>()
+    {
         return Some(ColumnData::Number(decode(numbers)));
     }
     let is_bool_word = |v: &String| {
@@ -771,7 +775,8 @@ fn declared_kind(header: &str, fields: &[FieldSpec]) -> Option<FieldKind> {
     fields
         .iter()
         .find(|spec| {
-            normalize_name(&spec.name) == key || spec.aliases.iter().any(|a| normalize_name(a) == key)
+            normalize_name(&spec.name) == key
+                || spec.aliases.iter().any(|a| normalize_name(a) == key)
         })
         .map(|spec| spec.kind)
 }
@@ -847,12 +852,14 @@ fn read_outcomes(set: &mut LeadSet, file: &str) -> Result<(), LeadsError> {
             Cell::Missing => Ok(None),
             Cell::Bool(b) => Ok(Some(b)),
             Cell::Number(n) => Ok(Some(n != 0.0)),
-            other => parse_bool(&other.display()).map(Some).ok_or_else(|| RowError {
-                file: file.to_owned(),
-                row: row + 2,
-                column: Some(column.name.clone()),
-                message: format!("expected true/false or yes/no, found {:?}", other.display()),
-            }),
+            other => parse_bool(&other.display())
+                .map(Some)
+                .ok_or_else(|| RowError {
+                    file: file.to_owned(),
+                    row: row + 2,
+                    column: Some(column.name.clone()),
+                    message: format!("expected true/false or yes/no, found {:?}", other.display()),
+                }),
         }
     };
     let stage_column = find_column(set, STAGE_COLUMNS);

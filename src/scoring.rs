@@ -189,7 +189,10 @@ pub fn total(model: &Model, fit: f64, engagement: f64) -> f64 {
 /// The gates a lead must pass to be an MQL on score.
 pub fn gates_pass(model: &Model, fit: f64, engagement: f64) -> bool {
     model.combine.min_fit.is_none_or(|gate| fit >= gate)
-        && model.combine.min_engagement.is_none_or(|gate| engagement >= gate)
+        && model
+            .combine
+            .min_engagement
+            .is_none_or(|gate| engagement >= gate)
 }
 
 fn status_of(
@@ -299,7 +302,11 @@ fn fold(text: &str) -> String {
 }
 
 /// Decides a condition for every lead, once per distinct value for text columns.
-fn condition_column(column: Option<&Column>, condition: &Condition, lead_count: usize) -> Vec<bool> {
+fn condition_column(
+    column: Option<&Column>,
+    condition: &Condition,
+    lead_count: usize,
+) -> Vec<bool> {
     let prepared = PreparedCondition::new(condition);
     let Some(column) = column else {
         return vec![prepared.holds(Cell::Missing); lead_count];
@@ -327,12 +334,19 @@ fn condition_column(column: Option<&Column>, condition: &Condition, lead_count: 
 
 /// Where an activity's counts come from for a lead set.
 enum ActivitySource<'a> {
-    Events { log: &'a EventLog, code: Option<u32> },
+    Events {
+        log: &'a EventLog,
+        code: Option<u32>,
+    },
     CountColumn(&'a Column),
     Nothing,
 }
 
-fn activity_source<'a>(leads: &'a LeadSet, activity: &str, count_column: &str) -> ActivitySource<'a> {
+fn activity_source<'a>(
+    leads: &'a LeadSet,
+    activity: &str,
+    count_column: &str,
+) -> ActivitySource<'a> {
     match &leads.events {
         Some(log) => ActivitySource::Events {
             log,
@@ -399,11 +413,8 @@ fn criterion_holds(
             at_least,
             window_days,
         } => {
-            let source = activity_source(
-                leads,
-                activity,
-                count_column.as_deref().unwrap_or(activity),
-            );
+            let source =
+                activity_source(leads, activity, count_column.as_deref().unwrap_or(activity));
             effective_count(&source, row, as_of, *window_days, None) >= f64::from(*at_least)
         }
     }
@@ -490,7 +501,9 @@ impl Evaluation {
             let key = fit_key(rule);
             let column = old_fit.remove(&key).unwrap_or_else(|| {
                 evaluated += 1;
-                let column = leads.column_for(&rule.field, specs).and_then(|i| leads.columns.get(i));
+                let column = leads
+                    .column_for(&rule.field, specs)
+                    .and_then(|i| leads.columns.get(i));
                 condition_column(column, &rule.condition, lead_count)
             });
             self.fit_matches.push(column);
@@ -574,7 +587,9 @@ fn override_column(
     for criterion in &rule.when {
         let holds: Vec<bool> = match criterion {
             Criterion::Field { field, condition } => {
-                let column = leads.column_for(field, specs).and_then(|i| leads.columns.get(i));
+                let column = leads
+                    .column_for(field, specs)
+                    .and_then(|i| leads.columns.get(i));
                 condition_column(column, condition, lead_count)
             }
             Criterion::Activity { .. } => (0..lead_count)
@@ -650,7 +665,12 @@ pub fn score_all(model: &Model, evaluation: &Evaluation) -> Vec<LeadScore> {
         }
     }
     let mut engagement_raw = vec![0.0f64; lead_count];
-    for (rule, counts) in model.engagement.rules.iter().zip(&evaluation.engagement_counts) {
+    for (rule, counts) in model
+        .engagement
+        .rules
+        .iter()
+        .zip(&evaluation.engagement_counts)
+    {
         if !rule.enabled {
             continue;
         }
@@ -675,7 +695,15 @@ pub fn score_all(model: &Model, evaluation: &Evaluation) -> Vec<LeadScore> {
         }
     }
     (0..lead_count)
-        .map(|i| combine(model, fit_raw[i], engagement_raw[i], disqualified[i], fast_tracked[i]))
+        .map(|i| {
+            combine(
+                model,
+                fit_raw[i],
+                engagement_raw[i],
+                disqualified[i],
+                fast_tracked[i],
+            )
+        })
         .collect()
 }
 
@@ -755,7 +783,9 @@ pub fn explain(model: &Model, leads: &LeadSet, row: usize, as_of: i32) -> Explan
     let mut rules = Vec::new();
     let mut fit_raw = 0.0;
     for rule in &model.fit.rules {
-        let column = leads.column_for(&rule.field, specs).and_then(|i| leads.columns.get(i));
+        let column = leads
+            .column_for(&rule.field, specs)
+            .and_then(|i| leads.columns.get(i));
         let cell = column.map_or(Cell::Missing, |c| c.cell(row));
         let fired = PreparedCondition::new(&rule.condition).holds(cell);
         let points = if fired { rule.points } else { 0.0 };
@@ -774,7 +804,11 @@ pub fn explain(model: &Model, leads: &LeadSet, row: usize, as_of: i32) -> Explan
             enabled: rule.enabled,
             fired,
             points,
-            detail: format!("{} is {value}; rule: {}", rule.field, rule.condition.describe()),
+            detail: format!(
+                "{} is {value}; rule: {}",
+                rule.field,
+                rule.condition.describe()
+            ),
         });
     }
     let mut engagement_raw = 0.0;
@@ -802,8 +836,11 @@ pub fn explain(model: &Model, leads: &LeadSet, row: usize, as_of: i32) -> Explan
     let mut overrides = Vec::new();
     let (mut disqualified, mut fast_tracked) = (false, false);
     for rule in &model.overrides {
-        let fired =
-            !rule.when.is_empty() && rule.when.iter().all(|c| criterion_holds(c, leads, specs, row, as_of));
+        let fired = !rule.when.is_empty()
+            && rule
+                .when
+                .iter()
+                .all(|c| criterion_holds(c, leads, specs, row, as_of));
         if fired && rule.enabled {
             match rule.action {
                 OverrideAction::Disqualify => disqualified = true,
@@ -965,7 +1002,12 @@ pub fn explanation_text(model: &Model, explanation: &Explanation) -> String {
     use std::fmt::Write;
     let mut out = String::new();
     let s = &explanation.score;
-    let _ = writeln!(out, "Lead {} (as of {})", explanation.lead_id, format_day(explanation.as_of));
+    let _ = writeln!(
+        out,
+        "Lead {} (as of {})",
+        explanation.lead_id,
+        format_day(explanation.as_of)
+    );
     let _ = writeln!(
         out,
         "  status: {}   score: {} / {}   grade: {}",
@@ -976,7 +1018,13 @@ pub fn explanation_text(model: &Model, explanation: &Explanation) -> String {
     );
     let _ = writeln!(out, "  why: {}", explanation.reason);
     for (section, title, raw, capped, max) in [
-        (Section::Fit, "Fit", explanation.fit_raw, s.fit, model.fit.max_points),
+        (
+            Section::Fit,
+            "Fit",
+            explanation.fit_raw,
+            s.fit,
+            model.fit.max_points,
+        ),
         (
             Section::Engagement,
             "Engagement",
@@ -986,7 +1034,11 @@ pub fn explanation_text(model: &Model, explanation: &Explanation) -> String {
         ),
     ] {
         let cap_note = if raw != capped {
-            format!(" (raw {}, capped to 0..{})", fmt_number(raw), fmt_number(max))
+            format!(
+                " (raw {}, capped to 0..{})",
+                fmt_number(raw),
+                fmt_number(max)
+            )
         } else {
             String::new()
         };
@@ -1022,7 +1074,11 @@ pub fn explanation_text(model: &Model, explanation: &Explanation) -> String {
                 OverrideAction::Disqualify => "disqualify",
                 OverrideAction::FastTrack => "fast-track",
             };
-            let _ = writeln!(out, "  {state:>5}  {action:<10} {:<28} {}", o.label, o.detail);
+            let _ = writeln!(
+                out,
+                "  {state:>5}  {action:<10} {:<28} {}",
+                o.label, o.detail
+            );
         }
     }
     for gate in &explanation.gates {

@@ -30,7 +30,11 @@ impl std::fmt::Display for Problem {
             Severity::Warning => "warning",
         };
         match &self.rule_id {
-            Some(id) => write!(f, "{severity}: rule `{id}` ({}): {}", self.path, self.message),
+            Some(id) => write!(
+                f,
+                "{severity}: rule `{id}` ({}): {}",
+                self.path, self.message
+            ),
             None => write!(f, "{severity}: {}: {}", self.path, self.message),
         }
     }
@@ -62,7 +66,11 @@ impl Findings {
         if value.is_finite() {
             true
         } else {
-            self.error(rule_id, path, format!("{what} must be a finite number, not {value}"));
+            self.error(
+                rule_id,
+                path,
+                format!("{what} must be a finite number, not {value}"),
+            );
             false
         }
     }
@@ -179,8 +187,12 @@ fn check_condition(
 }
 
 fn check_fit(model: &Model, findings: &mut Findings) {
-    if findings.finite(None, "fit.max_points".into(), "fit.max_points", model.fit.max_points)
-        && model.fit.max_points <= 0.0
+    if findings.finite(
+        None,
+        "fit.max_points".into(),
+        "fit.max_points",
+        model.fit.max_points,
+    ) && model.fit.max_points <= 0.0
     {
         findings.error(
             None,
@@ -216,8 +228,12 @@ fn check_fit(model: &Model, findings: &mut Findings) {
 
 fn check_engagement(model: &Model, findings: &mut Findings) {
     let max = model.engagement.max_points;
-    if findings.finite(None, "engagement.max_points".into(), "engagement.max_points", max)
-        && max <= 0.0
+    if findings.finite(
+        None,
+        "engagement.max_points".into(),
+        "engagement.max_points",
+        max,
+    ) && max <= 0.0
     {
         findings.error(
             None,
@@ -251,8 +267,12 @@ fn check_engagement(model: &Model, findings: &mut Findings) {
             );
         }
         if let Some(half_life) = rule.half_life_days {
-            if findings.finite(id, format!("{path}.half_life_days"), "the half-life", half_life)
-                && half_life <= 0.0
+            if findings.finite(
+                id,
+                format!("{path}.half_life_days"),
+                "the half-life",
+                half_life,
+            ) && half_life <= 0.0
             {
                 findings.error(
                     id,
@@ -318,7 +338,11 @@ fn check_combine(model: &Model, findings: &mut Findings) {
     let combine = &model.combine;
     let scale_ok = findings.finite(None, "combine.scale".into(), "the scale", combine.scale);
     if scale_ok && combine.scale <= 0.0 {
-        findings.error(None, "combine.scale".into(), "the scale must be greater than 0");
+        findings.error(
+            None,
+            "combine.scale".into(),
+            "the scale must be greater than 0",
+        );
     }
     let weights_ok = findings.finite(
         None,
@@ -346,8 +370,12 @@ fn check_combine(model: &Model, findings: &mut Findings) {
         }
     }
     let threshold = combine.mql_threshold;
-    if findings.finite(None, "combine.mql_threshold".into(), "the threshold", threshold)
-        && scale_ok
+    if findings.finite(
+        None,
+        "combine.mql_threshold".into(),
+        "the threshold",
+        threshold,
+    ) && scale_ok
         && !(threshold > 0.0 && threshold <= combine.scale)
     {
         findings.error(

@@ -1,6 +1,32 @@
 //! The desktop workshop app (eframe/egui): a thin shell over the engine.
+//!
+//! Each frame: shortcuts and dropped files become [`Command`]s, the panels draw (editing the
+//! document in place and pushing more commands), then the commands run once, then pending edits
+//! become an undo step when the gesture is over, and derived results catch up.
+
+mod commands;
+mod derived;
+mod document;
+mod files;
+mod panels;
+mod settings;
+mod widgets;
 
 use std::path::PathBuf;
+
+pub use commands::{Command, Purpose};
+pub use derived::Derived;
+pub use document::{ChangeRecord, Document, History};
+pub use files::{DialogMode, PendingDialog, write_autosave};
+pub use settings::{Settings, SortColumn, ThemeChoice};
+
+use crate::leads::{LeadSet, LoadOptions, read_events_csv, read_leads_csv};
+use crate::model::{Model, Team};
+
+/// The bundled default model and sample data, so a newcomer sees a working model at once.
+pub const DEFAULT_MODEL: &str = include_str!("../../models/default.ron");
+pub const SAMPLE_LEADS: &str = include_str!("../../assets/leads.csv");
+pub const SAMPLE_EVENTS: &str = include_str!("../../assets/events.csv");
 
 /// What to open at start; `None` means the bundled defaults.
 #[derive(Clone, Debug, Default)]
@@ -10,6 +36,545 @@ pub struct StartOptions {
     pub events: Option<PathBuf>,
 }
 
-pub fn run(_options: StartOptions) -> anyhow::Result<()> {
-    anyhow::bail!("the app is not built yet")
+/// A message shown once in the status area.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Notice {
+    pub text: String,
+    pub is_error: bool,
+}
+
+/// A modal question or form.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Dialog {
+    /// Unsaved changes: save, discard or cancel before running `then`.
+    ConfirmDiscard { then: Box<Command> },
+    /// No native file dialog: type a path instead.
+    PathEntry { purpose: Purpose, text: String },
+    /// A leads or events import failed; offer to skip the bad rows.
+    ImportFailed {
+        path: PathBuf,
+        events: bool,
+        message: String,
+    },
+    /// Work from a session that did not close cleanly.
+    RestoreAutosave { saved_at: String },
+}
+
+/// Selection, filters and panel choices: persisted or not, but never undone.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ViewState {
+    pub selected_lead: Option<usize>,
+    pub search: String,
+    /// Shown statuses, by [`crate::scoring::Status::index`].
+    pub show_status: [bool; 5],
+    pub editor_tab: EditorTab,
+    pub show_history: bool,
+    /// Where the score histogram was drawn last frame (tests drag the threshold there).
+    pub histogram_rect: Option<egui::Rect>,
+    /// The table's rows after filter and sort, and what they were computed for.
+    pub table_rows: Vec<usize>,
+    pub table_key: Option<(u64, String, [bool; 5], SortColumn, bool)>,
+    /// The first lead was selected automatically once.
+    pub auto_selected: bool,
+}
+
+impl Default for ViewState {
+    fn default() -> Self {
+        ViewState {
+            selected_lead: None,
+            search: String::new(),
+            show_status: [true; 5],
+            editor_tab: EditorTab::Fit,
+            show_history: false,
+            histogram_rect: None,
+            table_rows: Vec::new(),
+            table_key: None,
+            auto_selected: false,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum EditorTab {
+    #[default]
+    Fit,
+    Engagement,
+    Overrides,
+    Scoring,
+}
+
+/// The app's whole state.
+pub struct StudioApp {
+    pub document: Document,
+    pub history: History,
+    /// The session's change history, oldest first.
+    pub changes: Vec<ChangeRecord>,
+    /// The document as last saved or opened: unsaved changes are the difference.
+    pub saved: Document,
+    pub model_path: Option<PathBuf>,
+    pub leads: LeadSet,
+    pub leads_label: String,
+    pub as_of: i32,
+    pub derived: Derived,
+    pub view: ViewState,
+    pub settings: Settings,
+    pub notices: Vec<Notice>,
+    pub dialog: Option<Dialog>,
+    pub dialogs: DialogMode,
+    pending_dialog: Option<PendingDialog>,
+    commands: Vec<Command>,
+    /// Where unsaved work is written every few seconds; `None` turns autosave off.
+    pub autosave_path: Option<PathBuf>,
+    autosaved: Option<Document>,
+    last_autosave_time: f64,
+    /// When the live document last differed from the previous frame.
+    last_edit_time: f64,
+    previous_frame_document: Option<Document>,
+    /// Set once the user chose to close despite unsaved changes.
+    close_confirmed: bool,
+    pub quit_requested: bool,
+    /// Longest and latest frame times (ms), for the status bar and for measuring.
+    pub frame_stats: FrameStats,
+    fonts_installed: bool,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct FrameStats {
+    pub last_ms: f64,
+    pub worst_ms: f64,
+    pub frames: u64,
+}
+
+impl StudioApp {
+    /// The app on the bundled default model and sample leads.
+    pub fn with_bundled_data() -> StudioApp {
+        let mut notices = Vec::new();
+        let model = crate::format::model_from_str(DEFAULT_MODEL).unwrap_or_else(|error| {
+            notices.push(Notice {
+                text: format!("the bundled default model did not load: {error}"),
+                is_error: true,
+            });
+            Model::new("Untitled model")
+        });
+        let leads = bundled_leads(&model).unwrap_or_else(|error| {
+            notices.push(Notice {
+                text: format!("the bundled sample leads did not load: {error}"),
+                is_error: true,
+            });
+            LeadSet::default()
+        });
+        let mut app = StudioApp::new(model, leads, "bundled sample leads (300)".to_owned());
+        app.notices.extend(notices);
+        app
+    }
+
+    /// The app on a given model and leads, with no files behind them.
+    pub fn new(model: Model, leads: LeadSet, leads_label: String) -> StudioApp {
+        let document = Document {
+            model,
+            verdicts: leads.verdicts.clone(),
+        };
+        let as_of = leads.default_as_of();
+        StudioApp {
+            history: History::new(&document),
+            saved: document.clone(),
+            document,
+            changes: Vec::new(),
+            model_path: None,
+            leads,
+            leads_label,
+            as_of,
+            derived: Derived::default(),
+            view: ViewState::default(),
+            settings: Settings::default(),
+            notices: Vec::new(),
+            dialog: None,
+            dialogs: DialogMode::PathEntryOnly,
+            pending_dialog: None,
+            commands: Vec::new(),
+            autosave_path: None,
+            autosaved: None,
+            last_autosave_time: 0.0,
+            last_edit_time: 0.0,
+            previous_frame_document: None,
+            close_confirmed: false,
+            quit_requested: false,
+            frame_stats: FrameStats::default(),
+            fonts_installed: false,
+        }
+    }
+
+    pub fn model(&self) -> &Model {
+        &self.document.model
+    }
+
+    /// True when the document differs from the saved file.
+    pub fn is_dirty(&self) -> bool {
+        self.document != self.saved
+    }
+
+    /// Queues a command; it runs after the panels of this frame are drawn.
+    pub fn push(&mut self, command: Command) {
+        self.commands.push(command);
+    }
+
+    pub fn notify(&mut self, text: impl Into<String>) {
+        self.notices.push(Notice {
+            text: text.into(),
+            is_error: false,
+        });
+        self.trim_notices();
+    }
+
+    pub fn notify_error(&mut self, text: impl Into<String>) {
+        self.notices.push(Notice {
+            text: text.into(),
+            is_error: true,
+        });
+        self.trim_notices();
+    }
+
+    fn trim_notices(&mut self) {
+        if self.notices.len() > 5 {
+            let extra = self.notices.len() - 5;
+            self.notices.drain(..extra);
+        }
+    }
+
+    /// The window title: model name, file and an unsaved marker.
+    pub fn title(&self) -> String {
+        let file = self
+            .model_path
+            .as_ref()
+            .and_then(|p| p.file_name())
+            .map_or_else(
+                || "not saved".to_owned(),
+                |f| f.to_string_lossy().into_owned(),
+            );
+        format!(
+            "{}{} ({file}) — mql-studio",
+            if self.is_dirty() { "● " } else { "" },
+            self.document.model.name
+        )
+    }
+
+    /// Brings derived results up to date.
+    pub fn refresh_derived(&mut self) -> bool {
+        self.derived.update(
+            &self.document.model,
+            &self.saved.model,
+            &self.leads,
+            self.as_of,
+        )
+    }
+
+    /// Draws one frame of the whole app into `ui` (eframe calls this through [`eframe::App`];
+    /// tests call it directly through `egui_kittest`).
+    pub fn frame_ui(&mut self, ui: &mut egui::Ui) {
+        let started = std::time::Instant::now();
+        let ctx = ui.ctx().clone();
+        let now = ctx.input(|i| i.time);
+        if !self.fonts_installed {
+            // Fonts apply from the next pass: draw nothing until they are in.
+            install_fonts(&ctx);
+            self.fonts_installed = true;
+            ctx.request_repaint();
+            return;
+        }
+        self.refresh_derived();
+        if self.view.selected_lead.is_none() && !self.view.auto_selected {
+            // Start with the best-scoring lead, so the breakdown shows something at once.
+            self.view.auto_selected = true;
+            self.view.selected_lead = (0..self.derived.scores.len()).max_by(|a, b| {
+                self.derived.scores[*a]
+                    .score
+                    .total_cmp(&self.derived.scores[*b].score)
+            });
+        }
+        self.read_shortcuts(&ctx);
+        self.read_dropped_files(&ctx);
+        self.poll_file_dialog();
+
+        panels::draw(self, ui);
+
+        self.run_commands(&ctx);
+        self.track_edits(&ctx, now);
+        if self.refresh_derived() {
+            ctx.request_repaint();
+        }
+        self.autosave_tick(now);
+        let elapsed = started.elapsed().as_secs_f64() * 1000.0;
+        self.frame_stats.last_ms = elapsed;
+        self.frame_stats.frames += 1;
+        if self.frame_stats.frames > 2 {
+            self.frame_stats.worst_ms = self.frame_stats.worst_ms.max(elapsed);
+        }
+    }
+
+    fn read_shortcuts(&mut self, ctx: &egui::Context) {
+        use egui::{Key, KeyboardShortcut, Modifiers};
+        let shortcuts = [
+            (
+                KeyboardShortcut::new(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z),
+                Command::Redo,
+            ),
+            (
+                KeyboardShortcut::new(Modifiers::COMMAND, Key::Z),
+                Command::Undo,
+            ),
+            (
+                KeyboardShortcut::new(Modifiers::COMMAND, Key::Y),
+                Command::Redo,
+            ),
+            (
+                KeyboardShortcut::new(Modifiers::COMMAND | Modifiers::SHIFT, Key::S),
+                Command::SaveAs,
+            ),
+            (
+                KeyboardShortcut::new(Modifiers::COMMAND, Key::S),
+                Command::Save,
+            ),
+            (
+                KeyboardShortcut::new(Modifiers::COMMAND, Key::O),
+                Command::Open,
+            ),
+            (
+                KeyboardShortcut::new(Modifiers::COMMAND, Key::N),
+                Command::New,
+            ),
+            (
+                KeyboardShortcut::new(Modifiers::COMMAND, Key::I),
+                Command::ImportLeads,
+            ),
+        ];
+        for (shortcut, command) in shortcuts {
+            if ctx.input_mut(|i| i.consume_shortcut(&shortcut)) {
+                self.push(command);
+            }
+        }
+    }
+
+    fn read_dropped_files(&mut self, ctx: &egui::Context) {
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_owned())
+                .filter(|p| !p.as_os_str().is_empty())
+                .collect()
+        });
+        for path in dropped {
+            let extension = path
+                .extension()
+                .map(|e| e.to_string_lossy().to_ascii_lowercase())
+                .unwrap_or_default();
+            match extension.as_str() {
+                "ron" => self.push(Command::OpenPath(path)),
+                "csv" | "tsv" | "txt" => {
+                    if files::looks_like_event_log(&path) {
+                        self.push(Command::ImportEventsPath(path));
+                    } else {
+                        self.push(Command::ImportLeadsPath(path));
+                    }
+                }
+                _ => self.notify_error(format!(
+                    "{}: drop a model (.ron) or leads or events (.csv)",
+                    path.display()
+                )),
+            }
+        }
+    }
+
+    /// Commits pending edits as one undo step once the gesture is over (pointer released, or
+    /// typing paused), and records them in the change history.
+    fn track_edits(&mut self, ctx: &egui::Context, now: f64) {
+        if self.previous_frame_document.as_ref() != Some(&self.document) {
+            self.last_edit_time = now;
+            self.previous_frame_document = Some(self.document.clone());
+        }
+        if !self.history.has_pending(&self.document) {
+            return;
+        }
+        let pointer_down = ctx.input(|i| i.pointer.any_down());
+        let typing = ctx.text_edit_focused() && now - self.last_edit_time < 1.5;
+        if !pointer_down && !typing {
+            self.commit_pending();
+        }
+    }
+
+    /// Makes pending edits one undo step and one change-history entry.
+    pub fn commit_pending(&mut self) {
+        if let Some(before) = self.history.commit(&self.document) {
+            let diff = crate::diff::diff_models(&before.model, &self.document.model);
+            let mut summary = diff.summary();
+            if before.verdicts != self.document.verdicts {
+                let changed = before
+                    .verdicts
+                    .iter()
+                    .zip(&self.document.verdicts)
+                    .filter(|(a, b)| a != b)
+                    .count();
+                let verdicts = format!("{changed} sales verdict(s) changed");
+                summary = if diff.is_empty() {
+                    verdicts
+                } else {
+                    format!("{summary}; {verdicts}")
+                };
+            }
+            self.changes.push(ChangeRecord {
+                time: clock_time(),
+                team: self.settings.editing_as,
+                summary,
+            });
+        }
+    }
+
+    fn autosave_tick(&mut self, now: f64) {
+        let Some(path) = self.autosave_path.clone() else {
+            return;
+        };
+        if now - self.last_autosave_time < 3.0 {
+            return;
+        }
+        self.last_autosave_time = now;
+        if !self.is_dirty() {
+            if self.autosaved.is_some() {
+                let _ = std::fs::remove_file(&path);
+                self.autosaved = None;
+            }
+            return;
+        }
+        if self.autosaved.as_ref() == Some(&self.document) {
+            return;
+        }
+        match files::write_autosave(&path, &self.document.model, self.model_path.as_deref()) {
+            Ok(()) => self.autosaved = Some(self.document.clone()),
+            Err(error) => self.notify_error(format!("autosave failed: {error}")),
+        }
+    }
+
+    /// Team currently editing.
+    pub fn team(&self) -> Team {
+        self.settings.editing_as
+    }
+
+    /// Loads the start files (or falls back to the bundled ones with a notice).
+    pub fn open_start_files(&mut self, options: &StartOptions) {
+        if let Some(path) = &options.model {
+            self.push(Command::OpenPath(path.clone()));
+        }
+        if let Some(path) = &options.leads {
+            self.push(Command::ImportLeadsPath(path.clone()));
+        }
+        if let Some(path) = &options.events {
+            self.push(Command::ImportEventsPath(path.clone()));
+        }
+    }
+}
+
+/// Adds the bundled monospace font as a fallback for arrows and symbols (→, ≥, ▲, ▼).
+pub fn install_fonts(ctx: &egui::Context) {
+    let mut fonts = egui::FontDefinitions::default();
+    if let Some(family) = fonts.families.get_mut(&egui::FontFamily::Proportional) {
+        family.push("Hack".to_owned());
+    }
+    ctx.set_fonts(fonts);
+}
+
+/// The bundled sample leads with their event log.
+pub fn bundled_leads(model: &Model) -> Result<LeadSet, crate::leads::LeadsError> {
+    let options = LoadOptions {
+        fields: model.fields.clone(),
+        ..LoadOptions::default()
+    };
+    let (mut leads, _) = read_leads_csv(SAMPLE_LEADS.as_bytes(), "assets/leads.csv", &options)?;
+    read_events_csv(
+        SAMPLE_EVENTS.as_bytes(),
+        "assets/events.csv",
+        &mut leads,
+        false,
+    )?;
+    Ok(leads)
+}
+
+/// The local time of day, for the change history.
+fn clock_time() -> String {
+    jiff::ZonedDateTime::now().strftime("%H:%M:%S").to_string()
+}
+
+impl eframe::App for StudioApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        let ctx = ui.ctx().clone();
+        if ctx.input(|i| i.viewport().close_requested()) && !self.close_confirmed && self.is_dirty()
+        {
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            self.dialog = Some(Dialog::ConfirmDiscard {
+                then: Box::new(Command::Quit),
+            });
+        }
+        self.frame_ui(ui);
+        if self.quit_requested {
+            self.close_confirmed = true;
+            self.quit_requested = false;
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        }
+        ctx.send_viewport_cmd(egui::ViewportCommand::Title(self.title()));
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        self.settings.zoom = self.settings.zoom.clamp(0.5, 3.0);
+        eframe::set_value(storage, Settings::KEY, &self.settings);
+    }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        // A clean exit: the autosave is only for crashes.
+        if let Some(path) = &self.autosave_path {
+            if !self.is_dirty() || self.close_confirmed {
+                let _ = std::fs::remove_file(path);
+            }
+        }
+    }
+}
+
+/// Opens the app window.
+pub fn run(options: StartOptions) -> anyhow::Result<()> {
+    let icon = eframe::icon_data::from_png_bytes(include_bytes!("../../assets/icon.png")).ok();
+    let mut viewport = egui::ViewportBuilder::default()
+        .with_title("mql-studio")
+        .with_app_id("mql-studio")
+        .with_inner_size([1440.0, 900.0])
+        .with_min_inner_size([900.0, 600.0])
+        .with_drag_and_drop(true);
+    if let Some(icon) = icon {
+        viewport = viewport.with_icon(icon);
+    }
+    let native_options = eframe::NativeOptions {
+        viewport,
+        renderer: eframe::Renderer::Glow,
+        ..Default::default()
+    };
+    eframe::run_native(
+        "mql-studio",
+        native_options,
+        Box::new(move |creation| {
+            let mut app = StudioApp::with_bundled_data();
+            if let Some(storage) = creation.storage {
+                if let Some(settings) = eframe::get_value::<Settings>(storage, Settings::KEY) {
+                    app.settings = settings;
+                }
+            }
+            app.dialogs = DialogMode::Native;
+            app.autosave_path = eframe::storage_dir("mql-studio").map(|d| d.join("autosave.ron"));
+            if let Some(path) = &app.autosave_path {
+                if let Some(saved_at) = files::autosave_time(path) {
+                    app.dialog = Some(Dialog::RestoreAutosave { saved_at });
+                }
+            }
+            creation.egui_ctx.set_theme(app.settings.theme.preference());
+            creation.egui_ctx.set_zoom_factor(app.settings.zoom);
+            app.open_start_files(&options);
+            Ok(Box::new(app))
+        }),
+    )
+    .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))
 }

@@ -1,0 +1,294 @@
+//! The selected lead's breakdown: each rule's contribution as a bar (negative in red), overrides
+//! and gates that applied, the distance to the threshold, and sales' verdict on the lead.
+
+use egui::{Color32, RichText, Ui};
+
+use crate::app::widgets::{NEGATIVE, POSITIVE, status_color};
+use crate::leads::{LeadSet, Verdict};
+use crate::model::{Model, OverrideAction, fmt_number};
+use crate::scoring::{RuleContribution, Section, explain};
+
+/// Draws the breakdown; returns true when the sales verdict was changed.
+pub fn breakdown_ui(
+    ui: &mut Ui,
+    model: &Model,
+    leads: &LeadSet,
+    as_of: i32,
+    selected: Option<usize>,
+    verdicts: &mut [Option<Verdict>],
+) -> bool {
+    ui.heading("Why this score");
+    let Some(row) = selected.filter(|row| *row < leads.len()) else {
+        ui.label("Select a lead in the table to see its breakdown, rule by rule.");
+        return false;
+    };
+    let explanation = explain(model, leads, row, as_of);
+    let score = explanation.score;
+    let mut verdict_changed = false;
+    egui::ScrollArea::vertical()
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            ui.label(RichText::new(lead_title(leads, row)).strong());
+            ui.horizontal(|ui| {
+                ui.label(
+                    RichText::new(format!(
+                        "{} / {}",
+                        fmt_number(score.score),
+                        fmt_number(model.combine.scale)
+                    ))
+                    .size(22.0)
+                    .strong(),
+                );
+                ui.label(
+                    RichText::new(score.status.label())
+                        .size(18.0)
+                        .color(status_color(score.status)),
+                );
+                ui.label(RichText::new(format!("grade {}", explanation.grade)).size(16.0))
+                    .on_hover_text("Fit grade (A best) and engagement level (1 best)");
+            });
+            ui.label(&explanation.reason);
+            let distance = explanation.distance_to_threshold;
+            let threshold = model.combine.mql_threshold;
+            let fraction = if threshold > 0.0 {
+                (score.score / threshold).clamp(0.0, 1.0) as f32
+            } else {
+                1.0
+            };
+            ui.add(egui::ProgressBar::new(fraction).text(if distance >= 0.0 {
+                format!(
+                    "{} above the threshold {}",
+                    fmt_number(distance),
+                    fmt_number(threshold)
+                )
+            } else {
+                format!(
+                    "{} below the threshold {}",
+                    fmt_number(-distance),
+                    fmt_number(threshold)
+                )
+            }))
+            .on_hover_text("How far the lead is from becoming an MQL on score");
+
+            ui.horizontal(|ui| {
+                ui.label("Sales verdict:");
+                if let Some(slot) = verdicts.get_mut(row) {
+                    for (value, label, tooltip) in [
+                        (
+                            Some(Verdict::Accept),
+                            "Would accept",
+                            "Sales would call this lead",
+                        ),
+                        (
+                            Some(Verdict::Reject),
+                            "Would reject",
+                            "Sales would not call this lead",
+                        ),
+                        (None, "No verdict", "Sales has not judged this lead"),
+                    ] {
+                        if ui
+                            .radio_value(slot, value, label)
+                            .on_hover_text(tooltip)
+                            .changed()
+                        {
+                            verdict_changed = true;
+                        }
+                    }
+                }
+            });
+            ui.separator();
+
+            let max_points = explanation
+                .rules
+                .iter()
+                .filter(|r| r.fired && r.enabled)
+                .map(|r| r.points.abs())
+                .fold(1.0f64, f64::max);
+            for (section, title, capped, raw, cap) in [
+                (
+                    Section::Fit,
+                    "Fit",
+                    score.fit,
+                    explanation.fit_raw,
+                    model.fit.max_points,
+                ),
+                (
+                    Section::Engagement,
+                    "Engagement",
+                    score.engagement,
+                    explanation.engagement_raw,
+                    model.engagement.max_points,
+                ),
+            ] {
+                let cap_note = if (capped - raw).abs() > 1e-9 {
+                    format!(" (raw {}, capped)", fmt_number(raw))
+                } else {
+                    String::new()
+                };
+                ui.label(
+                    RichText::new(format!(
+                        "{title}: {} of {}{cap_note}",
+                        fmt_number(crate::scoring::round2(capped)),
+                        fmt_number(cap)
+                    ))
+                    .strong(),
+                );
+                let fired: Vec<&RuleContribution> = explanation
+                    .rules
+                    .iter()
+                    .filter(|r| r.section == section && r.fired && r.enabled)
+                    .collect();
+                if fired.is_empty() {
+                    ui.label(RichText::new("no rule fired").weak());
+                }
+                egui::Grid::new(("breakdown", title))
+                    .num_columns(3)
+                    .spacing([8.0, 2.0])
+                    .show(ui, |ui| {
+                        for rule in fired {
+                            ui.label(&rule.label).on_hover_text(&rule.detail);
+                            contribution_bar(ui, rule.points, max_points);
+                            ui.label(format!("{:+}", crate::scoring::round2(rule.points)));
+                            ui.end_row();
+                        }
+                    });
+                let silent: Vec<&RuleContribution> = explanation
+                    .rules
+                    .iter()
+                    .filter(|r| r.section == section && !(r.fired && r.enabled))
+                    .collect();
+                if !silent.is_empty() {
+                    egui::CollapsingHeader::new(format!(
+                        "{} {title} rules did not fire",
+                        silent.len()
+                    ))
+                    .id_salt(("silent", title))
+                    .show(ui, |ui| {
+                        for rule in silent {
+                            let state = if rule.enabled { "" } else { " (off)" };
+                            ui.label(
+                                RichText::new(format!("{}{state}: {}", rule.label, rule.detail))
+                                    .weak(),
+                            );
+                        }
+                    });
+                }
+                ui.add_space(6.0);
+            }
+
+            let fired_overrides: Vec<_> = explanation
+                .overrides
+                .iter()
+                .filter(|o| o.fired && o.enabled)
+                .collect();
+            ui.label(RichText::new("Overrides and gates").strong());
+            if fired_overrides.is_empty() && explanation.gates.is_empty() {
+                ui.label(RichText::new("none applied").weak());
+            }
+            for o in fired_overrides {
+                let (text, color) = match o.action {
+                    OverrideAction::Disqualify => ("disqualified by", NEGATIVE),
+                    OverrideAction::FastTrack => (
+                        "fast-tracked by",
+                        status_color(crate::scoring::Status::FastTracked),
+                    ),
+                };
+                ui.label(RichText::new(format!("{text} {}: {}", o.label, o.detail)).color(color));
+            }
+            for gate in &explanation.gates {
+                let color = if gate.passed { POSITIVE } else { NEGATIVE };
+                ui.label(
+                    RichText::new(format!(
+                        "{} {}: {} of {} needed",
+                        if gate.passed { "✔" } else { "✖" },
+                        gate.name,
+                        fmt_number(crate::scoring::round2(gate.actual)),
+                        fmt_number(gate.required)
+                    ))
+                    .color(color),
+                );
+            }
+            ui.separator();
+            egui::CollapsingHeader::new("Lead details")
+                .id_salt("lead_details")
+                .show(ui, |ui| {
+                    egui::Grid::new("lead_fields")
+                        .striped(true)
+                        .num_columns(2)
+                        .show(ui, |ui| {
+                            for column in &leads.columns {
+                                ui.label(&column.name);
+                                ui.label(column.cell(row).display());
+                                ui.end_row();
+                            }
+                            if let Some(events) = &leads.events {
+                                ui.label("events");
+                                ui.label(events.range(row).len().to_string());
+                                ui.end_row();
+                            }
+                        });
+                });
+        });
+    verdict_changed
+}
+
+fn lead_title(leads: &LeadSet, row: usize) -> String {
+    let id = leads.ids.get(row).cloned().unwrap_or_default();
+    let parts: Vec<String> = [
+        ["first_name", "First Name"],
+        ["last_name", "Last Name"],
+        ["job_title", "Job Title"],
+        ["company", "Company"],
+    ]
+    .iter()
+    .map(|names| {
+        names
+            .iter()
+            .map(|n| leads.display(row, n))
+            .find(|v| !v.is_empty())
+            .unwrap_or_default()
+    })
+    .collect();
+    let name = format!("{} {}", parts[0], parts[1]).trim().to_owned();
+    let mut title = id;
+    if !name.is_empty() {
+        title.push_str(&format!(" · {name}"));
+    }
+    if !parts[2].is_empty() {
+        title.push_str(&format!(" · {}", parts[2]));
+    }
+    if !parts[3].is_empty() {
+        title.push_str(&format!(" at {}", parts[3]));
+    }
+    title
+}
+
+/// A horizontal bar from a zero line: right and green for points, left and red for penalties.
+fn contribution_bar(ui: &mut Ui, points: f64, max_points: f64) {
+    let width = 150.0;
+    let (rect, response) = ui.allocate_exact_size(egui::vec2(width, 14.0), egui::Sense::hover());
+    let center = rect.center().x;
+    let half = width / 2.0 - 2.0;
+    let length = (points.abs() / max_points.max(1e-9)) as f32 * half;
+    let bar = if points >= 0.0 {
+        egui::Rect::from_min_max(
+            egui::pos2(center, rect.top()),
+            egui::pos2(center + length, rect.bottom()),
+        )
+    } else {
+        egui::Rect::from_min_max(
+            egui::pos2(center - length, rect.top()),
+            egui::pos2(center, rect.bottom()),
+        )
+    };
+    let painter = ui.painter();
+    painter.rect_filled(bar, 2.0, if points >= 0.0 { POSITIVE } else { NEGATIVE });
+    painter.line_segment(
+        [
+            egui::pos2(center, rect.top()),
+            egui::pos2(center, rect.bottom()),
+        ],
+        egui::Stroke::new(1.0, Color32::GRAY),
+    );
+    response.on_hover_text(format!("{:+} points", crate::scoring::round2(points)));
+}

@@ -1,0 +1,178 @@
+//! The menu bar: File, Edit, View, and the "editing as" team switch.
+
+use egui::Ui;
+
+use crate::app::commands::Command;
+use crate::app::settings::{Settings, ThemeChoice};
+use crate::model::Team;
+
+/// Draws the menu bar; returns the commands chosen.
+pub fn menu_bar_ui(
+    ui: &mut Ui,
+    settings: &mut Settings,
+    show_history: &mut bool,
+    can_undo: bool,
+    can_redo: bool,
+) -> Vec<Command> {
+    let mut commands = Vec::new();
+    let shortcut = |ui: &Ui, key: egui::Key, shift: bool| {
+        let modifiers = if shift {
+            egui::Modifiers::COMMAND | egui::Modifiers::SHIFT
+        } else {
+            egui::Modifiers::COMMAND
+        };
+        ui.ctx()
+            .format_shortcut(&egui::KeyboardShortcut::new(modifiers, key))
+    };
+    egui::MenuBar::new().ui(ui, |ui| {
+        ui.menu_button("File", |ui| {
+            let items = [
+                (
+                    "New",
+                    Some(shortcut(ui, egui::Key::N, false)),
+                    Command::New,
+                    "Start an empty model (asks before dropping unsaved changes)",
+                ),
+                (
+                    "Open…",
+                    Some(shortcut(ui, egui::Key::O, false)),
+                    Command::Open,
+                    "Open a model file (.ron)",
+                ),
+                (
+                    "Save",
+                    Some(shortcut(ui, egui::Key::S, false)),
+                    Command::Save,
+                    "Save the model (drafts may be invalid)",
+                ),
+                (
+                    "Save as…",
+                    Some(shortcut(ui, egui::Key::S, true)),
+                    Command::SaveAs,
+                    "Save the model under a new name",
+                ),
+                (
+                    "Import leads…",
+                    Some(shortcut(ui, egui::Key::I, false)),
+                    Command::ImportLeads,
+                    "Replace the sample leads with a CSV export",
+                ),
+                (
+                    "Import event log…",
+                    None,
+                    Command::ImportEvents,
+                    "Add an event log (lead id, activity, timestamp) to the leads",
+                ),
+                (
+                    "Export agreed model…",
+                    None,
+                    Command::ExportAgreed,
+                    "Write the model as agreed, for other tools (only a valid model)",
+                ),
+            ];
+            for (label, keys, command, tooltip) in items {
+                let mut button = egui::Button::new(label);
+                if let Some(keys) = keys {
+                    button = button.shortcut_text(keys);
+                }
+                if ui.add(button).on_hover_text(tooltip).clicked() {
+                    commands.push(command);
+                }
+            }
+            ui.separator();
+            ui.menu_button("Recent files", |ui| {
+                if settings.recent_files.is_empty() {
+                    ui.label("No recent files");
+                }
+                for path in settings.recent_files.clone() {
+                    if ui
+                        .button(path.display().to_string())
+                        .on_hover_text("Open this model")
+                        .clicked()
+                    {
+                        commands.push(Command::OpenPath(path));
+                    }
+                }
+            });
+            ui.separator();
+            if ui
+                .button("Quit")
+                .on_hover_text("Close mql-studio")
+                .clicked()
+            {
+                commands.push(Command::Quit);
+            }
+        });
+        ui.menu_button("Edit", |ui| {
+            if ui
+                .add_enabled(
+                    can_undo,
+                    egui::Button::new("Undo").shortcut_text(shortcut(ui, egui::Key::Z, false)),
+                )
+                .on_hover_text("Undo the last model edit")
+                .clicked()
+            {
+                commands.push(Command::Undo);
+            }
+            if ui
+                .add_enabled(
+                    can_redo,
+                    egui::Button::new("Redo").shortcut_text(shortcut(ui, egui::Key::Z, true)),
+                )
+                .on_hover_text("Redo (also Ctrl+Y)")
+                .clicked()
+            {
+                commands.push(Command::Redo);
+            }
+        });
+        ui.menu_button("View", |ui| {
+            ui.label("Theme");
+            for theme in [ThemeChoice::Light, ThemeChoice::Dark, ThemeChoice::System] {
+                if ui
+                    .radio_value(&mut settings.theme, theme, theme.label())
+                    .on_hover_text("Colour theme; remembered between runs")
+                    .changed()
+                {
+                    ui.ctx().set_theme(theme.preference());
+                }
+            }
+            ui.separator();
+            let zoom = ui.ctx().zoom_factor();
+            if ui
+                .button("Zoom in")
+                .on_hover_text("Bigger text for the back of the room (Ctrl+=)")
+                .clicked()
+            {
+                ui.ctx().set_zoom_factor((zoom + 0.1).min(3.0));
+            }
+            if ui
+                .button("Zoom out")
+                .on_hover_text("Smaller text (Ctrl+-)")
+                .clicked()
+            {
+                ui.ctx().set_zoom_factor((zoom - 0.1).max(0.5));
+            }
+            if ui
+                .button("Reset zoom")
+                .on_hover_text("Back to 100 % (Ctrl+0)")
+                .clicked()
+            {
+                ui.ctx().set_zoom_factor(1.0);
+            }
+            ui.separator();
+            ui.checkbox(show_history, "Change history")
+                .on_hover_text("What changed in this session, by which team, when");
+        });
+        ui.separator();
+        ui.label("Editing as:");
+        for team in [Team::Marketing, Team::Sales] {
+            ui.selectable_value(&mut settings.editing_as, team, team.label())
+                .accessible_name(format!("Edit as {}", team.label()))
+                .on_hover_text(
+                    "Every change is attributed to this team in the change history and new rules",
+                );
+        }
+        settings.zoom = ui.ctx().zoom_factor();
+    });
+    commands
+}

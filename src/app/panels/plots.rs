@@ -1,0 +1,241 @@
+//! The plots: the score distribution (drag in it to move the threshold), fit against engagement
+//! coloured by status with the MQL boundary, and the running count of statuses against the last
+//! saved version. Plots aggregate (bins, a sample of points) so they stay cheap at any size.
+
+use egui::{RichText, Ui};
+use egui_plot::{Bar, BarChart, Line, Plot, PlotPoints, Points, VLine};
+
+use crate::app::derived::{Derived, HISTOGRAM_BINS};
+use crate::app::widgets::status_color;
+use crate::leads::LeadSet;
+use crate::model::{Model, fmt_number};
+use crate::scoring::Status;
+
+/// Most points drawn in the scatter; larger sets are sampled evenly.
+const MAX_SCATTER_POINTS: usize = 4000;
+
+/// Draws the plots; a drag in the histogram moves the MQL threshold. Returns the histogram's
+/// screen rectangle.
+pub fn plots_ui(
+    ui: &mut Ui,
+    model: &mut Model,
+    derived: &Derived,
+    leads: &LeadSet,
+) -> Option<egui::Rect> {
+    let mut histogram_rect = None;
+    counts_ui(ui, derived, leads.len());
+    let height = ui.available_height();
+    ui.horizontal(|ui| {
+        let width = ui.available_width();
+        ui.vertical(|ui| {
+            ui.set_width(width * 0.55);
+            ui.label(RichText::new("Score distribution · drag to move the threshold").strong());
+            histogram_rect = Some(histogram_ui(ui, model, derived, height - 30.0));
+        });
+        ui.vertical(|ui| {
+            ui.label(RichText::new("Fit against engagement").strong());
+            scatter_ui(ui, model, derived, leads, height - 30.0);
+        });
+    });
+    histogram_rect
+}
+
+fn histogram_ui(ui: &mut Ui, model: &mut Model, derived: &Derived, height: f32) -> egui::Rect {
+    let scale = model.combine.scale.max(1.0);
+    let bin_width = scale / HISTOGRAM_BINS as f64;
+    let threshold = model.combine.mql_threshold;
+    let mut charts: Vec<BarChart> = Vec::new();
+    // Stack from the bottom: disqualified, lead, nurture, MQL, fast-tracked.
+    for status in Status::ALL.iter().rev() {
+        let Some(bins) = derived.histogram.get(status.index()) else {
+            continue;
+        };
+        let bars: Vec<Bar> = bins
+            .iter()
+            .enumerate()
+            .map(|(bin, count)| {
+                Bar::new((bin as f64 + 0.5) * bin_width, f64::from(*count))
+                    .width(bin_width * 0.92)
+                    .fill(status_color(*status))
+            })
+            .collect();
+        let mut chart = BarChart::new(status.label(), bars).color(status_color(*status));
+        {
+            let below: Vec<&BarChart> = charts.iter().collect();
+            if !below.is_empty() {
+                chart = chart.stack_on(&below);
+            }
+        }
+        charts.push(chart);
+    }
+    let response = Plot::new("score_histogram")
+        .height(height.max(120.0))
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .allow_boxed_zoom(false)
+        .allow_double_click_reset(false)
+        .include_x(0.0)
+        .include_x(scale)
+        .include_y(0.0)
+        .x_axis_label("score")
+        .y_axis_label("leads")
+        .show(ui, |plot_ui| {
+            for chart in charts {
+                plot_ui.add(chart);
+            }
+            plot_ui.add(
+                VLine::new(format!("threshold {}", fmt_number(threshold)), threshold)
+                    .color(egui::Color32::from_rgb(0x1e, 0x88, 0x3c))
+                    .width(2.5),
+            );
+            let nurture_from = threshold - model.combine.nurture_band;
+            if model.combine.nurture_band > 0.0 {
+                plot_ui.add(
+                    VLine::new("nurture band", nurture_from)
+                        .color(status_color(Status::Nurture))
+                        .style(egui_plot::LineStyle::dashed_loose()),
+                );
+            }
+            let response = plot_ui.response();
+            if response.dragged() || response.clicked() {
+                plot_ui.pointer_coordinate().map(|p| p.x)
+            } else {
+                None
+            }
+        });
+    if let Some(x) = response.inner {
+        let new_threshold = x.round().clamp(1.0, scale);
+        if new_threshold != model.combine.mql_threshold {
+            model.combine.mql_threshold = new_threshold;
+        }
+    }
+    response
+        .response
+        .on_hover_text("Drag left or right to move the MQL threshold; one drag is one undo step")
+        .rect
+}
+
+/// A small deterministic offset so leads with equal scores do not hide each other.
+fn jitter(row: usize, salt: u64) -> f64 {
+    let mut x = (row as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ salt;
+    x ^= x >> 29;
+    x = x.wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    x ^= x >> 32;
+    (x % 1000) as f64 / 1000.0 - 0.5
+}
+
+fn scatter_ui(ui: &mut Ui, model: &Model, derived: &Derived, leads: &LeadSet, height: f32) {
+    let step = (derived.scores.len() / MAX_SCATTER_POINTS).max(1);
+    let fit_max = model.fit.max_points.max(1.0);
+    let engagement_max = model.engagement.max_points.max(1.0);
+    let mut series: Vec<Vec<[f64; 2]>> = vec![Vec::new(); Status::ALL.len()];
+    for (row, score) in derived.scores.iter().enumerate().step_by(step) {
+        series[score.status.index()].push([
+            score.fit + jitter(row, 1) * fit_max * 0.02,
+            score.engagement + jitter(row, 2) * engagement_max * 0.02,
+        ]);
+    }
+    let boundary = mql_boundary(model);
+    let sampled = if step > 1 {
+        format!(" (every {step}th of {})", leads.len())
+    } else {
+        String::new()
+    };
+    Plot::new("fit_engagement_scatter")
+        .height(height.max(120.0))
+        .include_x(0.0)
+        .include_x(fit_max)
+        .include_y(0.0)
+        .include_y(engagement_max)
+        .x_axis_label(format!("fit{sampled}"))
+        .y_axis_label("engagement")
+        .show(ui, |plot_ui| {
+            for status in Status::ALL {
+                let points = std::mem::take(&mut series[status.index()]);
+                plot_ui.points(
+                    Points::new(status.label(), PlotPoints::from(points))
+                        .color(status_color(status))
+                        .radius(2.5),
+                );
+            }
+            if let Some(boundary) = boundary {
+                plot_ui.line(
+                    Line::new("MQL boundary", PlotPoints::from(boundary))
+                        .color(egui::Color32::from_rgb(0x1e, 0x88, 0x3c))
+                        .width(2.0),
+                );
+            }
+        })
+        .response
+        .on_hover_text("Each dot is a lead (slightly jittered); above the line the score reaches the threshold");
+}
+
+/// Where the total equals the threshold: engagement as a function of fit, clipped to the caps.
+pub fn mql_boundary(model: &Model) -> Option<Vec<[f64; 2]>> {
+    let c = &model.combine;
+    let fit_max = model.fit.max_points;
+    let engagement_max = model.engagement.max_points;
+    if c.scale <= 0.0 || fit_max <= 0.0 || engagement_max <= 0.0 {
+        return None;
+    }
+    let target = c.mql_threshold / c.scale;
+    if c.engagement_weight <= 0.0 {
+        if c.fit_weight <= 0.0 {
+            return None;
+        }
+        let fit = target / c.fit_weight * fit_max;
+        return Some(vec![[fit, 0.0], [fit, engagement_max]]);
+    }
+    let points = (0..=50)
+        .map(|i| {
+            let fit = fit_max * f64::from(i) / 50.0;
+            let engagement =
+                (target - c.fit_weight * fit / fit_max) / c.engagement_weight * engagement_max;
+            [fit, engagement]
+        })
+        .filter(|[_, e]| (0.0..=engagement_max).contains(e))
+        .collect::<Vec<_>>();
+    if points.is_empty() {
+        None
+    } else {
+        Some(points)
+    }
+}
+
+/// The running count: leads per status now, and the change since the last saved version.
+fn counts_ui(ui: &mut Ui, derived: &Derived, lead_count: usize) {
+    ui.horizontal_wrapped(|ui| {
+        for status in Status::ALL {
+            let now = derived.counts[status.index()];
+            let delta = derived
+                .saved_counts
+                .map_or(0, |saved| now as i64 - saved[status.index()] as i64);
+            let text = if delta == 0 {
+                format!("{} {now}", status.label())
+            } else {
+                format!("{} {now} ({delta:+})", status.label())
+            };
+            let tooltip = match derived.saved_counts {
+                Some(saved) => format!(
+                    "{now} {} leads now; {} with the model as last saved",
+                    status.label(),
+                    saved[status.index()]
+                ),
+                None => format!("{now} {} leads", status.label()),
+            };
+            ui.label(RichText::new(text).strong().color(status_color(status)))
+                .on_hover_text(tooltip);
+            ui.separator();
+        }
+        let mqls =
+            derived.counts[Status::Mql.index()] + derived.counts[Status::FastTracked.index()];
+        if lead_count > 0 {
+            ui.label(format!(
+                "{mqls} MQLs of {lead_count} leads ({:.1} %)",
+                mqls as f64 * 100.0 / lead_count as f64
+            ))
+            .on_hover_text("Changes in brackets are against the model as last saved or opened");
+        }
+    });
+}

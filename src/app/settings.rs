@@ -1,0 +1,89 @@
+//! What the app remembers between runs: theme, zoom, recent files, the team last edited as, and
+//! the table's sort. Persisted by eframe; never undone.
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::Team;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ThemeChoice {
+    #[default]
+    Light,
+    Dark,
+    System,
+}
+
+impl ThemeChoice {
+    pub fn label(self) -> &'static str {
+        match self {
+            ThemeChoice::Light => "Light",
+            ThemeChoice::Dark => "Dark",
+            ThemeChoice::System => "Follow system",
+        }
+    }
+
+    pub fn preference(self) -> egui::ThemePreference {
+        match self {
+            ThemeChoice::Light => egui::ThemePreference::Light,
+            ThemeChoice::Dark => egui::ThemePreference::Dark,
+            ThemeChoice::System => egui::ThemePreference::System,
+        }
+    }
+}
+
+/// A column of the leads table to sort by.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SortColumn {
+    Id,
+    Name,
+    Company,
+    Title,
+    Industry,
+    Employees,
+    Fit,
+    Engagement,
+    #[default]
+    Score,
+    Status,
+    Grade,
+    Outcome,
+    Verdict,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    pub theme: ThemeChoice,
+    pub zoom: f32,
+    pub recent_files: Vec<PathBuf>,
+    pub editing_as: Team,
+    pub sort_column: SortColumn,
+    pub sort_descending: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            theme: ThemeChoice::Light,
+            zoom: 1.0,
+            recent_files: Vec::new(),
+            editing_as: Team::Marketing,
+            sort_column: SortColumn::Score,
+            sort_descending: true,
+        }
+    }
+}
+
+impl Settings {
+    pub const KEY: &'static str = "mql-studio-settings";
+    const MAX_RECENT: usize = 8;
+
+    /// Puts a file at the top of the recent list.
+    pub fn remember(&mut self, path: PathBuf) {
+        self.recent_files.retain(|p| *p != path);
+        self.recent_files.insert(0, path);
+        self.recent_files.truncate(Self::MAX_RECENT);
+    }
+}

@@ -1,0 +1,518 @@
+//! The workshop app driven headlessly with egui_kittest: widgets are found by their accessible
+//! names, clicked, typed into and dragged; every test asserts on the app's state.
+#![cfg(feature = "gui")]
+
+use std::path::{Path, PathBuf};
+
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use mql_studio::app::{Command, Dialog, EditorTab, StudioApp};
+use mql_studio::model::{Model, Team};
+use mql_studio::scoring::{Evaluation, Status, score_all};
+
+fn harness() -> Harness<'static, StudioApp> {
+    harness_with(StudioApp::with_bundled_data())
+}
+
+fn harness_with(app: StudioApp) -> Harness<'static, StudioApp> {
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1440.0, 900.0))
+        .build_ui_state(|ui, app: &mut StudioApp| app.frame_ui(ui), app);
+    harness.run_steps(3);
+    harness
+}
+
+/// Statuses of every lead under a model, computed by the engine alone.
+fn statuses(app: &StudioApp, model: &Model) -> Vec<Status> {
+    let evaluation = Evaluation::new(model, &app.leads, app.as_of);
+    score_all(model, &evaluation)
+        .iter()
+        .map(|s| s.status)
+        .collect()
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("mql-studio-ui-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+/// Opens a menu item through the File menu.
+fn file_menu(harness: &mut Harness<'static, StudioApp>, item: &str) {
+    harness.get_by_label("File").click();
+    harness.run_steps(2);
+    harness.get_by_label_contains(item).click();
+    harness.run_steps(3);
+}
+
+/// Types a path into the path dialog and confirms it.
+fn enter_path(harness: &mut Harness<'static, StudioApp>, path: &Path) {
+    assert!(
+        matches!(harness.state().dialog, Some(Dialog::PathEntry { .. })),
+        "a path dialog should be open, found {:?}",
+        harness.state().dialog
+    );
+    harness.get_by_label("Path").focus();
+    harness.run_steps(1);
+    // Replace the suggested path.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness.run_steps(1);
+    harness
+        .get_by_label("Path")
+        .type_text(&path.display().to_string());
+    harness.run_steps(2);
+    harness.get_by_label("OK").click();
+    harness.run_steps(4);
+}
+
+#[test]
+fn starts_on_the_bundled_model_and_scores_all_sample_leads() {
+    let harness = harness();
+    let app = harness.state();
+    assert_eq!(app.model().name, "B2B SaaS default");
+    assert_eq!(app.leads.len(), 300);
+    assert_eq!(app.derived.scores.len(), 300);
+    assert_eq!(app.derived.counts.iter().sum::<usize>(), 300);
+    // The same statuses as the engine computes on its own.
+    let expected = statuses(app, app.model());
+    let shown: Vec<Status> = app.derived.scores.iter().map(|s| s.status).collect();
+    assert_eq!(shown, expected);
+    assert!(
+        app.derived.counts[Status::Mql.index()] > 0,
+        "the sample has MQLs"
+    );
+    assert!(
+        harness
+            .query_by_label("Score distribution · drag to move the threshold")
+            .is_some()
+    );
+}
+
+#[test]
+fn changing_a_rules_points_changes_a_leads_status() {
+    let mut harness = harness();
+    let before = harness.state().derived.scores.clone();
+    // Which leads the engine says change when the senior-title rule goes from 20 to 40 points.
+    let mut heavier = harness.state().model().clone();
+    heavier.fit.rules[0].points = 40.0;
+    let expected = statuses(harness.state(), &heavier);
+    let changed: Vec<usize> = (0..before.len())
+        .filter(|&row| before[row].status != expected[row])
+        .collect();
+    assert!(
+        !changed.is_empty(),
+        "the test needs a lead that changes status"
+    );
+
+    harness
+        .get_by_label("Points of Senior decision maker")
+        .set_value_accesskit(40.0);
+    harness.run_steps(3);
+
+    let app = harness.state();
+    assert_eq!(app.model().fit.rules[0].points, 40.0);
+    for &row in &changed {
+        assert_eq!(
+            app.derived.scores[row].status, expected[row],
+            "lead row {row}"
+        );
+        assert_ne!(app.derived.scores[row].status, before[row].status);
+    }
+    // The edit is one history entry, attributed to the team editing.
+    let last = app.changes.last().expect("a change was recorded");
+    assert_eq!(last.team, Team::Marketing);
+    assert!(last.summary.contains("points 20 → 40"), "{}", last.summary);
+}
+
+#[test]
+fn undo_and_redo_restore_model_edits_with_the_keyboard() {
+    let mut harness = harness();
+    harness
+        .get_by_label("Points of Senior decision maker")
+        .set_value_accesskit(35.0);
+    harness.run_steps(3);
+    harness
+        .get_by_label("Points of Core industry")
+        .set_value_accesskit(5.0);
+    harness.run_steps(3);
+    assert_eq!(harness.state().model().fit.rules[2].points, 5.0);
+
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run_steps(3);
+    assert_eq!(harness.state().model().fit.rules[2].points, 15.0);
+    assert_eq!(harness.state().model().fit.rules[0].points, 35.0);
+
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run_steps(3);
+    assert_eq!(harness.state().model().fit.rules[0].points, 20.0);
+
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    harness.run_steps(3);
+    assert_eq!(harness.state().model().fit.rules[0].points, 35.0);
+
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Y);
+    harness.run_steps(3);
+    assert_eq!(harness.state().model().fit.rules[2].points, 5.0);
+    // Scores follow the undone and redone model.
+    let app = harness.state();
+    let expected = statuses(app, app.model());
+    let shown: Vec<Status> = app.derived.scores.iter().map(|s| s.status).collect();
+    assert_eq!(shown, expected);
+}
+
+#[test]
+fn dragging_in_the_histogram_moves_the_threshold_as_one_undo_step() {
+    let mut harness = harness();
+    let rect = harness
+        .state()
+        .view
+        .histogram_rect
+        .expect("the histogram was drawn");
+    let y = rect.center().y;
+    let start = egui::pos2(rect.left() + rect.width() * 0.8, y);
+    harness.hover_at(start);
+    harness.run_steps(1);
+    harness.drag_at(start);
+    harness.run_steps(1);
+    for fraction in [0.7, 0.6, 0.5, 0.45] {
+        harness.hover_at(egui::pos2(rect.left() + rect.width() * fraction, y));
+        harness.run_steps(1);
+    }
+    let during = harness.state().model().combine.mql_threshold;
+    harness.drop_at(egui::pos2(rect.left() + rect.width() * 0.45, y));
+    harness.run_steps(3);
+    let after = harness.state().model().combine.mql_threshold;
+    assert!(after < 75.0, "the threshold moved left, to {after}");
+    assert_eq!(
+        during, after,
+        "the threshold follows the pointer while dragging"
+    );
+    // MQL counts follow the threshold.
+    let app = harness.state();
+    let expected = statuses(app, app.model());
+    assert_eq!(
+        app.derived.counts[Status::Mql.index()],
+        expected.iter().filter(|s| **s == Status::Mql).count()
+    );
+    // The whole drag is one step.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run_steps(3);
+    assert_eq!(harness.state().model().combine.mql_threshold, 75.0);
+}
+
+#[test]
+fn adding_and_deleting_a_rule_is_attributed_to_the_team_editing() {
+    let mut harness = harness();
+    harness.get_by_label("Edit as Sales").click();
+    harness.run_steps(2);
+    assert_eq!(harness.state().settings.editing_as, Team::Sales);
+    let count = harness.state().model().fit.rules.len();
+
+    harness.get_by_label("➕ Add fit rule").click_accesskit();
+    harness.run_steps(3);
+    let app = harness.state();
+    assert_eq!(app.model().fit.rules.len(), count + 1);
+    let added = app.model().fit.rules.last().expect("added");
+    assert_eq!(added.proposed_by, Some(Team::Sales));
+    assert_eq!(added.id, "fit-new");
+    let record = app.changes.last().expect("recorded");
+    assert_eq!(record.team, Team::Sales);
+    assert!(
+        record.summary.contains("added fit rule"),
+        "{}",
+        record.summary
+    );
+
+    harness
+        .get_by_label("Delete New fit rule")
+        .click_accesskit();
+    harness.run_steps(3);
+    let app = harness.state();
+    assert_eq!(app.model().fit.rules.len(), count);
+    assert!(app.model().fit.rules.iter().all(|r| r.id != "fit-new"));
+    assert!(
+        app.changes
+            .last()
+            .expect("recorded")
+            .summary
+            .contains("removed fit rule"),
+        "{:?}",
+        app.changes.last()
+    );
+}
+
+#[test]
+fn switching_tabs_shows_engagement_rules_and_scoring_settings() {
+    let mut harness = harness();
+    harness.get_by_label("Scoring").click();
+    harness.run_steps(2);
+    assert_eq!(harness.state().view.editor_tab, EditorTab::Scoring);
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::Slider, "MQL threshold")
+        .set_value_accesskit(50.0);
+    harness.run_steps(3);
+    let app = harness.state();
+    assert_eq!(app.model().combine.mql_threshold, 50.0);
+    let expected = statuses(app, app.model());
+    let shown: Vec<Status> = app.derived.scores.iter().map(|s| s.status).collect();
+    assert_eq!(shown, expected);
+
+    harness.get_by_label("Engagement").click();
+    harness.run_steps(2);
+    harness
+        .get_by_label("Points of Pricing page visit")
+        .set_value_accesskit(12.0);
+    harness.run_steps(3);
+    assert_eq!(harness.state().model().engagement.rules[0].points, 12.0);
+}
+
+#[test]
+fn importing_a_bad_csv_shows_the_row_and_column_and_keeps_the_leads() {
+    let dir = temp_dir("bad-csv");
+    let path = dir.join("bad.csv");
+    std::fs::write(
+        &path,
+        "Lead ID,Job Title,Number of Employees\nA1,VP Sales,250\nA2,CFO,lots\nA3,Manager,40\n",
+    )
+    .expect("write csv");
+    let mut harness = harness();
+    file_menu(&mut harness, "Import leads…");
+    enter_path(&mut harness, &path);
+
+    let app = harness.state();
+    assert_eq!(app.leads.len(), 300, "the sample leads are kept");
+    let notice = app.notices.last().expect("an error is shown");
+    assert!(notice.is_error);
+    assert!(notice.text.contains("row 3"), "{}", notice.text);
+    assert!(
+        notice.text.contains("Number of Employees"),
+        "{}",
+        notice.text
+    );
+    assert!(matches!(app.dialog, Some(Dialog::ImportFailed { .. })));
+
+    harness.get_by_label("Import, skipping bad rows").click();
+    harness.run_steps(4);
+    let app = harness.state();
+    assert_eq!(app.leads.len(), 2);
+    assert_eq!(app.derived.scores.len(), 2);
+    let notice = app.notices.last().expect("a report");
+    assert!(
+        notice.text.contains("skipped 1 bad rows"),
+        "{}",
+        notice.text
+    );
+}
+
+#[test]
+fn saving_then_opening_gives_back_the_same_model_and_clears_the_unsaved_marker() {
+    let dir = temp_dir("save-open");
+    let path = dir.join("workshop.ron");
+    let mut harness = harness();
+    harness
+        .get_by_label("Points of Senior decision maker")
+        .set_value_accesskit(30.0);
+    harness.run_steps(3);
+    assert!(harness.state().is_dirty());
+    assert!(harness.state().title().starts_with('●'));
+
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    harness.run_steps(2);
+    enter_path(&mut harness, &path);
+    assert!(
+        !harness.state().is_dirty(),
+        "{:?} {:?}",
+        harness.state().dialog,
+        harness.state().notices
+    );
+    let saved = mql_studio::format::load_model(&path).expect("the saved file loads");
+    assert_eq!(&saved, harness.state().model());
+    assert!(!harness.state().title().starts_with('●'));
+    assert_eq!(harness.state().settings.recent_files.first(), Some(&path));
+    // No temporary file is left beside the saved one.
+    let names: Vec<_> = std::fs::read_dir(&dir)
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name())
+        .collect();
+    assert_eq!(names.len(), 1, "{names:?}");
+}
+
+#[test]
+fn new_asks_before_dropping_unsaved_changes() {
+    let mut harness = harness();
+    harness
+        .get_by_label("Points of Senior decision maker")
+        .set_value_accesskit(33.0);
+    harness.run_steps(3);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::N);
+    harness.run_steps(3);
+    assert!(matches!(
+        harness.state().dialog,
+        Some(Dialog::ConfirmDiscard { .. })
+    ));
+    harness.get_by_label("Cancel").click();
+    harness.run_steps(3);
+    assert!(harness.state().dialog.is_none());
+    assert_eq!(harness.state().model().fit.rules[0].points, 33.0);
+
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::N);
+    harness.run_steps(3);
+    harness.get_by_label("Discard changes").click();
+    harness.run_steps(3);
+    assert!(harness.state().model().fit.rules.is_empty());
+    assert_eq!(harness.state().model().name, "Untitled model");
+}
+
+#[test]
+fn export_agreed_is_refused_for_an_invalid_model_but_save_as_draft_works() {
+    let dir = temp_dir("export");
+    let mut harness = harness();
+    harness.get_by_label("Scoring").click();
+    harness.run_steps(2);
+    // A threshold above the scale is invalid.
+    harness.state_mut().document.model.combine.mql_threshold = 150.0;
+    harness.run_steps(3);
+    file_menu(&mut harness, "Export agreed model…");
+    let app = harness.state();
+    assert!(
+        app.dialog.is_none(),
+        "no path is asked for an invalid model: {:?} {:?}",
+        app.dialog,
+        app.notices
+    );
+    let notice = app.notices.last().expect("an error");
+    assert!(notice.is_error);
+    assert!(
+        notice.text.contains("cannot be exported as agreed"),
+        "{}",
+        notice.text
+    );
+
+    let draft = dir.join("draft.ron");
+    harness.state_mut().push(Command::SaveToPath(draft.clone()));
+    harness.run_steps(3);
+    let saved = mql_studio::format::load_model(&draft).expect("a draft saves");
+    assert_eq!(saved.combine.mql_threshold, 150.0);
+
+    harness.state_mut().document.model.combine.mql_threshold = 70.0;
+    harness.run_steps(3);
+    let agreed = dir.join("agreed.ron");
+    file_menu(&mut harness, "Export agreed model…");
+    enter_path(&mut harness, &agreed);
+    let exported = mql_studio::format::load_model(&agreed).expect("exported");
+    assert_eq!(exported.status, mql_studio::model::ModelStatus::Agreed);
+    assert_eq!(exported.changelog.len(), 1);
+}
+
+#[derive(Debug)]
+struct DroppedPath(PathBuf);
+
+impl egui::DroppedFile for DroppedPath {
+    fn path(&self) -> &Path {
+        &self.0
+    }
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+#[test]
+fn dropping_a_model_file_opens_it() {
+    let dir = temp_dir("drop");
+    let path = dir.join("dropped.ron");
+    let mut model = Model::new("Dropped model");
+    model.combine.mql_threshold = 42.0;
+    mql_studio::format::save_model(&path, &model).expect("save");
+    let mut harness = harness();
+    harness
+        .input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(DroppedPath(path.clone())));
+    harness.run_steps(3);
+    let app = harness.state();
+    assert_eq!(app.model().name, "Dropped model");
+    assert_eq!(app.model_path.as_deref(), Some(path.as_path()));
+    assert!(!app.is_dirty());
+}
+
+#[test]
+fn selecting_a_lead_shows_its_breakdown_and_a_verdict_edit_is_undoable() {
+    let mut harness = harness();
+    harness.state_mut().view.selected_lead = Some(1);
+    harness.run_steps(3);
+    let id = harness.state().leads.ids[1].clone();
+    assert!(
+        harness.query_by_label_contains(&id).is_some(),
+        "the breakdown names lead {id}"
+    );
+    let before = harness.state().document.verdicts[1];
+    let target = if before == Some(mql_studio::leads::Verdict::Reject) {
+        "Would accept"
+    } else {
+        "Would reject"
+    };
+    harness.get_by_label(target).click();
+    harness.run_steps(3);
+    assert_ne!(harness.state().document.verdicts[1], before);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run_steps(3);
+    assert_eq!(harness.state().document.verdicts[1], before);
+}
+
+#[test]
+fn restoring_autosaved_work_after_a_crash() {
+    let dir = temp_dir("autosave");
+    let autosave = dir.join("autosave.ron");
+    let mut lost = Model::new("Work in progress");
+    lost.combine.mql_threshold = 61.0;
+    mql_studio::app::write_autosave(&autosave, &lost, None).expect("autosave written");
+    let mut app = StudioApp::with_bundled_data();
+    app.autosave_path = Some(autosave.clone());
+    app.dialog = Some(Dialog::RestoreAutosave {
+        saved_at: "earlier".to_owned(),
+    });
+    let mut harness = harness_with(app);
+    harness.get_by_label("Restore").click();
+    harness.run_steps(3);
+    let app = harness.state();
+    assert_eq!(app.model().name, "Work in progress");
+    assert_eq!(app.model().combine.mql_threshold, 61.0);
+    assert!(app.is_dirty(), "restored work is unsaved until saved");
+}
+
+#[test]
+fn showing_an_invalid_model_never_changes_it_behind_the_users_back() {
+    let dir = temp_dir("invalid");
+    let path = dir.join("invalid.ron");
+    let mut model =
+        mql_studio::format::model_from_str(mql_studio::app::DEFAULT_MODEL).expect("bundled model");
+    model.combine.mql_threshold = 150.0;
+    model.combine.nurture_band = 500.0;
+    model.combine.min_fit = Some(900.0);
+    model.engagement.rules[0].cap = Some(-3.0);
+    model.fit_grades[0].min_points = -10.0;
+    mql_studio::format::save_model(&path, &model).expect("save");
+    let mut harness = harness();
+    harness.state_mut().push(Command::OpenPath(path.clone()));
+    harness.run_steps(3);
+    for tab in ["Fit", "Engagement", "Overrides", "Scoring"] {
+        harness.get_by_label(tab).click();
+        harness.run_steps(3);
+    }
+    let app = harness.state();
+    assert_eq!(
+        app.model(),
+        &model,
+        "drawing the editor must not clamp values"
+    );
+    assert!(!app.is_dirty());
+    assert!(
+        app.derived
+            .problems
+            .iter()
+            .any(|p| p.path == "combine.mql_threshold"),
+        "the invalid threshold is reported"
+    );
+}

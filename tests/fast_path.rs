@@ -1,0 +1,421 @@
+//! The fast path (`Evaluation` + `score_all`) must give exactly the numbers of the simple path
+//! (`explain`), on generated data, after incremental refreshes, and for random models.
+
+use std::sync::OnceLock;
+
+use mql_studio::generate::{GenerateOptions, generate};
+use mql_studio::leads::{LeadSet, LoadOptions, read_events_csv, read_leads_csv};
+use mql_studio::model::{Condition, Counting, Criterion, FieldSpec, Model, grade_bands};
+use mql_studio::scoring::{Evaluation, LeadScore, Status, explain, score_all, status_counts};
+use proptest::prelude::*;
+
+fn default_model() -> Model {
+    mql_studio::format::model_from_str(include_str!("../models/default.ron"))
+        .expect("the bundled model parses")
+}
+
+/// Generated leads: with an event log (`events: true`) or with count columns only.
+fn generated(count: usize, seed: u64, events: bool, fields: &[FieldSpec]) -> (LeadSet, i32) {
+    let options = GenerateOptions {
+        leads: count,
+        seed,
+        count_columns: !events,
+        ..GenerateOptions::default()
+    };
+    let (mut leads_csv, mut events_csv) = (Vec::new(), Vec::new());
+    let summary = generate(&options, &mut leads_csv, &mut events_csv).expect("generate");
+    assert_eq!(summary.leads, count);
+    let load = LoadOptions {
+        fields: fields.to_vec(),
+        ..LoadOptions::default()
+    };
+    let (mut set, report) = read_leads_csv(&leads_csv, "generated.csv", &load).expect("leads");
+    assert_eq!(report.rows_read, count);
+    assert!(report.skipped.is_empty());
+    if events {
+        let report = read_events_csv(&events_csv, "events.csv", &mut set, false).expect("events");
+        assert_eq!(report.rows_read, summary.events);
+        assert!(summary.events > count, "a realistic event log");
+    }
+    (set, options.as_of)
+}
+
+/// Asserts that every lead's fast score equals its explained score, and that the fired rule
+/// ids agree with the explanation. Returns the scores.
+fn assert_paths_agree(model: &Model, set: &LeadSet, as_of: i32) -> Vec<LeadScore> {
+    let evaluation = Evaluation::new(model, set, as_of);
+    let scores = score_all(model, &evaluation);
+    assert_eq!(scores.len(), set.len());
+    for (row, fast) in scores.iter().enumerate() {
+        let simple = explain(model, set, row, as_of);
+        assert_eq!(
+            simple.score, *fast,
+            "lead {} (row {row}): simple {:?} != fast {:?}",
+            set.ids[row], simple.score, fast
+        );
+        let mut expected: Vec<&str> = simple
+            .rules
+            .iter()
+            .filter(|r| r.enabled && r.fired && r.points != 0.0)
+            .map(|r| r.id.as_str())
+            .collect();
+        expected.extend(
+            simple
+                .overrides
+                .iter()
+                .filter(|o| o.enabled && o.fired)
+                .map(|o| o.id.as_str()),
+        );
+        assert_eq!(evaluation.fired_rule_ids(model, row), expected);
+    }
+    scores
+}
+
+#[test]
+fn fast_equals_simple_on_2000_generated_leads_with_an_event_log() {
+    let model = default_model();
+    let (set, as_of) = generated(2000, 11, true, &model.fields);
+    assert!(set.events.is_some());
+    let scores = assert_paths_agree(&model, &set, as_of);
+    // The data exercise every status, so the comparison covers every branch of the status.
+    let counts = status_counts(&scores);
+    for status in Status::ALL {
+        assert!(counts[status.index()] > 0, "no {status:?} lead: {counts:?}");
+    }
+}
+
+#[test]
+fn fast_equals_simple_on_2000_generated_leads_with_count_columns() {
+    let model = default_model();
+    let (set, as_of) = generated(2000, 12, false, &model.fields);
+    assert!(set.events.is_none());
+    let scores = assert_paths_agree(&model, &set, as_of);
+    let counts = status_counts(&scores);
+    assert!(counts[Status::Mql.index()] > 0, "{counts:?}");
+    assert!(counts[Status::FastTracked.index()] > 0, "{counts:?}");
+    assert!(counts[Status::Disqualified.index()] > 0, "{counts:?}");
+    // Engagement really is read from the count columns.
+    assert!(scores.iter().any(|s| s.engagement > 0.0));
+}
+
+#[test]
+fn fast_equals_simple_with_decay_on_every_rule_and_an_earlier_as_of_date() {
+    let mut model = default_model();
+    for rule in &mut model.engagement.rules {
+        rule.half_life_days = Some(7.5);
+    }
+    let (set, as_of) = generated(800, 13, true, &model.fields);
+    // Twenty days earlier: later events are in the future and must be ignored by both paths.
+    assert_paths_agree(&model, &set, as_of - 20);
+}
+
+fn rescored(model: &Model, set: &LeadSet, as_of: i32) -> Vec<LeadScore> {
+    score_all(model, &Evaluation::new(model, set, as_of))
+}
+
+#[test]
+fn refresh_after_changing_only_points_caps_and_the_mix_evaluates_nothing() {
+    let mut model = default_model();
+    let (set, as_of) = generated(2000, 21, true, &model.fields);
+    let mut evaluation = Evaluation::new(&model, &set, as_of);
+    let before = score_all(&model, &evaluation);
+    for (i, rule) in model.fit.rules.iter_mut().enumerate() {
+        rule.points += i as f64 + 1.0;
+    }
+    for rule in &mut model.engagement.rules {
+        rule.points *= 1.5;
+        rule.cap = rule.cap.map(|c| c + 5.0);
+        rule.counting = Counting::Once;
+    }
+    model.engagement.rules[1].enabled = false;
+    model.overrides[0].enabled = false;
+    model.combine.fit_weight = 0.5;
+    model.combine.engagement_weight = 0.5;
+    model.combine.mql_threshold = 60.0;
+    model.combine.min_fit = None;
+    model.fit.max_points = 70.0;
+    assert_eq!(evaluation.refresh(&model, &set), 0);
+    let after = score_all(&model, &evaluation);
+    assert_eq!(after, rescored(&model, &set, as_of));
+    assert_ne!(after, before, "the changes must change some scores");
+    // Reordering rules needs no evaluation either.
+    model.fit.rules.reverse();
+    model.overrides.reverse();
+    assert_eq!(evaluation.refresh(&model, &set), 0);
+    assert_eq!(
+        score_all(&model, &evaluation),
+        rescored(&model, &set, as_of)
+    );
+}
+
+#[test]
+fn refresh_re_evaluates_exactly_the_rule_whose_condition_or_window_changed() {
+    let mut model = default_model();
+    let (set, as_of) = generated(2000, 22, true, &model.fields);
+    let mut evaluation = Evaluation::new(&model, &set, as_of);
+
+    // A fit condition.
+    model.fit.rules[4].condition = Condition::Between {
+        min: 100.0,
+        max: 2000.0,
+    };
+    assert_eq!(evaluation.refresh(&model, &set), 1);
+    assert_eq!(
+        score_all(&model, &evaluation),
+        rescored(&model, &set, as_of)
+    );
+
+    // A fit rule's field.
+    model.fit.rules[6].field = "is_customer".into();
+    assert_eq!(evaluation.refresh(&model, &set), 1);
+    assert_eq!(
+        score_all(&model, &evaluation),
+        rescored(&model, &set, as_of)
+    );
+
+    // An engagement window, then a half-life.
+    model.engagement.rules[0].window_days = Some(7);
+    assert_eq!(evaluation.refresh(&model, &set), 1);
+    assert_eq!(
+        score_all(&model, &evaluation),
+        rescored(&model, &set, as_of)
+    );
+    model.engagement.rules[2].half_life_days = Some(10.0);
+    assert_eq!(evaluation.refresh(&model, &set), 1);
+    assert_eq!(
+        score_all(&model, &evaluation),
+        rescored(&model, &set, as_of)
+    );
+
+    // An override's criterion.
+    if let Criterion::Activity { window_days, .. } = &mut model.overrides[2].when[0] {
+        *window_days = Some(5);
+    } else {
+        panic!("the third override of the default model is the demo-request fast track");
+    }
+    assert_eq!(evaluation.refresh(&model, &set), 1);
+    assert_eq!(
+        score_all(&model, &evaluation),
+        rescored(&model, &set, as_of)
+    );
+
+    // A new rule, then a removed one.
+    let mut extra = model.fit.rules[0].clone();
+    extra.id = "fit-extra".into();
+    extra.condition = Condition::ContainsAny(vec!["Engineer".into()]);
+    model.fit.rules.push(extra);
+    assert_eq!(evaluation.refresh(&model, &set), 1);
+    model.fit.rules.remove(1);
+    assert_eq!(evaluation.refresh(&model, &set), 0);
+    assert_eq!(
+        score_all(&model, &evaluation),
+        rescored(&model, &set, as_of)
+    );
+    assert_eq!(evaluation.fit_matches.len(), model.fit.rules.len());
+}
+
+#[test]
+fn refresh_with_two_rules_on_the_same_condition_evaluates_nothing_for_a_points_change() {
+    // Two rules reading the same field with the same condition (e.g. a rule duplicated to try
+    // other points): changing points must still re-evaluate nothing.
+    let mut model = default_model();
+    let mut twin = model.fit.rules[0].clone();
+    twin.id = "fit-senior-title-twin".into();
+    twin.points = 3.0;
+    model.fit.rules.push(twin);
+    let (set, as_of) = generated(300, 23, true, &model.fields);
+    let mut evaluation = Evaluation::new(&model, &set, as_of);
+    model.fit.rules[0].points = 25.0;
+    assert_eq!(evaluation.refresh(&model, &set), 0);
+    assert_eq!(
+        score_all(&model, &evaluation),
+        rescored(&model, &set, as_of)
+    );
+}
+
+#[test]
+fn refresh_re_evaluates_the_rules_of_a_field_whose_aliases_changed() {
+    // The leads have a "Job Title" header. A model whose `job_title` field is renamed to `role`
+    // with no alias finds no column; adding the alias "Job Title" must make refresh read it.
+    let mut model = default_model();
+    for rule in &mut model.fit.rules {
+        if rule.field == "job_title" {
+            rule.field = "role".into();
+        }
+    }
+    for field in &mut model.fields {
+        if field.name == "job_title" {
+            field.name = "role".into();
+            field.aliases.clear();
+        }
+    }
+    let (set, as_of) = generated(500, 24, true, &model.fields);
+    let mut evaluation = Evaluation::new(&model, &set, as_of);
+    let without = score_all(&model, &evaluation);
+    for field in &mut model.fields {
+        if field.name == "role" {
+            field.aliases.push("Job Title".into());
+        }
+    }
+    // The three title rules (senior, manager, student) read the newly mapped column.
+    assert_eq!(evaluation.refresh(&model, &set), 3);
+    let with = score_all(&model, &evaluation);
+    assert_eq!(with, rescored(&model, &set, as_of));
+    assert_ne!(with, without);
+    assert_paths_agree(&model, &set, as_of);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Random models
+
+fn shared_leads() -> &'static (LeadSet, LeadSet, i32) {
+    static LEADS: OnceLock<(LeadSet, LeadSet, i32)> = OnceLock::new();
+    LEADS.get_or_init(|| {
+        let fields = default_model().fields;
+        let (with_events, as_of) = generated(250, 31, true, &fields);
+        let (with_counts, _) = generated(250, 32, false, &fields);
+        (with_events, with_counts, as_of)
+    })
+}
+
+#[derive(Clone, Debug)]
+struct Knobs {
+    fit_points: Vec<f64>,
+    fit_enabled: Vec<bool>,
+    engagement: Vec<(f64, Option<f64>, u8, Option<u32>, Option<f64>)>,
+    fit_max: f64,
+    engagement_max: f64,
+    fit_weight: f64,
+    scale: f64,
+    threshold_share: f64,
+    band_share: f64,
+    min_fit: Option<f64>,
+    min_engagement: Option<f64>,
+    overrides_enabled: Vec<bool>,
+}
+
+fn knobs() -> impl Strategy<Value = Knobs> {
+    let engagement_rule = (
+        -30.0..30.0f64,
+        proptest::option::of(0.5..40.0f64),
+        0u8..6,
+        proptest::option::of(1u32..120),
+        proptest::option::of(0.5..60.0f64),
+    );
+    (
+        (
+            proptest::collection::vec(-40.0..40.0f64, 9),
+            proptest::collection::vec(any::<bool>(), 9),
+            proptest::collection::vec(engagement_rule, 10),
+            1.0..120.0f64,
+            1.0..120.0f64,
+            0.0..=1.0f64,
+        ),
+        (
+            1.0..1000.0f64,
+            0.01..=1.0f64,
+            0.0..=1.0f64,
+            proptest::option::of(0.0..=1.0f64),
+            proptest::option::of(0.0..=1.0f64),
+            proptest::collection::vec(any::<bool>(), 3),
+        ),
+    )
+        .prop_map(
+            |(
+                (fit_points, fit_enabled, engagement, fit_max, engagement_max, fit_weight),
+                (scale, threshold_share, band_share, min_fit, min_engagement, overrides_enabled),
+            )| Knobs {
+                fit_points,
+                fit_enabled,
+                engagement,
+                fit_max,
+                engagement_max,
+                fit_weight,
+                scale,
+                threshold_share,
+                band_share,
+                min_fit,
+                min_engagement,
+                overrides_enabled,
+            },
+        )
+}
+
+fn apply(knobs: &Knobs, model: &mut Model) {
+    for ((rule, points), enabled) in model
+        .fit
+        .rules
+        .iter_mut()
+        .zip(&knobs.fit_points)
+        .zip(&knobs.fit_enabled)
+    {
+        rule.points = *points;
+        rule.enabled = *enabled;
+    }
+    for (rule, (points, cap, counting, window, half_life)) in
+        model.engagement.rules.iter_mut().zip(&knobs.engagement)
+    {
+        rule.points = *points;
+        rule.cap = *cap;
+        rule.counting = match counting {
+            0 => Counting::PerOccurrence,
+            1 => Counting::Once,
+            n => Counting::AtLeast(u32::from(*n) - 1),
+        };
+        rule.window_days = *window;
+        rule.half_life_days = *half_life;
+    }
+    for (rule, enabled) in model.overrides.iter_mut().zip(&knobs.overrides_enabled) {
+        rule.enabled = *enabled;
+    }
+    model.fit.max_points = knobs.fit_max;
+    model.engagement.max_points = knobs.engagement_max;
+    model.fit_grades = grade_bands(&["A", "B", "C", "D"], knobs.fit_max);
+    model.engagement_levels = grade_bands(&["1", "2", "3", "4"], knobs.engagement_max);
+    let combine = &mut model.combine;
+    combine.fit_weight = knobs.fit_weight;
+    combine.engagement_weight = 1.0 - knobs.fit_weight;
+    combine.scale = knobs.scale;
+    combine.mql_threshold = knobs.scale * knobs.threshold_share;
+    combine.nurture_band = combine.mql_threshold * knobs.band_share;
+    combine.min_fit = knobs.min_fit.map(|share| share * knobs.fit_max);
+    combine.min_engagement = knobs
+        .min_engagement
+        .map(|share| share * knobs.engagement_max);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn fast_equals_simple_for_random_points_caps_thresholds_and_weights(knobs in knobs()) {
+        let (with_events, with_counts, as_of) = shared_leads();
+        let mut model = default_model();
+        apply(&knobs, &mut model);
+        prop_assert!(mql_studio::validate::is_valid(&mql_studio::validate::validate(&model)));
+        assert_paths_agree(&model, with_events, *as_of);
+        assert_paths_agree(&model, with_counts, *as_of);
+    }
+
+    #[test]
+    fn refresh_after_random_re_weighting_equals_a_fresh_evaluation(knobs in knobs()) {
+        let (with_events, _, as_of) = shared_leads();
+        let mut model = default_model();
+        let mut evaluation = Evaluation::new(&model, with_events, *as_of);
+        apply(&knobs, &mut model);
+        // Windows and half-lives are part of the evaluation; count what the knobs changed.
+        let defaults = default_model();
+        let changed = model
+            .engagement
+            .rules
+            .iter()
+            .zip(&defaults.engagement.rules)
+            .filter(|(a, b)| a.window_days != b.window_days || a.half_life_days != b.half_life_days)
+            .count();
+        prop_assert_eq!(evaluation.refresh(&model, with_events), changed);
+        prop_assert_eq!(
+            score_all(&model, &evaluation),
+            rescored(&model, with_events, *as_of)
+        );
+    }
+}
