@@ -98,13 +98,14 @@ pub fn model_from_str(text: &str) -> Result<Model, FormatError> {
                 Ok(model) => Ok(model),
                 Err(error) => {
                     let mut syntax = syntax_error(text, &error);
-                    if major == FORMAT_MAJOR && minor > FORMAT_MINOR {
-                        if let FormatError::Syntax { message, .. } = &mut syntax {
-                            message.push_str(&format!(
-                                " (the file was written for format {}, newer than this mql-studio's {FORMAT_VERSION})",
-                                probe.format_version
-                            ));
-                        }
+                    if major == FORMAT_MAJOR
+                        && minor > FORMAT_MINOR
+                        && let FormatError::Syntax { message, .. } = &mut syntax
+                    {
+                        message.push_str(&format!(
+                            " (the file was written for format {}, newer than this mql-studio's {FORMAT_VERSION})",
+                            probe.format_version
+                        ));
                     }
                     Err(syntax)
                 }
@@ -120,10 +121,8 @@ fn syntax_error(text: &str, error: &ron::error::SpannedError) -> FormatError {
     let position = error.span.start;
     let mut message = error.code.to_string();
     let mentions_field = message.contains("field named");
-    if !mentions_field {
-        if let Some(field) = enclosing_field(text, position.line, position.col) {
-            message = format!("in field `{field}`: {message}");
-        }
+    if !mentions_field && let Some(field) = enclosing_field(text, position.line, position.col) {
+        message = format!("in field `{field}`: {message}");
     }
     FormatError::Syntax {
         location: String::new(),
@@ -206,7 +205,23 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     };
-    let mut temporary = tempfile::NamedTempFile::new_in(directory)?;
+    // A temporary file is private (0600) by default, and the rename would hand that to the
+    // result: create it like any new file instead (0666 less the umask), and give it the
+    // permissions of the file it replaces, if any.
+    let mut builder = tempfile::Builder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut temporary = builder.tempfile_in(directory)?;
+    if let Ok(existing) = std::fs::metadata(path)
+        && existing.is_file()
+    {
+        temporary
+            .as_file()
+            .set_permissions(existing.permissions())?;
+    }
     temporary.write_all(bytes)?;
     temporary.as_file().sync_all()?;
     temporary.persist(path).map_err(|e| e.error)?;

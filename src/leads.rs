@@ -146,7 +146,8 @@ impl Column {
 /// Activities per lead, stored by lead (compressed sparse rows).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct EventLog {
-    /// Distinct activity names, in order of first appearance.
+    /// Distinct activity names (ignoring case; the first spelling is kept), in order of first
+    /// appearance.
     pub activities: Vec<String>,
     /// Lead `i`'s events are `offsets[i]..offsets[i + 1]`.
     pub offsets: Vec<u32>,
@@ -564,10 +565,11 @@ impl Builder {
                 declared,
                 ..
             } => {
-                if !declared && !dict.is_empty() {
-                    if let Some(data) = retype(&dict, &codes) {
-                        return data;
-                    }
+                if !declared
+                    && !dict.is_empty()
+                    && let Some(data) = retype(&dict, &codes)
+                {
+                    return data;
                 }
                 ColumnData::Text { dict, codes }
             }
@@ -667,8 +669,20 @@ pub fn read_leads_csv(
         .iter()
         .map(|h| declared_kind(h, &options.fields))
         .collect();
-    let mut builders: Vec<Builder> = kinds.iter().map(|k| Builder::new(*k)).collect();
+    // The id column is kept as written: an undeclared `007` or `12345678901234567890` must not
+    // become a number, or the ids would no longer match the event log.
+    let id_header = id_header_index(&headers, options);
+    let mut builders: Vec<Builder> = kinds
+        .iter()
+        .enumerate()
+        .map(|(i, kind)| match kind {
+            None if Some(i) == id_header => Builder::new(Some(FieldKind::Text)),
+            _ => Builder::new(*kind),
+        })
+        .collect();
     let mut report = LoadReport::default();
+    // The file row (spreadsheet numbering) of every lead read, for messages and row-number ids.
+    let mut lead_rows: Vec<usize> = Vec::new();
     let mut record = csv::StringRecord::new();
     let mut row = 1usize;
     loop {
@@ -699,6 +713,7 @@ pub fn read_leads_csv(
                     builder.push(value);
                 }
                 report.rows_read += 1;
+                lead_rows.push(row);
             }
             Err(problem) if options.skip_bad_rows => report.skipped.push(problem),
             Err(problem) => return Err(problem.into()),
@@ -721,8 +736,8 @@ pub fn read_leads_csv(
         outcomes: vec![None; lead_count],
         verdicts: vec![None; lead_count],
     };
-    assign_ids(&mut set, options, file, &mut report)?;
-    read_outcomes(&mut set, file)?;
+    assign_ids(&mut set, options, file, &lead_rows, &mut report)?;
+    read_outcomes(&mut set, file, &lead_rows)?;
     Ok((set, report))
 }
 
@@ -781,6 +796,24 @@ fn declared_kind(header: &str, fields: &[FieldSpec]) -> Option<FieldKind> {
         .map(|spec| spec.kind)
 }
 
+/// The header index of the lead id column, found as [`assign_ids`] finds it.
+fn id_header_index(headers: &[String], options: &LoadOptions) -> Option<usize> {
+    match &options.id_column {
+        Some(name) => {
+            let key = normalize_name(name);
+            headers.iter().position(|h| normalize_name(h) == key)
+        }
+        None => ID_COLUMNS
+            .iter()
+            .find_map(|key| headers.iter().position(|h| normalize_name(h) == *key)),
+    }
+}
+
+/// The file row of the lead at `index` (header = row 1), given the rows of the leads read.
+fn file_row(lead_rows: &[usize], index: usize) -> usize {
+    lead_rows.get(index).copied().unwrap_or(index + 2)
+}
+
 fn find_column(set: &LeadSet, candidates: &[&str]) -> Option<usize> {
     candidates.iter().find_map(|key| {
         set.columns
@@ -793,6 +826,7 @@ fn assign_ids(
     set: &mut LeadSet,
     options: &LoadOptions,
     file: &str,
+    lead_rows: &[usize],
     report: &mut LoadReport,
 ) -> Result<(), LeadsError> {
     let lead_count = set.outcomes.len();
@@ -814,7 +848,7 @@ fn assign_ids(
             .map(|row| {
                 let id = column.cell(row).display();
                 if id.is_empty() {
-                    format!("row-{}", row + 2)
+                    format!("row-{}", file_row(lead_rows, row))
                 } else {
                     id
                 }
@@ -824,7 +858,9 @@ fn assign_ids(
             report
                 .warnings
                 .push("no lead id column found: leads are numbered by row".to_owned());
-            (0..lead_count).map(|row| (row + 2).to_string()).collect()
+            (0..lead_count)
+                .map(|row| file_row(lead_rows, row).to_string())
+                .collect()
         }
     };
     let mut seen: HashMap<&str, usize> = HashMap::with_capacity(lead_count);
@@ -832,8 +868,8 @@ fn assign_ids(
         if let Some(first) = seen.insert(id.as_str(), row) {
             report.warnings.push(format!(
                 "lead id `{id}` appears on rows {} and {}: events for it go to the first",
-                first + 2,
-                row + 2
+                file_row(lead_rows, first),
+                file_row(lead_rows, row)
             ));
         }
     }
@@ -841,7 +877,7 @@ fn assign_ids(
 }
 
 /// Fills outcomes and verdicts from their columns, when the file has them.
-fn read_outcomes(set: &mut LeadSet, file: &str) -> Result<(), LeadsError> {
+fn read_outcomes(set: &mut LeadSet, file: &str, lead_rows: &[usize]) -> Result<(), LeadsError> {
     let lead_count = set.len();
     let flag = |set: &LeadSet, names: &[&str], row: usize| -> Result<Option<bool>, RowError> {
         let Some(index) = find_column(set, names) else {
@@ -856,7 +892,7 @@ fn read_outcomes(set: &mut LeadSet, file: &str) -> Result<(), LeadsError> {
                 .map(Some)
                 .ok_or_else(|| RowError {
                     file: file.to_owned(),
-                    row: row + 2,
+                    row: file_row(lead_rows, row),
                     column: Some(column.name.clone()),
                     message: format!("expected true/false or yes/no, found {:?}", other.display()),
                 }),
@@ -873,7 +909,7 @@ fn read_outcomes(set: &mut LeadSet, file: &str) -> Result<(), LeadsError> {
                 let text = cell.display();
                 outcome = Some(parse_stage(&text).ok_or_else(|| RowError {
                     file: file.to_owned(),
-                    row: row + 2,
+                    row: file_row(lead_rows, row),
                     column: Some(column.name.clone()),
                     message: format!(
                         "unknown stage {text:?}: expected lead, mql, sql, opportunity, won or lost"
@@ -902,7 +938,7 @@ fn read_outcomes(set: &mut LeadSet, file: &str) -> Result<(), LeadsError> {
                 let text = cell.display();
                 set.verdicts[row] = Some(parse_verdict(&text).ok_or_else(|| RowError {
                     file: file.to_owned(),
-                    row: row + 2,
+                    row: file_row(lead_rows, row),
                     column: Some(column.name.clone()),
                     message: format!("unknown sales verdict {text:?}: expected accept or reject"),
                 })?);
@@ -1018,12 +1054,16 @@ pub fn read_events_csv(
                         Some(day) => {
                             match rows_of.get(lead) {
                                 Some(&lead_row) => {
-                                    let code = match activity_codes.get(activity) {
+                                    // Activity names match ignoring case (as in
+                                    // `EventLog::activity_index`), so `Pricing_Page_View` and
+                                    // `pricing_page_view` are one activity, not two.
+                                    let key = activity.to_ascii_lowercase();
+                                    let code = match activity_codes.get(&key) {
                                         Some(&code) => code,
                                         None => {
                                             let code = activities.len() as u32;
                                             activities.push(activity.to_owned());
-                                            activity_codes.insert(activity.to_owned(), code);
+                                            activity_codes.insert(key, code);
                                             code
                                         }
                                     };

@@ -172,6 +172,8 @@ impl Condition {
 
 /// Formats a number without a trailing `.0` and with at most two decimals.
 pub fn fmt_number(value: f64) -> String {
+    // `-0` (an empty sum is -0.0) reads as 0.
+    let value = if value == 0.0 { 0.0 } else { value };
     if value.fract() == 0.0 && value.abs() < 1e15 {
         format!("{value:.0}")
     } else {

@@ -134,10 +134,10 @@ pub fn event_weight(age_days: i32, window_days: Option<u32>, half_life_days: Opt
     if age_days < 0 {
         return 0.0;
     }
-    if let Some(window) = window_days {
-        if i64::from(age_days) >= i64::from(window) {
-            return 0.0;
-        }
+    if let Some(window) = window_days
+        && i64::from(age_days) >= i64::from(window)
+    {
+        return 0.0;
     }
     match half_life_days {
         Some(half_life) if half_life > 0.0 => 0.5f64.powf(f64::from(age_days) / half_life),
@@ -245,7 +245,7 @@ impl<'a> PreparedCondition<'a> {
             Cell::Missing => false,
             Cell::Text(text) => {
                 let text = fold(text);
-                self.needles.iter().any(|n| *n == text)
+                self.needles.contains(&text)
             }
             Cell::Number(value) => self
                 .needles
@@ -446,8 +446,10 @@ struct EvaluationKeys {
     overrides: Vec<String>,
 }
 
-fn fit_key(rule: &crate::model::FitRule) -> String {
-    format!("{}\u{1f}{:?}", rule.field, rule.condition)
+/// What a fit rule's matches depend on: its field, the column the field resolves to (which
+/// changes when the model's field aliases change) and its condition.
+fn fit_key(rule: &crate::model::FitRule, column: Option<usize>) -> String {
+    format!("{}\u{1f}{column:?}\u{1f}{:?}", rule.field, rule.condition)
 }
 
 fn engagement_key(rule: &EngagementRule) -> String {
@@ -460,8 +462,27 @@ fn engagement_key(rule: &EngagementRule) -> String {
     )
 }
 
-fn override_key(rule: &crate::model::Override) -> String {
-    format!("{:?}", rule.when)
+/// What an override's matches depend on: its criteria and the columns their fields resolve to.
+fn override_key(rule: &crate::model::Override, leads: &LeadSet, specs: &[FieldSpec]) -> String {
+    let columns: Vec<Option<usize>> = rule
+        .when
+        .iter()
+        .map(|criterion| match criterion {
+            Criterion::Field { field, .. } => leads.column_for(field, specs),
+            Criterion::Activity { .. } => None,
+        })
+        .collect();
+    format!("{:?}\u{1f}{columns:?}", rule.when)
+}
+
+/// The previous evaluation's columns by key. Several rules can share a key (the same condition
+/// twice), so each key keeps a list and each rule takes one column from it.
+fn columns_by_key<T>(keys: Vec<String>, columns: Vec<T>) -> HashMap<String, Vec<T>> {
+    let mut map: HashMap<String, Vec<T>> = HashMap::new();
+    for (key, column) in keys.into_iter().zip(columns) {
+        map.entry(key).or_default().push(column);
+    }
+    map
 }
 
 impl Evaluation {
@@ -492,18 +513,17 @@ impl Evaluation {
         let as_of = self.as_of;
         let mut evaluated = 0;
 
-        let mut old_fit: HashMap<String, Vec<bool>> = std::mem::take(&mut self.keys.fit)
-            .into_iter()
-            .zip(std::mem::take(&mut self.fit_matches))
-            .collect();
+        let mut old_fit = columns_by_key(
+            std::mem::take(&mut self.keys.fit),
+            std::mem::take(&mut self.fit_matches),
+        );
         let mut fit_keys = Vec::with_capacity(model.fit.rules.len());
         for rule in &model.fit.rules {
-            let key = fit_key(rule);
-            let column = old_fit.remove(&key).unwrap_or_else(|| {
+            let column_index = leads.column_for(&rule.field, specs);
+            let key = fit_key(rule, column_index);
+            let column = old_fit.get_mut(&key).and_then(Vec::pop).unwrap_or_else(|| {
                 evaluated += 1;
-                let column = leads
-                    .column_for(&rule.field, specs)
-                    .and_then(|i| leads.columns.get(i));
+                let column = column_index.and_then(|i| leads.columns.get(i));
                 condition_column(column, &rule.condition, lead_count)
             });
             self.fit_matches.push(column);
@@ -511,40 +531,50 @@ impl Evaluation {
         }
         self.keys.fit = fit_keys;
 
-        let mut old_engagement: HashMap<String, Vec<f64>> =
-            std::mem::take(&mut self.keys.engagement)
-                .into_iter()
-                .zip(std::mem::take(&mut self.engagement_counts))
-                .collect();
+        let mut old_engagement = columns_by_key(
+            std::mem::take(&mut self.keys.engagement),
+            std::mem::take(&mut self.engagement_counts),
+        );
         let mut engagement_keys = Vec::with_capacity(model.engagement.rules.len());
         for rule in &model.engagement.rules {
             let key = engagement_key(rule);
-            let column = old_engagement.remove(&key).unwrap_or_else(|| {
-                evaluated += 1;
-                let source = activity_source(leads, &rule.activity, rule.count_column_name());
-                (0..lead_count)
-                    .map(|row| {
-                        effective_count(&source, row, as_of, rule.window_days, rule.half_life_days)
-                    })
-                    .collect()
-            });
+            let column = old_engagement
+                .get_mut(&key)
+                .and_then(Vec::pop)
+                .unwrap_or_else(|| {
+                    evaluated += 1;
+                    let source = activity_source(leads, &rule.activity, rule.count_column_name());
+                    (0..lead_count)
+                        .map(|row| {
+                            effective_count(
+                                &source,
+                                row,
+                                as_of,
+                                rule.window_days,
+                                rule.half_life_days,
+                            )
+                        })
+                        .collect()
+                });
             self.engagement_counts.push(column);
             engagement_keys.push(key);
         }
         self.keys.engagement = engagement_keys;
 
-        let mut old_overrides: HashMap<String, Vec<bool>> =
-            std::mem::take(&mut self.keys.overrides)
-                .into_iter()
-                .zip(std::mem::take(&mut self.override_matches))
-                .collect();
+        let mut old_overrides = columns_by_key(
+            std::mem::take(&mut self.keys.overrides),
+            std::mem::take(&mut self.override_matches),
+        );
         let mut override_keys = Vec::with_capacity(model.overrides.len());
         for rule in &model.overrides {
-            let key = override_key(rule);
-            let column = old_overrides.remove(&key).unwrap_or_else(|| {
-                evaluated += 1;
-                override_column(rule, leads, specs, as_of)
-            });
+            let key = override_key(rule, leads, specs);
+            let column = old_overrides
+                .get_mut(&key)
+                .and_then(Vec::pop)
+                .unwrap_or_else(|| {
+                    evaluated += 1;
+                    override_column(rule, leads, specs, as_of)
+                });
             self.override_matches.push(column);
             override_keys.push(key);
         }

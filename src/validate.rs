@@ -134,14 +134,14 @@ fn check_condition(
         findings.error(Some(id), path.clone(), "the rule names no field");
     }
     match condition {
-        Condition::OneOf(values) | Condition::NotOneOf(values) | Condition::ContainsAny(values) => {
-            if values.iter().all(|v| v.trim().is_empty()) {
-                findings.error(
-                    Some(id),
-                    format!("{path}.condition"),
-                    "the list of values is empty, so the rule can never fire as meant",
-                );
-            }
+        Condition::OneOf(values) | Condition::NotOneOf(values) | Condition::ContainsAny(values)
+            if values.iter().all(|v| v.trim().is_empty()) =>
+        {
+            findings.error(
+                Some(id),
+                format!("{path}.condition"),
+                "the list of values is empty, so the rule can never fire as meant",
+            );
         }
         Condition::Equals(value) if value.trim().is_empty() => {
             findings.error(
@@ -248,16 +248,17 @@ fn check_engagement(model: &Model, findings: &mut Findings) {
         if rule.activity.trim().is_empty() {
             findings.error(id, format!("{path}.activity"), "the rule names no activity");
         }
-        if let Some(cap) = rule.cap {
-            if findings.finite(id, format!("{path}.cap"), "the cap", cap) && cap <= 0.0 {
-                findings.error(
-                    id,
-                    format!("{path}.cap"),
-                    format!(
-                        "the cap is {cap}: a cap is the most the rule adds (or takes away), so it must be greater than 0"
-                    ),
-                );
-            }
+        if let Some(cap) = rule.cap
+            && findings.finite(id, format!("{path}.cap"), "the cap", cap)
+            && cap <= 0.0
+        {
+            findings.error(
+                id,
+                format!("{path}.cap"),
+                format!(
+                    "the cap is {cap}: a cap is the most the rule adds (or takes away), so it must be greater than 0"
+                ),
+            );
         }
         if rule.window_days == Some(0) {
             findings.error(
@@ -266,20 +267,20 @@ fn check_engagement(model: &Model, findings: &mut Findings) {
                 "a window of 0 days counts nothing",
             );
         }
-        if let Some(half_life) = rule.half_life_days {
-            if findings.finite(
+        if let Some(half_life) = rule.half_life_days
+            && findings.finite(
                 id,
                 format!("{path}.half_life_days"),
                 "the half-life",
                 half_life,
-            ) && half_life <= 0.0
-            {
-                findings.error(
-                    id,
-                    format!("{path}.half_life_days"),
-                    "the half-life must be greater than 0 days",
-                );
-            }
+            )
+            && half_life <= 0.0
+        {
+            findings.error(
+                id,
+                format!("{path}.half_life_days"),
+                "the half-life must be greater than 0 days",
+            );
         }
         if rule.counting == Counting::AtLeast(0) {
             findings.error(

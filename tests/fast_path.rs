@@ -278,11 +278,14 @@ fn shared_leads() -> &'static (LeadSet, LeadSet, i32) {
     })
 }
 
+/// Points, cap, counting (0 per occurrence, 1 once, n at least n - 1), window, half-life.
+type EngagementKnob = (f64, Option<f64>, u8, Option<u32>, Option<f64>);
+
 #[derive(Clone, Debug)]
 struct Knobs {
     fit_points: Vec<f64>,
     fit_enabled: Vec<bool>,
-    engagement: Vec<(f64, Option<f64>, u8, Option<u32>, Option<f64>)>,
+    engagement: Vec<EngagementKnob>,
     fit_max: f64,
     engagement_max: f64,
     fit_weight: f64,

@@ -564,6 +564,37 @@ fn activity_names_are_matched_ignoring_case() {
 }
 
 #[test]
+fn one_activity_spelled_in_different_cases_in_the_log_counts_as_one_activity() {
+    // Three pricing visits logged by two tools with different capitalisation: 3 x 1.
+    let set = with_events(
+        leads("id\nA\n"),
+        "lead_id,activity,timestamp\n\
+A,Pricing_Page_View,2026-10-29\n\
+A,pricing_page_view,2026-10-30\n\
+A,PRICING_PAGE_VIEW,2026-10-31\n",
+    );
+    let values = engagement_of(
+        eng_rule("p", "pricing_page_view", Counting::PerOccurrence, 1.0),
+        &set,
+    );
+    assert_eq!(values, [3.0]);
+    // The same holds for an activity criterion of an override: at least 3.
+    let mut model = unit_model();
+    model.overrides.push(override_rule(
+        "ft",
+        OverrideAction::FastTrack,
+        vec![Criterion::Activity {
+            activity: "Pricing_Page_View".into(),
+            count_column: None,
+            at_least: 3,
+            window_days: None,
+        }],
+    ));
+    let scores = score(&model, &set, day("2026-10-31"));
+    assert_eq!(scores[0].status, Status::FastTracked);
+}
+
+#[test]
 fn a_cap_limits_one_rule() {
     // 8 each, cap 20: A 24 -> 20, B 16 stays, C 0.
     let mut rule = eng_rule("p", "pricing", Counting::PerOccurrence, 8.0);

@@ -143,6 +143,10 @@ pub struct FrameStats {
     pub last_ms: f64,
     pub worst_ms: f64,
     pub frames: u64,
+    /// Whole-frame CPU time (UI, tessellation and painting) as eframe reports it.
+    pub worst_cpu_ms: f64,
+    pub total_cpu_ms: f64,
+    pub cpu_frames: u64,
 }
 
 impl StudioApp {
@@ -503,8 +507,17 @@ fn clock_time() -> String {
 }
 
 impl eframe::App for StudioApp {
-    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+    fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
+        if let Some(cpu) = frame.info().cpu_usage {
+            let ms = f64::from(cpu) * 1000.0;
+            let stats = &mut self.frame_stats;
+            if stats.frames > 5 {
+                stats.worst_cpu_ms = stats.worst_cpu_ms.max(ms);
+                stats.total_cpu_ms += ms;
+                stats.cpu_frames += 1;
+            }
+        }
         if ctx.input(|i| i.viewport().close_requested()) && !self.close_confirmed && self.is_dirty()
         {
             ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
@@ -527,11 +540,22 @@ impl eframe::App for StudioApp {
     }
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        if std::env::var_os("MQL_STUDIO_FRAME_STATS").is_some() {
+            let s = &self.frame_stats;
+            eprintln!(
+                "frames: {}; app ui worst {:.2} ms; whole frame (ui + paint) worst {:.2} ms, mean {:.2} ms over {} frames",
+                s.frames,
+                s.worst_ms,
+                s.worst_cpu_ms,
+                s.total_cpu_ms / s.cpu_frames.max(1) as f64,
+                s.cpu_frames
+            );
+        }
         // A clean exit: the autosave is only for crashes.
-        if let Some(path) = &self.autosave_path {
-            if !self.is_dirty() || self.close_confirmed {
-                let _ = std::fs::remove_file(path);
-            }
+        if let Some(path) = &self.autosave_path
+            && (!self.is_dirty() || self.close_confirmed)
+        {
+            let _ = std::fs::remove_file(path);
         }
     }
 }
@@ -558,17 +582,17 @@ pub fn run(options: StartOptions) -> anyhow::Result<()> {
         native_options,
         Box::new(move |creation| {
             let mut app = StudioApp::with_bundled_data();
-            if let Some(storage) = creation.storage {
-                if let Some(settings) = eframe::get_value::<Settings>(storage, Settings::KEY) {
-                    app.settings = settings;
-                }
+            if let Some(storage) = creation.storage
+                && let Some(settings) = eframe::get_value::<Settings>(storage, Settings::KEY)
+            {
+                app.settings = settings;
             }
             app.dialogs = DialogMode::Native;
             app.autosave_path = eframe::storage_dir("mql-studio").map(|d| d.join("autosave.ron"));
-            if let Some(path) = &app.autosave_path {
-                if let Some(saved_at) = files::autosave_time(path) {
-                    app.dialog = Some(Dialog::RestoreAutosave { saved_at });
-                }
+            if let Some(path) = &app.autosave_path
+                && let Some(saved_at) = files::autosave_time(path)
+            {
+                app.dialog = Some(Dialog::RestoreAutosave { saved_at });
             }
             creation.egui_ctx.set_theme(app.settings.theme.preference());
             creation.egui_ctx.set_zoom_factor(app.settings.zoom);

@@ -93,6 +93,9 @@ fn verdict_label(verdict: Option<Verdict>) -> &'static str {
     verdict.map_or("", Verdict::label)
 }
 
+/// Compares two lead rows for the table's sort.
+type RowOrder<'a> = Box<dyn Fn(&usize, &usize) -> Ordering + 'a>;
+
 /// Recomputes the filtered, sorted rows when scores, filters or the sort changed.
 fn refresh_rows(app: &mut StudioApp, keys: &KeyColumns) {
     let key = (
@@ -130,7 +133,7 @@ fn refresh_rows(app: &mut StudioApp, keys: &KeyColumns) {
         }
     };
     let score = |row: usize| -> LeadScore { scores[row] };
-    let compare: Box<dyn Fn(&usize, &usize) -> Ordering> = match app.settings.sort_column {
+    let compare: RowOrder<'_> = match app.settings.sort_column {
         SortColumn::Id => Box::new(|a, b| leads.ids[*a].cmp(&leads.ids[*b])),
         SortColumn::Name => Box::new(|a, b| keys.name(leads, *a).cmp(&keys.name(leads, *b))),
         SortColumn::Company => Box::new(by_text(keys.company)),

@@ -476,11 +476,11 @@ fn value_list_ui(
         ui.data_mut(|d| d.insert_temp(buffer_id, buffer));
         let mut picked = None;
         value_picker(ui, id, column, |value| picked = Some(value));
-        if let Some(value) = picked {
-            if !values.iter().any(|v| v.eq_ignore_ascii_case(&value)) {
-                values.push(value);
-                changed = true;
-            }
+        if let Some(value) = picked
+            && !values.iter().any(|v| v.eq_ignore_ascii_case(&value))
+        {
+            values.push(value);
+            changed = true;
         }
     });
     changed

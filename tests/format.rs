@@ -1,0 +1,601 @@
+//! The RON model format: round trips, atomic saves and readable errors.
+
+use std::path::{Path, PathBuf};
+
+use mql_studio::format::{
+    FormatError, load_model, model_from_str, model_to_string, parse_version, save_model,
+};
+use mql_studio::model::{
+    Band, ChangelogEntry, Combine, Condition, Counting, Criterion, EngagementRule,
+    EngagementSection, FieldKind, FieldSpec, FitRule, FitSection, Model, ModelStatus, Override,
+    OverrideAction, SignOff, Team,
+};
+use proptest::prelude::*;
+
+fn model_files() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("models");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("models/ exists")
+        .map(|entry| entry.expect("a directory entry").path())
+        .filter(|path| path.extension().is_some_and(|e| e == "ron"))
+        .collect();
+    files.sort();
+    files
+}
+
+fn files_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("read the directory")
+        .map(|entry| {
+            entry
+                .expect("a directory entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn every_bundled_model_survives_save_and_load_unchanged() {
+    let files = model_files();
+    assert!(
+        files.iter().any(|f| f.ends_with("default.ron")),
+        "{files:?}"
+    );
+    let dir = tempfile::tempdir().expect("a temp dir");
+    for file in files {
+        let model = load_model(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        let copy = dir.path().join("copy.ron");
+        save_model(&copy, &model).expect("save");
+        let loaded = load_model(&copy).expect("load the saved copy");
+        assert_eq!(loaded, model, "{}", file.display());
+        // Saving is stable: the same model gives the same bytes.
+        let first = std::fs::read(&copy).expect("read");
+        save_model(&copy, &loaded).expect("save again");
+        assert_eq!(
+            std::fs::read(&copy).expect("read"),
+            first,
+            "{}",
+            file.display()
+        );
+    }
+}
+
+#[test]
+fn the_saved_text_keeps_the_field_order_and_implicit_some() {
+    let model = model_from_str(include_str!("../models/default.ron")).expect("parse");
+    let text = model_to_string(&model).expect("serialise");
+    assert!(text.starts_with("#![enable(implicit_some)]"), "{text}");
+    assert!(text.ends_with('\n'));
+    let version = text.find("format_version").expect("format_version");
+    let name = text.find("name:").expect("name");
+    let changelog = text.find("changelog").expect("changelog");
+    assert!(version < name && name < changelog);
+    // Option values are written without Some(..): `cap: 24.0`, `proposed_by: Sales`.
+    assert!(text.contains("cap: 24.0"), "{text}");
+    assert!(!text.contains("Some("), "{text}");
+}
+
+#[test]
+fn save_model_replaces_the_file_completely_and_leaves_no_temporary_file() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let path = dir.path().join("model.ron");
+    // A long old file: a shorter new model must not leave its tail behind.
+    let mut big = model_from_str(include_str!("../models/default.ron")).expect("parse");
+    big.description = "x".repeat(50_000);
+    save_model(&path, &big).expect("save the old model");
+    let small = Model::new("small");
+    save_model(&path, &small).expect("save the new model");
+    assert_eq!(load_model(&path).expect("load"), small);
+    let text = std::fs::read_to_string(&path).expect("read");
+    assert_eq!(text, model_to_string(&small).expect("serialise"));
+    assert_eq!(files_in(dir.path()), ["model.ron"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn save_model_gives_the_permissions_of_an_ordinary_file_or_of_the_file_it_replaces() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |path: &Path| {
+        std::fs::metadata(path)
+            .expect("metadata")
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    let dir = tempfile::tempdir().expect("a temp dir");
+    // A new model file gets what any new file gets (0666 less the umask), not a temporary
+    // file's private 0600: the model is shared by two teams.
+    let reference = dir.path().join("reference.txt");
+    std::fs::File::create(&reference).expect("create");
+    let path = dir.path().join("new.ron");
+    save_model(&path, &Model::new("m")).expect("save");
+    assert_eq!(mode(&path), mode(&reference));
+    // Saving over a file keeps that file's permissions.
+    for wanted in [0o640, 0o664, 0o600] {
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(wanted)).expect("chmod");
+        save_model(&path, &Model::new("again")).expect("save");
+        assert_eq!(mode(&path), wanted, "{wanted:o}");
+    }
+}
+
+#[test]
+fn a_failed_save_keeps_the_target_and_leaves_no_temporary_file() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    // The target is a directory with a file in it: the final rename must fail.
+    let target = dir.path().join("model.ron");
+    std::fs::create_dir(&target).expect("mkdir");
+    std::fs::write(target.join("keep.txt"), "precious").expect("write");
+    let error = save_model(&target, &Model::new("m")).expect_err("cannot replace a directory");
+    assert!(matches!(error, FormatError::Io { .. }), "{error:?}");
+    assert!(error.to_string().contains("model.ron"), "{error}");
+    assert_eq!(files_in(dir.path()), ["model.ron"]);
+    assert_eq!(
+        std::fs::read_to_string(target.join("keep.txt")).expect("read"),
+        "precious"
+    );
+    // A missing directory is an error too, naming the path.
+    let missing = dir.path().join("no-such-dir").join("model.ron");
+    let error = save_model(&missing, &Model::new("m")).expect_err("no directory");
+    assert!(error.to_string().contains("no-such-dir"), "{error}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+
+const SMALL: &str = r#"(
+    format_version: "1.0",
+    name: "small",
+    fit: (
+        max_points: 60.0,
+        rules: [
+            (
+                id: "fit-cfo",
+                field: "job_title",
+                condition: Equals("CFO"),
+                points: 20.0,
+            ),
+        ],
+    ),
+    engagement: (max_points: 40.0, rules: []),
+    combine: (scale: 100.0, fit_weight: 0.6, engagement_weight: 0.4, mql_threshold: 75.0),
+)
+"#;
+
+fn error_of(text: &str) -> FormatError {
+    model_from_str(text).expect_err("the text must not load")
+}
+
+#[test]
+fn the_small_model_loads() {
+    let model = model_from_str(SMALL).expect("valid");
+    assert_eq!(model.name, "small");
+    assert_eq!(model.fit.rules[0].points, 20.0);
+    assert!(model.fit.rules[0].enabled, "enabled by default");
+    assert_eq!(model.fit_grades.len(), 4, "default grades");
+}
+
+#[test]
+fn malformed_ron_gives_line_and_column() {
+    // Line 3 is `    name: "small" ]`: the `]` is in column 19.
+    let text = SMALL.replace(r#"name: "small","#, r#"name: "small" ],"#);
+    let error = error_of(&text);
+    let FormatError::Syntax { line, column, .. } = &error else {
+        panic!("expected a syntax error, got {error:?}");
+    };
+    assert_eq!(*line, 3, "{error}");
+    assert_eq!(*column, 19, "{error}");
+    assert!(error.to_string().contains("line 3, column 19"), "{error}");
+
+    // An unterminated file.
+    let error = error_of(&SMALL[..SMALL.len() - 3]);
+    assert!(matches!(error, FormatError::Syntax { .. }), "{error:?}");
+    assert!(error.to_string().contains("line "), "{error}");
+}
+
+#[test]
+fn an_unknown_field_is_named() {
+    let text = SMALL.replace(
+        "points: 20.0,",
+        "points: 20.0,\n                colour: \"red\",",
+    );
+    let error = error_of(&text);
+    let message = error.to_string();
+    assert!(message.contains("colour"), "{message}");
+    let FormatError::Syntax { line, .. } = error else {
+        panic!("expected a syntax error");
+    };
+    assert_eq!(line, 12, "{message}");
+}
+
+#[test]
+fn a_missing_required_field_is_named() {
+    let text = SMALL.replace("                points: 20.0,\n", "");
+    let message = error_of(&text).to_string();
+    assert!(message.contains("points"), "{message}");
+    let text = SMALL.replace("    name: \"small\",\n", "");
+    let message = error_of(&text).to_string();
+    assert!(message.contains("`name`"), "{message}");
+}
+
+#[test]
+fn a_type_error_names_the_field() {
+    let text = SMALL.replace("points: 20.0,", "points: \"twenty\",");
+    let error = error_of(&text);
+    let message = error.to_string();
+    assert!(message.contains("in field `points`"), "{message}");
+    assert!(message.contains("line 11"), "{message}");
+    let text = SMALL.replace("mql_threshold: 75.0", "mql_threshold: true");
+    let message = error_of(&text).to_string();
+    assert!(message.contains("in field `mql_threshold`"), "{message}");
+}
+
+#[test]
+fn a_newer_major_version_is_refused_with_a_clear_message() {
+    let text = SMALL.replace(r#""1.0""#, r#""2.0""#);
+    let error = error_of(&text);
+    assert!(
+        matches!(error, FormatError::NewerVersion { .. }),
+        "{error:?}"
+    );
+    let message = error.to_string();
+    assert!(message.contains("2.0"), "{message}");
+    assert!(message.contains("update mql-studio"), "{message}");
+    // Even when the newer file has fields this build does not know.
+    let text = text.replace(
+        "name: \"small\",",
+        "name: \"small\",\n    audience: [\"emea\"],",
+    );
+    let message = error_of(&text).to_string();
+    assert!(message.contains("2.0"), "{message}");
+    // load_model puts the path in front.
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let path = dir.path().join("future.ron");
+    std::fs::write(&path, &text).expect("write");
+    let message = load_model(&path).expect_err("newer").to_string();
+    assert!(message.contains("future.ron"), "{message}");
+    assert!(message.contains("2.0"), "{message}");
+}
+
+#[test]
+fn a_newer_minor_version_loads_unless_it_uses_a_newer_field() {
+    let text = SMALL.replace(r#""1.0""#, r#""1.1""#);
+    let model = model_from_str(&text).expect("1.1 without new fields loads");
+    assert_eq!(model.format_version, "1.1");
+    let text = text.replace(
+        "name: \"small\",",
+        "name: \"small\",\n    audience: [\"emea\"],",
+    );
+    let message = error_of(&text).to_string();
+    assert!(message.contains("audience"), "{message}");
+    assert!(message.contains("1.1"), "{message}");
+    assert!(message.contains("newer"), "{message}");
+}
+
+#[test]
+fn a_version_that_is_not_a_number_is_refused() {
+    let text = SMALL.replace(r#""1.0""#, r#""one""#);
+    let error = error_of(&text);
+    assert!(matches!(error, FormatError::BadVersion { .. }), "{error:?}");
+    assert!(error.to_string().contains("\"one\""), "{error}");
+    assert_eq!(parse_version("1.0"), Some((1, 0)));
+    assert_eq!(parse_version(" 2 "), Some((2, 0)));
+    assert_eq!(parse_version("1.x"), None);
+}
+
+#[test]
+fn a_missing_format_version_is_named() {
+    let text = SMALL.replace("    format_version: \"1.0\",\n", "");
+    let message = error_of(&text).to_string();
+    assert!(message.contains("format_version"), "{message}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Round trip of generated models
+
+fn finite() -> impl Strategy<Value = f64> {
+    prop_oneof![
+        -1e6..1e6f64,
+        Just(0.0),
+        Just(-0.0),
+        proptest::num::f64::NORMAL,
+        proptest::num::f64::SUBNORMAL,
+    ]
+}
+
+fn text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[a-zA-Z0-9 _-]{0,12}",
+        any::<String>(),
+        Just("quote \" backslash \\ newline \n tab \t".to_owned()),
+        Just("Müller & Söhne – 東京 🚀".to_owned()),
+    ]
+}
+
+fn team() -> impl Strategy<Value = Option<Team>> {
+    proptest::option::of(prop_oneof![Just(Team::Marketing), Just(Team::Sales)])
+}
+
+fn condition() -> impl Strategy<Value = Condition> {
+    prop_oneof![
+        text().prop_map(Condition::Equals),
+        proptest::collection::vec(text(), 0..4).prop_map(Condition::OneOf),
+        proptest::collection::vec(text(), 0..4).prop_map(Condition::NotOneOf),
+        finite().prop_map(Condition::AtLeast),
+        finite().prop_map(Condition::AtMost),
+        (finite(), finite()).prop_map(|(min, max)| Condition::Between { min, max }),
+        proptest::collection::vec(text(), 0..4).prop_map(Condition::ContainsAny),
+        Just(Condition::IsTrue),
+        Just(Condition::IsFalse),
+        Just(Condition::IsMissing),
+    ]
+}
+
+fn fit_rule() -> impl Strategy<Value = FitRule> {
+    (
+        text(),
+        text(),
+        text(),
+        condition(),
+        finite(),
+        any::<bool>(),
+        team(),
+        text(),
+    )
+        .prop_map(
+            |(id, label, field, condition, points, enabled, proposed_by, rationale)| FitRule {
+                id,
+                label,
+                field,
+                condition,
+                points,
+                enabled,
+                proposed_by,
+                rationale,
+            },
+        )
+}
+
+fn engagement_rule() -> impl Strategy<Value = EngagementRule> {
+    (
+        (text(), text(), text(), proptest::option::of(text())),
+        prop_oneof![
+            Just(Counting::PerOccurrence),
+            Just(Counting::Once),
+            any::<u32>().prop_map(Counting::AtLeast),
+        ],
+        (
+            finite(),
+            proptest::option::of(finite()),
+            proptest::option::of(any::<u32>()),
+            proptest::option::of(finite()),
+        ),
+        (any::<bool>(), team(), text()),
+    )
+        .prop_map(
+            |(
+                (id, label, activity, count_column),
+                counting,
+                (points, cap, window_days, half_life_days),
+                (enabled, proposed_by, rationale),
+            )| EngagementRule {
+                id,
+                label,
+                activity,
+                count_column,
+                counting,
+                points,
+                cap,
+                window_days,
+                half_life_days,
+                enabled,
+                proposed_by,
+                rationale,
+            },
+        )
+}
+
+fn criterion() -> impl Strategy<Value = Criterion> {
+    prop_oneof![
+        (text(), condition()).prop_map(|(field, condition)| Criterion::Field { field, condition }),
+        (
+            text(),
+            proptest::option::of(text()),
+            any::<u32>(),
+            proptest::option::of(any::<u32>())
+        )
+            .prop_map(|(activity, count_column, at_least, window_days)| {
+                Criterion::Activity {
+                    activity,
+                    count_column,
+                    at_least,
+                    window_days,
+                }
+            }),
+    ]
+}
+
+fn override_rule() -> impl Strategy<Value = Override> {
+    (
+        text(),
+        text(),
+        prop_oneof![
+            Just(OverrideAction::Disqualify),
+            Just(OverrideAction::FastTrack)
+        ],
+        proptest::collection::vec(criterion(), 0..3),
+        any::<bool>(),
+        team(),
+        text(),
+    )
+        .prop_map(
+            |(id, label, action, when, enabled, proposed_by, rationale)| Override {
+                id,
+                label,
+                action,
+                when,
+                enabled,
+                proposed_by,
+                rationale,
+            },
+        )
+}
+
+fn band() -> impl Strategy<Value = Band> {
+    (text(), finite()).prop_map(|(label, min_points)| Band { label, min_points })
+}
+
+fn model() -> impl Strategy<Value = Model> {
+    let head = (
+        text(),
+        text(),
+        proptest::collection::vec(text(), 0..3),
+        prop_oneof![
+            Just(ModelStatus::Draft),
+            Just(ModelStatus::Proposed),
+            Just(ModelStatus::Agreed)
+        ],
+        proptest::collection::vec(
+            (
+                prop_oneof![Just(Team::Marketing), Just(Team::Sales)],
+                text(),
+                text(),
+                text(),
+            )
+                .prop_map(|(team, person, date, comment)| SignOff {
+                    team,
+                    person,
+                    date,
+                    comment,
+                }),
+            0..3,
+        ),
+        proptest::collection::vec(
+            (
+                text(),
+                prop_oneof![
+                    Just(FieldKind::Text),
+                    Just(FieldKind::Number),
+                    Just(FieldKind::Bool),
+                    Just(FieldKind::Date)
+                ],
+                proptest::collection::vec(text(), 0..3),
+            )
+                .prop_map(|(name, kind, aliases)| FieldSpec {
+                    name,
+                    kind,
+                    aliases,
+                }),
+            0..3,
+        ),
+    );
+    let rules = (
+        finite(),
+        proptest::collection::vec(fit_rule(), 0..4),
+        finite(),
+        proptest::collection::vec(engagement_rule(), 0..4),
+        proptest::collection::vec(override_rule(), 0..3),
+    );
+    let tail = (
+        (
+            finite(),
+            finite(),
+            finite(),
+            finite(),
+            finite(),
+            proptest::option::of(finite()),
+            proptest::option::of(finite()),
+        ),
+        proptest::collection::vec(band(), 0..5),
+        proptest::collection::vec(band(), 0..5),
+        proptest::collection::vec(
+            (text(), team(), text()).prop_map(|(date, team, summary)| ChangelogEntry {
+                date,
+                team,
+                summary,
+            }),
+            0..3,
+        ),
+    );
+    (head, rules, tail).prop_map(
+        |(
+            (name, description, owners, status, sign_offs, fields),
+            (fit_max, fit_rules, engagement_max, engagement_rules, overrides),
+            (
+                (
+                    scale,
+                    fit_weight,
+                    engagement_weight,
+                    mql_threshold,
+                    nurture_band,
+                    min_fit,
+                    min_engagement,
+                ),
+                fit_grades,
+                engagement_levels,
+                changelog,
+            ),
+        )| Model {
+            format_version: "1.0".to_owned(),
+            name,
+            description,
+            owners,
+            status,
+            sign_offs,
+            fields,
+            fit: FitSection {
+                max_points: fit_max,
+                rules: fit_rules,
+            },
+            engagement: EngagementSection {
+                max_points: engagement_max,
+                rules: engagement_rules,
+            },
+            overrides,
+            combine: Combine {
+                scale,
+                fit_weight,
+                engagement_weight,
+                mql_threshold,
+                nurture_band,
+                min_fit,
+                min_engagement,
+            },
+            fit_grades,
+            engagement_levels,
+            changelog,
+        },
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn any_model_survives_a_round_trip(model in model()) {
+        let text = model_to_string(&model).expect("serialise");
+        let loaded = model_from_str(&text).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
+        prop_assert_eq!(&loaded, &model);
+        // And through a file.
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let path = dir.path().join("m.ron");
+        save_model(&path, &model).expect("save");
+        prop_assert_eq!(load_model(&path).expect("load"), model);
+    }
+}
+
+#[test]
+fn a_type_error_after_non_ascii_text_on_the_same_line_names_the_right_field() {
+    // The column of an error counts characters; the field lookup must not be thrown off by the
+    // multi-byte characters before it.
+    let text = SMALL.replace(
+        "points: 20.0,",
+        "label: \"Größe – Ärzte – Ölbranche – 東京\", points: \"x\", enabled: true,",
+    );
+    let message = error_of(&text).to_string();
+    assert!(message.contains("in field `points`"), "{message}");
+    assert!(message.contains("line 11"), "{message}");
+}
