@@ -61,6 +61,7 @@ impl FormatError {
 /// Only the version, read leniently first so that a newer file gets a clear message instead of
 /// a complaint about the first field this build does not know.
 #[derive(Deserialize)]
+#[serde(rename = "Model")] // so a file that names its top-level struct, `Model( … )`, reads too
 struct VersionProbe {
     format_version: String,
 }
@@ -77,6 +78,8 @@ pub fn parse_version(text: &str) -> Option<(u32, u32)> {
 
 /// Parses a model from RON text. Errors carry line, column and the field concerned.
 pub fn model_from_str(text: &str) -> Result<Model, FormatError> {
+    // Some Windows editors start UTF-8 files with a byte-order mark.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let options = ron_options();
     let probe = options.from_str::<VersionProbe>(text);
     let strict = options.from_str::<Model>(text);
@@ -95,7 +98,10 @@ pub fn model_from_str(text: &str) -> Result<Model, FormatError> {
                 });
             }
             match strict {
-                Ok(model) => Ok(model),
+                Ok(mut model) => {
+                    fill_default_bands(&mut model);
+                    Ok(model)
+                }
                 Err(error) => {
                     let mut syntax = syntax_error(text, &error);
                     if major == FORMAT_MAJOR
@@ -114,6 +120,17 @@ pub fn model_from_str(text: &str) -> Result<Model, FormatError> {
         // The probe failed: either a syntax error (same as the strict one) or no version at all.
         (Err(_), Err(error)) => Err(syntax_error(text, &error)),
         (Err(error), Ok(_)) => Err(syntax_error(text, &error)),
+    }
+}
+
+/// Omitted (or empty) grade bands default to four equal bands over the model's own caps.
+fn fill_default_bands(model: &mut Model) {
+    if model.fit_grades.is_empty() {
+        model.fit_grades = crate::model::grade_bands(&["A", "B", "C", "D"], model.fit.max_points);
+    }
+    if model.engagement_levels.is_empty() {
+        model.engagement_levels =
+            crate::model::grade_bands(&["1", "2", "3", "4"], model.engagement.max_points);
     }
 }
 

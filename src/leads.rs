@@ -426,6 +426,47 @@ pub struct LoadReport {
     pub warnings: Vec<String>,
 }
 
+/// Numbers CSV records as a spreadsheet shows them: the header is row 1, a record is one row even
+/// when a quoted cell spans lines, and blank lines are rows too.
+struct RowCounter {
+    row: usize,
+    /// The line where the next record starts when no blank line comes first.
+    next_line: u64,
+}
+
+impl RowCounter {
+    fn new(header: &csv::StringRecord) -> RowCounter {
+        let start = header.position().map_or(1, csv::Position::line);
+        RowCounter {
+            row: 1,
+            next_line: start + 1 + newlines(header),
+        }
+    }
+
+    fn advance(&mut self, record: &csv::StringRecord) -> usize {
+        let line = record
+            .position()
+            .map_or(self.next_line, csv::Position::line);
+        let blank_lines = line.saturating_sub(self.next_line) as usize;
+        self.row += 1 + blank_lines;
+        self.next_line = line + 1 + newlines(record);
+        self.row
+    }
+
+    fn advance_unreadable(&mut self) -> usize {
+        self.row += 1;
+        self.next_line += 1;
+        self.row
+    }
+}
+
+fn newlines(record: &csv::StringRecord) -> u64 {
+    record
+        .iter()
+        .map(|cell| cell.matches('\n').count() as u64)
+        .sum()
+}
+
 fn read_file(path: &Path) -> Result<Vec<u8>, LeadsError> {
     std::fs::read(path).map_err(|source| LeadsError::Io {
         path: path.to_owned(),
@@ -637,6 +678,7 @@ pub fn read_leads_csv(
 ) -> Result<(LeadSet, LoadReport), LeadsError> {
     let bytes = strip_bom(bytes);
     let mut reader = csv_reader(bytes, options.delimiter);
+    let header_record = reader.headers().cloned().unwrap_or_default();
     let headers: Vec<String> = reader
         .headers()
         .map_err(|e| LeadsError::File {
@@ -684,13 +726,14 @@ pub fn read_leads_csv(
     // The file row (spreadsheet numbering) of every lead read, for messages and row-number ids.
     let mut lead_rows: Vec<usize> = Vec::new();
     let mut record = csv::StringRecord::new();
-    let mut row = 1usize;
+    let mut rows = RowCounter::new(&header_record);
     loop {
-        row += 1;
+        let row;
         match reader.read_record(&mut record) {
             Ok(false) => break,
-            Ok(true) => {}
+            Ok(true) => row = rows.advance(&record),
             Err(error) => {
+                row = rows.advance_unreadable();
                 let problem = RowError {
                     file: file.to_owned(),
                     row,
@@ -737,7 +780,13 @@ pub fn read_leads_csv(
         verdicts: vec![None; lead_count],
     };
     assign_ids(&mut set, options, file, &lead_rows, &mut report)?;
-    read_outcomes(&mut set, file, &lead_rows)?;
+    read_outcomes(
+        &mut set,
+        file,
+        &lead_rows,
+        options.skip_bad_rows,
+        &mut report,
+    )?;
     Ok((set, report))
 }
 
@@ -877,7 +926,15 @@ fn assign_ids(
 }
 
 /// Fills outcomes and verdicts from their columns, when the file has them.
-fn read_outcomes(set: &mut LeadSet, file: &str, lead_rows: &[usize]) -> Result<(), LeadsError> {
+/// Fills outcomes and verdicts from their columns. A value that is not a stage, a yes/no or a
+/// verdict is an error, or with `skip_bad_cells` a warning that leaves that lead's value empty.
+fn read_outcomes(
+    set: &mut LeadSet,
+    file: &str,
+    lead_rows: &[usize],
+    skip_bad_cells: bool,
+    report: &mut LoadReport,
+) -> Result<(), LeadsError> {
     let lead_count = set.len();
     let flag = |set: &LeadSet, names: &[&str], row: usize| -> Result<Option<bool>, RowError> {
         let Some(index) = find_column(set, names) else {
@@ -901,6 +958,39 @@ fn read_outcomes(set: &mut LeadSet, file: &str, lead_rows: &[usize]) -> Result<(
     let stage_column = find_column(set, STAGE_COLUMNS);
     let verdict_column = find_column(set, VERDICT_COLUMNS);
     for row in 0..lead_count {
+        match lead_outcome(
+            set,
+            row,
+            (stage_column, verdict_column),
+            &flag,
+            file,
+            lead_rows,
+        ) {
+            Ok((outcome, verdict)) => {
+                set.outcomes[row] = outcome;
+                set.verdicts[row] = verdict;
+            }
+            Err(problem) if skip_bad_cells => report.warnings.push(format!(
+                "{problem}; that lead's outcome and verdict were left empty"
+            )),
+            Err(problem) => return Err(problem.into()),
+        }
+    }
+    Ok(())
+}
+
+type FlagReader<'a> = dyn Fn(&LeadSet, &[&str], usize) -> Result<Option<bool>, RowError> + 'a;
+
+/// One lead's outcome and verdict, from the stage, flag and verdict columns.
+fn lead_outcome(
+    set: &LeadSet,
+    row: usize,
+    (stage_column, verdict_column): (Option<usize>, Option<usize>),
+    flag: &FlagReader<'_>,
+    file: &str,
+    lead_rows: &[usize],
+) -> Result<(Option<Outcome>, Option<Verdict>), RowError> {
+    {
         let mut outcome: Option<Outcome> = None;
         if let Some(index) = stage_column {
             let column = &set.columns[index];
@@ -930,13 +1020,13 @@ fn read_outcomes(set: &mut LeadSet, file: &str, lead_rows: &[usize]) -> Result<(
                 won,
             });
         }
-        set.outcomes[row] = outcome;
+        let mut verdict = None;
         if let Some(index) = verdict_column {
             let column = &set.columns[index];
             let cell = column.cell(row);
             if !cell.is_missing() {
                 let text = cell.display();
-                set.verdicts[row] = Some(parse_verdict(&text).ok_or_else(|| RowError {
+                verdict = Some(parse_verdict(&text).ok_or_else(|| RowError {
                     file: file.to_owned(),
                     row: file_row(lead_rows, row),
                     column: Some(column.name.clone()),
@@ -944,8 +1034,8 @@ fn read_outcomes(set: &mut LeadSet, file: &str, lead_rows: &[usize]) -> Result<(
                 })?);
             }
         }
+        Ok((outcome, verdict))
     }
-    Ok(())
 }
 
 const EVENT_LEAD_COLUMNS: &[&str] = &["leadid", "id", "lead", "recordid", "contactid"];
@@ -1023,12 +1113,13 @@ pub fn read_events_csv(
     let mut unknown_leads = 0usize;
     let mut first_unknown: Option<(usize, String)> = None;
     let mut record = csv::StringRecord::new();
-    let mut row = 1usize;
+    let mut rows = RowCounter::new(&reader.headers().cloned().unwrap_or_default());
     loop {
-        row += 1;
+        let row;
         let problem = match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
+                row = rows.advance(&record);
                 let get = |i: usize| record.get(i).map(str::trim).unwrap_or("");
                 let (lead, activity, time) = (get(lead_col), get(activity_col), get(time_col));
                 if lead.is_empty() && activity.is_empty() && time.is_empty() {
@@ -1084,7 +1175,7 @@ pub fn read_events_csv(
             }
             Err(error) => Some(RowError {
                 file: file.to_owned(),
-                row,
+                row: rows.advance_unreadable(),
                 column: None,
                 message: format!("cannot read the row: {error}"),
             }),

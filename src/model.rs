@@ -33,9 +33,11 @@ pub struct Model {
     #[serde(default)]
     pub overrides: Vec<Override>,
     pub combine: Combine,
-    #[serde(default = "default_fit_grades")]
+    /// Fit grades, best first; omitted: A–D at 75/50/25/0 % of the fit cap.
+    #[serde(default)]
     pub fit_grades: Vec<Band>,
-    #[serde(default = "default_engagement_levels")]
+    /// Engagement levels, best first; omitted: 1–4 at 75/50/25/0 % of the engagement cap.
+    #[serde(default)]
     pub engagement_levels: Vec<Band>,
     #[serde(default)]
     pub changelog: Vec<ChangelogEntry>,
@@ -137,6 +139,7 @@ pub struct EngagementSection {
 
 /// A condition on one lead field. Text comparisons ignore case and surrounding spaces.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub enum Condition {
     Equals(String),
     OneOf(Vec<String>),
@@ -259,6 +262,7 @@ pub enum OverrideAction {
 
 /// One test inside an override; an override fires when all of its criteria hold.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub enum Criterion {
     Field {
         field: String,

@@ -161,8 +161,10 @@ pub fn combine(
     disqualified: bool,
     fast_tracked: bool,
 ) -> LeadScore {
-    let fit = fit_raw.clamp(0.0, model.fit.max_points.max(0.0));
-    let engagement = engagement_raw.clamp(0.0, model.engagement.max_points.max(0.0));
+    // Sub-scores are rounded like the total, so the numbers shown are the numbers that gates,
+    // grades and the total use.
+    let fit = round2(fit_raw.clamp(0.0, model.fit.max_points.max(0.0)));
+    let engagement = round2(engagement_raw.clamp(0.0, model.engagement.max_points.max(0.0)));
     let score = total(model, fit, engagement);
     let status = status_of(model, fit, engagement, score, disqualified, fast_tracked);
     LeadScore {
@@ -287,13 +289,42 @@ impl<'a> PreparedCondition<'a> {
             Condition::Between { min, max } => number().is_some_and(|n| n >= *min && n <= *max),
             Condition::ContainsAny(_) => {
                 let text = fold(&cell.display());
-                self.needles.iter().any(|n| text.contains(n.as_str()))
+                self.needles.iter().any(|n| contains_word(&text, n))
             }
             Condition::IsTrue => boolean() == Some(true),
             Condition::IsFalse => boolean() == Some(false),
             Condition::IsMissing => false,
         }
     }
+}
+
+/// True when `needle` occurs in `text` as whole words: where the needle starts or ends with a
+/// letter or digit, the text must not continue with one there. So `VP` matches "VP Sales" but not
+/// "VPN engineer", `Intern` matches "Marketing Intern" but not "International", and `@gmail.`
+/// matches "ann@gmail.com".
+pub fn contains_word(text: &str, needle: &str) -> bool {
+    if needle.is_empty() {
+        return false;
+    }
+    let starts_with_word = needle.chars().next().is_some_and(char::is_alphanumeric);
+    let ends_with_word = needle
+        .chars()
+        .next_back()
+        .is_some_and(char::is_alphanumeric);
+    text.match_indices(needle).any(|(start, matched)| {
+        let end = start + matched.len();
+        let before_ok = !starts_with_word
+            || text[..start]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric());
+        let after_ok = !ends_with_word
+            || text[end..]
+                .chars()
+                .next()
+                .is_none_or(|c| !c.is_alphanumeric());
+        before_ok && after_ok
+    })
 }
 
 /// Case-folds and trims text for comparison.
@@ -385,6 +416,8 @@ fn effective_count(
         }
         ActivitySource::CountColumn(column) => match column.cell(row) {
             Cell::Number(n) if n > 0.0 => n,
+            // A yes/no column ("Demo Requested: yes") counts as one occurrence.
+            Cell::Bool(true) => 1.0,
             Cell::Text(t) => crate::leads::parse_number(t).unwrap_or(0.0).max(0.0),
             _ => 0.0,
         },
@@ -593,7 +626,8 @@ impl Evaluation {
         }
         for (rule, counts) in model.engagement.rules.iter().zip(&self.engagement_counts) {
             let count = counts.get(row).copied().unwrap_or(0.0);
-            if rule.enabled && engagement_points(rule, count) != 0.0 {
+            // The same guard as `score_all`: no activity, no points.
+            if rule.enabled && count != 0.0 && engagement_points(rule, count) != 0.0 {
                 ids.push(rule.id.as_str());
             }
         }

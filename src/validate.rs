@@ -112,7 +112,7 @@ fn check_fields(model: &Model, findings: &mut Findings) {
     for (i, field) in model.fields.iter().enumerate() {
         if field.name.trim().is_empty() {
             findings.error(None, format!("fields[{i}]"), "a field has an empty name");
-        } else if !seen.insert(field.name.as_str()) {
+        } else if !seen.insert(crate::leads::normalize_name(&field.name)) {
             findings.error(
                 None,
                 format!("fields[{i}]"),

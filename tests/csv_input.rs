@@ -490,14 +490,29 @@ fn a_bad_stage_or_verdict_names_row_and_column() {
 #[test]
 fn a_bad_stage_after_skipped_rows_names_its_own_row() {
     // Row 3 is skipped (too many cells); the bad stage is on row 5, not on the third lead's
-    // "row 4".
+    // "row 4". With skipping on, a bad stage is a warning and that lead's outcome stays empty.
     let options = LoadOptions {
         skip_bad_rows: true,
         ..LoadOptions::default()
     };
     let csv = "id,Outcome\nL1,lead\nL2,lead,extra\nL3,sql\nL4,someday\n";
-    let error = row_error(load(csv, &options));
-    assert_eq!(error.row, 5, "{error}");
+    let (set, report) = load(csv, &options).expect("loads, skipping");
+    assert_eq!(set.ids, ["L1", "L3", "L4"]);
+    assert_eq!(report.skipped.len(), 1);
+    assert_eq!(report.skipped[0].row, 3);
+    let warning = report
+        .warnings
+        .iter()
+        .find(|w| w.contains("someday"))
+        .expect("a warning names the bad stage");
+    assert!(warning.contains("row 5"), "{warning}");
+    assert!(warning.contains("Outcome"), "{warning}");
+    assert_eq!(set.outcomes[2], None);
+    assert!(set.outcomes[1].is_some_and(|o| o.reached_sql));
+    // Without skipping it is an error naming its row.
+    let csv = "id,Outcome\nL1,lead\n\nL3,sql\nL4,someday\n";
+    let error = row_error(load(csv, &LoadOptions::default()));
+    assert_eq!(error.row, 5, "a blank line is a row too: {error}");
     assert_eq!(error.column.as_deref(), Some("Outcome"));
     // Also after a row of empty cells.
     let csv = "id,Outcome\nL1,lead\n,\nL3,someday\n";

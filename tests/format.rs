@@ -176,6 +176,25 @@ fn the_small_model_loads() {
     assert_eq!(model.fit.rules[0].points, 20.0);
     assert!(model.fit.rules[0].enabled, "enabled by default");
     assert_eq!(model.fit_grades.len(), 4, "default grades");
+    // The default bands follow the model's own caps: 75/50/25/0 % of each.
+    let fit_cap = model.fit.max_points;
+    let mins: Vec<f64> = model.fit_grades.iter().map(|b| b.min_points).collect();
+    assert_eq!(mins, [fit_cap * 0.75, fit_cap * 0.5, fit_cap * 0.25, 0.0]);
+    let engagement_cap = model.engagement.max_points;
+    let mins: Vec<f64> = model
+        .engagement_levels
+        .iter()
+        .map(|b| b.min_points)
+        .collect();
+    assert_eq!(
+        mins,
+        [
+            engagement_cap * 0.75,
+            engagement_cap * 0.5,
+            engagement_cap * 0.25,
+            0.0
+        ]
+    );
 }
 
 #[test]
@@ -509,8 +528,9 @@ fn model() -> impl Strategy<Value = Model> {
             proptest::option::of(finite()),
             proptest::option::of(finite()),
         ),
-        proptest::collection::vec(band(), 0..5),
-        proptest::collection::vec(band(), 0..5),
+        // An empty list means "the default bands", so a round trip starts from at least one band.
+        proptest::collection::vec(band(), 1..5),
+        proptest::collection::vec(band(), 1..5),
         proptest::collection::vec(
             (text(), team(), text()).prop_map(|(date, team, summary)| ChangelogEntry {
                 date,
@@ -598,4 +618,56 @@ fn a_type_error_after_non_ascii_text_on_the_same_line_names_the_right_field() {
     let message = error_of(&text).to_string();
     assert!(message.contains("in field `points`"), "{message}");
     assert!(message.contains("line 11"), "{message}");
+}
+
+#[test]
+fn a_byte_order_mark_and_a_named_top_level_struct_are_accepted() {
+    let with_bom = format!("\u{feff}{SMALL}");
+    assert_eq!(model_from_str(&with_bom).expect("BOM").name, "small");
+    let named = SMALL.replacen('(', "Model(", 1);
+    assert_eq!(model_from_str(&named).expect("named struct").name, "small");
+}
+
+#[test]
+fn an_unknown_field_inside_a_condition_or_criterion_is_named() {
+    let text = SMALL.replace(
+        "condition: Equals(\"CFO\"),",
+        "condition: Between(min: 1.0, max: 2.0, maxx: 3.0),",
+    );
+    let message = error_of(&text).to_string();
+    assert!(message.contains("maxx"), "{message}");
+    let text = SMALL.replace(
+        "    combine:",
+        "    overrides: [(id: \"ft\", action: FastTrack, when: [Activity(activity: \"demo\", at_least: 1, windows_days: 7)])],\n    combine:",
+    );
+    let message = error_of(&text).to_string();
+    assert!(message.contains("windows_days"), "{message}");
+}
+
+#[test]
+fn omitted_grade_bands_follow_the_models_own_caps() {
+    let text = SMALL
+        .replace("max_points: 60.0", "max_points: 80.0")
+        .replace("(max_points: 40.0", "(max_points: 20.0");
+    let model = model_from_str(&text).expect("loads");
+    let fit: Vec<(String, f64)> = model
+        .fit_grades
+        .iter()
+        .map(|b| (b.label.clone(), b.min_points))
+        .collect();
+    assert_eq!(
+        fit,
+        [
+            ("A".to_owned(), 60.0),
+            ("B".to_owned(), 40.0),
+            ("C".to_owned(), 20.0),
+            ("D".to_owned(), 0.0)
+        ]
+    );
+    let levels: Vec<f64> = model
+        .engagement_levels
+        .iter()
+        .map(|b| b.min_points)
+        .collect();
+    assert_eq!(levels, [15.0, 10.0, 5.0, 0.0]);
 }

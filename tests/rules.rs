@@ -289,19 +289,32 @@ fn contains_any_on_text_and_numbers() {
     assert_eq!(
         fires(
             "title",
-            Condition::ContainsAny(vec!["vp".into(), "MANAG".into()])
+            Condition::ContainsAny(vec!["vp".into(), "MANAGER".into()])
         ),
         [true, true, true, false]
+    );
+    // Needles match whole words: "MANAG" is only part of "Manager", "sale" part of "sales".
+    assert_eq!(
+        fires(
+            "title",
+            Condition::ContainsAny(vec!["MANAG".into(), "sale".into()])
+        ),
+        [false; 4]
     );
     assert_eq!(
         fires("note", Condition::ContainsAny(vec![" THERE ".into()])),
         [false, true, false, false],
         "needles are trimmed and case-folded"
     );
-    // On numbers the displayed value is searched: "250" and "5000" contain "50", "49" does not.
+    // On numbers the displayed value is searched, as whole words: "250" and "5000" do not
+    // contain the word "50", but "250" is "250".
     assert_eq!(
         fires("employees", Condition::ContainsAny(vec!["50".into()])),
-        [true, false, false, true]
+        [false; 4]
+    );
+    assert_eq!(
+        fires("employees", Condition::ContainsAny(vec!["250".into()])),
+        [true, false, false, false]
     );
     // Blank needles are ignored rather than matching everything.
     assert_eq!(
@@ -885,7 +898,7 @@ B,unsubscribe,2026-10-31\n",
     model.fit.rules.push(fit_rule(
         "g2",
         "tier",
-        Condition::ContainsAny(vec!["old".into()]),
+        Condition::ContainsAny(vec!["gold".into()]),
         30.0,
     ));
     model.fit.rules.push(fit_rule(
@@ -1133,4 +1146,36 @@ fn explanations_name_the_status_and_the_distance_to_the_threshold() {
     let text = mql_studio::scoring::explanation_text(&model, &explanation);
     assert!(text.contains("Lead A"), "{text}");
     assert!(text.contains("tier-a"), "{text}");
+}
+
+#[test]
+fn contains_any_matches_whole_words_only() {
+    use mql_studio::scoring::contains_word;
+    assert!(contains_word("vp sales", "vp"));
+    assert!(!contains_word("vpn engineer", "vp"));
+    assert!(contains_word("marketing intern", "intern"));
+    assert!(!contains_word("director of international sales", "intern"));
+    assert!(contains_word("head of growth", "head of"));
+    assert!(!contains_word("director", "cto"));
+    // A needle that starts or ends with punctuation needs no word boundary on that side.
+    assert!(contains_word("ann@gmail.com", "@gmail."));
+    assert!(!contains_word("ann@gmailer.com", "@gmail."));
+    // A later occurrence counts when the first one is inside a word.
+    assert!(contains_word("vpn and vp", "vp"));
+    assert!(!contains_word("anything", ""));
+}
+
+#[test]
+fn a_yes_no_count_column_counts_yes_as_one_occurrence() {
+    // No event log: the rule reads the "Demo Requested" column; yes is 1, no and missing are 0.
+    let set = leads("id,Demo Requested\nA,yes\nB,no\nC,\n");
+    let mut model = unit_model();
+    let mut rule = eng_rule("demo", "demo_request", Counting::PerOccurrence, 15.0);
+    rule.count_column = Some("Demo Requested".to_owned());
+    rule.window_days = None;
+    model.engagement.rules.push(rule);
+    let scores = score(&model, &set, day("2026-10-31"));
+    assert_close(scores[0].engagement, 15.0);
+    assert_close(scores[1].engagement, 0.0);
+    assert_close(scores[2].engagement, 0.0);
 }

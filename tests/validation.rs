@@ -414,6 +414,14 @@ fn a_field_declared_twice_is_an_error() {
         aliases: vec![],
     });
     single_error(&model, None, "fields[10]", "declared twice");
+    // Names that only differ in case, spaces or punctuation match the same column: also twice.
+    let mut model = default_model();
+    model.fields.push(FieldSpec {
+        name: "Job Title".into(),
+        kind: FieldKind::Text,
+        aliases: vec![],
+    });
+    single_error(&model, None, "fields[10]", "declared twice");
 }
 
 #[test]

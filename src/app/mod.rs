@@ -136,6 +136,7 @@ pub struct StudioApp {
     /// Longest and latest frame times (ms), for the status bar and for measuring.
     pub frame_stats: FrameStats,
     fonts_installed: bool,
+    window_title: String,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -205,6 +206,7 @@ impl StudioApp {
             quit_requested: false,
             frame_stats: FrameStats::default(),
             fonts_installed: false,
+            window_title: String::new(),
         }
     }
 
@@ -512,6 +514,12 @@ impl eframe::App for StudioApp {
         if let Some(cpu) = frame.info().cpu_usage {
             let ms = f64::from(cpu) * 1000.0;
             let stats = &mut self.frame_stats;
+            if ms > 16.0 && std::env::var_os("MQL_STUDIO_FRAME_STATS").is_some() {
+                eprintln!(
+                    "slow frame {}: whole frame {ms:.1} ms (app ui {:.1} ms)",
+                    stats.frames, stats.last_ms
+                );
+            }
             if stats.frames > 5 {
                 stats.worst_cpu_ms = stats.worst_cpu_ms.max(ms);
                 stats.total_cpu_ms += ms;
@@ -531,7 +539,11 @@ impl eframe::App for StudioApp {
             self.quit_requested = false;
             ctx.send_viewport_cmd(egui::ViewportCommand::Close);
         }
-        ctx.send_viewport_cmd(egui::ViewportCommand::Title(self.title()));
+        let title = self.title();
+        if title != self.window_title {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.window_title = title;
+        }
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
