@@ -728,15 +728,13 @@ pub fn read_leads_csv(
     let mut record = csv::StringRecord::new();
     let mut rows = RowCounter::new(&header_record);
     loop {
-        let row;
-        match reader.read_record(&mut record) {
+        let row = match reader.read_record(&mut record) {
             Ok(false) => break,
-            Ok(true) => row = rows.advance(&record),
+            Ok(true) => rows.advance(&record),
             Err(error) => {
-                row = rows.advance_unreadable();
                 let problem = RowError {
                     file: file.to_owned(),
-                    row,
+                    row: rows.advance_unreadable(),
                     column: None,
                     message: format!("cannot read the row: {error}"),
                 };
@@ -746,7 +744,7 @@ pub fn read_leads_csv(
                 }
                 return Err(problem.into());
             }
-        }
+        };
         if record.iter().all(|cell| cell.trim().is_empty()) {
             continue;
         }
