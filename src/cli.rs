@@ -1,5 +1,5 @@
-//! The command-line interface: `score`, `check`, `explain`, `generate`. `main` parses the
-//! arguments with [`Cli`] and hands them to [`run`].
+//! The command-line interface: `score`, `check`, `explain`, `calibrate`, `diff`, `generate`.
+//! `main` parses the arguments with [`Cli`] and hands them to [`run`].
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -77,6 +77,48 @@ pub enum Command {
         #[arg(long)]
         id: String,
     },
+    /// Calibrate a model against history: the funnel and its reading, a threshold sweep,
+    /// suggested thresholds, each rule's lift and the agreement with sales' verdicts.
+    Calibrate {
+        #[arg(long)]
+        model: PathBuf,
+        #[command(flatten)]
+        leads: LeadsArgs,
+        /// Suggest the lowest threshold whose MQL → SQL rate reaches this (0 to 1, e.g. 0.25).
+        #[arg(long, value_name = "RATE")]
+        target_rate: Option<f64>,
+        /// Suggest the lowest threshold that gives at most this many MQLs.
+        #[arg(long, value_name = "N")]
+        target_mqls: Option<usize>,
+        /// Sales capacity: MQLs sales can work a month (needs --period-days).
+        #[arg(long, value_name = "N", requires = "period_days")]
+        mqls_per_month: Option<f64>,
+        /// The number of days the leads file covers (with --mqls-per-month).
+        #[arg(long, value_name = "DAYS", requires = "mqls_per_month")]
+        period_days: Option<f64>,
+    },
+    /// Compare two models rule by rule and, with leads, list the leads that change status.
+    Diff {
+        /// The model before (e.g. the current one).
+        a: PathBuf,
+        /// The model after (e.g. a team's proposal).
+        b: PathBuf,
+        /// Leads to score with both models (CSV, one row per lead).
+        #[arg(long)]
+        leads: Option<PathBuf>,
+        /// An event log CSV for the leads.
+        #[arg(long, requires = "leads")]
+        events: Option<PathBuf>,
+        /// Score as of this date (YYYY-MM-DD); default: the day of the latest event, or today.
+        #[arg(long, value_name = "DATE", requires = "leads")]
+        as_of: Option<String>,
+        /// Skip lead rows that cannot be read.
+        #[arg(long, requires = "leads")]
+        skip_bad_rows: bool,
+        /// Map a CSV header to a model field, e.g. --map "Headcount=employees" (repeatable).
+        #[arg(long = "map", value_name = "HEADER=FIELD", requires = "leads")]
+        renames: Vec<String>,
+    },
     /// Write seeded sample leads (and an event log) for demos and benchmarks.
     Generate {
         /// How many leads.
@@ -102,6 +144,35 @@ pub fn run(command: Command) -> Result<i32> {
         Command::Score { model, leads, out } => score_command(&model, &leads, out.as_deref()),
         Command::Check { model } => check_command(&model),
         Command::Explain { model, leads, id } => explain_command(&model, &leads, &id),
+        Command::Calibrate {
+            model,
+            leads,
+            target_rate,
+            target_mqls,
+            mqls_per_month,
+            period_days,
+        } => {
+            let capacity = mqls_per_month.zip(period_days);
+            calibrate_command(&model, &leads, target_rate, target_mqls, capacity)
+        }
+        Command::Diff {
+            a,
+            b,
+            leads,
+            events,
+            as_of,
+            skip_bad_rows,
+            renames,
+        } => {
+            let leads = leads.map(|leads| LeadsArgs {
+                leads,
+                events,
+                as_of,
+                skip_bad_rows,
+                renames,
+            });
+            diff_command(&a, &b, leads.as_ref())
+        }
         Command::Generate {
             leads,
             seed,
@@ -340,5 +411,429 @@ fn generate_command(
         events_path.display(),
         summary.sqls
     );
+    Ok(0)
+}
+
+// ---------------------------------------------------------------------------------------------
+// calibrate
+
+/// A rate for a table cell: `12.5 %`, or `–` when there is none.
+fn rate_cell(rate: Option<f64>) -> String {
+    rate.map_or_else(|| "–".to_owned(), crate::calibration::percent)
+}
+
+/// Cuts text to `width` characters, ending with `…` when cut.
+fn fit_width(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        text.to_owned()
+    } else {
+        let mut cut: String = text.chars().take(width.saturating_sub(1)).collect();
+        cut.push('…');
+        cut
+    }
+}
+
+fn funnel_text(funnel: &crate::calibration::Funnel, as_of: i32) -> String {
+    let f = funnel;
+    let row = |label: &str, count: usize, note: String| {
+        format!("  {label:<24}{count:>7}   {note}")
+            .trim_end()
+            .to_owned()
+    };
+    let mql_share = f
+        .lead_to_mql()
+        .map(|r| format!("lead → MQL {}", crate::calibration::percent(r)))
+        .unwrap_or_default();
+    let recall = if f.sqls > 0 {
+        format!(
+            "{} of them were MQLs ({})",
+            f.mql_sqls,
+            crate::calibration::percent(f.mql_sqls as f64 / f.sqls as f64)
+        )
+    } else {
+        String::new()
+    };
+    [
+        format!(
+            "Funnel ({} leads as of {}; MQLs include fast-tracked leads)",
+            f.leads,
+            crate::leads::format_day(as_of)
+        ),
+        row("leads", f.leads, String::new()),
+        row("MQLs", f.mqls, mql_share),
+        row("leads with an outcome", f.with_outcome, String::new()),
+        row("MQLs with an outcome", f.mql_with_outcome, String::new()),
+        row(
+            "MQLs that reached SQL",
+            f.mql_sqls,
+            format!("MQL → SQL {}", rate_cell(f.mql_to_sql())),
+        ),
+        row("MQLs that reached opp.", f.mql_opportunities, String::new()),
+        row(
+            "MQLs won",
+            f.mql_won,
+            format!("SQL → won {}", rate_cell(f.sql_to_won())),
+        ),
+        row("all SQLs", f.sqls, recall),
+        row("all won", f.won, String::new()),
+    ]
+    .join("\n")
+}
+
+/// The sweep every 5 points, plus the marked extra rows (the current and suggested thresholds).
+fn sweep_text(
+    sweep: &[crate::calibration::SweepPoint],
+    marked: &[(crate::calibration::SweepPoint, String)],
+) -> String {
+    let mut rows: Vec<(crate::calibration::SweepPoint, Vec<String>)> = sweep
+        .iter()
+        .filter(|p| p.threshold % 5.0 == 0.0)
+        .map(|p| (*p, Vec::new()))
+        .collect();
+    for (point, mark) in marked {
+        match rows
+            .iter_mut()
+            .find(|(p, _)| p.threshold == point.threshold)
+        {
+            Some((_, marks)) => marks.push(mark.clone()),
+            None => rows.push((*point, vec![mark.clone()])),
+        }
+    }
+    rows.sort_by(|a, b| a.0.threshold.total_cmp(&b.0.threshold));
+    let mut lines = vec![
+        "Threshold sweep (fast-tracked leads are always MQL, disqualified never; gates apply)"
+            .to_owned(),
+        format!(
+            "  {:>9} {:>6} {:>6} {:>10} {:>8}",
+            "threshold", "MQLs", "SQLs", "MQL → SQL", "recall"
+        ),
+    ];
+    for (p, marks) in rows {
+        let mark = if marks.is_empty() {
+            String::new()
+        } else {
+            format!("  ← {}", marks.join(", "))
+        };
+        lines.push(format!(
+            "  {:>9} {:>6} {:>6} {:>10} {:>8}{mark}",
+            fmt_number(p.threshold),
+            p.mqls,
+            p.sqls_captured,
+            rate_cell(p.precision),
+            rate_cell(p.recall)
+        ));
+    }
+    lines.join("\n")
+}
+
+fn lift_text(
+    lifts: &[crate::calibration::RuleLift],
+    model: &Model,
+    funnel_: &crate::calibration::Funnel,
+) -> String {
+    use crate::diff::RuleKind;
+    let enabled = |lift: &crate::calibration::RuleLift| match lift.kind {
+        RuleKind::Fit => model
+            .fit
+            .rules
+            .iter()
+            .find(|r| r.id == lift.id)
+            .is_none_or(|r| r.enabled),
+        RuleKind::Engagement => model
+            .engagement
+            .rules
+            .iter()
+            .find(|r| r.id == lift.id)
+            .is_none_or(|r| r.enabled),
+        RuleKind::Override => model
+            .overrides
+            .iter()
+            .find(|r| r.id == lift.id)
+            .is_none_or(|r| r.enabled),
+    };
+    let mut lines = vec![
+        format!(
+            "Rule lift (over the {} leads with an outcome, {} reached SQL; suggested: +10 points per doubling of the odds)",
+            funnel_.with_outcome, funnel_.sqls
+        ),
+        format!(
+            "  {:<30} {:<10} {:>6} {:>6} {:>9} {:>9} {:>6} {:>9}",
+            "rule", "kind", "points", "fires", "SQL rate", "rest", "lift", "suggested"
+        ),
+    ];
+    for lift in lifts {
+        let kind = match lift.kind {
+            RuleKind::Fit => "fit",
+            RuleKind::Engagement => "engagement",
+            RuleKind::Override => "override",
+        };
+        let label = if enabled(lift) {
+            lift.label.clone()
+        } else {
+            format!("{} (off)", lift.label)
+        };
+        let points = lift
+            .current_points
+            .map_or_else(|| "–".to_owned(), fmt_number);
+        let suggested = lift.suggested_points.map_or_else(
+            || "–".to_owned(),
+            |p| {
+                if p == 0.0 {
+                    "0".to_owned()
+                } else {
+                    format!("{p:+}")
+                }
+            },
+        );
+        let lift_value = lift
+            .lift
+            .map_or_else(|| "–".to_owned(), |l| format!("{l:.2}"));
+        lines.push(format!(
+            "  {:<30} {:<10} {:>6} {:>6} {:>9} {:>9} {:>6} {:>9}",
+            fit_width(&label, 30),
+            kind,
+            points,
+            lift.matched,
+            rate_cell(lift.matched_rate),
+            rate_cell(lift.rest_rate),
+            lift_value,
+            suggested
+        ));
+    }
+    lines.join("\n")
+}
+
+fn agreement_text(agreement: &crate::calibration::Agreement) -> String {
+    let a = agreement;
+    [
+        format!("Agreement with sales ({} leads with a verdict)", a.judged()),
+        format!("  {:<16}{:>14}{:>14}", "", "sales accept", "sales reject"),
+        format!(
+            "  {:<16}{:>14}{:>14}",
+            "model MQL",
+            a.both_yes.len(),
+            a.model_only.len()
+        ),
+        format!(
+            "  {:<16}{:>14}{:>14}",
+            "model not MQL",
+            a.sales_only.len(),
+            a.both_no.len()
+        ),
+        format!(
+            "  agreement {} ({} of {})",
+            rate_cell(a.rate()),
+            a.agreeing(),
+            a.judged()
+        ),
+    ]
+    .join("\n")
+}
+
+fn calibrate_command(
+    model_path: &Path,
+    args: &LeadsArgs,
+    target_rate: Option<f64>,
+    target_mqls: Option<usize>,
+    capacity: Option<(f64, f64)>,
+) -> Result<i32> {
+    use crate::calibration::{
+        Target, agreement, funnel, monthly_capacity_to_count, percent, rule_lift,
+        suggest_threshold, sweep_point, threshold_sweep,
+    };
+    if let Some(rate) = target_rate
+        && !(rate > 0.0 && rate <= 1.0)
+    {
+        bail!("--target-rate {rate}: expected a rate above 0 and at most 1, e.g. 0.25 for 25 %");
+    }
+    if let Some((per_month, days)) = capacity
+        && !(per_month >= 0.0 && per_month.is_finite() && days > 0.0 && days.is_finite())
+    {
+        bail!(
+            "--mqls-per-month {per_month} --period-days {days}: expected a count of 0 or more and a number of days above 0"
+        );
+    }
+    let model = load_valid_model(model_path)?;
+    let (leads, as_of) = load_leads(args, &model)?;
+    let evaluation = Evaluation::new(&model, &leads, as_of);
+    for warning in &evaluation.warnings {
+        eprintln!("warning: {warning}");
+    }
+    let scores = score_all(&model, &evaluation);
+    let funnel_ = funnel(&leads, &scores);
+    let sweep = threshold_sweep(&model, &leads, &scores);
+
+    let mut targets: Vec<(Target, String)> = Vec::new();
+    if let Some(rate) = target_rate {
+        targets.push((
+            Target::MqlToSqlRate(rate),
+            format!("MQL → SQL at least {}", percent(rate)),
+        ));
+    }
+    if let Some(count) = target_mqls {
+        targets.push((Target::MqlCount(count), format!("at most {count} MQLs")));
+    }
+    if let Some((per_month, days)) = capacity {
+        let count = monthly_capacity_to_count(per_month, days);
+        targets.push((
+            Target::MqlCount(count),
+            format!(
+                "sales capacity {} MQLs a month over {} days = at most {count} MQLs",
+                fmt_number(per_month),
+                fmt_number(days)
+            ),
+        ));
+    }
+    if targets.is_empty() {
+        targets.push((
+            Target::MqlToSqlRate(crate::calibration::LOOSE_BELOW),
+            "MQL → SQL at least 20 % (the rule of thumb; set --target-rate or --target-mqls)"
+                .to_owned(),
+        ));
+    }
+    let current = sweep_point(&model, &leads, &scores, model.combine.mql_threshold);
+    let mut marked = vec![(current, "current".to_owned())];
+    let mut suggestion_lines = vec!["Suggested thresholds".to_owned()];
+    for (target, what) in &targets {
+        match suggest_threshold(&sweep, *target) {
+            Some(s) => {
+                suggestion_lines.push(format!(
+                    "  {what}: {}\n    {}",
+                    fmt_number(s.threshold),
+                    s.explanation
+                ));
+                marked.push((s.point, "suggested".to_owned()));
+            }
+            None => suggestion_lines.push(format!("  {what}: no threshold qualifies")),
+        }
+    }
+
+    let mut sections = vec![
+        format!("Calibration of {} on {}", model.name, args.leads.display()),
+        funnel_text(&funnel_, as_of),
+        format!("Reading: {}", funnel_.reading().text()),
+        sweep_text(&sweep, &marked),
+        suggestion_lines.join("\n"),
+    ];
+    if funnel_.with_outcome > 0 {
+        let lifts = rule_lift(&model, &leads, &evaluation);
+        sections.push(lift_text(&lifts, &model, &funnel_));
+    } else {
+        sections
+            .push("Rule lift: no lead has an outcome, so there is nothing to compare.".to_owned());
+    }
+    let agreement_ = agreement(&scores, &leads.verdicts);
+    if agreement_.judged() > 0 {
+        sections.push(agreement_text(&agreement_));
+    }
+    println!("{}", sections.join("\n\n"));
+    Ok(0)
+}
+
+// ---------------------------------------------------------------------------------------------
+// diff
+
+/// How many changed leads `diff` lists one by one.
+const CHANGED_LEADS_SHOWN: usize = 20;
+
+fn diff_command(a_path: &Path, b_path: &Path, leads_args: Option<&LeadsArgs>) -> Result<i32> {
+    use crate::calibration::{status_change_counts, status_changes};
+    let load = |path: &Path| {
+        if leads_args.is_some() {
+            load_valid_model(path)
+        } else {
+            load_model(path).map_err(anyhow::Error::from)
+        }
+    };
+    let a = load(a_path)?;
+    let b = load(b_path)?;
+    println!(
+        "{} ({}) → {} ({})",
+        a_path.display(),
+        a.name,
+        b_path.display(),
+        b.name
+    );
+    let lines = crate::diff::diff_models(&a, &b).lines();
+    if lines.is_empty() {
+        println!("no differences");
+    } else {
+        println!(
+            "{} change{}:",
+            lines.len(),
+            if lines.len() == 1 { "" } else { "s" }
+        );
+        for line in &lines {
+            println!("  {line}");
+        }
+    }
+    let Some(args) = leads_args else {
+        return Ok(0);
+    };
+    let (leads_a, as_of) = load_leads(args, &a)?;
+    // Leads are typed by the model's field declarations: load them again only when B declares
+    // different fields.
+    let leads_b = if a.fields == b.fields {
+        None
+    } else {
+        Some(load_leads(args, &b)?.0)
+    };
+    let leads_b = leads_b.as_ref().unwrap_or(&leads_a);
+    let scores_a = score_all(&a, &Evaluation::new(&a, &leads_a, as_of));
+    let scores_b = score_all(&b, &Evaluation::new(&b, leads_b, as_of));
+    let changes = status_changes(&scores_a, &scores_b);
+    let mqls =
+        |scores: &[crate::scoring::LeadScore]| scores.iter().filter(|s| s.status.is_mql()).count();
+    println!(
+        "\nOn {} leads as of {}: {} change status; MQLs {} → {}.",
+        leads_a.len(),
+        crate::leads::format_day(as_of),
+        changes.len(),
+        mqls(&scores_a),
+        mqls(&scores_b)
+    );
+    if changes.is_empty() {
+        return Ok(0);
+    }
+    println!("  {:<18} {:<18} {:>6}", "from", "to", "leads");
+    for ((from, to), count) in status_change_counts(&changes) {
+        println!("  {:<18} {:<18} {count:>6}", from.label(), to.label());
+    }
+    let shown = changes.len().min(CHANGED_LEADS_SHOWN);
+    println!(
+        "\n{} changed leads:",
+        if shown == changes.len() {
+            format!("All {shown}")
+        } else {
+            format!("The first {shown} of {}", changes.len())
+        }
+    );
+    let id_width = changes
+        .iter()
+        .take(shown)
+        .filter_map(|c| leads_a.ids.get(c.row))
+        .map(|id| id.chars().count())
+        .max()
+        .unwrap_or(2)
+        .max(2);
+    println!(
+        "  {:<id_width$}  {:<18} {:<18} {:>8} {:>8}",
+        "id", "from", "to", "score A", "score B"
+    );
+    for change in changes.iter().take(shown) {
+        let id = leads_a.ids.get(change.row).map_or("", String::as_str);
+        let score = |scores: &[crate::scoring::LeadScore]| {
+            scores
+                .get(change.row)
+                .map_or_else(String::new, |s| fmt_number(s.score))
+        };
+        println!(
+            "  {id:<id_width$}  {:<18} {:<18} {:>8} {:>8}",
+            change.before.label(),
+            change.after.label(),
+            score(&scores_a),
+            score(&scores_b)
+        );
+    }
     Ok(0)
 }

@@ -428,25 +428,37 @@ pub struct LoadReport {
 
 /// Numbers CSV records as a spreadsheet shows them: the header is row 1, a record is one row even
 /// when a quoted cell spans lines, and blank lines are rows too.
-struct RowCounter {
+struct RowCounter<'a> {
     row: usize,
     /// The line where the next record starts when no blank line comes first.
     next_line: u64,
+    /// The file's bytes: the reader places a record that follows blank lines at the first of
+    /// them, so they are counted here.
+    bytes: &'a [u8],
 }
 
-impl RowCounter {
-    fn new(header: &csv::StringRecord) -> RowCounter {
+impl<'a> RowCounter<'a> {
+    fn new(header: &csv::StringRecord, bytes: &'a [u8]) -> RowCounter<'a> {
         let start = header.position().map_or(1, csv::Position::line);
         RowCounter {
             row: 1,
             next_line: start + 1 + newlines(header),
+            bytes,
         }
     }
 
     fn advance(&mut self, record: &csv::StringRecord) -> usize {
-        let line = record
-            .position()
-            .map_or(self.next_line, csv::Position::line);
+        let line = record.position().map_or(self.next_line, |position| {
+            let leading_blank_lines = self
+                .bytes
+                .get(position.byte() as usize..)
+                .unwrap_or_default()
+                .iter()
+                .take_while(|b| matches!(b, b'\n' | b'\r'))
+                .filter(|b| **b == b'\n')
+                .count() as u64;
+            position.line() + leading_blank_lines
+        });
         let blank_lines = line.saturating_sub(self.next_line) as usize;
         self.row += 1 + blank_lines;
         self.next_line = line + 1 + newlines(record);
@@ -726,7 +738,7 @@ pub fn read_leads_csv(
     // The file row (spreadsheet numbering) of every lead read, for messages and row-number ids.
     let mut lead_rows: Vec<usize> = Vec::new();
     let mut record = csv::StringRecord::new();
-    let mut rows = RowCounter::new(&header_record);
+    let mut rows = RowCounter::new(&header_record, bytes);
     loop {
         let row = match reader.read_record(&mut record) {
             Ok(false) => break,
@@ -1111,7 +1123,7 @@ pub fn read_events_csv(
     let mut unknown_leads = 0usize;
     let mut first_unknown: Option<(usize, String)> = None;
     let mut record = csv::StringRecord::new();
-    let mut rows = RowCounter::new(&reader.headers().cloned().unwrap_or_default());
+    let mut rows = RowCounter::new(&reader.headers().cloned().unwrap_or_default(), bytes);
     loop {
         let row;
         let problem = match reader.read_record(&mut record) {

@@ -17,6 +17,7 @@
 //! assert!(scores[0].fit > 0.0);
 //! ```
 
+pub mod calibration;
 pub mod diff;
 pub mod export;
 pub mod format;

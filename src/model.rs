@@ -417,6 +417,46 @@ impl Model {
             .chain(self.overrides.iter().map(|o| o.id.as_str()))
     }
 
+    /// Records a team's signature, replacing that team's earlier one. With both teams signed the
+    /// model is agreed; with one it is proposed.
+    pub fn sign(&mut self, sign_off: SignOff) {
+        self.sign_offs.retain(|s| s.team != sign_off.team);
+        self.sign_offs.push(sign_off);
+        self.sign_offs.sort_by_key(|s| s.team);
+        self.status = if self.is_signed_by_both() {
+            ModelStatus::Agreed
+        } else {
+            ModelStatus::Proposed
+        };
+    }
+
+    /// The signature of one team, if it signed.
+    pub fn signed_by(&self, team: Team) -> Option<&SignOff> {
+        self.sign_offs.iter().find(|s| s.team == team)
+    }
+
+    pub fn is_signed_by_both(&self) -> bool {
+        self.signed_by(Team::Marketing).is_some() && self.signed_by(Team::Sales).is_some()
+    }
+
+    /// After an edit, earlier signatures no longer cover the model: back to draft.
+    pub fn clear_sign_offs(&mut self) {
+        self.sign_offs.clear();
+        self.status = ModelStatus::Draft;
+    }
+
+    /// True when two models score the same way and say the same things: everything but the
+    /// agreement record (status, sign-offs, changelog) is equal.
+    pub fn same_content(&self, other: &Model) -> bool {
+        let strip = |model: &Model| Model {
+            status: ModelStatus::Draft,
+            sign_offs: Vec::new(),
+            changelog: Vec::new(),
+            ..model.clone()
+        };
+        strip(self) == strip(other)
+    }
+
     /// A rule id not yet used in the model, starting from `base`.
     pub fn fresh_id(&self, base: &str) -> String {
         let taken: std::collections::HashSet<&str> = self.rule_ids().collect();

@@ -43,7 +43,12 @@ fn temp_dir(name: &str) -> PathBuf {
 fn file_menu(harness: &mut Harness<'static, StudioApp>, item: &str) {
     harness.get_by_label("File").click();
     harness.run_steps(2);
-    harness.get_by_label_contains(item).click();
+    harness
+        .get_by(|node| {
+            node.role() == egui::accesskit::Role::Button
+                && node.label().is_some_and(|label| label.contains(item))
+        })
+        .click();
     harness.run_steps(3);
 }
 
@@ -398,12 +403,97 @@ fn export_agreed_is_refused_for_an_invalid_model_but_save_as_draft_works() {
 
     harness.state_mut().document.model.combine.mql_threshold = 70.0;
     harness.run_steps(3);
+    // A valid model still needs both signatures.
+    file_menu(&mut harness, "Export agreed model…");
+    assert!(harness.state().dialog.is_none());
+    let notice = harness.state().notices.last().expect("an error");
+    assert!(
+        notice.text.contains("both teams must sign"),
+        "{}",
+        notice.text
+    );
+
+    sign(&mut harness, "Maria (CMO)");
+    assert_eq!(
+        harness.state().model().status,
+        mql_studio::model::ModelStatus::Proposed
+    );
+    harness.get_by_label("Edit as Sales").click();
+    harness.run_steps(2);
+    sign(&mut harness, "Sam (VP Sales)");
+    assert_eq!(
+        harness.state().model().status,
+        mql_studio::model::ModelStatus::Agreed
+    );
+
     let agreed = dir.join("agreed.ron");
     file_menu(&mut harness, "Export agreed model…");
     enter_path(&mut harness, &agreed);
     let exported = mql_studio::format::load_model(&agreed).expect("exported");
     assert_eq!(exported.status, mql_studio::model::ModelStatus::Agreed);
     assert_eq!(exported.changelog.len(), 1);
+    let people: Vec<&str> = exported
+        .sign_offs
+        .iter()
+        .map(|s| s.person.as_str())
+        .collect();
+    assert_eq!(people, ["Maria (CMO)", "Sam (VP Sales)"]);
+}
+
+/// Signs the model for the team being edited as, through the Sign-off tab.
+fn sign(harness: &mut Harness<'static, StudioApp>, person: &str) {
+    harness.get_by_label("Sign-off").click();
+    harness.run_steps(2);
+    harness.get_by_label("Your name").focus();
+    harness.run_steps(1);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness.get_by_label("Your name").type_text(person);
+    harness.run_steps(2);
+    let button = format!("Sign for {}", harness.state().settings.editing_as.label());
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::Button, &button)
+        .click();
+    harness.run_steps(3);
+}
+
+#[test]
+fn a_signed_model_is_locked_until_edit_anyway_clears_the_signatures() {
+    let mut harness = harness();
+    sign(&mut harness, "Maria");
+    harness.get_by_label("Edit as Sales").click();
+    harness.run_steps(2);
+    sign(&mut harness, "Sam");
+    assert!(harness.state().model().is_signed_by_both());
+
+    // The rules are locked: a points change does nothing.
+    harness.get_by_label("Fit").click();
+    harness.run_steps(2);
+    harness
+        .get_by_label("Points of Senior decision maker")
+        .set_value_accesskit(45.0);
+    harness.run_steps(3);
+    assert_eq!(harness.state().model().fit.rules[0].points, 20.0);
+
+    harness
+        .get_by_label("Edit anyway (clears the signatures)")
+        .click();
+    harness.run_steps(3);
+    let app = harness.state();
+    assert!(app.model().sign_offs.is_empty());
+    assert_eq!(app.model().status, mql_studio::model::ModelStatus::Draft);
+    harness
+        .get_by_label("Points of Senior decision maker")
+        .set_value_accesskit(45.0);
+    harness.run_steps(3);
+    assert_eq!(harness.state().model().fit.rules[0].points, 45.0);
+
+    // Undo brings back the signed model.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run_steps(3);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run_steps(3);
+    assert!(harness.state().model().is_signed_by_both());
+    assert_eq!(harness.state().model().fit.rules[0].points, 20.0);
 }
 
 #[derive(Debug)]

@@ -1,13 +1,17 @@
 //! Checks `docs/model-format.md`: the worked example is scored with the library and every number
 //! the page states is asserted (the expected values below were computed by hand, as on the page),
-//! and every `Condition`, `Counting` and `Criterion` variant the page lists parses.
+//! every `Condition`, `Counting` and `Criterion` variant the page lists parses, and the behaviour
+//! the page describes (file syntax, default bands, whole-word matching, count columns, ids, row
+//! numbers, outcome columns, known quirks) is what the library does.
 
 use std::collections::BTreeSet;
 
 use mql_studio::export::{scored_rows, write_scored_csv};
-use mql_studio::format::model_from_str;
-use mql_studio::leads::{LeadSet, LoadOptions, parse_day, read_events_csv, read_leads_csv};
-use mql_studio::model::{Condition, Counting, Criterion, Model};
+use mql_studio::format::{model_from_str, model_to_string};
+use mql_studio::leads::{
+    LeadSet, LeadsError, LoadOptions, parse_day, read_events_csv, read_leads_csv,
+};
+use mql_studio::model::{Band, Condition, Counting, Criterion, FieldKind, FieldSpec, Model};
 use mql_studio::scoring::{Evaluation, LeadScore, Section, Status, explain, round2, score_all};
 use mql_studio::validate::validate;
 
@@ -123,7 +127,11 @@ fn load(example: &Example, with_events: bool) -> LeadSet {
         .unwrap();
         assert_eq!(report.rows_read, 22, "every event but L9's is read");
         assert_eq!(report.warnings.len(), 1, "{:?}", report.warnings);
-        assert!(report.warnings[0].contains("`L9`"), "{:?}", report.warnings);
+        assert!(
+            report.warnings[0].contains("(the first: `L9` on row 24)"),
+            "{:?}",
+            report.warnings
+        );
     }
     leads
 }
@@ -150,19 +158,15 @@ struct Expected {
 
 fn check_lead(model: &Model, leads: &LeadSet, as_of: i32, score: &LeadScore, e: &Expected) {
     let row = leads.row_of(e.id).unwrap();
-    assert!(
-        close(score.fit, e.fit),
-        "{}: fit {} != {}",
-        e.id,
-        score.fit,
-        e.fit
-    );
-    assert!(
-        close(score.engagement, e.engagement),
-        "{}: engagement {} != {}",
-        e.id,
+    // The sub-scores are rounded (§4.5), so they are exactly the numbers the page writes.
+    assert_eq!(score.fit, e.fit, "{}: fit", e.id);
+    assert_eq!(score.engagement, e.engagement, "{}: engagement", e.id);
+    assert_eq!(round2(score.fit), score.fit, "{}: fit is rounded", e.id);
+    assert_eq!(
+        round2(score.engagement),
         score.engagement,
-        e.engagement
+        "{}: engagement is rounded",
+        e.id
     );
     assert_eq!(score.score, e.score, "{}: score", e.id);
     assert_eq!(score.status, e.status, "{}: status", e.id);
@@ -266,7 +270,7 @@ fn worked_example_with_event_log() {
             fit_raw: 60.0,
             engagement_raw: l1_engagement,
             fit: 50.0,
-            engagement: 23.071067811865476,
+            engagement: 23.07,
             score: 83.07,
             status: Status::Mql,
             grade: "A2",
@@ -296,7 +300,7 @@ fn worked_example_with_event_log() {
             fit_raw: 0.0,
             engagement_raw: l4_engagement,
             fit: 0.0,
-            engagement: l4_engagement,
+            engagement: 3.54,
             score: 3.54,
             status: Status::FastTracked,
             grade: "D4",
@@ -306,14 +310,20 @@ fn worked_example_with_event_log() {
         check_lead(model, &leads, as_of, score, e);
     }
 
-    // The unrounded totals the page states.
-    assert_eq!(
-        (0.6 * (50.0 / 50.0) + 0.4 * (23.071067811865476 / 40.0)) * 100.0,
-        83.07106781186548
-    );
-    assert_eq!(round2(83.07106781186548), 83.07);
-    assert_eq!((0.4 * (l4_engagement / 40.0)) * 100.0, 3.535533905932738);
-    assert_eq!(round2(3.535533905932738), 3.54);
+    // The rounded sub-scores and the totals before rounding that the page states.
+    assert_eq!(l1_engagement, 23.071067811865476);
+    assert_eq!(round2(l1_engagement), 23.07);
+    assert_eq!(round2(50.0), 50.0);
+    assert_eq!(23.07 / 40.0, 0.57675);
+    assert_eq!(0.4 * (23.07 / 40.0), 0.23070000000000002);
+    assert_eq!(0.6 * (50.0 / 50.0) + 0.4 * (23.07 / 40.0), 0.8307);
+    assert_eq!((0.6 * (50.0 / 50.0) + 0.4 * (23.07 / 40.0)) * 100.0, 83.07);
+    assert_eq!(round2(83.07), 83.07);
+    assert_eq!(round2(l4_engagement), 3.54);
+    assert_eq!(3.54 / 40.0, 0.0885);
+    assert_eq!(0.6 * (0.0 / 50.0) + 0.4 * (3.54 / 40.0), 0.0354);
+    assert_eq!((0.6 * (0.0 / 50.0) + 0.4 * (3.54 / 40.0)) * 100.0, 3.54);
+    assert_eq!(round2(3.54), 3.54);
     // Count-column mode, L3: the total before rounding.
     assert_eq!(
         (0.6 * (45.0 / 50.0) + 0.4 * (8.0 / 40.0)) * 100.0,
@@ -654,25 +664,14 @@ fn the_ron_basics_table_is_accurate() {
     );
     let caps: Vec<Option<f64>> = model.engagement.rules.iter().map(|r| r.cap).collect();
     assert_eq!(caps, [Some(24.0), Some(24.0), None]);
-    // The documented defaults of omitted fields.
-    assert_eq!(model.fit_grades, mql_studio::model::default_fit_grades());
-    assert_eq!(
-        model.engagement_levels,
-        mql_studio::model::default_engagement_levels()
-    );
-    let bands = |bands: &[mql_studio::model::Band]| -> Vec<(String, f64)> {
-        bands
-            .iter()
-            .map(|b| (b.label.clone(), b.min_points))
-            .collect()
-    };
+    // The documented defaults of omitted fields: the bands follow the caps (60 and 40 here).
     assert_eq!(
         bands(&model.fit_grades),
-        [("A", 45.0), ("B", 30.0), ("C", 15.0), ("D", 0.0)].map(|(l, p)| (l.to_owned(), p))
+        labelled(&[("A", 45.0), ("B", 30.0), ("C", 15.0), ("D", 0.0)])
     );
     assert_eq!(
         bands(&model.engagement_levels),
-        [("1", 30.0), ("2", 20.0), ("3", 10.0), ("4", 0.0)].map(|(l, p)| (l.to_owned(), p))
+        labelled(&[("1", 30.0), ("2", 20.0), ("3", 10.0), ("4", 0.0)])
     );
     assert_eq!(model.combine.nurture_band, 0.0);
     assert_eq!(model.status, mql_studio::model::ModelStatus::Draft);
@@ -743,4 +742,477 @@ fn activity_names_ignore_case_as_documented() {
     assert_eq!(log.activities, ["A"]);
     let evaluation = Evaluation::new(&model, &leads, day("2026-01-03"));
     assert_eq!(evaluation.engagement_counts[0], [3.0]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The behaviour the page describes outside the worked example.
+
+fn bands(bands: &[Band]) -> Vec<(String, f64)> {
+    bands
+        .iter()
+        .map(|b| (b.label.clone(), b.min_points))
+        .collect()
+}
+
+fn labelled(pairs: &[(&str, f64)]) -> Vec<(String, f64)> {
+    pairs.iter().map(|(l, p)| ((*l).to_owned(), *p)).collect()
+}
+
+fn parse_error(text: &str) -> String {
+    model_from_str(text)
+        .map(|_| ())
+        .expect_err("the model should not parse")
+        .to_string()
+}
+
+fn leads_with(csv: &str, fields: Vec<FieldSpec>) -> LeadSet {
+    let options = LoadOptions {
+        fields,
+        ..LoadOptions::default()
+    };
+    read_leads_csv(csv.as_bytes(), "leads.csv", &options)
+        .unwrap_or_else(|e| panic!("{csv:?}: {e}"))
+        .0
+}
+
+fn row_error(csv: &str) -> mql_studio::leads::RowError {
+    match read_leads_csv(csv.as_bytes(), "leads.csv", &LoadOptions::default()) {
+        Err(LeadsError::Row(error)) => error,
+        other => panic!("{csv:?}: expected a row error, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_model_file_may_start_with_a_bom_and_name_its_structures() {
+    // §1.1.
+    let plain = tiny_model("IsTrue", "Once", FIELD_CRITERION);
+    let expected = model_from_str(&plain).unwrap();
+    assert_eq!(
+        model_from_str(&format!("\u{feff}{plain}")).unwrap(),
+        expected
+    );
+    let with_header = format!("\u{feff}#![enable(implicit_some)]\n{plain}");
+    assert_eq!(model_from_str(&with_header).unwrap(), expected);
+    let named = plain
+        .replacen('(', "Model(", 1)
+        .replace("fit: (", "fit: FitSection(")
+        .replace("combine: (", "combine: Combine(");
+    assert_eq!(model_from_str(&named).unwrap(), expected);
+    assert_eq!(
+        parse_error(&plain.replacen('(', "Modell(", 1)),
+        "line 1, column 1: Expected struct `Model` but found `Modell`"
+    );
+    let nested = parse_error(&plain.replace("fit: (", "fit: Fit("));
+    assert!(
+        nested.ends_with("in field `fit`: Expected struct `FitSection` but found `Fit`"),
+        "{nested}"
+    );
+    // mql-studio writes neither a byte-order mark nor structure names.
+    let written = model_to_string(&expected).unwrap();
+    assert!(
+        written.starts_with("#![enable(implicit_some)]\n("),
+        "{written}"
+    );
+    assert!(written.contains("fit: (") && !written.contains("FitSection"));
+}
+
+#[test]
+fn unknown_fields_inside_enum_variants_are_errors() {
+    // §1.5.
+    let activity = r#"Activity(activity: "demo_request", at_least: 1, windows_days: 7)"#;
+    let error = parse_error(&tiny_model("IsTrue", "Once", activity));
+    assert!(error.starts_with("line 6, column "), "{error}");
+    assert!(
+        error.ends_with(
+            "Unexpected field named `windows_days` in `Activity`, expected one of `activity`, `count_column`, `at_least`, or `window_days` instead"
+        ),
+        "{error}"
+    );
+    let between = "Between(min: 1.0, max: 2.0, foo: 3.0)";
+    let error = parse_error(&tiny_model(between, "Once", FIELD_CRITERION));
+    assert!(
+        error.contains("Unexpected field named `foo` in `Between`"),
+        "{error}"
+    );
+    let field = r#"Field(field: "x", condition: IsTrue, extra: 1)"#;
+    let error = parse_error(&tiny_model("IsTrue", "Once", field));
+    assert!(
+        error.contains("Unexpected field named `extra` in `Field`"),
+        "{error}"
+    );
+}
+
+#[test]
+fn default_bands_follow_the_caps() {
+    // §2, `Model` and `Band`.
+    let text = |bands: &str| {
+        format!(
+            r#"(
+    format_version: "1.0",
+    name: "bands",
+    fit: (max_points: 50.0),
+    engagement: (max_points: 30.0),
+    combine: (scale: 100.0, fit_weight: 0.6, engagement_weight: 0.4, mql_threshold: 75.0),{bands}
+)"#
+        )
+    };
+    let omitted = model_from_str(&text("")).unwrap();
+    assert_eq!(
+        bands(&omitted.fit_grades),
+        labelled(&[("A", 37.5), ("B", 25.0), ("C", 12.5), ("D", 0.0)])
+    );
+    assert_eq!(
+        bands(&omitted.engagement_levels),
+        labelled(&[("1", 22.5), ("2", 15.0), ("3", 7.5), ("4", 0.0)])
+    );
+    assert!(validate(&omitted).is_empty(), "{:?}", validate(&omitted));
+    // An empty list means the same.
+    let empty = model_from_str(&text("\n    fit_grades: [],\n    engagement_levels: [],")).unwrap();
+    assert_eq!(empty, omitted);
+    // Bands that are given are kept.
+    let given = model_from_str(&text(
+        "\n    fit_grades: [(label: \"Top\", min_points: 10.0)],",
+    ))
+    .unwrap();
+    assert_eq!(bands(&given.fit_grades), labelled(&[("Top", 10.0)]));
+    assert_eq!(given.engagement_levels, omitted.engagement_levels);
+    // Saving writes the filled-in bands out in full.
+    let written = model_to_string(&omitted).unwrap();
+    assert!(written.contains("fit_grades: ["), "{written}");
+    assert!(written.contains("min_points: 37.5"), "{written}");
+    assert!(written.contains("min_points: 22.5"), "{written}");
+    assert_eq!(model_from_str(&written).unwrap(), omitted);
+    // With an invalid cap the default bands are invalid too.
+    let zero = model_from_str(&text("").replace("max_points: 50.0", "max_points: 0.0")).unwrap();
+    let problems = validate(&zero);
+    assert!(problems.iter().any(|p| p.path == "fit.max_points"));
+    assert!(
+        problems.iter().any(|p| p.path.starts_with("fit_grades[")),
+        "{problems:?}"
+    );
+    // Only a model built in code can have no bands at all.
+    let mut in_code = omitted.clone();
+    in_code.fit_grades.clear();
+    assert!(
+        validate(&in_code)
+            .iter()
+            .any(|p| p.path == "fit_grades" && p.message == "needs at least one band")
+    );
+}
+
+#[test]
+fn field_names_are_compared_normalised() {
+    // §2, `FieldSpec`.
+    let fields = |second: &str| {
+        tiny_model("IsTrue", "Once", FIELD_CRITERION).replacen(
+            "\n    fit:",
+            &format!("\n    fields: [(name: \"job_title\"), (name: \"{second}\")],\n    fit:"),
+            1,
+        )
+    };
+    let model = model_from_str(&fields("Job Title")).unwrap();
+    let problems = validate(&model);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0].severity, mql_studio::validate::Severity::Error);
+    assert_eq!(problems[0].path, "fields[1]");
+    assert_eq!(
+        problems[0].message,
+        "the field `Job Title` is declared twice"
+    );
+    let model = model_from_str(&fields("job_level")).unwrap();
+    assert!(validate(&model).is_empty());
+}
+
+/// Whether `ContainsAny([value])` holds for a lead whose field `x` is `cell` (by both paths).
+fn contains_any(value: &str, cell: &str) -> bool {
+    let model = model_from_str(&tiny_model(
+        &format!("ContainsAny([{value:?}])"),
+        "Once",
+        FIELD_CRITERION,
+    ))
+    .unwrap();
+    let leads = leads_with(&format!("id,x\nL1,\"{cell}\"\n"), Vec::new());
+    let evaluation = Evaluation::new(&model, &leads, 0);
+    let held = evaluation.fit_matches[0][0];
+    let explained = explain(&model, &leads, 0, 0).rules[0].fired;
+    assert_eq!(
+        held, explained,
+        "{value:?} on {cell:?}: the two paths differ"
+    );
+    held
+}
+
+#[test]
+fn contains_any_matches_whole_words() {
+    // §4.1: the table of examples.
+    for (value, holds, does_not) in [
+        (
+            "VP",
+            &["VP Sales", "vp-sales", "EMEA VP"][..],
+            &["VPN engineer", "SVP Marketing", "MVP Program Lead"][..],
+        ),
+        (
+            "Intern",
+            &["Marketing Intern", "Intern (summer)"],
+            &["International Sales", "Interns", "Internship"],
+        ),
+        ("Head of", &["Head of Sales"], &["Head Office"]),
+        ("@gmail.", &["ann@gmail.com"], &["ann@gmail-corp.com"]),
+    ] {
+        for cell in holds {
+            assert!(
+                contains_any(value, cell),
+                "{value:?} should hold for {cell:?}"
+            );
+        }
+        for cell in does_not {
+            assert!(
+                !contains_any(value, cell),
+                "{value:?} should not hold for {cell:?}"
+            );
+        }
+    }
+    // Case and surrounding spaces are ignored; `é` is a letter, `_` is not.
+    assert!(contains_any(" vp ", "Sr. VP Sales"));
+    assert!(!contains_any("caf", "Café Owner"));
+    // §7: no stems; `_` separates words.
+    assert!(!contains_any("VP", "EVP, Sales"));
+    assert!(contains_any("VP", "VP_Sales"));
+    // §7: numbers and dates are tested as displayed.
+    assert!(contains_any("1.33", "1.333"));
+    assert!(!contains_any("1.333", "1.333"));
+    assert!(contains_any("1", "1.5"));
+    assert!(contains_any("2026", "2026-03-31"));
+}
+
+#[test]
+fn the_default_model_marks_students_with_whole_words() {
+    // §4.1: `models/default.ron`'s fit-student rule.
+    let model = model_from_str(include_str!("../models/default.ron")).unwrap();
+    let (index, rule) = model
+        .fit
+        .rules
+        .iter()
+        .enumerate()
+        .find(|(_, r)| r.id == "fit-student")
+        .unwrap();
+    assert_eq!(
+        rule.condition,
+        Condition::ContainsAny(vec![
+            "Student".to_owned(),
+            "Intern".to_owned(),
+            "Trainee".to_owned()
+        ])
+    );
+    let leads = leads_with(
+        "id,Job Title\nL1,Marketing Intern\nL2,Graduate Trainee\nL3,International Sales Director\n",
+        model.fields.clone(),
+    );
+    let evaluation = Evaluation::new(&model, &leads, 0);
+    assert_eq!(evaluation.fit_matches[index], [true, true, false]);
+}
+
+#[test]
+fn sub_scores_are_rounded_before_gates_grades_and_total() {
+    // §4.5: fit rules adding up to 24.996 give a fit of 25, which passes a 25-point gate and
+    // reaches a band starting at 25.
+    let text = r#"(
+    format_version: "1.0",
+    name: "rounding",
+    fit: (max_points: 50.0, rules: [(id: "f", field: "x", condition: IsTrue, points: 24.996)]),
+    engagement: (max_points: 40.0, rules: [(id: "e", activity: "a", points: 29.996)]),
+    combine: (scale: 100.0, fit_weight: 0.6, engagement_weight: 0.4, mql_threshold: 60.0, nurture_band: 10.0, min_fit: 25.0),
+    fit_grades: [(label: "A", min_points: 25.0), (label: "B", min_points: 0.0)],
+    engagement_levels: [(label: "1", min_points: 30.0), (label: "2", min_points: 0.0)],
+)"#;
+    let model = model_from_str(text).unwrap();
+    assert!(validate(&model).is_empty(), "{:?}", validate(&model));
+    let leads = leads_with("id,x,a\nL1,yes,1\n", Vec::new());
+    let evaluation = Evaluation::new(&model, &leads, 0);
+    let score = score_all(&model, &evaluation)[0];
+    assert_eq!((score.fit, score.engagement), (25.0, 30.0));
+    // The total is computed from the rounded sub-scores.
+    assert_eq!(
+        score.score,
+        round2((0.6 * (25.0 / 50.0) + 0.4 * (30.0 / 40.0)) * 100.0)
+    );
+    assert_eq!(score.score, 60.0);
+    assert_eq!(score.status, Status::Mql, "the gate sees 25, not 24.996");
+    assert_eq!(score.grade(&model), "A1");
+    let explanation = explain(&model, &leads, 0, 0);
+    assert_eq!(explanation.score, score);
+    assert!(close(explanation.fit_raw, 24.996));
+    assert!(close(explanation.engagement_raw, 29.996));
+    assert!(explanation.gates[0].passed && explanation.gates[0].actual == 25.0);
+}
+
+#[test]
+fn count_columns_of_yes_no_values_count_one() {
+    // §3.6, and quirk 3 of §7.
+    let model = model_from_str(
+        r#"(
+    format_version: "1.0",
+    name: "yes/no counts",
+    fit: (max_points: 60.0),
+    engagement: (max_points: 40.0, rules: [(id: "e", activity: "demo_request", count_column: "Demo Requested", points: 10.0)]),
+    overrides: [(id: "ft", action: FastTrack, when: [Activity(activity: "demo_request", count_column: "Demo Requested", at_least: 1)])],
+    combine: (scale: 100.0, fit_weight: 0.6, engagement_weight: 0.4, mql_threshold: 75.0),
+)"#,
+    )
+    .unwrap();
+    let run = |csv: &str, fields: Vec<FieldSpec>| {
+        let leads = leads_with(csv, fields);
+        let evaluation = Evaluation::new(&model, &leads, 0);
+        (
+            evaluation.engagement_counts[0].clone(),
+            evaluation.override_matches[0].clone(),
+        )
+    };
+    let (counts, fast_tracked) = run("id,Demo Requested\nL1,yes\nL2,no\nL3,\n", Vec::new());
+    assert_eq!(counts, [1.0, 0.0, 0.0]);
+    assert_eq!(fast_tracked, [true, false, false]);
+    let (counts, _) = run("id,Demo Requested\nL1,TRUE\nL2,false\n", Vec::new());
+    assert_eq!(counts, [1.0, 0.0]);
+    // Undeclared `y`/`n` or `x` marks are text, and count 0 ...
+    let marks = "id,Demo Requested\nL1,y\nL2,n\nL3,x\n";
+    let (counts, fast_tracked) = run(marks, Vec::new());
+    assert_eq!(counts, [0.0, 0.0, 0.0]);
+    assert_eq!(fast_tracked, [false, false, false]);
+    // ... unless the column is declared `Bool`.
+    let declared = vec![FieldSpec {
+        name: "demo_requested".to_owned(),
+        kind: FieldKind::Bool,
+        aliases: Vec::new(),
+    }];
+    let (counts, fast_tracked) = run(marks, declared);
+    assert_eq!(counts, [1.0, 0.0, 1.0]);
+    assert_eq!(fast_tracked, [true, false, true]);
+}
+
+#[test]
+fn lead_ids_are_text_unless_declared() {
+    // §3.4.
+    let csv = "Lead ID,x\n007,1\n12345678901234567890,2\n,3\n";
+    let (leads, report) =
+        read_leads_csv(csv.as_bytes(), "leads.csv", &LoadOptions::default()).unwrap();
+    assert_eq!(leads.ids, ["007", "12345678901234567890", "row-4"]);
+    assert!(report.warnings.is_empty(), "{report:?}");
+    let declared = |kind| {
+        vec![FieldSpec {
+            name: "lead_id".to_owned(),
+            kind,
+            aliases: Vec::new(),
+        }]
+    };
+    assert_eq!(leads_with(csv, declared(FieldKind::Text)).ids, leads.ids);
+    assert_eq!(
+        leads_with("Lead ID,x\n007,1\n12,2\n", declared(FieldKind::Number)).ids,
+        ["7", "12"]
+    );
+    // Events that spell the id the same way match.
+    let mut leads = leads;
+    let events = "Lead ID,Activity,Timestamp\n007,demo_request,2026-01-01\n";
+    let report = read_events_csv(events.as_bytes(), "events.csv", &mut leads, false).unwrap();
+    assert_eq!(report.rows_read, 1);
+    assert!(report.warnings.is_empty(), "{report:?}");
+    // Without an id column the ids are the row numbers.
+    let (leads, report) =
+        read_leads_csv(b"x,y\n1,2\n3,4\n", "leads.csv", &LoadOptions::default()).unwrap();
+    assert_eq!(leads.ids, ["2", "3"]);
+    assert_eq!(
+        report.warnings,
+        ["no lead id column found: leads are numbered by row"]
+    );
+}
+
+#[test]
+fn row_numbers_are_spreadsheet_rows() {
+    // §3.1: a record is one row even when a quoted cell spans lines ...
+    assert_eq!(row_error("id,x\nL1,\"a\nb\nc\"\nL3,1,2\n").row, 3);
+    assert_eq!(row_error("id,x\r\nL1,\"a\r\nb\"\r\nL3,1,2\r\n").row, 3);
+    assert_eq!(row_error("id,\"x\ny\"\nL1,1\nL2,1,2\n").row, 3);
+    // ... and rows of blank cells and blank lines count.
+    assert_eq!(row_error("id,x\nL1,1\n,\nL4,1,2\n").row, 4);
+    assert_eq!(row_error("id,x\nL1,1\n\nL3,1\nL4,1,2\n").row, 5);
+    assert_eq!(row_error("id,x\nL1,1\n\n\nL4,1\nL5,1,2\n").row, 6);
+    let leads = leads_with("id,x\nL1,\"a\nb\"\n,2\n", Vec::new());
+    assert_eq!(leads.ids, ["L1", "row-3"]);
+    // The event log is numbered the same way.
+    let mut leads = leads_with("id\nL1\n", Vec::new());
+    let events = "id,activity,date\nL1,a,2026-01-01\n\nL1,a,2026-01-02\nL1,,2026-01-03\n";
+    match read_events_csv(events.as_bytes(), "events.csv", &mut leads, false) {
+        Err(LeadsError::Row(error)) => {
+            assert_eq!(error.row, 5, "{error}");
+            assert_eq!(error.column.as_deref(), Some("activity"));
+        }
+        other => panic!("expected a row error, got {other:?}"),
+    }
+    // The first record after blank lines counts them too (a spreadsheet shows L3 on row 4).
+    let options = LoadOptions {
+        skip_bad_rows: true,
+        ..LoadOptions::default()
+    };
+    let csv = "id,x\nL1,1\n\nL3,1,2\nL4,1,2\n";
+    let (_, report) = read_leads_csv(csv.as_bytes(), "leads.csv", &options).unwrap();
+    let rows: Vec<usize> = report.skipped.iter().map(|e| e.row).collect();
+    assert_eq!(rows, [4, 5]);
+}
+
+#[test]
+fn bad_outcome_values_stop_the_load_or_become_warnings() {
+    // §3.7.
+    use mql_studio::leads::Verdict;
+    let stage_error = "leads.csv: row 3, column `Stage`: unknown stage \"someday\": expected lead, mql, sql, opportunity, won or lost";
+    let left_empty = "; that lead's outcome and verdict were left empty";
+    let csv = "id,Stage,Verdict\nL1,sql,accept\nL2,someday,accept\nL3,won,maybe\n";
+    assert_eq!(row_error(csv).to_string(), stage_error);
+    let options = LoadOptions {
+        skip_bad_rows: true,
+        ..LoadOptions::default()
+    };
+    let (leads, report) = read_leads_csv(csv.as_bytes(), "leads.csv", &options).unwrap();
+    assert_eq!(leads.ids, ["L1", "L2", "L3"]);
+    assert!(report.skipped.is_empty());
+    assert_eq!(
+        report.warnings,
+        [
+            format!("{stage_error}{left_empty}"),
+            format!(
+                "leads.csv: row 4, column `Verdict`: unknown sales verdict \"maybe\": expected accept or reject{left_empty}"
+            ),
+        ]
+    );
+    assert!(leads.outcomes[0].is_some_and(|o| o.reached_sql && !o.won));
+    assert_eq!(leads.verdicts[0], Some(Verdict::Accept));
+    // The bad lead keeps neither its outcome nor its verdict, even the good one.
+    assert_eq!((leads.outcomes[1], leads.verdicts[1]), (None, None));
+    assert_eq!((leads.outcomes[2], leads.verdicts[2]), (None, None));
+    // A flag that is not a yes/no is the same.
+    let csv = "id,Reached SQL\nL1,yes\nL2,perhaps\n";
+    let error = row_error(csv);
+    assert_eq!(
+        (error.row, error.column.as_deref()),
+        (3, Some("Reached SQL"))
+    );
+    let (leads, report) = read_leads_csv(csv.as_bytes(), "leads.csv", &options).unwrap();
+    assert_eq!(report.warnings.len(), 1);
+    assert!(report.warnings[0].ends_with(left_empty), "{report:?}");
+    assert!(leads.outcomes[0].is_some_and(|o| o.reached_sql));
+    assert_eq!(leads.outcomes[1], None);
+}
+
+#[test]
+fn fired_rules_list_engagement_rules_only_with_activity() {
+    // §6: `AtLeast(0)` (a validation error, scored anyway here) gives points at any count, but
+    // only a lead with some activity gets them and lists the rule.
+    let model = model_from_str(&tiny_model("IsTrue", "AtLeast(0)", FIELD_CRITERION)).unwrap();
+    let leads = leads_with("id,x,a\nL1,no,2\nL2,no,0\n", Vec::new());
+    let evaluation = Evaluation::new(&model, &leads, 0);
+    let scores = score_all(&model, &evaluation);
+    assert_eq!(evaluation.fired_rule_ids(&model, 0), ["e"]);
+    assert_eq!(evaluation.fired_rule_ids(&model, 1), Vec::<&str>::new());
+    assert_eq!((scores[0].engagement, scores[1].engagement), (1.0, 0.0));
+    let l2 = explain(&model, &leads, 1, 0);
+    let rule = l2.rules.iter().find(|r| r.id == "e").unwrap();
+    assert!(!rule.fired && rule.points == 0.0);
 }

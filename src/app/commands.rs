@@ -28,6 +28,9 @@ pub enum Command {
     ImportEventsSkippingBadRows(PathBuf),
     ExportAgreed,
     ExportAgreedPath(PathBuf),
+    /// Open a second model to compare with.
+    OpenCompare,
+    OpenComparePath(PathBuf),
     Undo,
     Redo,
     RestoreAutosave,
@@ -45,6 +48,7 @@ pub enum Purpose {
     ImportLeads,
     ImportEvents,
     ExportAgreed,
+    CompareModel,
 }
 
 impl Purpose {
@@ -55,6 +59,7 @@ impl Purpose {
             Purpose::ImportLeads => "Import leads (CSV)",
             Purpose::ImportEvents => "Import event log (CSV)",
             Purpose::ExportAgreed => "Export agreed model",
+            Purpose::CompareModel => "Open a model to compare",
         }
     }
 
@@ -66,6 +71,7 @@ impl Purpose {
             Purpose::ImportLeads => Command::ImportLeadsPath(path),
             Purpose::ImportEvents => Command::ImportEventsPath(path),
             Purpose::ExportAgreed => Command::ExportAgreedPath(path),
+            Purpose::CompareModel => Command::OpenComparePath(path),
         }
     }
 }
@@ -137,6 +143,8 @@ impl StudioApp {
                 }
             }
             Command::ExportAgreedPath(path) => self.export_agreed(&path),
+            Command::OpenCompare => self.ask_path(Purpose::CompareModel),
+            Command::OpenComparePath(path) => self.open_compare(&path),
             Command::Undo => {
                 if self.history.undo(&mut self.document) {
                     self.record_history_step("undo");
@@ -300,11 +308,17 @@ impl StudioApp {
         }
     }
 
-    /// An agreed model must be valid.
+    /// An agreed model must be valid and signed by both teams.
     fn check_exportable(&mut self) -> bool {
         let problems = crate::validate::validate(&self.document.model);
         if is_valid(&problems) {
-            return true;
+            if self.document.model.is_signed_by_both() {
+                return true;
+            }
+            self.notify_error(
+                "both teams must sign the model before it is exported as agreed (Sign-off tab)",
+            );
+            return false;
         }
         let first = problems
             .iter()
@@ -341,6 +355,25 @@ impl StudioApp {
         match save_model(path, &model) {
             Ok(()) => self.notify(format!("exported the agreed model to {}", path.display())),
             Err(error) => self.notify_error(format!("could not export: {error}")),
+        }
+    }
+
+    fn open_compare(&mut self, path: &Path) {
+        match load_model(path) {
+            Ok(model) => {
+                let evaluation = crate::scoring::Evaluation::new(&model, &self.leads, self.as_of);
+                let scores = crate::scoring::score_all(&model, &evaluation);
+                self.compare = Some(super::panels::CompareState {
+                    model,
+                    label: path.display().to_string(),
+                    scores,
+                    leads_version: self.leads_version,
+                });
+                self.view.central = super::CentralView::Compare;
+            }
+            Err(error) => {
+                self.notify_error(format!("could not open the model to compare: {error}"))
+            }
         }
     }
 
@@ -397,6 +430,7 @@ impl StudioApp {
         self.view.selected_lead = None;
         self.view.table_key = None;
         self.derived.invalidate();
+        self.leads_version += 1;
     }
 
     fn import_events(&mut self, path: &Path, skip_bad_rows: bool) {
@@ -411,6 +445,7 @@ impl StudioApp {
                 self.leads = leads;
                 self.as_of = self.leads.default_as_of();
                 self.derived.invalidate();
+                self.leads_version += 1;
                 let mut text = format!("imported {events} events from {}", path.display());
                 if !report.skipped.is_empty() {
                     text.push_str(&format!("; skipped {} bad rows", report.skipped.len()));

@@ -33,7 +33,10 @@ pub struct Derived {
 impl Derived {
     /// Forgets everything (new leads, new as-of date).
     pub fn invalidate(&mut self) {
+        // The generation keeps counting, so views cached on it see the change.
+        let generation = self.generation;
         *self = Derived::default();
+        self.generation = generation + 1;
     }
 
     /// Brings the results up to date; returns true when anything was recomputed.

@@ -40,9 +40,10 @@ impl PendingDialog {
         std::thread::spawn(move || {
             let mut dialog = rfd::FileDialog::new();
             dialog = match purpose {
-                Purpose::OpenModel | Purpose::SaveModelAs | Purpose::ExportAgreed => {
-                    dialog.add_filter("mql-studio model", &["ron"])
-                }
+                Purpose::OpenModel
+                | Purpose::SaveModelAs
+                | Purpose::ExportAgreed
+                | Purpose::CompareModel => dialog.add_filter("mql-studio model", &["ron"]),
                 Purpose::ImportLeads | Purpose::ImportEvents => {
                     dialog.add_filter("CSV", &["csv", "txt"])
                 }

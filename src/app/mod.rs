@@ -76,6 +76,19 @@ pub struct ViewState {
     pub table_key: Option<(u64, String, [bool; 5], SortColumn, bool)>,
     /// The first lead was selected automatically once.
     pub auto_selected: bool,
+    pub sign_form: panels::SignForm,
+    pub central: CentralView,
+    pub calibration_inputs: panels::CalibrationInputs,
+}
+
+/// What the central area shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum CentralView {
+    #[default]
+    Preview,
+    Agreement,
+    Calibration,
+    Compare,
 }
 
 impl Default for ViewState {
@@ -90,6 +103,9 @@ impl Default for ViewState {
             table_rows: Vec::new(),
             table_key: None,
             auto_selected: false,
+            sign_form: panels::SignForm::default(),
+            central: CentralView::Preview,
+            calibration_inputs: panels::CalibrationInputs::default(),
         }
     }
 }
@@ -101,6 +117,7 @@ pub enum EditorTab {
     Engagement,
     Overrides,
     Scoring,
+    SignOff,
 }
 
 /// The app's whole state.
@@ -116,6 +133,12 @@ pub struct StudioApp {
     pub leads_label: String,
     pub as_of: i32,
     pub derived: Derived,
+    /// Funnel, sweep and lift, computed when the calibration view is shown.
+    pub calibration: panels::CalibrationResults,
+    /// A second model to compare with.
+    pub compare: Option<panels::CompareState>,
+    /// Bumped whenever the leads are replaced or get an event log.
+    pub leads_version: u64,
     pub view: ViewState,
     pub settings: Settings,
     pub notices: Vec<Notice>,
@@ -190,6 +213,9 @@ impl StudioApp {
             leads_label,
             as_of,
             derived: Derived::default(),
+            calibration: panels::CalibrationResults::default(),
+            compare: None,
+            leads_version: 0,
             view: ViewState::default(),
             settings: Settings::default(),
             notices: Vec::new(),
@@ -394,6 +420,16 @@ impl StudioApp {
     /// Commits pending edits as one undo step once the gesture is over (pointer released, or
     /// typing paused), and records them in the change history.
     fn track_edits(&mut self, ctx: &egui::Context, now: f64) {
+        // A signed model only changes through its signatures: content edits are refused until
+        // "Edit anyway" clears the signatures (whatever widget or shortcut made them).
+        let committed = &self.history.committed().model;
+        if !committed.sign_offs.is_empty()
+            && self.document.model.sign_offs == committed.sign_offs
+            && !self.document.model.same_content(committed)
+        {
+            self.document.model = committed.clone();
+            self.notify_error("the model is signed: choose \"Edit anyway\" to change it");
+        }
         if self.previous_frame_document.as_ref() != Some(&self.document) {
             self.last_edit_time = now;
             self.previous_frame_document = Some(self.document.clone());
@@ -462,6 +498,86 @@ impl StudioApp {
     /// Team currently editing.
     pub fn team(&self) -> Team {
         self.settings.editing_as
+    }
+
+    /// Recomputes funnel, sweep and lift when the scores changed since the last time.
+    pub fn refresh_calibration(&mut self) {
+        if self.calibration.funnel.is_some()
+            && self.calibration.generation == self.derived.generation
+        {
+            return;
+        }
+        let model = &self.document.model;
+        self.calibration = panels::CalibrationResults {
+            generation: self.derived.generation,
+            funnel: Some(crate::calibration::funnel(
+                &self.leads,
+                &self.derived.scores,
+            )),
+            sweep: crate::calibration::threshold_sweep(model, &self.leads, &self.derived.scores),
+            lift: crate::calibration::rule_lift(model, &self.leads, &self.derived.evaluation),
+        };
+    }
+
+    /// Applies a change asked for in the calibration view.
+    pub fn apply_calibration(&mut self, action: panels::CalibrationAction) {
+        if !self.document.model.sign_offs.is_empty() {
+            self.notify_error(
+                "the model is signed: choose \"Edit anyway\" in the model editor first",
+            );
+            return;
+        }
+        let model = &mut self.document.model;
+        match action {
+            panels::CalibrationAction::SetThreshold(threshold) => {
+                model.combine.mql_threshold = threshold;
+            }
+            panels::CalibrationAction::SetPoints(id, points) => {
+                if let Some(rule) = model.fit.rules.iter_mut().find(|r| r.id == id) {
+                    rule.points = points;
+                } else if let Some(rule) = model.engagement.rules.iter_mut().find(|r| r.id == id) {
+                    rule.points = points;
+                }
+            }
+        }
+        self.commit_pending();
+    }
+
+    /// Rescores the second model when the leads changed under it.
+    pub fn refresh_compare(&mut self) {
+        let Some(compare) = &mut self.compare else {
+            return;
+        };
+        if compare.leads_version == self.leads_version && compare.scores.len() == self.leads.len() {
+            return;
+        }
+        let evaluation = crate::scoring::Evaluation::new(&compare.model, &self.leads, self.as_of);
+        compare.scores = crate::scoring::score_all(&compare.model, &evaluation);
+        compare.leads_version = self.leads_version;
+    }
+
+    /// Applies a choice made in the compare view.
+    pub fn apply_compare(&mut self, action: panels::CompareAction) {
+        match action {
+            panels::CompareAction::OpenSecondModel => self.push(Command::OpenCompare),
+            panels::CompareAction::Close => self.compare = None,
+            panels::CompareAction::SelectLead(row) => self.view.selected_lead = Some(row),
+            panels::CompareAction::TakeRule(kind, id) => {
+                if !self.document.model.sign_offs.is_empty() {
+                    self.notify_error(
+                        "the model is signed: choose \"Edit anyway\" in the model editor first",
+                    );
+                    return;
+                }
+                let Some(other) = self.compare.as_ref().map(|c| c.model.clone()) else {
+                    return;
+                };
+                if panels::take_rule(&mut self.document.model, &other, kind, &id) {
+                    self.commit_pending();
+                    self.notify(format!("took `{id}` from \"{}\"", other.name));
+                }
+            }
+        }
     }
 
     /// Loads the start files (or falls back to the bundled ones with a notice).

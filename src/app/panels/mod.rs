@@ -1,16 +1,42 @@
 //! The panels, one file each. Each `*_ui` function draws one panel into the `Ui` it is given and
 //! reports what changed; none does file I/O.
 
+mod agreement;
 mod breakdown;
+mod calibration_view;
+mod compare;
 mod dialogs;
 mod history;
 mod leads_table;
 mod menu_bar;
 mod model_editor;
 mod plots;
+mod signoff;
 mod status_bar;
 
-use super::StudioApp;
+pub use calibration_view::{CalibrationAction, CalibrationInputs, CalibrationResults};
+pub use compare::{CompareAction, CompareState, take_rule};
+pub use signoff::SignForm;
+
+use super::{CentralView, StudioApp};
+
+/// The preview: plots above the leads table.
+fn preview_ui(app: &mut StudioApp, ui: &mut egui::Ui) {
+    let plot_height = (ui.available_height() * 0.42).clamp(180.0, 340.0);
+    let locked = !app.document.model.sign_offs.is_empty();
+    ui.allocate_ui(egui::vec2(ui.available_width(), plot_height), |ui| {
+        let rect = plots::plots_ui(
+            ui,
+            &mut app.document.model,
+            &app.derived,
+            &app.leads,
+            locked,
+        );
+        app.view.histogram_rect = rect;
+    });
+    ui.separator();
+    leads_table::leads_table_ui(ui, app);
+}
 
 /// Lays the panels out and routes what they report.
 pub fn draw(app: &mut StudioApp, ui: &mut egui::Ui) {
@@ -46,6 +72,7 @@ pub fn draw(app: &mut StudioApp, ui: &mut egui::Ui) {
                 &mut app.document.model,
                 &context,
                 &mut app.view.editor_tab,
+                &mut app.view.sign_form,
             );
         });
 
@@ -68,13 +95,72 @@ pub fn draw(app: &mut StudioApp, ui: &mut egui::Ui) {
         });
 
     egui::CentralPanel::default_margins().show(ui, |ui| {
-        let plot_height = (ui.available_height() * 0.42).clamp(180.0, 340.0);
-        ui.allocate_ui(egui::vec2(ui.available_width(), plot_height), |ui| {
-            let rect = plots::plots_ui(ui, &mut app.document.model, &app.derived, &app.leads);
-            app.view.histogram_rect = rect;
+        ui.horizontal(|ui| {
+            for (view, label, tooltip) in [
+                (
+                    CentralView::Preview,
+                    "Preview",
+                    "Scores, plots and the leads table",
+                ),
+                (
+                    CentralView::Agreement,
+                    "Agreement",
+                    "The model against sales' verdicts",
+                ),
+                (
+                    CentralView::Calibration,
+                    "Calibration",
+                    "Funnel, threshold sweep and rule lift against outcomes",
+                ),
+                (
+                    CentralView::Compare,
+                    "Compare",
+                    "Another model next to this one, rule by rule",
+                ),
+            ] {
+                ui.selectable_value(&mut app.view.central, view, label)
+                    .on_hover_text(tooltip);
+            }
         });
         ui.separator();
-        leads_table::leads_table_ui(ui, app);
+        match app.view.central {
+            CentralView::Preview => preview_ui(app, ui),
+            CentralView::Agreement => {
+                if let Some(row) = agreement::agreement_ui(
+                    ui,
+                    &app.leads,
+                    &app.derived.scores,
+                    &app.document.verdicts,
+                ) {
+                    app.view.selected_lead = Some(row);
+                }
+            }
+            CentralView::Calibration => {
+                app.refresh_calibration();
+                let action = calibration_view::calibration_ui(
+                    ui,
+                    &app.document.model,
+                    &app.calibration,
+                    &mut app.view.calibration_inputs,
+                );
+                if let Some(action) = action {
+                    app.apply_calibration(action);
+                }
+            }
+            CentralView::Compare => {
+                app.refresh_compare();
+                let action = compare::compare_ui(
+                    ui,
+                    &app.document.model,
+                    app.compare.as_ref(),
+                    &app.leads,
+                    &app.derived.scores,
+                );
+                if let Some(action) = action {
+                    app.apply_compare(action);
+                }
+            }
+        }
     });
 
     if app.view.show_history {

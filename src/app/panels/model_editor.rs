@@ -3,6 +3,7 @@
 
 use egui::{Color32, RichText, Ui};
 
+use super::signoff::SignForm;
 use crate::app::EditorTab;
 use crate::app::widgets::{
     number_field, optional_days_field, optional_number_field, team_choice, text_field,
@@ -40,15 +41,20 @@ pub fn model_editor_ui(
     model: &mut Model,
     context: &EditContext<'_>,
     tab: &mut EditorTab,
+    sign_form: &mut SignForm,
 ) -> bool {
     let mut changed = false;
-    ui.horizontal(|ui| {
-        let label = ui.label("Model");
-        changed |= ui
-            .add(egui::TextEdit::singleline(&mut model.name).desired_width(f32::INFINITY))
-            .labelled_by(label.id)
-            .on_hover_text("The model's name, as other tools will show it")
-            .changed();
+    // A signed model is locked: an edit would no longer be what the teams signed.
+    let locked = !model.sign_offs.is_empty();
+    ui.add_enabled_ui(!locked, |ui| {
+        ui.horizontal(|ui| {
+            let label = ui.label("Model");
+            changed |= ui
+                .add(egui::TextEdit::singleline(&mut model.name).desired_width(f32::INFINITY))
+                .labelled_by(label.id)
+                .on_hover_text("The model's name, as other tools will show it")
+                .changed();
+        });
     });
     ui.horizontal(|ui| {
         ui.label(format!("status: {}", model.status.label()))
@@ -86,21 +92,62 @@ pub fn model_editor_ui(
                 "Scoring",
                 "Mix, threshold, nurture band, gates and grades",
             ),
+            (
+                EditorTab::SignOff,
+                "Sign-off",
+                "Both teams sign the agreed model",
+            ),
         ] {
             ui.selectable_value(tab, value, label)
                 .on_hover_text(tooltip);
         }
     });
     ui.separator();
+    if locked && *tab != EditorTab::SignOff {
+        ui.label(
+            RichText::new(
+                "This model is signed. Editing it clears the signatures and makes it a draft again.",
+            )
+            .color(Color32::from_rgb(0xc2, 0x7c, 0x0e)),
+        );
+        if ui
+            .button("Edit anyway (clears the signatures)")
+            .on_hover_text("Unlock the model for editing; undo (Ctrl+Z) brings the signatures back")
+            .clicked()
+        {
+            model.clear_sign_offs();
+            changed = true;
+        }
+    }
+    let errors = context
+        .problems
+        .iter()
+        .filter(|p| p.severity == Severity::Error)
+        .count();
     egui::ScrollArea::vertical()
         .auto_shrink([false, false])
         .show(ui, |ui| {
-            changed |= match tab {
-                EditorTab::Fit => fit_rules_ui(ui, model, context),
-                EditorTab::Engagement => engagement_rules_ui(ui, model, context),
-                EditorTab::Overrides => overrides_ui(ui, model, context),
-                EditorTab::Scoring => scoring_settings_ui(ui, model, context),
-            };
+            if *tab == EditorTab::SignOff {
+                changed |= super::signoff::signoff_ui(
+                    ui,
+                    model,
+                    context.team,
+                    sign_form,
+                    &crate::leads::format_day(crate::leads::today()),
+                    errors,
+                );
+                return;
+            }
+            ui.add_enabled_ui(!locked, |ui| {
+                changed |= match tab {
+                    EditorTab::Fit => fit_rules_ui(ui, model, context),
+                    EditorTab::Engagement => engagement_rules_ui(ui, model, context),
+                    EditorTab::Overrides => overrides_ui(ui, model, context),
+                    EditorTab::Scoring | EditorTab::SignOff => {
+                        scoring_settings_ui(ui, model, context)
+                    }
+                };
+            });
         });
     changed
 }

@@ -21,6 +21,7 @@ pub fn plots_ui(
     model: &mut Model,
     derived: &Derived,
     leads: &LeadSet,
+    locked: bool,
 ) -> Option<egui::Rect> {
     let mut histogram_rect = None;
     counts_ui(ui, derived, leads.len());
@@ -30,7 +31,7 @@ pub fn plots_ui(
         ui.vertical(|ui| {
             ui.set_width(width * 0.55);
             ui.label(RichText::new("Score distribution · drag to move the threshold").strong());
-            histogram_rect = Some(histogram_ui(ui, model, derived, height - 30.0));
+            histogram_rect = Some(histogram_ui(ui, model, derived, height - 30.0, locked));
         });
         ui.vertical(|ui| {
             ui.label(RichText::new("Fit against engagement").strong());
@@ -40,7 +41,13 @@ pub fn plots_ui(
     histogram_rect
 }
 
-fn histogram_ui(ui: &mut Ui, model: &mut Model, derived: &Derived, height: f32) -> egui::Rect {
+fn histogram_ui(
+    ui: &mut Ui,
+    model: &mut Model,
+    derived: &Derived,
+    height: f32,
+    locked: bool,
+) -> egui::Rect {
     let scale = model.combine.scale.max(1.0);
     let bin_width = scale / HISTOGRAM_BINS as f64;
     let threshold = model.combine.mql_threshold;
@@ -104,7 +111,8 @@ fn histogram_ui(ui: &mut Ui, model: &mut Model, derived: &Derived, height: f32) 
                 None
             }
         });
-    if let Some(x) = response.inner {
+    // A signed model is locked: the sign-off tab's "Edit anyway" unlocks it.
+    if let Some(x) = response.inner.filter(|_| !locked) {
         let new_threshold = x.round().clamp(1.0, scale);
         if new_threshold != model.combine.mql_threshold {
             model.combine.mql_threshold = new_threshold;

@@ -1,0 +1,124 @@
+//! Agreement with sales: model status (MQL or not) against sales' verdicts, the agreement rate,
+//! and the two lists to talk through. Clicking a lead shows its breakdown.
+
+use egui::{RichText, Ui};
+
+use crate::app::widgets::{NEGATIVE, POSITIVE, status_color};
+use crate::calibration::agreement;
+use crate::leads::{LeadSet, Verdict};
+use crate::model::fmt_number;
+use crate::scoring::LeadScore;
+
+/// Draws the agreement view; returns a lead the user clicked.
+pub fn agreement_ui(
+    ui: &mut Ui,
+    leads: &LeadSet,
+    scores: &[LeadScore],
+    verdicts: &[Option<Verdict>],
+) -> Option<usize> {
+    let table = agreement(scores, verdicts);
+    let mut clicked = None;
+    ui.heading("Model against sales' verdicts");
+    if table.judged() == 0 {
+        ui.label(
+            "No sales verdicts yet. Select a lead and mark \"Would accept\" or \"Would reject\" in the breakdown, or import leads with a Sales Verdict column.",
+        );
+        return None;
+    }
+    ui.label(format!(
+        "{} leads judged by sales; the model agrees on {} of them: {}.",
+        table.judged(),
+        table.agreeing(),
+        table.rate().map_or("no rate".to_owned(), |r| format!(
+            "{} %",
+            fmt_number(r * 100.0)
+        ))
+    ));
+    egui::Grid::new("agreement_table")
+        .num_columns(3)
+        .striped(true)
+        .spacing([24.0, 6.0])
+        .show(ui, |ui| {
+            ui.label("");
+            ui.label(RichText::new("sales would accept").strong());
+            ui.label(RichText::new("sales would reject").strong());
+            ui.end_row();
+            ui.label(RichText::new("model: MQL").strong());
+            ui.label(RichText::new(table.both_yes.len().to_string()).color(POSITIVE))
+                .on_hover_text("Both say MQL");
+            ui.label(RichText::new(table.model_only.len().to_string()).color(NEGATIVE))
+                .on_hover_text("The model sends them, sales would reject them");
+            ui.end_row();
+            ui.label(RichText::new("model: not MQL").strong());
+            ui.label(RichText::new(table.sales_only.len().to_string()).color(NEGATIVE))
+                .on_hover_text("Sales wants them, the model misses them");
+            ui.label(RichText::new(table.both_no.len().to_string()).color(POSITIVE))
+                .on_hover_text("Both say not yet");
+            ui.end_row();
+        });
+    ui.separator();
+    ui.columns(2, |columns| {
+        if let Some(row) = lead_list_ui(
+            &mut columns[0],
+            "The model sends, sales would reject",
+            &table.model_only,
+            leads,
+            scores,
+        ) {
+            clicked = Some(row);
+        }
+        if let Some(row) = lead_list_ui(
+            &mut columns[1],
+            "Sales wants, the model misses",
+            &table.sales_only,
+            leads,
+            scores,
+        ) {
+            clicked = Some(row);
+        }
+    });
+    clicked
+}
+
+fn lead_list_ui(
+    ui: &mut Ui,
+    title: &str,
+    rows: &[usize],
+    leads: &LeadSet,
+    scores: &[LeadScore],
+) -> Option<usize> {
+    let mut clicked = None;
+    ui.label(RichText::new(format!("{title} ({})", rows.len())).strong());
+    egui::ScrollArea::vertical()
+        .id_salt(title)
+        .max_height(ui.available_height())
+        .show(ui, |ui| {
+            for &row in rows {
+                let Some(score) = scores.get(row) else {
+                    continue;
+                };
+                let id = leads.ids.get(row).cloned().unwrap_or_default();
+                let who = [
+                    leads.display(row, "First Name"),
+                    leads.display(row, "Last Name"),
+                ]
+                .join(" ")
+                .trim()
+                .to_owned();
+                let company = leads.display(row, "Company");
+                ui.horizontal(|ui| {
+                    if ui
+                        .link(format!("{id} {who}"))
+                        .on_hover_text("Show this lead's breakdown")
+                        .clicked()
+                    {
+                        clicked = Some(row);
+                    }
+                    ui.label(RichText::new(company).weak());
+                    ui.label(fmt_number(score.score));
+                    ui.label(RichText::new(score.status.label()).color(status_color(score.status)));
+                });
+            }
+        });
+    clicked
+}

@@ -1,0 +1,233 @@
+//! Calibration against outcomes: the funnel and its reading, the threshold sweep (with a
+//! suggested threshold for a target MQL→SQL rate or a sales capacity), and the rule lift table.
+
+use egui::{Color32, RichText, Ui};
+use egui_plot::{Legend, Line, Plot, PlotPoints, VLine};
+
+use crate::calibration::{
+    Funnel, RuleLift, SweepPoint, Target, monthly_capacity_to_count, suggest_threshold,
+};
+use crate::model::{Model, fmt_number};
+
+/// What the user can set in the view (not part of the document).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CalibrationInputs {
+    /// Target MQL→SQL rate, in percent.
+    pub target_rate_percent: f64,
+    /// Sales capacity, MQLs per month.
+    pub capacity_per_month: f64,
+    /// How many days the sample leads cover.
+    pub period_days: f64,
+}
+
+impl Default for CalibrationInputs {
+    fn default() -> Self {
+        CalibrationInputs {
+            target_rate_percent: 25.0,
+            capacity_per_month: 20.0,
+            period_days: 90.0,
+        }
+    }
+}
+
+/// Results computed from the scores, cached while they do not change.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CalibrationResults {
+    pub generation: u64,
+    pub funnel: Option<Funnel>,
+    pub sweep: Vec<SweepPoint>,
+    pub lift: Vec<RuleLift>,
+}
+
+/// What the user asked to change in the model.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CalibrationAction {
+    SetThreshold(f64),
+    /// Set a rule's points (by id) to the suggested value.
+    SetPoints(String, f64),
+}
+
+fn percent(value: Option<f64>) -> String {
+    value.map_or("—".to_owned(), |v| format!("{} %", fmt_number(v * 100.0)))
+}
+
+/// Draws the view; returns the change the user asked for, if any.
+pub fn calibration_ui(
+    ui: &mut Ui,
+    model: &Model,
+    results: &CalibrationResults,
+    inputs: &mut CalibrationInputs,
+) -> Option<CalibrationAction> {
+    let mut action = None;
+    let Some(funnel) = &results.funnel else {
+        ui.label("Calibrating…");
+        return None;
+    };
+    egui::ScrollArea::vertical()
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            ui.heading("Funnel of the current model");
+            egui::Grid::new("funnel").num_columns(3).striped(true).show(ui, |ui| {
+                for (stage, count, rate, tooltip) in [
+                    ("Leads", funnel.leads, None, "All sample leads"),
+                    ("MQLs", funnel.mqls, funnel.lead_to_mql(), "Lead → MQL rate"),
+                    ("SQLs from MQLs", funnel.mql_sqls, funnel.mql_to_sql(), "MQL → SQL rate: the MQLs that sales accepted"),
+                    ("Won from MQLs", funnel.mql_won, funnel.sql_to_won(), "SQL → won rate"),
+                ] {
+                    ui.label(RichText::new(stage).strong()).on_hover_text(tooltip);
+                    ui.label(count.to_string());
+                    ui.label(percent(rate));
+                    ui.end_row();
+                }
+            });
+            ui.label(format!(
+                "All leads with an outcome: {} reached SQL, {} were won.",
+                funnel.sqls, funnel.won
+            ));
+            let reading = funnel.reading();
+            ui.label(RichText::new(reading.text()).color(reading_color(&reading)));
+            ui.separator();
+
+            ui.heading("Threshold sweep");
+            sweep_plot_ui(ui, model, &results.sweep, inputs);
+            ui.horizontal(|ui| {
+                ui.label("Target MQL → SQL rate");
+                ui.add(
+                    egui::DragValue::new(&mut inputs.target_rate_percent)
+                        .range(1.0..=100.0)
+                        .suffix(" %"),
+                )
+                .accessible_name("Target MQL to SQL rate")
+                .on_hover_text("The share of MQLs sales should accept");
+                if let Some(s) = suggest_threshold(&results.sweep, Target::MqlToSqlRate(inputs.target_rate_percent / 100.0)) {
+                    ui.label(&s.explanation);
+                    if ui
+                        .button(format!("Use {}", fmt_number(s.threshold)))
+                        .on_hover_text("Set the MQL threshold to this value (undo with Ctrl+Z)")
+                        .clicked()
+                    {
+                        action = Some(CalibrationAction::SetThreshold(s.threshold));
+                    }
+                } else {
+                    ui.label("no threshold reaches that rate");
+                }
+            });
+            ui.horizontal(|ui| {
+                ui.label("Sales capacity");
+                ui.add(egui::DragValue::new(&mut inputs.capacity_per_month).range(1.0..=100_000.0).suffix(" MQLs/month"))
+                    .accessible_name("Sales capacity per month")
+                    .on_hover_text("How many MQLs sales can follow up each month");
+                ui.label("over");
+                ui.add(egui::DragValue::new(&mut inputs.period_days).range(1.0..=3650.0).suffix(" days"))
+                    .accessible_name("Sample period in days")
+                    .on_hover_text("How many days of leads the sample covers");
+                let count = monthly_capacity_to_count(inputs.capacity_per_month, inputs.period_days);
+                if let Some(s) = suggest_threshold(&results.sweep, Target::MqlCount(count)) {
+                    ui.label(&s.explanation);
+                    if ui
+                        .button(format!("Use {} ", fmt_number(s.threshold)))
+                        .accessible_name(format!("Use threshold {} for capacity", fmt_number(s.threshold)))
+                        .on_hover_text("Set the MQL threshold to this value (undo with Ctrl+Z)")
+                        .clicked()
+                    {
+                        action = Some(CalibrationAction::SetThreshold(s.threshold));
+                    }
+                } else {
+                    ui.label("no threshold keeps the volume that low");
+                }
+            });
+            ui.separator();
+
+            ui.heading("Rule lift");
+            ui.label(
+                RichText::new(
+                    "For each rule: leads it fires for, their SQL rate against the rest, the lift, and points suggested by the data (+10 per doubling of the odds of reaching SQL; see docs/calibration.md).",
+                )
+                .weak(),
+            );
+            egui::Grid::new("lift_table").num_columns(8).striped(true).show(ui, |ui| {
+                for title in ["Rule", "Points", "Fires for", "SQL rate", "Rest", "Lift", "Suggested", ""] {
+                    ui.label(RichText::new(title).strong());
+                }
+                ui.end_row();
+                for rule in &results.lift {
+                    ui.label(&rule.label).on_hover_text(&rule.id);
+                    ui.label(rule.current_points.map_or("—".to_owned(), fmt_number));
+                    ui.label(rule.matched.to_string());
+                    ui.label(percent(rule.matched_rate));
+                    ui.label(percent(rule.rest_rate));
+                    ui.label(rule.lift.map_or("—".to_owned(), |l| format!("×{}", fmt_number(l))));
+                    ui.label(rule.suggested_points.map_or("—".to_owned(), fmt_number));
+                    match (rule.suggested_points, rule.current_points) {
+                        (Some(suggested), Some(current)) if suggested != current => {
+                            if ui
+                                .small_button("apply")
+                                .accessible_name(format!("Apply suggested points to {}", rule.label))
+                                .on_hover_text("Set this rule's points to the suggested value (undo with Ctrl+Z)")
+                                .clicked()
+                            {
+                                action = Some(CalibrationAction::SetPoints(rule.id.clone(), suggested));
+                            }
+                        }
+                        _ => {
+                            ui.label("");
+                        }
+                    }
+                    ui.end_row();
+                }
+            });
+        });
+    action
+}
+
+fn reading_color(reading: &crate::calibration::Reading) -> Color32 {
+    match reading {
+        crate::calibration::Reading::Healthy { .. } => Color32::from_rgb(0x1e, 0x88, 0x3c),
+        crate::calibration::Reading::TooLoose { .. }
+        | crate::calibration::Reading::TooTight { .. } => Color32::from_rgb(0xc2, 0x7c, 0x0e),
+        _ => Color32::GRAY,
+    }
+}
+
+fn sweep_plot_ui(ui: &mut Ui, model: &Model, sweep: &[SweepPoint], inputs: &CalibrationInputs) {
+    let total = sweep.first().map_or(1, |p| p.mqls.max(1)) as f64;
+    let series = |value: &dyn Fn(&SweepPoint) -> Option<f64>| -> Vec<[f64; 2]> {
+        sweep
+            .iter()
+            .filter_map(|p| value(p).map(|v| [p.threshold, v * 100.0]))
+            .collect()
+    };
+    let precision = series(&|p| p.precision);
+    let recall = series(&|p| p.recall);
+    let volume = series(&|p| Some(p.mqls as f64 / total));
+    let suggestion = suggest_threshold(
+        sweep,
+        Target::MqlToSqlRate(inputs.target_rate_percent / 100.0),
+    );
+    Plot::new("threshold_sweep")
+        .height(220.0)
+        .include_y(0.0)
+        .include_y(100.0)
+        .x_axis_label("threshold")
+        .y_axis_label("%")
+        .legend(Legend::default())
+        .show(ui, |plot_ui| {
+            plot_ui.line(Line::new("MQL → SQL rate (precision)", PlotPoints::from(precision)).width(2.0));
+            plot_ui.line(Line::new("share of SQLs captured (recall)", PlotPoints::from(recall)).width(2.0));
+            plot_ui.line(Line::new("MQLs, % of threshold 0", PlotPoints::from(volume)).width(1.5));
+            plot_ui.add(
+                VLine::new(format!("current {}", fmt_number(model.combine.mql_threshold)), model.combine.mql_threshold)
+                    .color(Color32::from_rgb(0x1e, 0x88, 0x3c))
+                    .width(2.0),
+            );
+            if let Some(s) = suggestion {
+                plot_ui.add(
+                    VLine::new(format!("suggested {}", fmt_number(s.threshold)), s.threshold)
+                        .color(Color32::from_rgb(0x8e, 0x44, 0xad))
+                        .style(egui_plot::LineStyle::dashed_loose()),
+                );
+            }
+        })
+        .response
+        .on_hover_text("For every threshold: the MQL → SQL rate, the share of all SQLs the MQLs capture, and the MQL volume");
+}

@@ -1,0 +1,134 @@
+//! Sign-off: each team signs the model (name, date, optional comment); with both signatures the
+//! model is agreed and can be exported as agreed.
+
+use egui::{Color32, RichText, Ui};
+
+use crate::app::widgets::team_color;
+use crate::model::{Model, ModelStatus, SignOff, Team};
+
+/// The signing form's fields (not part of the document).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SignForm {
+    pub person: String,
+    pub comment: String,
+}
+
+/// Draws the sign-off panel; returns true when the model changed (a signature was added or
+/// withdrawn).
+pub fn signoff_ui(
+    ui: &mut Ui,
+    model: &mut Model,
+    team: Team,
+    form: &mut SignForm,
+    today: &str,
+    errors: usize,
+) -> bool {
+    let mut changed = false;
+    ui.heading("Sign the model");
+    let (status_text, color) = match model.status {
+        ModelStatus::Agreed => (
+            "Agreed: signed by both teams",
+            Color32::from_rgb(0x1e, 0x88, 0x3c),
+        ),
+        ModelStatus::Proposed => (
+            "Proposed: waiting for the other team",
+            Color32::from_rgb(0xe0, 0x8e, 0x0b),
+        ),
+        ModelStatus::Draft => ("Draft: not signed", ui.visuals().text_color()),
+    };
+    ui.label(RichText::new(status_text).strong().color(color));
+    ui.label(
+        RichText::new(
+            "When both teams have signed, the model is agreed and File → Export agreed model… writes it with the signatures. Any later edit turns it back into a draft and clears the signatures (you are warned first).",
+        )
+        .weak(),
+    );
+    ui.separator();
+    for signing_team in [Team::Marketing, Team::Sales] {
+        ui.horizontal(|ui| {
+            ui.label(
+                RichText::new(signing_team.label())
+                    .strong()
+                    .color(team_color(signing_team)),
+            );
+            match model.signed_by(signing_team) {
+                Some(sign_off) => {
+                    let comment = if sign_off.comment.is_empty() {
+                        String::new()
+                    } else {
+                        format!(": \"{}\"", sign_off.comment)
+                    };
+                    ui.label(format!(
+                        "signed by {} on {}{comment}",
+                        sign_off.person, sign_off.date
+                    ));
+                }
+                None => {
+                    ui.label(RichText::new("not signed yet").weak());
+                }
+            }
+        });
+    }
+    ui.separator();
+    if errors > 0 {
+        ui.label(
+            RichText::new(format!(
+                "The model has {errors} validation error(s): fix them before signing."
+            ))
+            .color(Color32::from_rgb(0xd0, 0x45, 0x3a)),
+        );
+        return false;
+    }
+    ui.label(format!(
+        "Sign for {} (switch \"Editing as\" to sign for the other team):",
+        team.label()
+    ));
+    ui.horizontal(|ui| {
+        let label = ui.label("Your name");
+        ui.add(egui::TextEdit::singleline(&mut form.person).desired_width(180.0))
+            .labelled_by(label.id)
+            .on_hover_text("The person signing for the team");
+    });
+    let label = ui.label("Comment (optional)");
+    ui.add(
+        egui::TextEdit::multiline(&mut form.comment)
+            .desired_rows(2)
+            .desired_width(f32::INFINITY),
+    )
+    .labelled_by(label.id)
+    .on_hover_text("Anything the team wants on record with its signature");
+    let can_sign = !form.person.trim().is_empty();
+    if ui
+        .add_enabled(
+            can_sign,
+            egui::Button::new(format!("Sign for {}", team.label())),
+        )
+        .on_hover_text("Record this team's agreement with the model as it is now")
+        .on_disabled_hover_text("Type the name of the person signing first")
+        .clicked()
+    {
+        model.sign(SignOff {
+            team,
+            person: form.person.trim().to_owned(),
+            date: today.to_owned(),
+            comment: form.comment.trim().to_owned(),
+        });
+        form.comment.clear();
+        changed = true;
+    }
+    if model.signed_by(team).is_some()
+        && ui
+            .button(format!("Withdraw {}'s signature", team.label()))
+            .on_hover_text("Take this team's signature back")
+            .clicked()
+    {
+        model.sign_offs.retain(|s| s.team != team);
+        model.status = if model.sign_offs.is_empty() {
+            ModelStatus::Draft
+        } else {
+            ModelStatus::Proposed
+        };
+        changed = true;
+    }
+    changed
+}
