@@ -558,7 +558,7 @@ fn lift_text(
         ),
         format!(
             "  {:<30} {:<10} {:>6} {:>6} {:>9} {:>9} {:>6} {:>9}",
-            "rule", "kind", "points", "fires", "SQL rate", "rest", "lift", "suggested"
+            "rule", "kind", "points", "fires", "SQL rate", "rest rate", "lift", "suggested"
         ),
     ];
     for lift in lifts {
@@ -782,20 +782,36 @@ fn diff_command(a_path: &Path, b_path: &Path, leads_args: Option<&LeadsArgs>) ->
     let scores_a = score_all(&a, &Evaluation::new(&a, &leads_a, as_of));
     let scores_b = score_all(&b, &Evaluation::new(&b, leads_b, as_of));
     let changes = status_changes(&scores_a, &scores_b);
-    let mqls =
-        |scores: &[crate::scoring::LeadScore]| scores.iter().filter(|s| s.status.is_mql()).count();
     println!(
-        "\nOn {} leads as of {}: {} change status; MQLs {} → {}.",
+        "\nOn {} leads as of {}: {} change status.",
         leads_a.len(),
         crate::leads::format_day(as_of),
-        changes.len(),
-        mqls(&scores_a),
-        mqls(&scores_b)
+        changes.len()
     );
+    let funnel_a = crate::calibration::funnel(&leads_a, &scores_a);
+    let funnel_b = crate::calibration::funnel(leads_b, &scores_b);
+    let mut effects = vec![format!("MQLs {} → {}", funnel_a.mqls, funnel_b.mqls)];
+    if funnel_a.with_outcome > 0 {
+        effects.push(format!(
+            "MQL → SQL {} → {}",
+            rate_cell(funnel_a.mql_to_sql()),
+            rate_cell(funnel_b.mql_to_sql())
+        ));
+    }
+    let agreement_a = crate::calibration::agreement(&scores_a, &leads_a.verdicts);
+    if agreement_a.judged() > 0 {
+        let agreement_b = crate::calibration::agreement(&scores_b, &leads_b.verdicts);
+        effects.push(format!(
+            "agreement with sales {} → {}",
+            rate_cell(agreement_a.rate()),
+            rate_cell(agreement_b.rate())
+        ));
+    }
+    println!("  {}", effects.join("; "));
     if changes.is_empty() {
         return Ok(0);
     }
-    println!("  {:<18} {:<18} {:>6}", "from", "to", "leads");
+    println!("\n  {:<18} {:<18} {:>6}", "from", "to", "leads");
     for ((from, to), count) in status_change_counts(&changes) {
         println!("  {:<18} {:<18} {count:>6}", from.label(), to.label());
     }

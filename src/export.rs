@@ -83,3 +83,56 @@ pub fn write_scored_csv<W: Write>(writer: W, rows: &[ScoredRow]) -> Result<(), c
     out.flush()?;
     Ok(())
 }
+
+/// The header of the verdict column written by [`write_leads_csv`] when the file has none.
+pub const VERDICT_COLUMN: &str = "Sales Verdict";
+
+/// Writes leads back as CSV, every column as loaded, with sales' verdicts in the verdict column
+/// (replaced, or added as `Sales Verdict`). Text cells are neutralised like scored output;
+/// numbers, yes/no and dates are written as they read.
+pub fn write_leads_csv<W: Write>(
+    writer: W,
+    leads: &LeadSet,
+    verdicts: &[Option<crate::leads::Verdict>],
+) -> Result<(), csv::Error> {
+    let verdict_key = crate::leads::normalize_name(VERDICT_COLUMN);
+    let existing = leads.columns.iter().position(|c| {
+        let key = crate::leads::normalize_name(&c.name);
+        key == verdict_key || key == "verdict"
+    });
+    let mut out = csv::Writer::from_writer(writer);
+    let mut header: Vec<&str> = leads.columns.iter().map(|c| c.name.as_str()).collect();
+    if existing.is_none() {
+        header.push(VERDICT_COLUMN);
+    }
+    out.write_record(&header)?;
+    let verdict_text = |row: usize| {
+        verdicts
+            .get(row)
+            .copied()
+            .flatten()
+            .map_or("", crate::leads::Verdict::label)
+    };
+    let mut record: Vec<String> = Vec::with_capacity(header.len());
+    for row in 0..leads.len() {
+        record.clear();
+        for (index, column) in leads.columns.iter().enumerate() {
+            if Some(index) == existing {
+                record.push(verdict_text(row).to_owned());
+                continue;
+            }
+            let cell = column.cell(row);
+            let text = cell.display();
+            record.push(match cell {
+                crate::leads::Cell::Text(_) => neutralize_cell(&text).into_owned(),
+                _ => text,
+            });
+        }
+        if existing.is_none() {
+            record.push(verdict_text(row).to_owned());
+        }
+        out.write_record(&record)?;
+    }
+    out.flush()?;
+    Ok(())
+}

@@ -196,7 +196,7 @@ pub struct Outcome {
 }
 
 /// Sales' own call on a sample lead.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Verdict {
     Accept,
     Reject,

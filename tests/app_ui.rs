@@ -43,6 +43,11 @@ fn temp_dir(name: &str) -> PathBuf {
 fn file_menu(harness: &mut Harness<'static, StudioApp>, item: &str) {
     harness.get_by_label("File").click();
     harness.run_steps(2);
+    if std::env::var_os("DEBUG_MENU").is_some() {
+        for node in harness.get_all_by(|n| n.role() == egui::accesskit::Role::Button) {
+            eprintln!("button: {:?}", node);
+        }
+    }
     harness
         .get_by(|node| {
             node.role() == egui::accesskit::Role::Button
@@ -557,7 +562,10 @@ fn restoring_autosaved_work_after_a_crash() {
     let autosave = dir.join("autosave.ron");
     let mut lost = Model::new("Work in progress");
     lost.combine.mql_threshold = 61.0;
-    mql_studio::app::write_autosave(&autosave, &lost, None).expect("autosave written");
+    let mut verdicts = vec![None; 300];
+    verdicts[0] = Some(mql_studio::leads::Verdict::Reject);
+    mql_studio::app::write_autosave(&autosave, &lost, None, Some(&verdicts))
+        .expect("autosave written");
     let mut app = StudioApp::with_bundled_data();
     app.autosave_path = Some(autosave.clone());
     app.dialog = Some(Dialog::RestoreAutosave {
@@ -570,6 +578,7 @@ fn restoring_autosaved_work_after_a_crash() {
     assert_eq!(app.model().name, "Work in progress");
     assert_eq!(app.model().combine.mql_threshold, 61.0);
     assert!(app.is_dirty(), "restored work is unsaved until saved");
+    assert_eq!(app.document.verdicts, verdicts, "verdicts come back too");
 }
 
 #[test]
@@ -605,4 +614,171 @@ fn showing_an_invalid_model_never_changes_it_behind_the_users_back() {
             .any(|p| p.path == "combine.mql_threshold"),
         "the invalid threshold is reported"
     );
+}
+
+#[test]
+fn sales_verdicts_are_saved_with_the_leads_and_read_back() {
+    let dir = temp_dir("verdicts");
+    let path = dir.join("leads-with-verdicts.csv");
+    let mut harness = harness();
+    harness.state_mut().view.selected_lead = Some(0);
+    harness.run_steps(3);
+    let before = harness.state().document.verdicts[0];
+    let (target, expected) = if before == Some(mql_studio::leads::Verdict::Accept) {
+        ("Would reject", mql_studio::leads::Verdict::Reject)
+    } else {
+        ("Would accept", mql_studio::leads::Verdict::Accept)
+    };
+    harness.get_by_label(target).click();
+    harness.run_steps(3);
+    assert!(harness.state().is_dirty(), "a verdict edit is unsaved work");
+
+    file_menu(&mut harness, "Save leads with verdicts…");
+    enter_path(&mut harness, &path);
+    assert!(!harness.state().is_dirty(), "{:?}", harness.state().notices);
+    let options = mql_studio::leads::LoadOptions::default();
+    let (reloaded, _) = mql_studio::leads::load_leads_csv(&path, &options).expect("reloads");
+    assert_eq!(reloaded.len(), 300);
+    assert_eq!(reloaded.verdicts[0], Some(expected));
+    assert_eq!(reloaded.verdicts, harness.state().document.verdicts);
+    assert_eq!(reloaded.ids, harness.state().leads.ids);
+}
+
+#[test]
+fn the_agreement_view_matches_the_engine_and_opens_a_lead() {
+    let mut harness = harness();
+    harness.get_by_label("Agreement").click();
+    harness.run_steps(3);
+    let app = harness.state();
+    let table = mql_studio::calibration::agreement(&app.derived.scores, &app.document.verdicts);
+    assert!(table.judged() > 0, "the sample has verdicts");
+    let summary = format!("{} leads judged by sales", table.judged());
+    assert!(harness.query_by_label_contains(&summary).is_some());
+    let first_missed = *table
+        .sales_only
+        .first()
+        .expect("sales wants some leads the model misses");
+    let id = app.leads.ids[first_missed].clone();
+    harness
+        .get_by(|node| {
+            node.role() == egui::accesskit::Role::Link
+                && node
+                    .label()
+                    .is_some_and(|l| l.starts_with(&format!("{id} ")))
+        })
+        .click();
+    harness.run_steps(3);
+    assert_eq!(harness.state().view.selected_lead, Some(first_missed));
+}
+
+#[test]
+fn calibration_suggestions_apply_to_the_model_as_one_undo_step() {
+    let mut harness = harness();
+    harness.get_by_label("Calibration").click();
+    harness.run_steps(3);
+    let app = harness.state();
+    let sweep =
+        mql_studio::calibration::threshold_sweep(app.model(), &app.leads, &app.derived.scores);
+    let suggestion = mql_studio::calibration::suggest_threshold(
+        &sweep,
+        mql_studio::calibration::Target::MqlToSqlRate(0.25),
+    )
+    .expect("a threshold reaches 25 %");
+    let button = format!(
+        "Use {}",
+        mql_studio::model::fmt_number(suggestion.threshold)
+    );
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::Button, &button)
+        .click();
+    harness.run_steps(3);
+    assert_eq!(
+        harness.state().model().combine.mql_threshold,
+        suggestion.threshold
+    );
+
+    let lift = mql_studio::calibration::rule_lift(
+        harness.state().model(),
+        &harness.state().leads,
+        &harness.state().derived.evaluation,
+    );
+    let rule = lift
+        .iter()
+        .find(|r| r.suggested_points.is_some() && r.suggested_points != r.current_points)
+        .expect("a rule with a different suggestion");
+    harness
+        .get_by_label(&format!("Apply suggested points to {}", rule.label))
+        .click_accesskit();
+    harness.run_steps(3);
+    let model = harness.state().model();
+    let points = model
+        .fit
+        .rules
+        .iter()
+        .find(|r| r.id == rule.id)
+        .map(|r| r.points)
+        .or_else(|| {
+            model
+                .engagement
+                .rules
+                .iter()
+                .find(|r| r.id == rule.id)
+                .map(|r| r.points)
+        });
+    assert_eq!(points, rule.suggested_points);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run_steps(3);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run_steps(3);
+    assert_eq!(harness.state().model().combine.mql_threshold, 75.0);
+}
+
+#[test]
+fn comparing_with_a_second_model_shows_status_changes_and_takes_a_rule() {
+    let dir = temp_dir("compare");
+    let path = dir.join("sales-proposal.ron");
+    let mut proposal =
+        mql_studio::format::model_from_str(mql_studio::app::DEFAULT_MODEL).expect("default");
+    proposal.name = "Sales proposal".to_owned();
+    proposal.combine.mql_threshold = 65.0;
+    proposal.fit.rules[2].points = 25.0;
+    let mut finance = proposal.fit.rules[0].clone();
+    finance.id = "fit-finance-leader".to_owned();
+    finance.label = "Finance leader".to_owned();
+    finance.condition =
+        mql_studio::model::Condition::ContainsAny(vec!["Finance".into(), "CFO".into()]);
+    finance.points = 10.0;
+    proposal.fit.rules.push(finance);
+    mql_studio::format::save_model(&path, &proposal).expect("save");
+
+    let mut harness = harness();
+    harness.get_by_label("Compare").click();
+    harness.run_steps(2);
+    harness.get_by_label("Open a model to compare…").click();
+    harness.run_steps(3);
+    enter_path(&mut harness, &path);
+    let app = harness.state();
+    let other = app.compare.as_ref().expect("a second model is open");
+    let evaluation = Evaluation::new(&proposal, &app.leads, app.as_of);
+    let expected = mql_studio::calibration::status_changes(
+        &app.derived.scores,
+        &score_all(&proposal, &evaluation),
+    );
+    assert_eq!(other.scores, score_all(&proposal, &evaluation));
+    assert!(!expected.is_empty());
+    let heading = format!("{} of 300 leads change status", expected.len());
+    assert!(harness.query_by_label(&heading).is_some(), "{heading}");
+
+    harness
+        .get_by_label("take it fit-finance-leader")
+        .click_accesskit();
+    harness.run_steps(3);
+    let model = harness.state().model();
+    assert!(model.fit.rules.iter().any(|r| r.id == "fit-finance-leader"));
+    assert_eq!(model.combine.mql_threshold, 75.0, "only the rule was taken");
+    harness
+        .get_by_label("take theirs fit-core-industry")
+        .click_accesskit();
+    harness.run_steps(3);
+    assert_eq!(harness.state().model().fit.rules[2].points, 25.0);
 }

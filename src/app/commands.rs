@@ -8,6 +8,7 @@ use super::{Dialog, DialogMode, Document, StudioApp};
 use crate::format::{load_model, save_model};
 use crate::leads::{LoadOptions, load_events_csv, load_leads_csv};
 use crate::model::{ChangelogEntry, Model, ModelStatus};
+
 use crate::validate::{Severity, is_valid};
 
 /// Something the user asked for that touches files, history or settings.
@@ -18,6 +19,8 @@ pub enum Command {
     Open,
     OpenPath(PathBuf),
     Save,
+    /// Save what is unsaved: the model, and the leads when sales' verdicts changed.
+    SaveAll,
     SaveAs,
     SaveToPath(PathBuf),
     ImportLeads,
@@ -28,6 +31,9 @@ pub enum Command {
     ImportEventsSkippingBadRows(PathBuf),
     ExportAgreed,
     ExportAgreedPath(PathBuf),
+    /// Write the leads with sales' verdicts (to the file they came from, or a chosen one).
+    SaveLeads,
+    SaveLeadsPath(PathBuf),
     /// Open a second model to compare with.
     OpenCompare,
     OpenComparePath(PathBuf),
@@ -49,6 +55,7 @@ pub enum Purpose {
     ImportEvents,
     ExportAgreed,
     CompareModel,
+    SaveLeads,
 }
 
 impl Purpose {
@@ -60,6 +67,7 @@ impl Purpose {
             Purpose::ImportEvents => "Import event log (CSV)",
             Purpose::ExportAgreed => "Export agreed model",
             Purpose::CompareModel => "Open a model to compare",
+            Purpose::SaveLeads => "Save leads with verdicts (CSV)",
         }
     }
 
@@ -72,6 +80,7 @@ impl Purpose {
             Purpose::ImportEvents => Command::ImportEventsPath(path),
             Purpose::ExportAgreed => Command::ExportAgreedPath(path),
             Purpose::CompareModel => Command::OpenComparePath(path),
+            Purpose::SaveLeads => Command::SaveLeadsPath(path),
         }
     }
 }
@@ -130,6 +139,14 @@ impl StudioApp {
                 None => self.ask_path(Purpose::SaveModelAs),
             },
             Command::SaveAs => self.ask_path(Purpose::SaveModelAs),
+            Command::SaveAll => {
+                if self.document.model != self.saved.model {
+                    self.run_command(Command::Save, ctx);
+                }
+                if self.document.verdicts != self.saved.verdicts {
+                    self.run_command(Command::SaveLeads, ctx);
+                }
+            }
             Command::SaveToPath(path) => self.save_to(&path),
             Command::ImportLeads => self.ask_path(Purpose::ImportLeads),
             Command::ImportLeadsPath(path) => self.import_leads(&path, false),
@@ -144,6 +161,11 @@ impl StudioApp {
             }
             Command::ExportAgreedPath(path) => self.export_agreed(&path),
             Command::OpenCompare => self.ask_path(Purpose::CompareModel),
+            Command::SaveLeads => match self.leads_path.clone() {
+                Some(path) => self.save_leads(&path),
+                None => self.ask_path(Purpose::SaveLeads),
+            },
+            Command::SaveLeadsPath(path) => self.save_leads(&path),
             Command::OpenComparePath(path) => self.open_compare(&path),
             Command::Undo => {
                 if self.history.undo(&mut self.document) {
@@ -290,16 +312,10 @@ impl StudioApp {
 
     fn save_to(&mut self, path: &Path) {
         self.commit_pending();
-        let mut model = self.document.model.clone();
-        if model.status == ModelStatus::Agreed && self.saved.model != self.document.model {
-            // Agreed files come only from "Export agreed model".
-            model.status = ModelStatus::Draft;
-        }
-        match save_model(path, &model) {
+        match save_model(path, &self.document.model) {
             Ok(()) => {
-                self.document.model = model;
-                self.history.commit(&self.document);
-                self.saved = self.document.clone();
+                // The model is saved; verdict edits are saved with the leads (Save leads…).
+                self.saved.model = self.document.model.clone();
                 self.model_path = Some(path.to_owned());
                 self.settings.remember(path.to_owned());
                 self.notify(format!("saved {}", path.display()));
@@ -358,6 +374,31 @@ impl StudioApp {
         }
     }
 
+    fn save_leads(&mut self, path: &Path) {
+        self.commit_pending();
+        let mut bytes = Vec::new();
+        let written =
+            crate::export::write_leads_csv(&mut bytes, &self.leads, &self.document.verdicts)
+                .map_err(|e| e.to_string())
+                .and_then(|()| {
+                    crate::format::write_atomically(path, &bytes).map_err(|e| e.to_string())
+                });
+        match written {
+            Ok(()) => {
+                self.saved.verdicts = self.document.verdicts.clone();
+                self.leads.verdicts = self.document.verdicts.clone();
+                self.leads_path = Some(path.to_owned());
+                let judged = self.document.verdicts.iter().flatten().count();
+                self.notify(format!(
+                    "saved {} leads with {judged} sales verdicts to {}",
+                    self.leads.len(),
+                    path.display()
+                ));
+            }
+            Err(error) => self.notify_error(format!("could not save the leads: {error}")),
+        }
+    }
+
     fn open_compare(&mut self, path: &Path) {
         match load_model(path) {
             Ok(model) => {
@@ -387,6 +428,7 @@ impl StudioApp {
             Ok((leads, report)) => {
                 let count = leads.len();
                 self.replace_leads(leads, path);
+                self.leads_path = Some(path.to_owned());
                 let mut text = format!("imported {count} leads from {}", path.display());
                 if !report.skipped.is_empty() {
                     text.push_str(&format!(
@@ -474,6 +516,10 @@ impl StudioApp {
             Some(file) => {
                 let original = file.model_path.clone();
                 self.set_document(file.model, original.clone());
+                if let Some(verdicts) = file.verdicts.filter(|v| v.len() == self.leads.len()) {
+                    self.document.verdicts = verdicts;
+                    self.history.reset(&self.document);
+                }
                 // The restored work is unsaved: compare against the file it came from.
                 self.saved.model = original
                     .as_deref()

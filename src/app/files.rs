@@ -44,7 +44,7 @@ impl PendingDialog {
                 | Purpose::SaveModelAs
                 | Purpose::ExportAgreed
                 | Purpose::CompareModel => dialog.add_filter("mql-studio model", &["ron"]),
-                Purpose::ImportLeads | Purpose::ImportEvents => {
+                Purpose::ImportLeads | Purpose::ImportEvents | Purpose::SaveLeads => {
                     dialog.add_filter("CSV", &["csv", "txt"])
                 }
             };
@@ -52,7 +52,9 @@ impl PendingDialog {
                 dialog = dialog.set_file_name(name);
             }
             let chosen = match purpose {
-                Purpose::SaveModelAs | Purpose::ExportAgreed => dialog.save_file(),
+                Purpose::SaveModelAs | Purpose::ExportAgreed | Purpose::SaveLeads => {
+                    dialog.save_file()
+                }
                 _ => dialog.pick_file(),
             };
             let _ = sender.send(chosen);
@@ -102,12 +104,16 @@ pub struct AutosaveFile {
     pub saved_at: String,
     pub model_path: Option<PathBuf>,
     pub model: Model,
+    /// Sales' verdicts on the sample leads, by row.
+    #[serde(default)]
+    pub verdicts: Option<Vec<Option<crate::leads::Verdict>>>,
 }
 
 pub fn write_autosave(
     path: &Path,
     model: &Model,
     model_path: Option<&Path>,
+    verdicts: Option<&[Option<crate::leads::Verdict>]>,
 ) -> std::io::Result<()> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent)?;
@@ -118,6 +124,7 @@ pub fn write_autosave(
             .to_string(),
         model_path: model_path.map(Path::to_owned),
         model: model.clone(),
+        verdicts: verdicts.map(<[_]>::to_vec),
     };
     let text = ron::ser::to_string_pretty(&file, ron::ser::PrettyConfig::default())
         .map_err(std::io::Error::other)?;

@@ -130,6 +130,8 @@ pub struct StudioApp {
     pub saved: Document,
     pub model_path: Option<PathBuf>,
     pub leads: LeadSet,
+    /// The leads file, when the leads came from one (verdicts are saved back there).
+    pub leads_path: Option<PathBuf>,
     pub leads_label: String,
     pub as_of: i32,
     pub derived: Derived,
@@ -210,6 +212,7 @@ impl StudioApp {
             changes: Vec::new(),
             model_path: None,
             leads,
+            leads_path: None,
             leads_label,
             as_of,
             derived: Derived::default(),
@@ -489,7 +492,12 @@ impl StudioApp {
         if self.autosaved.as_ref() == Some(&self.document) {
             return;
         }
-        match files::write_autosave(&path, &self.document.model, self.model_path.as_deref()) {
+        match files::write_autosave(
+            &path,
+            &self.document.model,
+            self.model_path.as_deref(),
+            Some(&self.document.verdicts),
+        ) {
             Ok(()) => self.autosaved = Some(self.document.clone()),
             Err(error) => self.notify_error(format!("autosave failed: {error}")),
         }

@@ -57,26 +57,16 @@ pub fn agreement_ui(
             ui.end_row();
         });
     ui.separator();
-    ui.columns(2, |columns| {
-        if let Some(row) = lead_list_ui(
-            &mut columns[0],
-            "The model sends, sales would reject",
-            &table.model_only,
-            leads,
-            scores,
-        ) {
+    let half = (ui.available_height() / 2.0 - 30.0).max(120.0);
+    for (title, rows) in [
+        ("The model sends, sales would reject", &table.model_only),
+        ("Sales wants, the model misses", &table.sales_only),
+    ] {
+        if let Some(row) = lead_list_ui(ui, title, rows, leads, scores, half) {
             clicked = Some(row);
         }
-        if let Some(row) = lead_list_ui(
-            &mut columns[1],
-            "Sales wants, the model misses",
-            &table.sales_only,
-            leads,
-            scores,
-        ) {
-            clicked = Some(row);
-        }
-    });
+        ui.separator();
+    }
     clicked
 }
 
@@ -86,12 +76,14 @@ fn lead_list_ui(
     rows: &[usize],
     leads: &LeadSet,
     scores: &[LeadScore],
+    max_height: f32,
 ) -> Option<usize> {
     let mut clicked = None;
     ui.label(RichText::new(format!("{title} ({})", rows.len())).strong());
     egui::ScrollArea::vertical()
         .id_salt(title)
-        .max_height(ui.available_height())
+        .max_height(max_height)
+        .auto_shrink([false, true])
         .show(ui, |ui| {
             for &row in rows {
                 let Some(score) = scores.get(row) else {

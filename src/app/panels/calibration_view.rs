@@ -2,7 +2,7 @@
 //! suggested threshold for a target MQL→SQL rate or a sales capacity), and the rule lift table.
 
 use egui::{Color32, RichText, Ui};
-use egui_plot::{Legend, Line, Plot, PlotPoints, VLine};
+use egui_plot::{Line, Plot, PlotPoints, VLine};
 
 use crate::calibration::{
     Funnel, RuleLift, SweepPoint, Target, monthly_capacity_to_count, suggest_threshold,
@@ -89,7 +89,7 @@ pub fn calibration_ui(
             ui.separator();
 
             ui.heading("Threshold sweep");
-            sweep_plot_ui(ui, model, &results.sweep, inputs);
+            sweep_plot_ui(ui, model, &results.sweep, inputs, funnel.leads);
             ui.horizontal(|ui| {
                 ui.label("Target MQL → SQL rate");
                 ui.add(
@@ -100,7 +100,6 @@ pub fn calibration_ui(
                 .accessible_name("Target MQL to SQL rate")
                 .on_hover_text("The share of MQLs sales should accept");
                 if let Some(s) = suggest_threshold(&results.sweep, Target::MqlToSqlRate(inputs.target_rate_percent / 100.0)) {
-                    ui.label(&s.explanation);
                     if ui
                         .button(format!("Use {}", fmt_number(s.threshold)))
                         .on_hover_text("Set the MQL threshold to this value (undo with Ctrl+Z)")
@@ -112,6 +111,9 @@ pub fn calibration_ui(
                     ui.label("no threshold reaches that rate");
                 }
             });
+            if let Some(s) = suggest_threshold(&results.sweep, Target::MqlToSqlRate(inputs.target_rate_percent / 100.0)) {
+                ui.label(RichText::new(&s.explanation).weak());
+            }
             ui.horizontal(|ui| {
                 ui.label("Sales capacity");
                 ui.add(egui::DragValue::new(&mut inputs.capacity_per_month).range(1.0..=100_000.0).suffix(" MQLs/month"))
@@ -123,7 +125,6 @@ pub fn calibration_ui(
                     .on_hover_text("How many days of leads the sample covers");
                 let count = monthly_capacity_to_count(inputs.capacity_per_month, inputs.period_days);
                 if let Some(s) = suggest_threshold(&results.sweep, Target::MqlCount(count)) {
-                    ui.label(&s.explanation);
                     if ui
                         .button(format!("Use {} ", fmt_number(s.threshold)))
                         .accessible_name(format!("Use threshold {} for capacity", fmt_number(s.threshold)))
@@ -136,6 +137,10 @@ pub fn calibration_ui(
                     ui.label("no threshold keeps the volume that low");
                 }
             });
+            let count = monthly_capacity_to_count(inputs.capacity_per_month, inputs.period_days);
+            if let Some(s) = suggest_threshold(&results.sweep, Target::MqlCount(count)) {
+                ui.label(RichText::new(&s.explanation).weak());
+            }
             ui.separator();
 
             ui.heading("Rule lift");
@@ -189,8 +194,20 @@ fn reading_color(reading: &crate::calibration::Reading) -> Color32 {
     }
 }
 
-fn sweep_plot_ui(ui: &mut Ui, model: &Model, sweep: &[SweepPoint], inputs: &CalibrationInputs) {
-    let total = sweep.first().map_or(1, |p| p.mqls.max(1)) as f64;
+const PRECISION_COLOR: Color32 = Color32::from_rgb(0xd0, 0x45, 0x3a);
+const RECALL_COLOR: Color32 = Color32::from_rgb(0x2f, 0x80, 0xed);
+const VOLUME_COLOR: Color32 = Color32::from_rgb(0x7f, 0x8c, 0x8d);
+const CURRENT_COLOR: Color32 = Color32::from_rgb(0x1e, 0x88, 0x3c);
+const SUGGESTED_COLOR: Color32 = Color32::from_rgb(0x8e, 0x44, 0xad);
+
+fn sweep_plot_ui(
+    ui: &mut Ui,
+    model: &Model,
+    sweep: &[SweepPoint],
+    inputs: &CalibrationInputs,
+    lead_count: usize,
+) {
+    let total = lead_count.max(1) as f64;
     let series = |value: &dyn Fn(&SweepPoint) -> Option<f64>| -> Vec<[f64; 2]> {
         sweep
             .iter()
@@ -204,26 +221,48 @@ fn sweep_plot_ui(ui: &mut Ui, model: &Model, sweep: &[SweepPoint], inputs: &Cali
         sweep,
         Target::MqlToSqlRate(inputs.target_rate_percent / 100.0),
     );
+    ui.horizontal_wrapped(|ui| {
+        for (text, color) in [
+            ("━ MQL → SQL rate (precision)", PRECISION_COLOR),
+            ("━ share of all SQLs captured (recall)", RECALL_COLOR),
+            ("━ MQLs, % of leads", VOLUME_COLOR),
+            ("┃ current threshold", CURRENT_COLOR),
+            ("┆ suggested for the target rate", SUGGESTED_COLOR),
+        ] {
+            ui.label(RichText::new(text).color(color));
+        }
+    });
     Plot::new("threshold_sweep")
         .height(220.0)
         .include_y(0.0)
         .include_y(100.0)
         .x_axis_label("threshold")
         .y_axis_label("%")
-        .legend(Legend::default())
         .show(ui, |plot_ui| {
-            plot_ui.line(Line::new("MQL → SQL rate (precision)", PlotPoints::from(precision)).width(2.0));
-            plot_ui.line(Line::new("share of SQLs captured (recall)", PlotPoints::from(recall)).width(2.0));
-            plot_ui.line(Line::new("MQLs, % of threshold 0", PlotPoints::from(volume)).width(1.5));
+            plot_ui.line(
+                Line::new("MQL → SQL rate (precision)", PlotPoints::from(precision))
+                    .color(PRECISION_COLOR)
+                    .width(2.0),
+            );
+            plot_ui.line(
+                Line::new("share of SQLs captured (recall)", PlotPoints::from(recall))
+                    .color(RECALL_COLOR)
+                    .width(2.0),
+            );
+            plot_ui.line(
+                Line::new("MQLs, % of leads", PlotPoints::from(volume))
+                    .color(VOLUME_COLOR)
+                    .width(1.5),
+            );
             plot_ui.add(
                 VLine::new(format!("current {}", fmt_number(model.combine.mql_threshold)), model.combine.mql_threshold)
-                    .color(Color32::from_rgb(0x1e, 0x88, 0x3c))
+                    .color(CURRENT_COLOR)
                     .width(2.0),
             );
             if let Some(s) = suggestion {
                 plot_ui.add(
                     VLine::new(format!("suggested {}", fmt_number(s.threshold)), s.threshold)
-                        .color(Color32::from_rgb(0x8e, 0x44, 0xad))
+                        .color(SUGGESTED_COLOR)
                         .style(egui_plot::LineStyle::dashed_loose()),
                 );
             }

@@ -12,10 +12,10 @@ pub fn dialog_ui(ctx: &egui::Context, mut dialog: Dialog) -> (Option<Dialog>, Ve
         match &mut dialog {
             Dialog::ConfirmDiscard { then } => {
                 ui.heading("Unsaved changes");
-                ui.label("The model has changes that are not saved. Save them first?");
+                ui.label("The model or sales' verdicts have changes that are not saved. Save them first?");
                 ui.horizontal(|ui| {
                     if ui.button("Save").on_hover_text("Save, then continue").clicked() {
-                        commands.push(Command::Save);
+                        commands.push(Command::SaveAll);
                         commands.push((**then).clone());
                         close = true;
                     }

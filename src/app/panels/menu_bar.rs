@@ -64,6 +64,12 @@ pub fn menu_bar_ui(
                     "Add an event log (lead id, activity, timestamp) to the leads",
                 ),
                 (
+                    "Save leads with verdicts…",
+                    None,
+                    Command::SaveLeads,
+                    "Write the leads with sales' verdicts to their CSV file (or a new one)",
+                ),
+                (
                     "Export agreed model…",
                     None,
                     Command::ExportAgreed,
