@@ -495,7 +495,11 @@ fn sweep_text(
             .iter_mut()
             .find(|(p, _)| p.threshold == point.threshold)
         {
-            Some((_, marks)) => marks.push(mark.clone()),
+            Some((_, marks)) => {
+                if !marks.contains(mark) {
+                    marks.push(mark.clone());
+                }
+            }
             None => rows.push((*point, vec![mark.clone()])),
         }
     }
@@ -557,7 +561,7 @@ fn lift_text(
             funnel_.with_outcome, funnel_.sqls
         ),
         format!(
-            "  {:<30} {:<10} {:>6} {:>6} {:>9} {:>9} {:>6} {:>9}",
+            "  {:<30} {:<10} {:>6} {:>6} {:>10} {:>10} {:>6} {:>9}",
             "rule", "kind", "points", "fires", "SQL rate", "rest rate", "lift", "suggested"
         ),
     ];
@@ -589,7 +593,7 @@ fn lift_text(
             .lift
             .map_or_else(|| "–".to_owned(), |l| format!("{l:.2}"));
         lines.push(format!(
-            "  {:<30} {:<10} {:>6} {:>6} {:>9} {:>9} {:>6} {:>9}",
+            "  {:<30} {:<10} {:>6} {:>6} {:>10} {:>10} {:>6} {:>9}",
             fit_width(&label, 30),
             kind,
             points,
@@ -726,7 +730,7 @@ fn calibrate_command(
     if agreement_.judged() > 0 {
         sections.push(agreement_text(&agreement_));
     }
-    println!("{}", sections.join("\n\n"));
+    print_stdout(&format!("{}\n", sections.join("\n\n")))?;
     Ok(0)
 }
 
@@ -737,7 +741,16 @@ fn calibrate_command(
 const CHANGED_LEADS_SHOWN: usize = 20;
 
 fn diff_command(a_path: &Path, b_path: &Path, leads_args: Option<&LeadsArgs>) -> Result<i32> {
+    let report = diff_report(a_path, b_path, leads_args)?;
+    print_stdout(&report)?;
+    Ok(0)
+}
+
+/// What `diff` prints.
+fn diff_report(a_path: &Path, b_path: &Path, leads_args: Option<&LeadsArgs>) -> Result<String> {
     use crate::calibration::{status_change_counts, status_changes};
+    use std::fmt::Write as _;
+    let mut out = String::new();
     let load = |path: &Path| {
         if leads_args.is_some() {
             load_valid_model(path)
@@ -747,7 +760,8 @@ fn diff_command(a_path: &Path, b_path: &Path, leads_args: Option<&LeadsArgs>) ->
     };
     let a = load(a_path)?;
     let b = load(b_path)?;
-    println!(
+    let _ = writeln!(
+        out,
         "{} ({}) → {} ({})",
         a_path.display(),
         a.name,
@@ -756,19 +770,20 @@ fn diff_command(a_path: &Path, b_path: &Path, leads_args: Option<&LeadsArgs>) ->
     );
     let lines = crate::diff::diff_models(&a, &b).lines();
     if lines.is_empty() {
-        println!("no differences");
+        let _ = writeln!(out, "no differences");
     } else {
-        println!(
+        let _ = writeln!(
+            out,
             "{} change{}:",
             lines.len(),
             if lines.len() == 1 { "" } else { "s" }
         );
         for line in &lines {
-            println!("  {line}");
+            let _ = writeln!(out, "  {line}");
         }
     }
     let Some(args) = leads_args else {
-        return Ok(0);
+        return Ok(out);
     };
     let (leads_a, as_of) = load_leads(args, &a)?;
     // Leads are typed by the model's field declarations: load them again only when B declares
@@ -782,7 +797,8 @@ fn diff_command(a_path: &Path, b_path: &Path, leads_args: Option<&LeadsArgs>) ->
     let scores_a = score_all(&a, &Evaluation::new(&a, &leads_a, as_of));
     let scores_b = score_all(&b, &Evaluation::new(&b, leads_b, as_of));
     let changes = status_changes(&scores_a, &scores_b);
-    println!(
+    let _ = writeln!(
+        out,
         "\nOn {} leads as of {}: {} change status.",
         leads_a.len(),
         crate::leads::format_day(as_of),
@@ -807,16 +823,17 @@ fn diff_command(a_path: &Path, b_path: &Path, leads_args: Option<&LeadsArgs>) ->
             rate_cell(agreement_b.rate())
         ));
     }
-    println!("  {}", effects.join("; "));
+    let _ = writeln!(out, "  {}", effects.join("; "));
     if changes.is_empty() {
-        return Ok(0);
+        return Ok(out);
     }
-    println!("\n  {:<18} {:<18} {:>6}", "from", "to", "leads");
+    let _ = writeln!(out, "\n  {:<18} {:<18} {:>6}", "from", "to", "leads");
     for ((from, to), count) in status_change_counts(&changes) {
-        println!("  {:<18} {:<18} {count:>6}", from.label(), to.label());
+        let _ = writeln!(out, "  {:<18} {:<18} {count:>6}", from.label(), to.label());
     }
     let shown = changes.len().min(CHANGED_LEADS_SHOWN);
-    println!(
+    let _ = writeln!(
+        out,
         "\n{} changed leads:",
         if shown == changes.len() {
             format!("All {shown}")
@@ -832,7 +849,8 @@ fn diff_command(a_path: &Path, b_path: &Path, leads_args: Option<&LeadsArgs>) ->
         .max()
         .unwrap_or(2)
         .max(2);
-    println!(
+    let _ = writeln!(
+        out,
         "  {:<id_width$}  {:<18} {:<18} {:>8} {:>8}",
         "id", "from", "to", "score A", "score B"
     );
@@ -843,7 +861,8 @@ fn diff_command(a_path: &Path, b_path: &Path, leads_args: Option<&LeadsArgs>) ->
                 .get(change.row)
                 .map_or_else(String::new, |s| fmt_number(s.score))
         };
-        println!(
+        let _ = writeln!(
+            out,
             "  {id:<id_width$}  {:<18} {:<18} {:>8} {:>8}",
             change.before.label(),
             change.after.label(),
@@ -851,5 +870,17 @@ fn diff_command(a_path: &Path, b_path: &Path, leads_args: Option<&LeadsArgs>) ->
             score(&scores_b)
         );
     }
-    Ok(0)
+    Ok(out)
+}
+
+/// Writes a report to standard output; a reader that went away (`| head`) is not an error.
+fn print_stdout(text: &str) -> Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        result => Ok(result?),
+    }
 }

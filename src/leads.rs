@@ -946,8 +946,18 @@ fn read_outcomes(
     report: &mut LoadReport,
 ) -> Result<(), LeadsError> {
     let lead_count = set.len();
+    // Find the flag columns once, not once per lead.
+    let flag_columns: Vec<(&[&str], Option<usize>)> =
+        [SQL_COLUMNS, OPPORTUNITY_COLUMNS, WON_COLUMNS]
+            .into_iter()
+            .map(|names| (names, find_column(set, names)))
+            .collect();
     let flag = |set: &LeadSet, names: &[&str], row: usize| -> Result<Option<bool>, RowError> {
-        let Some(index) = find_column(set, names) else {
+        let index = flag_columns
+            .iter()
+            .find(|(candidates, _)| std::ptr::eq(*candidates, names))
+            .and_then(|(_, index)| *index);
+        let Some(index) = index else {
             return Ok(None);
         };
         let column = &set.columns[index];

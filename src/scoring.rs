@@ -107,7 +107,30 @@ impl LeadScore {
 
 /// Rounds to 2 decimals, half away from zero.
 pub fn round2(value: f64) -> f64 {
-    (value * 100.0).round() / 100.0
+    round_half_away(value * 100.0) / 100.0
+}
+
+/// `f64::round` (half away from zero), without a libm call in the common case: it runs once per
+/// lead and sub-score on every rescore.
+#[inline]
+fn round_half_away(value: f64) -> f64 {
+    // Below 2^52 every double has an exact integer part and an exact fraction.
+    if value.abs() < 4_503_599_627_370_496.0 {
+        let whole = value as i64 as f64; // truncates toward zero
+        let fraction = value - whole; // exact
+        if fraction >= 0.5 {
+            whole + 1.0
+        } else if fraction <= -0.5 {
+            whole - 1.0
+        } else if whole == 0.0 {
+            // Keep the sign of zero, as `round` does (-0.3 rounds to -0.0).
+            0.0f64.copysign(value)
+        } else {
+            whole
+        }
+    } else {
+        value.round()
+    }
 }
 
 /// The points an engagement rule gives for an effective count.
@@ -716,19 +739,62 @@ pub fn data_warnings(model: &Model, leads: &LeadSet) -> Vec<String> {
 
 /// Scores every lead from an evaluation (the cheap step that re-weighting repeats).
 pub fn score_all(model: &Model, evaluation: &Evaluation) -> Vec<LeadScore> {
-    let lead_count = evaluation.lead_count;
-    let mut fit_raw = vec![0.0f64; lead_count];
+    let placeholder = LeadScore {
+        fit: 0.0,
+        engagement: 0.0,
+        score: 0.0,
+        status: Status::Lead,
+        fit_grade: 0,
+        engagement_level: 0,
+    };
+    let mut scores = vec![placeholder; evaluation.lead_count];
+    for_each_chunk(&mut scores, |start, part| {
+        score_range(model, evaluation, start, part);
+    });
+    scores
+}
+
+/// The smallest share of work worth a thread of its own.
+const MIN_ROWS_PER_THREAD: usize = 50_000;
+
+/// Runs `work(start_row, chunk)` over `items` split across the machine's cores (the caller's
+/// thread alone for small inputs). Each chunk is processed exactly as the whole would be, so the
+/// results do not depend on the number of threads.
+pub fn for_each_chunk<T: Send>(items: &mut [T], work: impl Fn(usize, &mut [T]) + Sync) {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = items
+        .len()
+        .div_ceil(threads.max(1))
+        .max(MIN_ROWS_PER_THREAD);
+    if items.len() <= chunk {
+        work(0, items);
+        return;
+    }
+    std::thread::scope(|scope| {
+        let work = &work;
+        for (index, part) in items.chunks_mut(chunk).enumerate() {
+            scope.spawn(move || work(index * chunk, part));
+        }
+    });
+}
+
+/// Scores the leads `start..start + out.len()` into `out`.
+fn score_range(model: &Model, evaluation: &Evaluation, start: usize, out: &mut [LeadScore]) {
+    let len = out.len();
+    let rows = start..start + len;
+    let mut fit_raw = vec![0.0f64; len];
     for (rule, matches) in model.fit.rules.iter().zip(&evaluation.fit_matches) {
         if !rule.enabled {
             continue;
         }
+        let points = rule.points;
+        let matches = matches.get(rows.clone()).unwrap_or_default();
+        // Adding 0.0 leaves a sum unchanged, so this branch-free form equals "add when matched".
         for (sum, &matched) in fit_raw.iter_mut().zip(matches) {
-            if matched {
-                *sum += rule.points;
-            }
+            *sum += if matched { points } else { 0.0 };
         }
     }
-    let mut engagement_raw = vec![0.0f64; lead_count];
+    let mut engagement_raw = vec![0.0f64; len];
     for (rule, counts) in model
         .engagement
         .rules
@@ -738,14 +804,15 @@ pub fn score_all(model: &Model, evaluation: &Evaluation) -> Vec<LeadScore> {
         if !rule.enabled {
             continue;
         }
+        let counts = counts.get(rows.clone()).unwrap_or_default();
         for (sum, &count) in engagement_raw.iter_mut().zip(counts) {
             if count != 0.0 {
                 *sum += engagement_points(rule, count);
             }
         }
     }
-    let mut disqualified = vec![false; lead_count];
-    let mut fast_tracked = vec![false; lead_count];
+    let mut disqualified = vec![false; len];
+    let mut fast_tracked = vec![false; len];
     for (rule, matches) in model.overrides.iter().zip(&evaluation.override_matches) {
         if !rule.enabled {
             continue;
@@ -754,21 +821,20 @@ pub fn score_all(model: &Model, evaluation: &Evaluation) -> Vec<LeadScore> {
             OverrideAction::Disqualify => &mut disqualified,
             OverrideAction::FastTrack => &mut fast_tracked,
         };
+        let matches = matches.get(rows.clone()).unwrap_or_default();
         for (flag, &matched) in target.iter_mut().zip(matches) {
             *flag |= matched;
         }
     }
-    (0..lead_count)
-        .map(|i| {
-            combine(
-                model,
-                fit_raw[i],
-                engagement_raw[i],
-                disqualified[i],
-                fast_tracked[i],
-            )
-        })
-        .collect()
+    for (i, slot) in out.iter_mut().enumerate() {
+        *slot = combine(
+            model,
+            fit_raw[i],
+            engagement_raw[i],
+            disqualified[i],
+            fast_tracked[i],
+        );
+    }
 }
 
 /// How many leads have each status, indexed by [`Status::index`].

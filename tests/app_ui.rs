@@ -578,7 +578,7 @@ fn restoring_autosaved_work_after_a_crash() {
     assert_eq!(app.model().name, "Work in progress");
     assert_eq!(app.model().combine.mql_threshold, 61.0);
     assert!(app.is_dirty(), "restored work is unsaved until saved");
-    assert_eq!(app.document.verdicts, verdicts, "verdicts come back too");
+    assert_eq!(*app.document.verdicts, verdicts, "verdicts come back too");
 }
 
 #[test]
@@ -640,7 +640,7 @@ fn sales_verdicts_are_saved_with_the_leads_and_read_back() {
     let (reloaded, _) = mql_studio::leads::load_leads_csv(&path, &options).expect("reloads");
     assert_eq!(reloaded.len(), 300);
     assert_eq!(reloaded.verdicts[0], Some(expected));
-    assert_eq!(reloaded.verdicts, harness.state().document.verdicts);
+    assert_eq!(reloaded.verdicts, *harness.state().document.verdicts);
     assert_eq!(reloaded.ids, harness.state().leads.ids);
 }
 
@@ -781,4 +781,41 @@ fn comparing_with_a_second_model_shows_status_changes_and_takes_a_rule() {
         .click_accesskit();
     harness.run_steps(3);
     assert_eq!(harness.state().model().fit.rules[2].points, 25.0);
+}
+
+#[test]
+fn unsaved_work_is_autosaved_in_the_background_and_removed_once_saved() {
+    let dir = temp_dir("autosave-write");
+    let autosave = dir.join("autosave.ron");
+    let mut app = StudioApp::with_bundled_data();
+    app.autosave_path = Some(autosave.clone());
+    let mut harness = harness_with(app);
+    harness
+        .get_by_label("Points of Senior decision maker")
+        .set_value_accesskit(31.0);
+    harness.run_steps(3);
+    // Let a few seconds of frames pass (the harness advances time every step).
+    let mut waited = 0;
+    while !autosave.exists() && waited < 600 {
+        harness.input_mut().time = Some(harness.input().time.unwrap_or(0.0) + 0.1);
+        harness.step();
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        waited += 1;
+    }
+    let written = std::fs::read_to_string(&autosave).expect("an autosave was written");
+    assert!(written.contains("31"), "the edit is in the autosave");
+    // Saving the model makes the autosave unnecessary.
+    harness
+        .state_mut()
+        .push(Command::SaveToPath(dir.join("saved.ron")));
+    let mut waited = 0;
+    while autosave.exists() && waited < 600 {
+        harness.input_mut().time = Some(harness.input().time.unwrap_or(0.0) + 0.1);
+        harness.step();
+        waited += 1;
+    }
+    assert!(
+        !autosave.exists(),
+        "the autosave is removed once the work is saved"
+    );
 }

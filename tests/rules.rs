@@ -1179,3 +1179,39 @@ fn a_yes_no_count_column_counts_yes_as_one_occurrence() {
     assert_close(scores[1].engagement, 0.0);
     assert_close(scores[2].engagement, 0.0);
 }
+
+#[test]
+fn round2_rounds_half_away_from_zero_like_f64_round() {
+    use mql_studio::scoring::round2;
+    let mut x: f64 = -1000.0;
+    // Every hundredth and the halfway cases around them, plus awkward doubles.
+    while x <= 1000.0 {
+        for value in [
+            x,
+            x + 0.005,
+            x - 0.005,
+            x + 0.004999999999,
+            x + 0.0050000001,
+        ] {
+            let expected = (value * 100.0).round() / 100.0;
+            assert_eq!(round2(value).to_bits(), expected.to_bits(), "{value}");
+        }
+        x += 0.37;
+    }
+    for value in [
+        0.0,
+        -0.0,
+        0.49999999999999994,
+        1.005,
+        0.125,
+        -0.125,
+        -0.001,
+        1e300,
+        f64::MAX,
+        4.5e13,
+    ] {
+        let expected = (value * 100.0).round() / 100.0;
+        assert_eq!(round2(value).to_bits(), expected.to_bits(), "{value}");
+    }
+    assert!(round2(f64::NAN).is_nan());
+}

@@ -272,7 +272,7 @@ impl StudioApp {
     fn set_document(&mut self, model: Model, path: Option<PathBuf>) {
         self.document = Document {
             model,
-            verdicts: self.leads.verdicts.clone(),
+            verdicts: std::sync::Arc::new(self.leads.verdicts.clone()),
         };
         self.history.reset(&self.document);
         self.saved = self.document.clone();
@@ -386,7 +386,7 @@ impl StudioApp {
         match written {
             Ok(()) => {
                 self.saved.verdicts = self.document.verdicts.clone();
-                self.leads.verdicts = self.document.verdicts.clone();
+                self.leads.verdicts = self.document.verdicts.to_vec();
                 self.leads_path = Some(path.to_owned());
                 let judged = self.document.verdicts.iter().flatten().count();
                 self.notify(format!(
@@ -464,7 +464,7 @@ impl StudioApp {
             ),
             leads.len()
         );
-        let verdicts = leads.verdicts.clone();
+        let verdicts = std::sync::Arc::new(leads.verdicts.clone());
         self.leads = leads;
         self.history.replace_verdicts(&verdicts);
         self.document.verdicts = verdicts.clone();
@@ -517,7 +517,7 @@ impl StudioApp {
                 let original = file.model_path.clone();
                 self.set_document(file.model, original.clone());
                 if let Some(verdicts) = file.verdicts.filter(|v| v.len() == self.leads.len()) {
-                    self.document.verdicts = verdicts;
+                    self.document.verdicts = std::sync::Arc::new(verdicts);
                     self.history.reset(&self.document);
                 }
                 // The restored work is unsaved: compare against the file it came from.

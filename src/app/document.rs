@@ -1,6 +1,8 @@
 //! The one document under undo: the model and the sample-lead edits (sales verdicts). Layout and
 //! selection live elsewhere and are not undone.
 
+use std::sync::Arc;
+
 use crate::leads::Verdict;
 use crate::model::{Model, Team};
 
@@ -8,8 +10,9 @@ use crate::model::{Model, Team};
 #[derive(Clone, Debug, PartialEq)]
 pub struct Document {
     pub model: Model,
-    /// Sales' verdicts on the sample leads, by lead row (edited in the app).
-    pub verdicts: Vec<Option<Verdict>>,
+    /// Sales' verdicts on the sample leads, by lead row (edited in the app). Shared between undo
+    /// steps until one changes it, so a million leads cost one copy, not one per step.
+    pub verdicts: Arc<Vec<Option<Verdict>>>,
 }
 
 /// One entry of the session's change history.
@@ -103,12 +106,12 @@ impl History {
     }
 
     /// New sample leads replace the verdicts in every step, so undo never mixes two lead sets.
-    pub fn replace_verdicts(&mut self, verdicts: &[Option<Verdict>]) {
+    pub fn replace_verdicts(&mut self, verdicts: &Arc<Vec<Option<Verdict>>>) {
         for document in std::iter::once(&mut self.committed)
             .chain(self.undo.iter_mut())
             .chain(self.redo.iter_mut())
         {
-            document.verdicts = verdicts.to_vec();
+            document.verdicts = Arc::clone(verdicts);
         }
     }
 
@@ -127,7 +130,7 @@ mod tests {
         model.combine.mql_threshold = threshold;
         Document {
             model,
-            verdicts: Vec::new(),
+            verdicts: Arc::new(Vec::new()),
         }
     }
 

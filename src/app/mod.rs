@@ -151,6 +151,7 @@ pub struct StudioApp {
     /// Where unsaved work is written every few seconds; `None` turns autosave off.
     pub autosave_path: Option<PathBuf>,
     autosaved: Option<Document>,
+    autosave_result: Option<std::sync::mpsc::Receiver<std::io::Result<()>>>,
     last_autosave_time: f64,
     /// When the live document last differed from the previous frame.
     last_edit_time: f64,
@@ -202,7 +203,7 @@ impl StudioApp {
     pub fn new(model: Model, leads: LeadSet, leads_label: String) -> StudioApp {
         let document = Document {
             model,
-            verdicts: leads.verdicts.clone(),
+            verdicts: std::sync::Arc::new(leads.verdicts.clone()),
         };
         let as_of = leads.default_as_of();
         StudioApp {
@@ -228,6 +229,7 @@ impl StudioApp {
             commands: Vec::new(),
             autosave_path: None,
             autosaved: None,
+            autosave_result: None,
             last_autosave_time: 0.0,
             last_edit_time: 0.0,
             previous_frame_document: None,
@@ -456,7 +458,7 @@ impl StudioApp {
                 let changed = before
                     .verdicts
                     .iter()
-                    .zip(&self.document.verdicts)
+                    .zip(self.document.verdicts.iter())
                     .filter(|(a, b)| a != b)
                     .count();
                 let verdicts = format!("{changed} sales verdict(s) changed");
@@ -489,18 +491,33 @@ impl StudioApp {
             }
             return;
         }
+        if let Some(receiver) = &self.autosave_result {
+            match receiver.try_recv() {
+                Ok(Err(error)) => self.notify_error(format!("autosave failed: {error}")),
+                Ok(Ok(())) | Err(std::sync::mpsc::TryRecvError::Disconnected) => {}
+                // The previous write is still going: try again next time.
+                Err(std::sync::mpsc::TryRecvError::Empty) => return,
+            }
+            self.autosave_result = None;
+        }
         if self.autosaved.as_ref() == Some(&self.document) {
             return;
         }
-        match files::write_autosave(
-            &path,
-            &self.document.model,
-            self.model_path.as_deref(),
-            Some(&self.document.verdicts),
-        ) {
-            Ok(()) => self.autosaved = Some(self.document.clone()),
-            Err(error) => self.notify_error(format!("autosave failed: {error}")),
-        }
+        // Written on a thread: with a million leads the verdicts alone take a while to write.
+        let document = self.document.clone();
+        let model_path = self.model_path.clone();
+        let (sender, receiver) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let result = files::write_autosave(
+                &path,
+                &document.model,
+                model_path.as_deref(),
+                Some(&document.verdicts),
+            );
+            let _ = sender.send(result);
+        });
+        self.autosave_result = Some(receiver);
+        self.autosaved = Some(self.document.clone());
     }
 
     /// Team currently editing.

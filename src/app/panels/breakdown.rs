@@ -8,23 +8,24 @@ use crate::leads::{LeadSet, Verdict};
 use crate::model::{Model, OverrideAction, fmt_number};
 use crate::scoring::{RuleContribution, Section, explain};
 
-/// Draws the breakdown; returns true when the sales verdict was changed.
+/// Draws the breakdown; returns a new sales verdict for the lead (row, verdict) when the user
+/// changed it.
 pub fn breakdown_ui(
     ui: &mut Ui,
     model: &Model,
     leads: &LeadSet,
     as_of: i32,
     selected: Option<usize>,
-    verdicts: &mut [Option<Verdict>],
-) -> bool {
+    verdicts: &[Option<Verdict>],
+) -> Option<(usize, Option<Verdict>)> {
     ui.heading("Why this score");
     let Some(row) = selected.filter(|row| *row < leads.len()) else {
         ui.label("Select a lead in the table to see its breakdown, rule by rule.");
-        return false;
+        return None;
     };
     let explanation = explain(model, leads, row, as_of);
     let score = explanation.score;
-    let mut verdict_changed = false;
+    let mut verdict_changed = None;
     egui::ScrollArea::vertical()
         .auto_shrink([false, false])
         .show(ui, |ui| {
@@ -72,7 +73,8 @@ pub fn breakdown_ui(
 
             ui.horizontal(|ui| {
                 ui.label("Sales verdict:");
-                if let Some(slot) = verdicts.get_mut(row) {
+                if let Some(current) = verdicts.get(row).copied() {
+                    let mut slot = current;
                     for (value, label, tooltip) in [
                         (
                             Some(Verdict::Accept),
@@ -87,11 +89,11 @@ pub fn breakdown_ui(
                         (None, "No verdict", "Sales has not judged this lead"),
                     ] {
                         if ui
-                            .radio_value(slot, value, label)
+                            .radio_value(&mut slot, value, label)
                             .on_hover_text(tooltip)
                             .changed()
                         {
-                            verdict_changed = true;
+                            verdict_changed = Some((row, slot));
                         }
                     }
                 }

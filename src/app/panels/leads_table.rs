@@ -97,7 +97,7 @@ fn verdict_label(verdict: Option<Verdict>) -> &'static str {
 type RowOrder<'a> = Box<dyn Fn(&usize, &usize) -> Ordering + 'a>;
 
 /// Recomputes the filtered, sorted rows when scores, filters or the sort changed.
-fn refresh_rows(app: &mut StudioApp, keys: &KeyColumns) {
+fn refresh_rows(app: &mut StudioApp, keys: &KeyColumns, gesture_in_progress: bool) {
     let key = (
         app.derived.generation,
         app.view.search.clone(),
@@ -106,6 +106,15 @@ fn refresh_rows(app: &mut StudioApp, keys: &KeyColumns) {
         app.settings.sort_descending,
     );
     if app.view.table_key.as_ref() == Some(&key) {
+        return;
+    }
+    // While a slider or the threshold is being dragged, only the scores change: keep the row
+    // order (re-sorting a million rows every frame would stall the drag) and sort once it ends.
+    let only_scores_changed =
+        app.view.table_key.as_ref().is_some_and(|old| {
+            old.1 == key.1 && old.2 == key.2 && old.3 == key.3 && old.4 == key.4
+        });
+    if gesture_in_progress && only_scores_changed && app.view.table_rows.len() > 50_000 {
         return;
     }
     let leads = &app.leads;
@@ -203,7 +212,8 @@ pub fn leads_table_ui(ui: &mut Ui, app: &mut StudioApp) -> bool {
             .on_hover_text(format!("Show {} leads", status.label()));
         }
     });
-    refresh_rows(app, &keys);
+    let gesture_in_progress = ui.input(|i| i.pointer.any_down());
+    refresh_rows(app, &keys, gesture_in_progress);
     ui.label(
         RichText::new(format!(
             "{} of {} leads shown · click a row for its breakdown",

@@ -87,9 +87,15 @@ pub fn draw(app: &mut StudioApp, ui: &mut egui::Ui) {
                 &app.leads,
                 app.as_of,
                 app.view.selected_lead,
-                &mut app.document.verdicts,
+                &app.document.verdicts,
             );
-            if verdict_changed {
+            if let Some((row, verdict)) = verdict_changed {
+                // Copy-on-write: undo steps keep the verdicts they had.
+                if let Some(slot) =
+                    std::sync::Arc::make_mut(&mut app.document.verdicts).get_mut(row)
+                {
+                    *slot = verdict;
+                }
                 app.view.table_key = None;
             }
         });

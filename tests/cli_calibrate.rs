@@ -1,0 +1,674 @@
+//! `mql-studio calibrate` and `mql-studio diff`, run as real processes: the numbers they print
+//! must be the library's numbers on the same files.
+#![cfg(feature = "cli")]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use mql_studio::calibration::{
+    Target, agreement, funnel, monthly_capacity_to_count, percent, rule_lift, status_change_counts,
+    status_changes, suggest_threshold, threshold_sweep,
+};
+use mql_studio::diff::diff_models;
+use mql_studio::format::load_model;
+use mql_studio::leads::{LeadSet, LoadOptions, load_events_csv, load_leads_csv};
+use mql_studio::model::{Model, fmt_number};
+use mql_studio::scoring::{Evaluation, LeadScore, score_all};
+
+fn repo(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_mql-studio"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("the binary runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn path_str(path: &Path) -> &str {
+    path.to_str().expect("a UTF-8 path")
+}
+
+/// A model with the bundled leads and events, loaded and scored as the CLI does.
+struct Scored {
+    model: Model,
+    leads: LeadSet,
+    evaluation: Evaluation,
+    scores: Vec<LeadScore>,
+}
+
+fn scored(model_file: &str) -> Scored {
+    let model = load_model(&repo(model_file)).expect("the model loads");
+    let options = LoadOptions {
+        fields: model.fields.clone(),
+        ..LoadOptions::default()
+    };
+    let (mut leads, _) = load_leads_csv(&repo("assets/leads.csv"), &options).expect("leads");
+    load_events_csv(&repo("assets/events.csv"), &mut leads, false).expect("events");
+    let evaluation = Evaluation::new(&model, &leads, leads.default_as_of());
+    let scores = score_all(&model, &evaluation);
+    Scored {
+        model,
+        leads,
+        evaluation,
+        scores,
+    }
+}
+
+/// The lines of the section that starts with a line beginning with `title`, up to a blank line.
+fn section<'a>(text: &'a str, title: &str) -> Vec<&'a str> {
+    let mut lines = text.lines().skip_while(|l| !l.starts_with(title));
+    let heading = lines.next();
+    assert!(heading.is_some(), "no section {title:?} in:\n{text}");
+    lines.take_while(|l| !l.trim().is_empty()).collect()
+}
+
+/// `29.4 %` as printed, or `–` for no rate.
+fn rate_text(rate: Option<f64>) -> String {
+    rate.map_or_else(|| "–".to_owned(), percent)
+}
+
+// ---------------------------------------------------------------------------------------------
+// calibrate
+
+#[test]
+fn calibrate_prints_the_library_numbers_for_the_bundled_data() {
+    let output = run(&[
+        "calibrate",
+        "--model",
+        "models/default.ron",
+        "--leads",
+        "assets/leads.csv",
+        "--events",
+        "assets/events.csv",
+        "--target-rate",
+        "0.25",
+        "--target-mqls",
+        "40",
+        "--mqls-per-month",
+        "10",
+        "--period-days",
+        "90",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    let s = scored("models/default.ron");
+
+    // The funnel: each row's count, and the rates next to them.
+    let f = funnel(&s.leads, &s.scores);
+    let funnel_rows = section(&text, "Funnel (300 leads as of 2026-11-01");
+    let count_of = |label: &str| -> usize {
+        // The row whose label is followed by the count (not a longer label).
+        fn after<'l>(line: &'l str, label: &str) -> Option<&'l str> {
+            line.strip_prefix("  ")?.strip_prefix(label)
+        }
+        let line = funnel_rows
+            .iter()
+            .find(|l| {
+                after(l, label)
+                    .is_some_and(|r| r.trim_start().starts_with(|c: char| c.is_ascii_digit()))
+            })
+            .unwrap_or_else(|| panic!("no funnel row {label:?}:\n{text}"));
+        after(line, label)
+            .unwrap_or_default()
+            .split_whitespace()
+            .next()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("no count in {line:?}"))
+    };
+    assert_eq!(count_of("leads"), f.leads);
+    assert_eq!(count_of("MQLs"), f.mqls);
+    assert_eq!(count_of("leads with an outcome"), f.with_outcome);
+    assert_eq!(count_of("MQLs with an outcome"), f.mql_with_outcome);
+    assert_eq!(count_of("MQLs that reached SQL"), f.mql_sqls);
+    assert_eq!(count_of("MQLs that reached opp."), f.mql_opportunities);
+    assert_eq!(count_of("MQLs won"), f.mql_won);
+    assert_eq!(count_of("all SQLs"), f.sqls);
+    assert_eq!(count_of("all won"), f.won);
+    // The bundled data: 34 MQLs (9 fast-tracked + 25, as `score` reports), 10 of them SQL.
+    assert_eq!((f.leads, f.mqls, f.mql_sqls, f.sqls), (300, 34, 10, 24));
+    for rate in [
+        format!("lead → MQL {}", rate_text(f.lead_to_mql())),
+        format!("MQL → SQL {}", rate_text(f.mql_to_sql())),
+        format!("SQL → won {}", rate_text(f.sql_to_won())),
+    ] {
+        assert!(text.contains(&rate), "{rate:?} in:\n{text}");
+    }
+    assert!(
+        text.contains(&format!("Reading: {}", f.reading().text())),
+        "{text}"
+    );
+
+    // The sweep: every 5 points, and the current threshold marked.
+    let sweep = threshold_sweep(&s.model, &s.leads, &s.scores);
+    let rows = section(&text, "Threshold sweep");
+    let mut printed = Vec::new();
+    for row in rows.iter().skip(1) {
+        let tokens: Vec<&str> = row.split_whitespace().collect();
+        let threshold: f64 = tokens[0].parse().expect("a threshold");
+        let point = sweep
+            .iter()
+            .find(|p| p.threshold == threshold)
+            .unwrap_or_else(|| panic!("no sweep point for {row:?}"));
+        assert_eq!(tokens[1], point.mqls.to_string(), "{row}");
+        assert_eq!(tokens[2], point.sqls_captured.to_string(), "{row}");
+        assert!(
+            row.contains(&format!(
+                "{} {:>8}",
+                rate_text(point.precision),
+                rate_text(point.recall)
+            )),
+            "{row}"
+        );
+        if threshold == s.model.combine.mql_threshold {
+            assert!(row.ends_with("← current"), "{row}");
+            assert_eq!(point.mqls, f.mqls);
+        }
+        printed.push(threshold);
+    }
+    for t in (0..=100).step_by(5) {
+        assert!(printed.contains(&f64::from(t)), "threshold {t} is listed");
+    }
+
+    // The suggestions, word for word, and their rows marked in the sweep.
+    let capacity = monthly_capacity_to_count(10.0, 90.0);
+    assert_eq!(capacity, 29, "10 × 90 / 30.4375 = 29.57 → 29");
+    for (target, heading) in [
+        (
+            Target::MqlToSqlRate(0.25),
+            "MQL → SQL at least 25 %".to_owned(),
+        ),
+        (Target::MqlCount(40), "at most 40 MQLs".to_owned()),
+        (
+            Target::MqlCount(capacity),
+            format!("sales capacity 10 MQLs a month over 90 days = at most {capacity} MQLs"),
+        ),
+    ] {
+        let suggestion = suggest_threshold(&sweep, target).expect("a suggestion");
+        let threshold = fmt_number(suggestion.threshold);
+        assert!(
+            text.contains(&format!(
+                "  {heading}: {threshold}\n    {}",
+                suggestion.explanation
+            )),
+            "{heading} in:\n{text}"
+        );
+        assert!(
+            rows.iter()
+                .any(|r| r.trim_start().starts_with(&format!("{threshold} "))
+                    && r.contains("suggested")),
+            "the sweep marks {threshold}"
+        );
+    }
+
+    // The rule lift table: one row per rule, in model order.
+    let lifts = rule_lift(&s.model, &s.leads, &s.evaluation);
+    let rows = section(&text, "Rule lift");
+    assert_eq!(rows.len(), lifts.len() + 1, "a header and one row per rule");
+    for (row, lift) in rows.iter().skip(1).zip(&lifts) {
+        let label: String = row.chars().skip(2).take(30).collect();
+        assert_eq!(label.trim_end(), lift.label, "{row}");
+        let rest: String = row.chars().skip(32).collect();
+        let tokens: Vec<&str> = rest.split_whitespace().collect();
+        let points = lift.current_points.map_or("–".to_owned(), fmt_number);
+        assert_eq!(tokens[1], points, "{row}");
+        assert_eq!(tokens[2], lift.matched.to_string(), "{row}");
+        let lift_value = lift.lift.map_or("–".to_owned(), |l| format!("{l:.2}"));
+        assert_eq!(tokens[tokens.len() - 2], lift_value, "{row}");
+        let suggested = match lift.suggested_points {
+            None => "–".to_owned(),
+            Some(0.0) => "0".to_owned(),
+            Some(p) => format!("{p:+}"),
+        };
+        assert_eq!(tokens[tokens.len() - 1], suggested, "{row}");
+        assert!(
+            rest.contains(&format!(
+                "{:>10} {:>10}",
+                rate_text(lift.matched_rate),
+                rate_text(lift.rest_rate)
+            )),
+            "{row}"
+        );
+    }
+
+    // Agreement with the sales verdicts in the file.
+    let table = agreement(&s.scores, &s.leads.verdicts);
+    assert!(table.judged() > 0);
+    assert!(
+        text.contains(&format!(
+            "agreement {} ({} of {})",
+            rate_text(table.rate()),
+            table.agreeing(),
+            table.judged()
+        )),
+        "{text}"
+    );
+    let cells = section(&text, "Agreement with sales");
+    let numbers = |line: &str| -> Vec<usize> {
+        line.split_whitespace()
+            .filter_map(|t| t.parse().ok())
+            .collect()
+    };
+    assert_eq!(
+        numbers(cells[1]),
+        [table.both_yes.len(), table.model_only.len()]
+    );
+    assert_eq!(
+        numbers(cells[2]),
+        [table.sales_only.len(), table.both_no.len()]
+    );
+}
+
+#[test]
+fn calibrate_without_a_target_uses_the_twenty_percent_rule() {
+    let output = run(&[
+        "calibrate",
+        "--model",
+        "models/default.ron",
+        "--leads",
+        "assets/leads.csv",
+        "--events",
+        "assets/events.csv",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    let s = scored("models/default.ron");
+    let sweep = threshold_sweep(&s.model, &s.leads, &s.scores);
+    let suggestion = suggest_threshold(&sweep, Target::MqlToSqlRate(0.2)).expect("a suggestion");
+    assert!(text.contains(&suggestion.explanation), "{text}");
+    assert!(text.contains("the rule of thumb"), "{text}");
+}
+
+#[test]
+fn calibrate_without_outcomes_says_so() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let csv = dir.path().join("leads.csv");
+    std::fs::write(
+        &csv,
+        "Lead ID,Job Title,Number of Employees,Pricing Page Views\n\
+         L1,VP Sales,500,3\nL2,Analyst,20,0\n",
+    )
+    .expect("write");
+    let output = run(&[
+        "calibrate",
+        "--model",
+        "models/default.ron",
+        "--leads",
+        path_str(&csv),
+        "--as-of",
+        "2026-11-01",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.contains("No MQL has a recorded outcome"), "{text}");
+    assert!(text.contains("Rule lift: no lead has an outcome"), "{text}");
+    assert!(text.contains("no threshold qualifies"), "{text}");
+    assert!(!text.contains("Agreement with sales"), "{text}");
+}
+
+#[test]
+fn calibrate_rejects_bad_targets() {
+    let base = [
+        "calibrate",
+        "--model",
+        "models/default.ron",
+        "--leads",
+        "assets/leads.csv",
+    ];
+    let output = run(&[&base[..], &["--target-rate", "25"]].concat());
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("--target-rate 25"),
+        "{}",
+        stderr(&output)
+    );
+    // A capacity needs the period it covers.
+    let output = run(&[&base[..], &["--mqls-per-month", "40"]].concat());
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("--period-days"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// diff
+
+#[test]
+fn diff_prints_the_model_changes() {
+    let output = run(&[
+        "diff",
+        "models/default.ron",
+        "models/default-sales-proposal.ron",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    let a = load_model(&repo("models/default.ron")).expect("a");
+    let b = load_model(&repo("models/default-sales-proposal.ron")).expect("b");
+    let lines = diff_models(&a, &b).lines();
+    let mut expected = format!(
+        "models/default.ron ({}) → models/default-sales-proposal.ron ({})\n{} changes:\n",
+        a.name,
+        b.name,
+        lines.len()
+    );
+    for line in &lines {
+        expected.push_str(&format!("  {line}\n"));
+    }
+    assert_eq!(text, expected);
+    // The proposal: a higher bar, more weight on size, less on managers, a revenue rule.
+    for change in [
+        "MQL threshold 75 → 80",
+        "fit rule \"Mid-market size (200-5,000)\" (fit-company-size): points 20 → 25",
+        "fit rule \"Manager\" (fit-manager-title): points 10 → 5",
+        "added fit rule \"Revenue 50M+\" (fit-revenue)",
+    ] {
+        assert!(
+            lines.iter().any(|l| l == change),
+            "{change:?} in {lines:#?}"
+        );
+    }
+}
+
+#[test]
+fn the_sales_proposal_is_a_valid_model() {
+    let model = load_model(&repo("models/default-sales-proposal.ron")).expect("it loads");
+    let problems = mql_studio::validate::validate(&model);
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+#[test]
+fn diff_with_leads_lists_the_leads_that_change_status() {
+    let output = run(&[
+        "diff",
+        "models/default.ron",
+        "models/default-sales-proposal.ron",
+        "--leads",
+        "assets/leads.csv",
+        "--events",
+        "assets/events.csv",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    let a = scored("models/default.ron");
+    let b = scored("models/default-sales-proposal.ron");
+    let changes = status_changes(&a.scores, &b.scores);
+    assert!(changes.len() > 20, "the demo changes more than 20 leads");
+    assert!(
+        text.contains(&format!(
+            "On 300 leads as of 2026-11-01: {} change status.",
+            changes.len()
+        )),
+        "{text}"
+    );
+    let (fa, fb) = (funnel(&a.leads, &a.scores), funnel(&b.leads, &b.scores));
+    let (ga, gb) = (
+        agreement(&a.scores, &a.leads.verdicts),
+        agreement(&b.scores, &b.leads.verdicts),
+    );
+    assert!(
+        text.contains(&format!(
+            "  MQLs {} → {}; MQL → SQL {} → {}; agreement with sales {} → {}\n",
+            fa.mqls,
+            fb.mqls,
+            rate_text(fa.mql_to_sql()),
+            rate_text(fb.mql_to_sql()),
+            rate_text(ga.rate()),
+            rate_text(gb.rate())
+        )),
+        "{text}"
+    );
+
+    // The count table: one row per (from, to), in the library's order.
+    let counts = status_change_counts(&changes);
+    let count_rows = section(&text, "  from ");
+    assert_eq!(count_rows.len(), counts.len(), "{text}");
+    for (row, ((from, to), count)) in count_rows.iter().zip(&counts) {
+        assert_eq!(
+            *row,
+            format!("  {:<18} {:<18} {count:>6}", from.label(), to.label())
+        );
+    }
+
+    // The first 20 changed leads, in lead order, with both scores.
+    let listed = section(
+        &text,
+        &format!("The first 20 of {} changed leads:", changes.len()),
+    );
+    assert_eq!(listed.len(), 21, "a header and 20 leads");
+    for (row, change) in listed.iter().skip(1).zip(&changes) {
+        let tokens: Vec<&str> = row.split_whitespace().collect();
+        assert_eq!(tokens[0], a.leads.ids[change.row], "{row}");
+        assert!(row.contains(change.before.label()), "{row}");
+        assert!(row.contains(change.after.label()), "{row}");
+        assert_eq!(
+            tokens[tokens.len() - 2],
+            fmt_number(a.scores[change.row].score)
+        );
+        assert_eq!(
+            tokens[tokens.len() - 1],
+            fmt_number(b.scores[change.row].score)
+        );
+    }
+}
+
+#[test]
+fn diff_of_a_model_with_itself() {
+    let output = run(&[
+        "diff",
+        "models/default.ron",
+        "models/default.ron",
+        "--leads",
+        "assets/leads.csv",
+        "--events",
+        "assets/events.csv",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.contains("no differences\n"), "{text}");
+    assert!(text.contains(": 0 change status."), "{text}");
+    assert!(!text.contains("changed leads"), "{text}");
+}
+
+#[test]
+fn diff_needs_leads_for_events() {
+    let output = run(&[
+        "diff",
+        "models/default.ron",
+        "models/default.ron",
+        "--events",
+        "assets/events.csv",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("--leads"), "{}", stderr(&output));
+}
+
+// ---------------------------------------------------------------------------------------------
+// docs/calibration.md
+
+#[test]
+fn the_numbers_in_the_calibration_page_are_the_library_numbers() {
+    let page = std::fs::read_to_string(repo("docs/calibration.md")).expect("the page");
+    let s = scored("models/default.ron");
+
+    // The funnel and its reading.
+    let f = funnel(&s.leads, &s.scores);
+    assert_eq!(
+        (
+            f.leads,
+            f.mqls,
+            f.mql_with_outcome,
+            f.mql_sqls,
+            f.mql_won,
+            f.sqls
+        ),
+        (300, 34, 34, 10, 6, 24)
+    );
+    assert!(page.contains("34 MQLs (lead → MQL 34 / 300 = 11.3 %)"));
+    assert!(page.contains("(MQL → SQL 10 / 34 = 29.4 %) and 6 were won (SQL → won 6 / 10 = 60 %)"));
+    assert!(matches!(
+        f.reading(),
+        mql_studio::calibration::Reading::Healthy { .. }
+    ));
+
+    // The sweep at 0 and at 75.
+    let sweep = threshold_sweep(&s.model, &s.leads, &s.scores);
+    assert_eq!((sweep[0].mqls, sweep[0].sqls_captured), (208, 23));
+    let disqualified = s
+        .scores
+        .iter()
+        .filter(|x| x.status == mql_studio::scoring::Status::Disqualified)
+        .count();
+    assert_eq!(disqualified, 14);
+    let gated = s
+        .scores
+        .iter()
+        .filter(|x| {
+            !matches!(
+                x.status,
+                mql_studio::scoring::Status::Disqualified
+                    | mql_studio::scoring::Status::FastTracked
+            ) && !mql_studio::scoring::gates_pass(&s.model, x.fit, x.engagement)
+        })
+        .count();
+    assert_eq!(gated, 78);
+    assert!(page.contains("At 0 it has 208 MQLs (not 300: 14"));
+    assert_eq!((sweep[75].mqls, sweep[75].sqls_captured), (34, 10));
+
+    // The suggestions.
+    let rate = suggest_threshold(&sweep, Target::MqlToSqlRate(0.25)).expect("a threshold");
+    assert_eq!(
+        (rate.threshold, rate.point.mqls, rate.point.sqls_captured),
+        (55.0, 83, 22)
+    );
+    let count = suggest_threshold(
+        &sweep,
+        Target::MqlCount(monthly_capacity_to_count(10.0, 90.0)),
+    )
+    .expect("a threshold");
+    assert_eq!(
+        (count.threshold, count.point.mqls, count.point.sqls_captured),
+        (77.0, 29, 7)
+    );
+    assert_eq!(monthly_capacity_to_count(40.0, 90.0), 118);
+    assert!(page.contains("first at **55** (83 MQLs, 22 SQLs, 26.5 %, recall 91.7 %)"));
+    assert!(page.contains("first at **77** (29 MQLs, 7 SQLs, 24.1 %)"));
+
+    // The worked example and the trial rule.
+    let lifts = rule_lift(&s.model, &s.leads, &s.evaluation);
+    let lift = |id: &str| {
+        lifts
+            .iter()
+            .find(|l| l.id == id)
+            .unwrap_or_else(|| panic!("no rule {id}"))
+    };
+    let senior = lift("fit-senior-title");
+    assert_eq!(
+        (
+            senior.matched,
+            senior.matched_sqls,
+            senior.rest,
+            senior.rest_sqls
+        ),
+        (107, 13, 193, 11)
+    );
+    let ratio = mql_studio::calibration::smoothed_odds_ratio(13, 94, 11, 182).expect("a ratio");
+    assert!((ratio - 2.140).abs() < 0.001, "{ratio}");
+    assert_eq!(senior.suggested_points, Some(11.0));
+    assert_eq!(
+        senior.lift.map(|l| format!("{l:.2}")),
+        Some("2.13".to_owned())
+    );
+    let trial = lift("eng-trial");
+    assert_eq!(
+        (
+            trial.matched,
+            trial.matched_sqls,
+            trial.rest,
+            trial.rest_sqls
+        ),
+        (14, 1, 286, 23)
+    );
+    assert_eq!(trial.suggested_points, Some(-1.0));
+    assert!(page.contains("× 10 = 10.97 → **+11 points**"));
+
+    // Agreement, and the sales proposal.
+    let table = agreement(&s.scores, &s.leads.verdicts);
+    assert_eq!(
+        [
+            table.both_yes.len(),
+            table.model_only.len(),
+            table.sales_only.len(),
+            table.both_no.len()
+        ],
+        [9, 3, 40, 76]
+    );
+    assert!(page.contains("9 / 3 / 40 / 76, agreement 85 / 128 = 66.4 %"));
+    let b = scored("models/default-sales-proposal.ron");
+    let fb = funnel(&b.leads, &b.scores);
+    assert_eq!(status_changes(&s.scores, &b.scores).len(), 32);
+    assert_eq!(fb.mqls, 29);
+    assert_eq!(fb.mql_to_sql().map(percent), Some("24.1 %".to_owned()));
+    let gb = agreement(&b.scores, &b.leads.verdicts);
+    assert_eq!(gb.rate().map(percent), Some("64.1 %".to_owned()));
+    assert!(page.contains("changes 32 leads: MQLs 34 → 29, but MQL → SQL falls from 29.4 %"));
+    assert!(page.contains("from 66.4 % to 64.1 %"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// README.md
+
+/// Every `$ mql-studio calibrate|diff …` example in the README is real output: each line shown
+/// (`…` marks lines left out) is a line of the command's output, in order.
+#[test]
+fn the_readme_examples_are_real_output() {
+    let readme = std::fs::read_to_string(repo("README.md")).expect("the README");
+    let lines: Vec<&str> = readme.lines().collect();
+    let mut checked = 0;
+    for (i, line) in lines.iter().enumerate() {
+        let Some(command) = line.strip_prefix("$ mql-studio ") else {
+            continue;
+        };
+        let args: Vec<&str> = command.split_whitespace().collect();
+        if !matches!(args.first(), Some(&"calibrate" | &"diff")) {
+            continue;
+        }
+        let shown: Vec<&str> = lines[i + 1..]
+            .iter()
+            .take_while(|l| !l.starts_with("$ ") && !l.starts_with("```"))
+            .copied()
+            .collect();
+        let shown: Vec<&str> = match shown.last() {
+            Some(last) if last.is_empty() => shown[..shown.len() - 1].to_vec(),
+            _ => shown,
+        };
+        let output = run(&args);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{command}: {}",
+            stderr(&output)
+        );
+        let text = stdout(&output);
+        let mut actual = text.lines();
+        for expected in shown.iter().filter(|l| l.trim() != "…") {
+            assert!(
+                actual.any(|l| l == *expected),
+                "README line {expected:?} of `{command}` is not in the output (in order):\n{text}"
+            );
+        }
+        checked += 1;
+    }
+    assert_eq!(checked, 2, "the README shows calibrate and diff");
+}
