@@ -275,7 +275,7 @@ fn score_command(model_path: &Path, args: &LeadsArgs, out: Option<&Path>) -> Res
     match out {
         Some(path) => crate::format::write_atomically(path, &bytes)
             .with_context(|| format!("cannot write {}", path.display()))?,
-        None => std::io::stdout().lock().write_all(&bytes)?,
+        None => print_stdout(&String::from_utf8_lossy(&bytes))?,
     }
     let counts = status_counts(&scores);
     let summary: Vec<String> = Status::ALL
@@ -338,22 +338,24 @@ pub fn model_summary(model: &Model) -> String {
 
 fn check_command(path: &Path) -> Result<i32> {
     let model = load_model(path)?;
-    println!("{}", model_summary(&model));
+    let mut out = format!("{}\n", model_summary(&model));
     let problems = validate(&model);
     for problem in &problems {
-        println!("{problem}");
+        out.push_str(&format!("{problem}\n"));
     }
-    if is_valid(&problems) {
-        println!("ok: {} is valid", path.display());
-        Ok(0)
+    let code = if is_valid(&problems) {
+        out.push_str(&format!("ok: {} is valid\n", path.display()));
+        0
     } else {
         let errors = problems
             .iter()
             .filter(|p| p.severity == Severity::Error)
             .count();
-        println!("{} has {errors} error(s)", path.display());
-        Ok(1)
-    }
+        out.push_str(&format!("{} has {errors} error(s)\n", path.display()));
+        1
+    };
+    print_stdout(&out)?;
+    Ok(code)
 }
 
 fn explain_command(model_path: &Path, args: &LeadsArgs, id: &str) -> Result<i32> {
@@ -370,7 +372,7 @@ fn explain_command(model_path: &Path, args: &LeadsArgs, id: &str) -> Result<i32>
     for warning in crate::scoring::data_warnings(&model, &leads) {
         eprintln!("warning: {warning}");
     }
-    print!("{}", explanation_text(&model, &explanation));
+    print_stdout(&explanation_text(&model, &explanation))?;
     Ok(0)
 }
 

@@ -417,6 +417,7 @@ pub fn generate<L: Write, E: Write>(
             header.push(',');
             header.push_str(column);
         }
+        header.push_str(",Unsubscribes");
     }
     header.push_str(",Outcome,Sales Verdict\n");
     leads_out.write_all(header.as_bytes())?;
@@ -499,7 +500,8 @@ pub fn generate<L: Write, E: Write>(
                 events.push((options.as_of - age.min(89), a as u32, seconds));
             }
         }
-        if is_customer && rng.f64() < 0.3 {
+        let unsubscribed = is_customer && rng.f64() < 0.3;
+        if unsubscribed {
             events.push((
                 options.as_of - rng.i32(0..60),
                 ACTIVITIES.len() as u32,
@@ -574,6 +576,7 @@ pub fn generate<L: Write, E: Write>(
                 line.push(',');
                 line.push_str(&count.to_string());
             }
+            line.push_str(if unsubscribed { ",1" } else { ",0" });
         }
         line.push(',');
         line.push_str(outcome);

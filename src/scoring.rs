@@ -600,17 +600,19 @@ impl Evaluation {
                 .unwrap_or_else(|| {
                     evaluated += 1;
                     let source = activity_source(leads, &rule.activity, rule.count_column_name());
-                    (0..lead_count)
-                        .map(|row| {
-                            effective_count(
+                    let mut column = vec![0.0; lead_count];
+                    for_each_chunk(&mut column, |start, part| {
+                        for (offset, slot) in part.iter_mut().enumerate() {
+                            *slot = effective_count(
                                 &source,
-                                row,
+                                start + offset,
                                 as_of,
                                 rule.window_days,
                                 rule.half_life_days,
-                            )
-                        })
-                        .collect()
+                            );
+                        }
+                    });
+                    column
                 });
             self.engagement_counts.push(column);
             engagement_keys.push(key);

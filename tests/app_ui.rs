@@ -819,3 +819,75 @@ fn unsaved_work_is_autosaved_in_the_background_and_removed_once_saved() {
         "the autosave is removed once the work is saved"
     );
 }
+
+/// Writes a leads file big enough to be imported in the background.
+fn big_leads_file(dir: &Path, leads: usize) -> PathBuf {
+    let path = dir.join("big-leads.csv");
+    let mut leads_bytes = Vec::new();
+    let mut events_bytes = Vec::new();
+    let options = mql_studio::generate::GenerateOptions {
+        leads,
+        seed: 7,
+        ..Default::default()
+    };
+    mql_studio::generate::generate(&options, &mut leads_bytes, &mut events_bytes)
+        .expect("generate");
+    std::fs::write(&path, &leads_bytes).expect("write");
+    assert!(
+        leads_bytes.len() as u64 >= mql_studio::app::BACKGROUND_IMPORT_BYTES,
+        "the file must be big enough for a background import"
+    );
+    path
+}
+
+#[test]
+fn a_large_import_runs_in_the_background_and_replaces_the_leads_when_complete() {
+    let dir = temp_dir("big-import");
+    let path = big_leads_file(&dir, 45_000);
+    let mut harness = harness();
+    harness.state_mut().push(Command::ImportLeadsPath(path));
+    harness.run_steps(2);
+    assert!(
+        harness.state().import_job.is_some(),
+        "the import runs on a thread"
+    );
+    assert_eq!(
+        harness.state().leads.len(),
+        300,
+        "the sample leads stay meanwhile"
+    );
+    let mut waited = 0;
+    while harness.state().import_job.is_some() && waited < 3000 {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        harness.step();
+        waited += 1;
+    }
+    harness.run_steps(3);
+    let app = harness.state();
+    assert_eq!(app.leads.len(), 45_000);
+    assert_eq!(app.derived.scores.len(), 45_000);
+    assert_eq!(app.derived.counts.iter().sum::<usize>(), 45_000);
+}
+
+#[test]
+fn a_cancelled_import_keeps_the_current_leads() {
+    let dir = temp_dir("cancel-import");
+    let path = big_leads_file(&dir, 45_000);
+    let mut harness = harness();
+    harness.state_mut().push(Command::ImportLeadsPath(path));
+    harness.run_steps(4);
+    harness.get_by_label("Cancel import").click();
+    harness.run_steps(2);
+    assert!(harness.state().import_job.is_none());
+    // Even once the thread has finished, nothing is replaced.
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    harness.run_steps(3);
+    assert_eq!(harness.state().leads.len(), 300);
+    assert!(
+        harness
+            .state()
+            .notices
+            .iter()
+            .any(|n| n.text.contains("cancelled the import"))
+    );
+}

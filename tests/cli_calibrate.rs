@@ -649,8 +649,8 @@ fn the_readme_examples_are_real_output() {
             .take_while(|l| !l.starts_with("$ ") && !l.starts_with("```"))
             .copied()
             .collect();
-        let shown: Vec<&str> = match shown.last() {
-            Some(last) if last.is_empty() => shown[..shown.len() - 1].to_vec(),
+        let shown = match shown.split_last() {
+            Some((&"", rest)) => rest.to_vec(),
             _ => shown,
         };
         let output = run(&args);

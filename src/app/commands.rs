@@ -46,6 +46,20 @@ pub enum Command {
     Discarding(Box<Command>),
 }
 
+/// Files at least this big are imported on a thread, with a progress window.
+pub const BACKGROUND_IMPORT_BYTES: u64 = 8 * 1024 * 1024;
+
+/// What a background import sends back.
+pub enum ImportOutcome {
+    Leads(Result<(crate::leads::LeadSet, crate::leads::LoadReport), crate::leads::LeadsError>),
+    Events(
+        Result<
+            (Option<crate::leads::EventLog>, crate::leads::LoadReport),
+            crate::leads::LeadsError,
+        >,
+    ),
+}
+
 /// What a file dialog is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Purpose {
@@ -424,17 +438,106 @@ impl StudioApp {
             skip_bad_rows,
             ..LoadOptions::default()
         };
-        match load_leads_csv(path, &options) {
-            Ok((leads, report)) => {
+        let path_owned = path.to_owned();
+        self.start_import(path, false, move || {
+            ImportOutcome::Leads(load_leads_csv(&path_owned, &options))
+        });
+    }
+
+    /// Runs an import: at once for small files, on a thread for large ones (the window stays
+    /// responsive, and the current leads stay until the new ones are complete).
+    fn start_import(
+        &mut self,
+        path: &Path,
+        events: bool,
+        load: impl FnOnce() -> ImportOutcome + Send + 'static,
+    ) {
+        if self.import_job.is_some() {
+            self.notify_error("an import is already running: wait for it or cancel it");
+            return;
+        }
+        let size = std::fs::metadata(path).map_or(0, |m| m.len());
+        if size < BACKGROUND_IMPORT_BYTES {
+            let outcome = load();
+            self.finish_import(path, events, outcome);
+            return;
+        }
+        let (sender, receiver) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = sender.send(load());
+        });
+        self.import_job = Some(super::ImportJob {
+            path: path.to_owned(),
+            events,
+            bytes: size,
+            started: std::time::Instant::now(),
+            receiver,
+        });
+    }
+
+    /// Checks on a background import; applies its result when it is complete.
+    pub fn poll_import(&mut self, ctx: &egui::Context) {
+        let Some(job) = &self.import_job else {
+            return;
+        };
+        match job.receiver.try_recv() {
+            Ok(outcome) => {
+                let (path, events) = (job.path.clone(), job.events);
+                self.import_job = None;
+                self.finish_import(&path, events, outcome);
+            }
+            Err(std::sync::mpsc::TryRecvError::Empty) => {
+                ctx.request_repaint_after(std::time::Duration::from_millis(100));
+            }
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                self.import_job = None;
+                self.notify_error(
+                    "the import stopped unexpectedly; the current leads are unchanged",
+                );
+            }
+        }
+    }
+
+    /// Drops a running import: its result is discarded when it arrives.
+    pub fn cancel_import(&mut self) {
+        if let Some(job) = self.import_job.take() {
+            self.notify(format!(
+                "cancelled the import of {}; the current leads are unchanged",
+                job.path.display()
+            ));
+        }
+    }
+
+    fn finish_import(&mut self, path: &Path, events: bool, outcome: ImportOutcome) {
+        let result = match outcome {
+            ImportOutcome::Leads(Ok((leads, report))) => {
                 let count = leads.len();
                 self.replace_leads(leads, path);
                 self.leads_path = Some(path.to_owned());
-                let mut text = format!("imported {count} leads from {}", path.display());
-                if !report.skipped.is_empty() {
+                Ok((
+                    format!("imported {count} leads from {}", path.display()),
+                    report,
+                ))
+            }
+            ImportOutcome::Events(Ok((log, report))) => {
+                let count = log.as_ref().map_or(0, |e| e.len());
+                self.leads.events = log;
+                self.as_of = self.leads.default_as_of();
+                self.derived.invalidate();
+                self.leads_version += 1;
+                Ok((
+                    format!("imported {count} events from {}", path.display()),
+                    report,
+                ))
+            }
+            ImportOutcome::Leads(Err(error)) | ImportOutcome::Events(Err(error)) => Err(error),
+        };
+        match result {
+            Ok((mut text, report)) => {
+                if let Some(first) = report.skipped.first() {
                     text.push_str(&format!(
-                        "; skipped {} bad rows (first: {})",
-                        report.skipped.len(),
-                        report.skipped[0]
+                        "; skipped {} bad rows (first: {first})",
+                        report.skipped.len()
                     ));
                 }
                 self.notify(text);
@@ -446,7 +549,7 @@ impl StudioApp {
                 self.notify_error(format!("import failed: {error}"));
                 self.dialog = Some(Dialog::ImportFailed {
                     path: path.to_owned(),
-                    events: false,
+                    events,
                     message: error.to_string(),
                 });
             }
@@ -480,32 +583,18 @@ impl StudioApp {
             self.notify_error("import leads first: an event log refers to leads by id");
             return;
         }
-        let mut leads = self.leads.clone();
-        match load_events_csv(path, &mut leads, skip_bad_rows) {
-            Ok(report) => {
-                let events = leads.events.as_ref().map_or(0, |e| e.len());
-                self.leads = leads;
-                self.as_of = self.leads.default_as_of();
-                self.derived.invalidate();
-                self.leads_version += 1;
-                let mut text = format!("imported {events} events from {}", path.display());
-                if !report.skipped.is_empty() {
-                    text.push_str(&format!("; skipped {} bad rows", report.skipped.len()));
-                }
-                self.notify(text);
-                for warning in report.warnings {
-                    self.notify(warning);
-                }
-            }
-            Err(error) => {
-                self.notify_error(format!("import failed: {error}"));
-                self.dialog = Some(Dialog::ImportFailed {
-                    path: path.to_owned(),
-                    events: true,
-                    message: error.to_string(),
-                });
-            }
-        }
+        // The loader needs only the lead ids; the leads themselves stay with the UI.
+        let mut shell = crate::leads::LeadSet {
+            ids: self.leads.ids.clone(),
+            ..crate::leads::LeadSet::default()
+        };
+        let path_owned = path.to_owned();
+        self.start_import(path, true, move || {
+            ImportOutcome::Events(
+                load_events_csv(&path_owned, &mut shell, skip_bad_rows)
+                    .map(|report| (shell.events, report)),
+            )
+        });
     }
 
     fn restore_autosave(&mut self) {

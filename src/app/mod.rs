@@ -14,7 +14,7 @@ mod widgets;
 
 use std::path::PathBuf;
 
-pub use commands::{Command, Purpose};
+pub use commands::{BACKGROUND_IMPORT_BYTES, Command, Purpose};
 pub use derived::Derived;
 pub use document::{ChangeRecord, Document, History};
 pub use files::{DialogMode, PendingDialog, write_autosave};
@@ -34,6 +34,15 @@ pub struct StartOptions {
     pub model: Option<PathBuf>,
     pub leads: Option<PathBuf>,
     pub events: Option<PathBuf>,
+}
+
+/// An import running on a thread.
+pub struct ImportJob {
+    pub path: PathBuf,
+    pub events: bool,
+    pub bytes: u64,
+    pub started: std::time::Instant,
+    pub receiver: std::sync::mpsc::Receiver<commands::ImportOutcome>,
 }
 
 /// A message shown once in the status area.
@@ -147,6 +156,8 @@ pub struct StudioApp {
     pub dialog: Option<Dialog>,
     pub dialogs: DialogMode,
     pending_dialog: Option<PendingDialog>,
+    /// A large import running in the background.
+    pub import_job: Option<ImportJob>,
     commands: Vec<Command>,
     /// Where unsaved work is written every few seconds; `None` turns autosave off.
     pub autosave_path: Option<PathBuf>,
@@ -226,6 +237,7 @@ impl StudioApp {
             dialog: None,
             dialogs: DialogMode::PathEntryOnly,
             pending_dialog: None,
+            import_job: None,
             commands: Vec::new(),
             autosave_path: None,
             autosaved: None,
@@ -331,6 +343,7 @@ impl StudioApp {
         self.read_shortcuts(&ctx);
         self.read_dropped_files(&ctx);
         self.poll_file_dialog();
+        self.poll_import(&ctx);
 
         panels::draw(self, ui);
 

@@ -178,6 +178,36 @@ pub fn draw(app: &mut StudioApp, ui: &mut egui::Ui) {
         app.view.show_history = open;
     }
 
+    if let Some(job) = &app.import_job {
+        let elapsed = job.started.elapsed().as_secs_f32();
+        let text = format!(
+            "Importing {} ({:.0} MB)… {elapsed:.0} s",
+            job.path.display(),
+            job.bytes as f64 / 1_000_000.0
+        );
+        let mut cancel = false;
+        egui::Window::new("Importing")
+            .collapsible(false)
+            .resizable(false)
+            .anchor(egui::Align2::CENTER_CENTER, egui::vec2(0.0, 0.0))
+            .show(ui.ctx(), |ui| {
+                ui.label(text);
+                ui.add(
+                    egui::ProgressBar::new(0.0)
+                        .animate(true)
+                        .desired_width(360.0),
+                );
+                ui.label("The current leads stay until the new ones are complete.");
+                cancel = ui
+                    .button("Cancel import")
+                    .on_hover_text("Stop waiting; the current leads are kept")
+                    .clicked();
+            });
+        if cancel {
+            app.cancel_import();
+        }
+    }
+
     if let Some(dialog) = app.dialog.take() {
         let (kept, commands) = dialogs::dialog_ui(ui.ctx(), dialog);
         app.dialog = kept;
