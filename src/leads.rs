@@ -4,8 +4,13 @@
 //! Columns are typed and dictionary-encoded so that a million leads fit in memory and a condition
 //! on a text field is decided once per distinct value, not once per lead.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
+
+use rustc_hash::FxHashMap;
 
 use crate::model::{FieldKind, FieldSpec};
 
@@ -325,6 +330,9 @@ pub fn format_day(day: i32) -> String {
 /// `2026-10-03T14:22:00+02:00`) into its UTC day. A timestamp without an offset keeps its date.
 pub fn parse_day(text: &str) -> Option<i32> {
     let text = text.trim();
+    if let Some(day) = quick_day(text.as_bytes()) {
+        return Some(day);
+    }
     if text.len() == 10 {
         return text.parse::<jiff::civil::Date>().ok().map(day_number);
     }
@@ -336,17 +344,126 @@ pub fn parse_day(text: &str) -> Option<i32> {
         .map(|dt| day_number(dt.date()))
 }
 
+/// Two ASCII digits at `at`.
+fn two_digits(bytes: &[u8], at: usize) -> Option<u32> {
+    match (bytes.get(at), bytes.get(at + 1)) {
+        (Some(&tens @ b'0'..=b'9'), Some(&ones @ b'0'..=b'9')) => {
+            Some(u32::from(tens - b'0') * 10 + u32::from(ones - b'0'))
+        }
+        _ => None,
+    }
+}
+
+fn days_in_month(year: u32, month: u32) -> u32 {
+    match month {
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (the arithmetic jiff does).
+fn days_from_civil(year: u32, month: u32, day: u32) -> i32 {
+    let year = i64::from(year) - i64::from(month <= 2);
+    let era = year.div_euclid(400);
+    let year_of_era = year - era * 400;
+    let month_from_march = i64::from((month + 9) % 12);
+    let day_of_year = (153 * month_from_march + 2) / 5 + i64::from(day) - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    (era * 146_097 + day_of_era - 719_468) as i32
+}
+
+/// The day of the common forms, without jiff: `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM[:SS]` (`T` or a
+/// space) and `YYYY-MM-DDTHH:MM:SSZ`. `None` for anything else, including invalid dates and
+/// times, which jiff then reads (or refuses) as before.
+fn quick_day(bytes: &[u8]) -> Option<i32> {
+    if bytes.get(4) != Some(&b'-') || bytes.get(7) != Some(&b'-') {
+        return None;
+    }
+    let year = two_digits(bytes, 0)? * 100 + two_digits(bytes, 2)?;
+    let month = two_digits(bytes, 5)?;
+    let day = two_digits(bytes, 8)?;
+    if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
+        return None;
+    }
+    let time_ok = |seconds: bool| {
+        matches!(bytes.get(10), Some(b'T' | b' '))
+            && two_digits(bytes, 11).is_some_and(|hour| hour <= 23)
+            && bytes.get(13) == Some(&b':')
+            && two_digits(bytes, 14).is_some_and(|minute| minute <= 59)
+            && (!seconds
+                || (bytes.get(16) == Some(&b':')
+                    && two_digits(bytes, 17).is_some_and(|second| second <= 59)))
+    };
+    let ok = match bytes.len() {
+        10 => true,
+        16 => time_ok(false),
+        19 => time_ok(true),
+        // An instant in UTC: its day is the date's. Years at the ends of jiff's range are left to
+        // jiff.
+        20 => bytes.get(19) == Some(&b'Z') && (1..=9998).contains(&year) && time_ok(true),
+        _ => false,
+    };
+    ok.then(|| days_from_civil(year, month, day))
+}
+
 /// Parses a number as CRM exports write it: `1200`, `1200.5`, `-3`, `1e6`.
 pub fn parse_number(text: &str) -> Option<f64> {
-    text.trim().parse::<f64>().ok().filter(|v| v.is_finite())
+    let text = text.trim();
+    quick_number(text.as_bytes()).or_else(|| text.parse::<f64>().ok().filter(|v| v.is_finite()))
+}
+
+const POWERS_OF_TEN: [f64; 16] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+];
+
+/// `[+-]digits[.digits]` with at most 15 digits, exactly as `str::parse::<f64>` reads it (both
+/// parts are exact doubles, so one division rounds correctly); `None` for any other form.
+fn quick_number(bytes: &[u8]) -> Option<f64> {
+    let (negative, digits) = match bytes.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        Some((b'+', rest)) => (false, rest),
+        _ => (false, bytes),
+    };
+    if digits.is_empty() || digits.len() > 16 {
+        return None;
+    }
+    let mut mantissa: u64 = 0;
+    let mut dot = None;
+    for (i, &byte) in digits.iter().enumerate() {
+        match byte {
+            b'0'..=b'9' => mantissa = mantissa * 10 + u64::from(byte - b'0'),
+            b'.' if dot.is_none() && i > 0 && i + 1 < digits.len() => dot = Some(i),
+            _ => return None,
+        }
+    }
+    let decimals = dot.map_or(0, |dot| digits.len() - dot - 1);
+    let count = digits.len() - usize::from(dot.is_some());
+    if count > 15 {
+        return None;
+    }
+    let value = mantissa as f64 / POWERS_OF_TEN.get(decimals).copied()?;
+    Some(if negative { -value } else { value })
 }
 
 /// Parses the usual spellings of yes and no.
 pub fn parse_bool(text: &str) -> Option<bool> {
-    match text.trim().to_ascii_lowercase().as_str() {
-        "true" | "yes" | "y" | "1" | "x" => Some(true),
-        "false" | "no" | "n" | "0" => Some(false),
-        _ => None,
+    bool_word(text.trim().as_bytes())
+}
+
+/// [`parse_bool`] of a trimmed cell, without allocating.
+fn bool_word(word: &[u8]) -> Option<bool> {
+    const TRUE: [&[u8]; 5] = [b"true", b"yes", b"y", b"1", b"x"];
+    const FALSE: [&[u8]; 4] = [b"false", b"no", b"n", b"0"];
+    if word.len() > 5 {
+        None
+    } else if TRUE.iter().any(|w| w.eq_ignore_ascii_case(word)) {
+        Some(true)
+    } else if FALSE.iter().any(|w| w.eq_ignore_ascii_case(word)) {
+        Some(false)
+    } else {
+        None
     }
 }
 
@@ -426,98 +543,59 @@ pub struct LoadReport {
     pub warnings: Vec<String>,
 }
 
-/// Numbers CSV records as a spreadsheet shows them: the header is row 1, a record is one row even
-/// when a quoted cell spans lines, and blank lines are rows too.
-struct RowCounter<'a> {
-    row: usize,
-    /// The line where the next record starts when no blank line comes first.
-    next_line: u64,
-    /// The file's bytes: the reader places a record that follows blank lines at the first of
-    /// them, so they are counted here.
-    bytes: &'a [u8],
-}
+// ---------------------------------------------------------------------------------------------
+// Reading CSV
+//
+// Files are read in blocks that end at a record boundary, so that memory stays bounded and the
+// blocks can be parsed on several threads; the results are merged in file order. The reader
+// below reads records exactly as the `csv` crate does with this module's settings (`"` quotes
+// with `""` inside, `\r`, `\n` or `\r\n` ending a record, empty lines skipped, a second BOM
+// dropped), and numbers them as a spreadsheet shows them: the header is row 1, a record is one
+// row even when a quoted cell spans lines, and blank lines are rows too. A row's number is worked
+// out from the line its first byte is on (lines end at `\n`) and the newlines inside the cells
+// of the records before it, so a block can number its rows relative to its first line.
 
-impl<'a> RowCounter<'a> {
-    fn new(header: &csv::StringRecord, bytes: &'a [u8]) -> RowCounter<'a> {
-        let start = header.position().map_or(1, csv::Position::line);
-        RowCounter {
-            row: 1,
-            next_line: start + 1 + newlines(header),
-            bytes,
-        }
-    }
+/// The bytes of a block read from a file (the last record of a block may take it further).
+const BLOCK_SIZE: usize = 1 << 20;
+/// How many blocks may be read ahead of the one being merged.
+const BLOCKS_AHEAD: usize = 4;
+/// More threads than this do not pay: merging is sequential.
+const MAX_THREADS: usize = 4;
 
-    fn advance(&mut self, record: &csv::StringRecord) -> usize {
-        let line = record.position().map_or(self.next_line, |position| {
-            let leading_blank_lines = self
-                .bytes
-                .get(position.byte() as usize..)
-                .unwrap_or_default()
-                .iter()
-                .take_while(|b| matches!(b, b'\n' | b'\r'))
-                .filter(|b| **b == b'\n')
-                .count() as u64;
-            position.line() + leading_blank_lines
-        });
-        let blank_lines = line.saturating_sub(self.next_line) as usize;
-        self.row += 1 + blank_lines;
-        self.next_line = line + 1 + newlines(record);
-        self.row
-    }
-
-    fn advance_unreadable(&mut self) -> usize {
-        self.row += 1;
-        self.next_line += 1;
-        self.row
-    }
-}
-
-fn newlines(record: &csv::StringRecord) -> u64 {
-    record
-        .iter()
-        .map(|cell| cell.matches('\n').count() as u64)
-        .sum()
-}
-
-fn read_file(path: &Path) -> Result<Vec<u8>, LeadsError> {
-    std::fs::read(path).map_err(|source| LeadsError::Io {
-        path: path.to_owned(),
-        source,
-    })
-}
-
-/// Loads leads from a CSV file.
-pub fn load_leads_csv(
-    path: &Path,
-    options: &LoadOptions,
-) -> Result<(LeadSet, LoadReport), LeadsError> {
-    let bytes = read_file(path)?;
-    read_leads_csv(&bytes, &path.display().to_string(), options)
-}
+const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Strips a UTF-8 byte-order mark.
 fn strip_bom(bytes: &[u8]) -> &[u8] {
-    bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
+    bytes.strip_prefix(BOM).unwrap_or(bytes)
 }
 
 /// `;` when the header line has more semicolons than commas (outside quotes), else `,`.
 pub fn detect_delimiter(bytes: &[u8]) -> u8 {
+    scan_delimiter(bytes).0
+}
+
+/// [`detect_delimiter`], and whether the end of the header line was seen (else more bytes could
+/// change the answer).
+fn scan_delimiter(bytes: &[u8]) -> (u8, bool) {
     let mut in_quotes = false;
     let (mut commas, mut semicolons) = (0usize, 0usize);
+    let mut line_end = false;
     for &byte in bytes {
         match byte {
             b'"' => in_quotes = !in_quotes,
             b',' if !in_quotes => commas += 1,
             b';' if !in_quotes => semicolons += 1,
-            b'\n' if !in_quotes => break,
+            b'\n' if !in_quotes => {
+                line_end = true;
+                break;
+            }
             _ => {}
         }
     }
-    if semicolons > commas { b';' } else { b',' }
+    (if semicolons > commas { b';' } else { b',' }, line_end)
 }
 
-fn csv_reader(bytes: &[u8], delimiter: Option<u8>) -> csv::Reader<&[u8]> {
-    let delimiter = delimiter.unwrap_or_else(|| detect_delimiter(bytes));
+fn csv_reader(bytes: &[u8], delimiter: u8) -> csv::Reader<&[u8]> {
     csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .flexible(true)
@@ -525,11 +603,1111 @@ fn csv_reader(bytes: &[u8], delimiter: Option<u8>) -> csv::Reader<&[u8]> {
         .from_reader(bytes)
 }
 
+/// `str::trim` of a cell's bytes (which are UTF-8).
+fn trim_cell(cell: &[u8]) -> &[u8] {
+    let space = |b: &u8| matches!(b, b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r' | b' ');
+    let start = cell.iter().position(|b| !space(b)).unwrap_or(cell.len());
+    let end = cell
+        .iter()
+        .rposition(|b| !space(b))
+        .map_or(start, |i| i + 1);
+    let cell = cell.get(start..end).unwrap_or_default();
+    match (cell.first(), cell.last()) {
+        (Some(&first), Some(&last)) if first >= 0x80 || last >= 0x80 => {
+            std::str::from_utf8(cell).map_or(cell, |text| text.trim().as_bytes())
+        }
+        _ => cell,
+    }
+}
+
+/// A cell's text for a message (cells are UTF-8 by then).
+fn cell_text(cell: &[u8]) -> std::borrow::Cow<'_, str> {
+    String::from_utf8_lossy(cell)
+}
+
+#[derive(Clone, Copy)]
+struct Span {
+    start: usize,
+    end: usize,
+    /// In [`Record::decoded`] rather than in the block.
+    decoded: bool,
+}
+
+/// One record of a block.
+#[derive(Default)]
+struct Record {
+    spans: Vec<Span>,
+    /// Cells that are not a run of the block's bytes (quotes inside, or text after the closing
+    /// quote).
+    decoded: Vec<u8>,
+    /// Where the reader stood before the record (just after the previous record's terminator):
+    /// the offset in the block and the newlines of the block before it.
+    start: usize,
+    start_newlines: u64,
+    /// Newlines of the block before the record's first byte.
+    line: u64,
+    /// Newlines inside its cells.
+    newlines: u64,
+    /// Ended by `\r` or `\n` (not by the end of the block).
+    terminated: bool,
+}
+
+impl Record {
+    fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    fn cell<'r>(&'r self, block: &'r [u8], index: usize) -> &'r [u8] {
+        let Some(span) = self.spans.get(index) else {
+            return &[];
+        };
+        let bytes = if span.decoded { &self.decoded } else { block };
+        bytes.get(span.start..span.end).unwrap_or_default()
+    }
+
+    fn cells<'r>(&'r self, block: &'r [u8]) -> impl Iterator<Item = &'r [u8]> + 'r {
+        (0..self.len()).map(move |i| self.cell(block, i))
+    }
+
+    fn is_blank(&self, block: &[u8]) -> bool {
+        self.cells(block).all(|cell| trim_cell(cell).is_empty())
+    }
+
+    /// The field and offset of invalid UTF-8, as `csv::StringRecord` reports it.
+    fn invalid_utf8(&self, block: &[u8]) -> Option<(usize, usize)> {
+        self.cells(block).enumerate().find_map(|(i, cell)| {
+            std::str::from_utf8(cell)
+                .err()
+                .map(|e| (i, e.valid_up_to()))
+        })
+    }
+}
+
+/// Reads the records of a block that starts at a record boundary.
+struct Tokenizer<'b> {
+    block: &'b [u8],
+    pos: usize,
+    /// Newlines consumed.
+    newlines: u64,
+    delimiter: u8,
+}
+
+impl<'b> Tokenizer<'b> {
+    fn new(block: &'b [u8], delimiter: u8) -> Tokenizer<'b> {
+        Tokenizer {
+            block,
+            pos: 0,
+            newlines: 0,
+            delimiter,
+        }
+    }
+
+    /// Reads the next record; `false` at the end of the block.
+    fn next(&mut self, record: &mut Record) -> bool {
+        let block = self.block;
+        record.spans.clear();
+        record.decoded.clear();
+        record.newlines = 0;
+        record.terminated = false;
+        record.start = self.pos;
+        record.start_newlines = self.newlines;
+        loop {
+            match block.get(self.pos) {
+                None => return false,
+                Some(b'\n') => {
+                    self.newlines += 1;
+                    self.pos += 1;
+                }
+                Some(b'\r') => self.pos += 1,
+                Some(_) => break,
+            }
+        }
+        record.line = self.newlines;
+        loop {
+            let at = self.pos;
+            let ended_by = match block.get(at) {
+                None => {
+                    record.spans.push(Span {
+                        start: at,
+                        end: at,
+                        decoded: false,
+                    });
+                    None
+                }
+                Some(b'"') => self.quoted(record),
+                Some(_) => {
+                    let end = self.unquoted(at);
+                    record.spans.push(Span {
+                        start: at,
+                        end,
+                        decoded: false,
+                    });
+                    self.pos = end;
+                    block.get(end).copied()
+                }
+            };
+            match ended_by {
+                None => return true,
+                Some(byte) => {
+                    self.pos += 1;
+                    if byte == b'\n' {
+                        self.newlines += 1;
+                    }
+                    if byte != self.delimiter {
+                        record.terminated = true;
+                        return true;
+                    }
+                }
+            }
+        }
+    }
+
+    /// The end of an unquoted cell starting at `from`: the next delimiter or line end.
+    fn unquoted(&self, from: usize) -> usize {
+        let delimiter = self.delimiter;
+        self.block
+            .get(from..)
+            .and_then(|rest| {
+                rest.iter()
+                    .position(|&b| b == delimiter || b == b'\r' || b == b'\n')
+            })
+            .map_or(self.block.len(), |i| from + i)
+    }
+
+    /// Reads a cell that starts with a quote; leaves `pos` on the byte that ends it and returns
+    /// that byte (`None` at the end of the block).
+    fn quoted(&mut self, record: &mut Record) -> Option<u8> {
+        let block = self.block;
+        self.pos += 1;
+        let mut from = self.pos;
+        let mut decoded_start: Option<usize> = None;
+        loop {
+            let mut close = None;
+            let rest = block.get(self.pos..).unwrap_or_default();
+            for (i, &byte) in rest.iter().enumerate() {
+                if byte == b'"' {
+                    close = Some(self.pos + i);
+                    break;
+                }
+                if byte == b'\n' {
+                    self.newlines += 1;
+                    record.newlines += 1;
+                }
+            }
+            let Some(close) = close else {
+                // The block ends inside the quotes.
+                self.pos = block.len();
+                Self::push_cell(record, block, from, block.len(), decoded_start, &[]);
+                return None;
+            };
+            self.pos = close + 1;
+            match block.get(self.pos) {
+                Some(b'"') => {
+                    // `""` is one quote.
+                    decoded_start.get_or_insert(record.decoded.len());
+                    record
+                        .decoded
+                        .extend_from_slice(block.get(from..=close).unwrap_or_default());
+                    self.pos += 1;
+                    from = self.pos;
+                }
+                Some(&byte) if byte != self.delimiter && byte != b'\r' && byte != b'\n' => {
+                    // Text after the closing quote is kept as it is, up to the end of the cell.
+                    let end = self.unquoted(self.pos);
+                    let tail = block.get(self.pos..end).unwrap_or_default();
+                    let start = *decoded_start.get_or_insert(record.decoded.len());
+                    record
+                        .decoded
+                        .extend_from_slice(block.get(from..close).unwrap_or_default());
+                    Self::push_cell(record, block, end, end, Some(start), tail);
+                    self.pos = end;
+                    return block.get(end).copied();
+                }
+                after => {
+                    Self::push_cell(record, block, from, close, decoded_start, &[]);
+                    return after.copied();
+                }
+            }
+        }
+    }
+
+    /// Ends a cell: `block[from..to]` then `tail`, after what `decoded` already holds from
+    /// `decoded_start` (if anything).
+    fn push_cell(
+        record: &mut Record,
+        block: &[u8],
+        from: usize,
+        to: usize,
+        decoded_start: Option<usize>,
+        tail: &[u8],
+    ) {
+        let span = match decoded_start {
+            None => Span {
+                start: from,
+                end: to,
+                decoded: false,
+            },
+            Some(start) => {
+                record
+                    .decoded
+                    .extend_from_slice(block.get(from..to).unwrap_or_default());
+                record.decoded.extend_from_slice(tail);
+                Span {
+                    start,
+                    end: record.decoded.len(),
+                    decoded: true,
+                }
+            }
+        };
+        record.spans.push(span);
+    }
+}
+
+/// Just after the last `\n` of `window` that ends a line outside quotes, reading from the start
+/// of a record. Only for the usual delimiters (not a quote or a line end).
+fn last_line_end(window: &[u8], delimiter: u8) -> Option<usize> {
+    if !window.contains(&b'"') {
+        return window.iter().rposition(|&b| b == b'\n').map(|i| i + 1);
+    }
+    #[derive(Clone, Copy, PartialEq)]
+    enum State {
+        /// At the start of a record or of a cell.
+        Start,
+        Unquoted,
+        Quoted,
+        /// Just after a quote inside quotes.
+        QuoteInQuotes,
+    }
+    let mut state = State::Start;
+    let mut cut = None;
+    for (i, &byte) in window.iter().enumerate() {
+        state = match state {
+            State::Quoted if byte == b'"' => State::QuoteInQuotes,
+            State::Quoted => State::Quoted,
+            State::Start | State::QuoteInQuotes if byte == b'"' => State::Quoted,
+            _ if byte == delimiter || byte == b'\r' => State::Start,
+            _ if byte == b'\n' => {
+                cut = Some(i + 1);
+                State::Start
+            }
+            _ => State::Unquoted,
+        };
+    }
+    cut
+}
+
+/// Where the header record ends (just after its terminator) in `bytes`, the file after its
+/// byte-order mark; `None` when more bytes are needed to know. The reader drops a second mark.
+fn header_end(bytes: &[u8], delimiter: u8, complete: bool) -> Option<usize> {
+    if !complete && bytes.len() < BOM.len() {
+        return None;
+    }
+    let skip = if bytes.starts_with(BOM) { BOM.len() } else { 0 };
+    let mut tokenizer = Tokenizer::new(bytes.get(skip..).unwrap_or_default(), delimiter);
+    let mut record = Record::default();
+    let found = tokenizer.next(&mut record);
+    (complete || (found && record.terminated)).then_some(skip + tokenizer.pos)
+}
+
+/// Reads until `buffer` has grown by `want` bytes or the file ends; `true` at the end.
+fn fill(file: &mut std::fs::File, buffer: &mut Vec<u8>, want: usize) -> std::io::Result<bool> {
+    let read = file.take(want as u64).read_to_end(buffer)?;
+    Ok(read < want)
+}
+
+/// Where the bytes come from.
+enum Source<'a> {
+    Bytes {
+        bytes: &'a [u8],
+        pos: usize,
+    },
+    File {
+        file: std::fs::File,
+        path: &'a Path,
+        /// Read but not yet handed out.
+        carry: Vec<u8>,
+        eof: bool,
+    },
+}
+
+/// A block of whole records.
+struct Block<'a> {
+    data: BlockData<'a>,
+}
+
+enum BlockData<'a> {
+    Borrowed(&'a [u8]),
+    Owned(Vec<u8>),
+}
+
+impl Block<'_> {
+    fn bytes(&self) -> &[u8] {
+        match &self.data {
+            BlockData::Borrowed(bytes) => bytes,
+            BlockData::Owned(bytes) => bytes,
+        }
+    }
+}
+
+/// Cuts the input into blocks.
+struct Producer<'a> {
+    source: Source<'a>,
+    seq: usize,
+    delimiter: u8,
+    /// Whether blocks may end at any line end outside quotes: not with a delimiter that is a
+    /// quote or a line end, whose file is read as one block.
+    split: bool,
+    block_size: usize,
+    /// Spare buffers.
+    pool: Vec<Vec<u8>>,
+}
+
+impl<'a> Producer<'a> {
+    fn next(&mut self) -> Result<Option<Block<'a>>, LeadsError> {
+        let (split, delimiter, block_size) = (self.split, self.delimiter, self.block_size);
+        let data = match &mut self.source {
+            Source::Bytes { bytes, pos } => {
+                let rest = bytes.get(*pos..).unwrap_or_default();
+                if rest.is_empty() {
+                    return Ok(None);
+                }
+                let mut size = block_size;
+                let end = loop {
+                    if !split || rest.len() <= size {
+                        break rest.len();
+                    }
+                    if let Some(cut) = rest.get(..size).and_then(|w| last_line_end(w, delimiter)) {
+                        break cut;
+                    }
+                    size = size.saturating_mul(2);
+                };
+                *pos += end;
+                BlockData::Borrowed(rest.get(..end).unwrap_or_default())
+            }
+            Source::File {
+                file,
+                path,
+                carry,
+                eof,
+            } => {
+                let mut buffer = self.pool.pop().unwrap_or_default();
+                buffer.clear();
+                buffer.extend_from_slice(carry);
+                carry.clear();
+                let mut want = block_size;
+                loop {
+                    if !*eof && buffer.len() < want {
+                        let missing = want - buffer.len();
+                        *eof =
+                            fill(file, &mut buffer, missing).map_err(|source| LeadsError::Io {
+                                path: path.to_path_buf(),
+                                source,
+                            })?;
+                    }
+                    if *eof {
+                        break;
+                    }
+                    if split && let Some(cut) = last_line_end(&buffer, delimiter) {
+                        carry.extend_from_slice(buffer.get(cut..).unwrap_or_default());
+                        buffer.truncate(cut);
+                        break;
+                    }
+                    want = buffer.len().saturating_mul(2);
+                }
+                if buffer.is_empty() {
+                    return Ok(None);
+                }
+                BlockData::Owned(buffer)
+            }
+        };
+        self.seq += 1;
+        Ok(Some(Block { data }))
+    }
+
+    fn recycle(&mut self, block: Block<'_>) {
+        if let BlockData::Owned(buffer) = block.data
+            && self.pool.len() < BLOCKS_AHEAD + MAX_THREADS
+        {
+            self.pool.push(buffer);
+        }
+    }
+}
+
+/// An input opened past its header.
+struct Opened<'a> {
+    /// The header record, or why it cannot be read.
+    header: Result<csv::StringRecord, csv::Error>,
+    delimiter: u8,
+    /// Where the data starts: its offset in the file (after the BOM) and `1 +` the newlines
+    /// before it.
+    byte: u64,
+    line: u64,
+    producer: Producer<'a>,
+    /// The size of the file, when known.
+    size: u64,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// What to read: bytes in memory or a file.
+pub(crate) enum Input<'a> {
+    Bytes(&'a [u8]),
+    File(&'a Path),
+}
+
+fn open(
+    input: Input<'_>,
+    delimiter: Option<u8>,
+    block_size: usize,
+) -> Result<Opened<'_>, LeadsError> {
+    let header_of = |body: &[u8], delimiter: u8, end: usize| {
+        let header = csv_reader(body.get(..end).unwrap_or_default(), delimiter)
+            .headers()
+            .cloned();
+        let line = 1 + body
+            .get(..end)
+            .unwrap_or_default()
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count() as u64;
+        (header, line)
+    };
+    let split_for = |delimiter: u8| !matches!(delimiter, b'"' | b'\r' | b'\n');
+    match input {
+        Input::Bytes(bytes) => {
+            let body = strip_bom(bytes);
+            let delimiter = delimiter.unwrap_or_else(|| detect_delimiter(body));
+            let end = header_end(body, delimiter, true).unwrap_or(body.len());
+            let (header, line) = header_of(body, delimiter, end);
+            Ok(Opened {
+                header,
+                delimiter,
+                byte: end as u64,
+                line,
+                producer: Producer {
+                    source: Source::Bytes {
+                        bytes: body,
+                        pos: end,
+                    },
+                    seq: 0,
+                    delimiter,
+                    split: split_for(delimiter),
+                    block_size,
+                    pool: Vec::new(),
+                },
+                size: body.len() as u64,
+            })
+        }
+        Input::File(path) => {
+            let io = |source| LeadsError::Io {
+                path: path.to_path_buf(),
+                source,
+            };
+            let mut file = std::fs::File::open(path).map_err(io)?;
+            let size = file.metadata().map_or(0, |m| m.len());
+            let mut head = Vec::with_capacity(block_size);
+            let mut eof = fill(&mut file, &mut head, block_size.max(BOM.len())).map_err(io)?;
+            loop {
+                let body = strip_bom(&head);
+                let found = match delimiter {
+                    Some(delimiter) => Some(delimiter),
+                    None => match scan_delimiter(body) {
+                        (delimiter, true) => Some(delimiter),
+                        (delimiter, false) => eof.then_some(delimiter),
+                    },
+                };
+                if let Some(delimiter) = found
+                    && let Some(end) = header_end(body, delimiter, eof)
+                {
+                    let (header, line) = header_of(body, delimiter, end);
+                    let skip = head.len() - body.len() + end;
+                    let carry = head.split_off(skip.min(head.len()));
+                    return Ok(Opened {
+                        header,
+                        delimiter,
+                        byte: end as u64,
+                        line,
+                        producer: Producer {
+                            source: Source::File {
+                                file,
+                                path,
+                                carry,
+                                eof,
+                            },
+                            seq: 0,
+                            delimiter,
+                            split: split_for(delimiter),
+                            block_size,
+                            pool: vec![head],
+                        },
+                        size,
+                    });
+                }
+                let more = head.len().max(block_size);
+                eof = fill(&mut file, &mut head, more).map_err(io)?;
+            }
+        }
+    }
+}
+
+/// How many threads to parse `size` bytes with.
+fn thread_count(size: u64, block_size: usize) -> usize {
+    if size <= 2 * block_size as u64 {
+        return 1;
+    }
+    if let Some(n) = std::env::var("MQL_THREADS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        return n;
+    }
+    std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .clamp(1, MAX_THREADS)
+}
+
+/// Blocks parsed, waiting for their turn to be merged.
+struct Queue<'a, R, M> {
+    next: usize,
+    pending: BTreeMap<usize, Result<(Block<'a>, R), LeadsError>>,
+    merge: M,
+    error: Option<LeadsError>,
+}
+
+struct Pipeline<'a, R, M> {
+    producer: Mutex<Producer<'a>>,
+    queue: Mutex<Queue<'a, R, M>>,
+    /// Signalled when a block has been merged (or the work stops).
+    merged: Condvar,
+    /// Blocks handed out.
+    issued: AtomicUsize,
+    stop: AtomicBool,
+}
+
+/// Parses the blocks of `producer` with `parse` on up to `threads` threads and hands the results
+/// to `merge` in file order. Stops at the first error (from reading or from `merge`).
+fn run_blocks<'a, R, M>(
+    producer: Producer<'a>,
+    threads: usize,
+    parse: &(dyn Fn(&[u8]) -> R + Sync),
+    merge: M,
+) -> Result<(), LeadsError>
+where
+    R: Send,
+    M: FnMut(&[u8], R) -> Result<(), LeadsError> + Send,
+{
+    let pipeline = Pipeline {
+        producer: Mutex::new(producer),
+        queue: Mutex::new(Queue {
+            next: 0,
+            pending: BTreeMap::new(),
+            merge,
+            error: None,
+        }),
+        merged: Condvar::new(),
+        issued: AtomicUsize::new(0),
+        stop: AtomicBool::new(false),
+    };
+    if threads > 1 {
+        std::thread::scope(|scope| {
+            for _ in 1..threads {
+                scope.spawn(|| work(&pipeline, parse));
+            }
+            work(&pipeline, parse);
+        });
+    } else {
+        work(&pipeline, parse);
+    }
+    let queue = pipeline
+        .queue
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner);
+    match queue.error {
+        Some(error) => Err(error),
+        None => Ok(()),
+    }
+}
+
+fn work<R, M>(pipeline: &Pipeline<'_, R, M>, parse: &(dyn Fn(&[u8]) -> R + Sync))
+where
+    R: Send,
+    M: FnMut(&[u8], R) -> Result<(), LeadsError> + Send,
+{
+    loop {
+        {
+            let mut queue = lock(&pipeline.queue);
+            while !pipeline.stop.load(Ordering::Acquire)
+                && pipeline.issued.load(Ordering::Acquire) >= queue.next + BLOCKS_AHEAD
+            {
+                queue = pipeline
+                    .merged
+                    .wait(queue)
+                    .unwrap_or_else(PoisonError::into_inner);
+            }
+        }
+        if pipeline.stop.load(Ordering::Acquire) {
+            return;
+        }
+        let (seq, taken) = {
+            let mut producer = lock(&pipeline.producer);
+            let seq = producer.seq;
+            match producer.next() {
+                Ok(None) => return,
+                Ok(Some(block)) => (seq, Ok(block)),
+                Err(error) => {
+                    // Nothing more is read after an error.
+                    producer.source = Source::Bytes { bytes: &[], pos: 0 };
+                    producer.seq += 1;
+                    (seq, Err(error))
+                }
+            }
+        };
+        pipeline.issued.fetch_add(1, Ordering::AcqRel);
+        let entry = taken.map(|block| {
+            let result = parse(block.bytes());
+            (block, result)
+        });
+        let mut done = Vec::new();
+        {
+            let mut queue = lock(&pipeline.queue);
+            if queue.error.is_none() {
+                queue.pending.insert(seq, entry);
+            }
+            while queue.error.is_none() {
+                let next = queue.next;
+                let Some(entry) = queue.pending.remove(&next) else {
+                    break;
+                };
+                queue.next += 1;
+                let outcome = match entry {
+                    Ok((block, result)) => {
+                        let outcome = (queue.merge)(block.bytes(), result);
+                        done.push(block);
+                        outcome
+                    }
+                    Err(error) => Err(error),
+                };
+                if let Err(error) = outcome {
+                    queue.error = Some(error);
+                    queue.pending.clear();
+                    pipeline.stop.store(true, Ordering::Release);
+                    break;
+                }
+            }
+        }
+        pipeline.merged.notify_all();
+        if !done.is_empty() {
+            let mut producer = lock(&pipeline.producer);
+            for block in done {
+                producer.recycle(block);
+            }
+        }
+    }
+}
+
+/// An open-addressing index from keys (kept by its owner) to their codes, numbered in order of
+/// insertion.
+struct Interner {
+    /// `code + 1` in the low half (0 for an empty slot), the hash's high half above.
+    slots: Vec<u64>,
+    /// Per code.
+    hashes: Vec<u64>,
+}
+
+impl Interner {
+    fn new() -> Interner {
+        Interner {
+            slots: vec![0; 16],
+            hashes: Vec::new(),
+        }
+    }
+
+    fn home(hash: u64, mask: usize) -> usize {
+        (hash.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize & mask
+    }
+
+    fn pack(hash: u64, code: u32) -> u64 {
+        (hash & 0xFFFF_FFFF_0000_0000) | (u64::from(code) + 1)
+    }
+
+    /// The code of the key with `hash` for which `same` holds, or the slot to insert it at.
+    fn find(&self, hash: u64, mut same: impl FnMut(u32) -> bool) -> Result<u32, usize> {
+        let mask = self.slots.len() - 1;
+        let mut i = Self::home(hash, mask);
+        loop {
+            let slot = self.slots[i];
+            if slot == 0 {
+                return Err(i);
+            }
+            let code = (slot & 0xFFFF_FFFF) as u32 - 1;
+            if (slot ^ hash) >> 32 == 0 && same(code) {
+                return Ok(code);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Adds a key at the slot `find` gave; returns its code.
+    fn insert(&mut self, slot: usize, hash: u64) -> u32 {
+        let code = self.hashes.len() as u32;
+        self.hashes.push(hash);
+        self.slots[slot] = Self::pack(hash, code);
+        if self.hashes.len() * 10 > self.slots.len() * 7 {
+            let size = self.slots.len() * 2;
+            let mask = size - 1;
+            let mut slots = vec![0u64; size];
+            for (code, &hash) in self.hashes.iter().enumerate() {
+                let mut i = Self::home(hash, mask);
+                while slots[i] != 0 {
+                    i = (i + 1) & mask;
+                }
+                slots[i] = Self::pack(hash, code as u32);
+            }
+            self.slots = slots;
+        }
+        code
+    }
+
+    fn hash(&self, code: u32) -> u64 {
+        self.hashes.get(code as usize).copied().unwrap_or_default()
+    }
+}
+
+fn hash_bytes(bytes: &[u8]) -> u64 {
+    use std::hash::Hasher;
+    let mut hasher = rustc_hash::FxHasher::default();
+    hasher.write(bytes);
+    hasher.finish()
+}
+
+/// Distinct texts of a block, in order of first appearance; with `fold`, texts that differ
+/// only in ASCII case are one (under their first spelling).
+struct BlockDict {
+    bytes: Vec<u8>,
+    spans: Vec<(usize, usize)>,
+    index: Interner,
+    fold: bool,
+    folded: Vec<u8>,
+}
+
+impl BlockDict {
+    fn new(fold: bool) -> BlockDict {
+        BlockDict {
+            bytes: Vec::new(),
+            spans: Vec::new(),
+            index: Interner::new(),
+            fold,
+            folded: Vec::new(),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    fn get(&self, code: usize) -> &[u8] {
+        self.spans
+            .get(code)
+            .and_then(|&(start, end)| self.bytes.get(start..end))
+            .unwrap_or_default()
+    }
+
+    fn intern(&mut self, key: &[u8]) -> u32 {
+        let hash = if self.fold {
+            self.folded.clear();
+            self.folded.extend(key.iter().map(u8::to_ascii_lowercase));
+            hash_bytes(&self.folded)
+        } else {
+            hash_bytes(key)
+        };
+        let fold = self.fold;
+        let found = self.index.find(hash, |code| {
+            let known = self
+                .spans
+                .get(code as usize)
+                .and_then(|&(start, end)| self.bytes.get(start..end))
+                .unwrap_or_default();
+            if fold {
+                known.eq_ignore_ascii_case(key)
+            } else {
+                known == key
+            }
+        });
+        match found {
+            Ok(code) => code,
+            Err(slot) => {
+                let start = self.bytes.len();
+                self.bytes.extend_from_slice(key);
+                self.spans.push((start, self.bytes.len()));
+                self.index.insert(slot, hash)
+            }
+        }
+    }
+
+    /// The codes of this block's texts in `dict` (adding the new ones), whose index is `index`.
+    fn merge_into(&self, dict: &mut Vec<String>, index: &mut Interner) -> Vec<u32> {
+        (0..self.len())
+            .map(|code| {
+                let key = self.get(code);
+                let hash = self.index.hash(code as u32);
+                let found = index.find(hash, |known| {
+                    let known = dict.get(known as usize).map_or(&[][..], |s| s.as_bytes());
+                    if self.fold {
+                        known.eq_ignore_ascii_case(key)
+                    } else {
+                        known == key
+                    }
+                });
+                match found {
+                    Ok(code) => code,
+                    Err(slot) => {
+                        dict.push(cell_text(key).into_owned());
+                        index.insert(slot, hash)
+                    }
+                }
+            })
+            .collect()
+    }
+}
+
+/// Row numbers within a block, relative to its first line: `row` and `next_line` (the line the
+/// next record starts on when no blank line comes first) as the spreadsheet numbering goes.
+#[derive(Clone, Copy)]
+struct Rows {
+    row: i64,
+    next_line: i64,
+}
+
+impl Rows {
+    fn advance(&mut self, record: &Record) -> i64 {
+        let line = record.line as i64;
+        self.row += 1 + (line - self.next_line).max(0);
+        self.next_line = line + 1 + record.newlines as i64;
+        self.row
+    }
+
+    /// A record that could not be read.
+    fn advance_unreadable(&mut self) -> i64 {
+        self.row += 1;
+        self.next_line += 1;
+        self.row
+    }
+}
+
+/// Where a block read in order starts, to read it exactly: its offset and line (`1 +` the
+/// newlines before it), the index of its first record (the header is record 0) and the row
+/// numbering (relative to its line).
+#[derive(Clone, Copy)]
+struct Start {
+    byte: u64,
+    line: u64,
+    record: u64,
+    rows: Rows,
+    /// Where the reader stood before the block's first record: just after the terminator of
+    /// the record before it, which may be in an earlier block (offset and line).
+    first: (u64, u64),
+}
+
+/// What every parsed block tells the merge besides its data.
+#[derive(Default)]
+struct BlockInfo {
+    /// Not read: the block must be read again in order ([`Start`]).
+    again: bool,
+    records: u64,
+    newlines: u64,
+    /// The line of the first record, relative to the block.
+    first_line: Option<u64>,
+    /// The numbering after the last record (relative to the block).
+    rows: Option<Rows>,
+    /// Just after the last record: its offset in the block and the newlines before.
+    end: Option<(usize, u64)>,
+    errors: Vec<BlockError>,
+    /// Stopped at an error.
+    failed: bool,
+}
+
+/// A row error, its row relative to the block.
+struct BlockError {
+    row: i64,
+    column: Option<usize>,
+    message: String,
+}
+
+/// Reads the records of a block, calling `row` with each readable record and its (relative)
+/// row number. A block read ahead (`start` is `None`) is given up when it is not valid UTF-8
+/// (or the delimiter is odd), to be read again in order: then a record's position is known for
+/// the message about it.
+fn read_block(
+    block: &[u8],
+    delimiter: u8,
+    split: bool,
+    start: Option<Start>,
+    skip_bad_rows: bool,
+    mut row: impl FnMut(&Record, i64) -> Result<(), BlockError>,
+) -> BlockInfo {
+    let mut info = BlockInfo::default();
+    // Cells cut from valid UTF-8 at ASCII delimiters are valid UTF-8: then no record needs
+    // checking.
+    let valid = delimiter.is_ascii() && std::str::from_utf8(block).is_ok();
+    if start.is_none() && (!valid || !split) {
+        info.again = true;
+        return info;
+    }
+    let mut rows = start.map_or(
+        Rows {
+            row: 0,
+            next_line: 0,
+        },
+        |s| s.rows,
+    );
+    let mut tokenizer = Tokenizer::new(block, delimiter);
+    let mut record = Record::default();
+    while tokenizer.next(&mut record) {
+        let index = info.records;
+        info.records += 1;
+        info.first_line.get_or_insert(record.line);
+        let problem = match (valid, start) {
+            (false, Some(start)) => record.invalid_utf8(block).map(|(field, valid_up_to)| {
+                BlockError {
+                    row: rows.advance_unreadable(),
+                    column: None,
+                    message: format!(
+                        "cannot read the row: CSV parse error: record {} (line {}, field: {field}, byte: {}): invalid utf-8: invalid UTF-8 in field {field} near byte index {valid_up_to}",
+                        start.record + index,
+                        if index == 0 { start.first.1 } else { start.line + record.start_newlines },
+                        if index == 0 { start.first.0 } else { start.byte + record.start as u64 },
+                    ),
+                }
+            }),
+            _ => None,
+        };
+        let problem = match problem {
+            Some(problem) => Some(problem),
+            None => {
+                let number = rows.advance(&record);
+                row(&record, number).err()
+            }
+        };
+        info.end = Some((tokenizer.pos, tokenizer.newlines));
+        if let Some(problem) = problem {
+            info.errors.push(problem);
+            if !skip_bad_rows {
+                info.failed = true;
+                break;
+            }
+        }
+    }
+    info.newlines = tokenizer.newlines;
+    if info.records > 0 {
+        info.rows = Some(rows);
+    }
+    info
+}
+
+/// Follows the blocks in file order: where the next one starts and how rows are numbered.
+struct Position {
+    byte: u64,
+    /// `1 +` the newlines before the next block.
+    line: u64,
+    record: u64,
+    /// The row of the last record, and the line the next starts on when no blank line comes
+    /// first (as absolute numbers).
+    row: i64,
+    next_line: i64,
+    /// Just after the last record (or the header): offset and line.
+    end: (u64, u64),
+}
+
+impl Position {
+    fn new(opened: &Opened<'_>, header: &csv::StringRecord) -> Position {
+        let newlines: u64 = header
+            .iter()
+            .map(|cell| cell.bytes().filter(|&b| b == b'\n').count() as u64)
+            .sum();
+        Position {
+            byte: opened.byte,
+            line: opened.line,
+            record: 1,
+            row: 1,
+            next_line: 2 + newlines as i64,
+            end: (opened.byte, opened.line),
+        }
+    }
+
+    /// Whether a block read ahead must be read again in order: when it says so, or when its
+    /// first record starts before the line the numbering expects (only with `\r` alone ending
+    /// records).
+    fn needs_again(&self, info: &BlockInfo) -> bool {
+        info.again
+            || info
+                .first_line
+                .is_some_and(|line| ((self.line + line) as i64) < self.next_line)
+    }
+
+    fn start(&self) -> Start {
+        let relative = self.next_line - self.line as i64;
+        Start {
+            byte: self.byte,
+            line: self.line,
+            record: self.record,
+            rows: Rows {
+                row: relative,
+                next_line: relative,
+            },
+            first: self.end,
+        }
+    }
+
+    /// Adds to a block's relative row numbers to make them absolute.
+    fn offset(&self) -> i64 {
+        self.row - self.next_line + self.line as i64
+    }
+
+    fn row(&self, relative: i64) -> usize {
+        (self.offset() + relative).max(0) as usize
+    }
+
+    /// Moves past a merged block.
+    fn advance(&mut self, block: &[u8], info: &BlockInfo) {
+        if let Some(rows) = info.rows {
+            self.row = self.offset() + rows.row;
+            self.next_line = self.line as i64 + rows.next_line;
+        }
+        if let Some((byte, newlines)) = info.end {
+            self.end = (self.byte + byte as u64, self.line + newlines);
+        }
+        self.line += info.newlines;
+        self.record += info.records;
+        self.byte += block.len() as u64;
+    }
+}
+
+/// How many items `total` bytes hold, judging by `items` in `sample` bytes (a little more, so
+/// that vectors reserved with it rarely grow).
+fn estimate(items: usize, sample: usize, total: u64) -> usize {
+    if sample == 0 {
+        return items;
+    }
+    let estimate = items as f64 * (total as f64 / sample as f64) * 1.02;
+    (estimate as usize).saturating_add(16)
+}
+
+/// A column's type while reading.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Text,
+    Number,
+    Bool,
+    Date,
+}
+
 /// A column under construction.
 enum Builder {
     Text {
         dict: Vec<String>,
-        index: HashMap<String, u32>,
+        index: Interner,
         codes: Vec<u32>,
         /// Declared text: never re-typed.
         declared: bool,
@@ -539,12 +1717,26 @@ enum Builder {
     Date(Vec<i32>),
 }
 
-/// One parsed cell, kept until the whole row is known to be good.
-enum Parsed<'a> {
-    Text(&'a str),
-    Number(f64),
-    Bool(u8),
-    Date(i32),
+/// One block's part of a column.
+enum BlockColumn {
+    Text { dict: BlockDict, codes: Vec<u32> },
+    Number(Vec<f64>),
+    Bool(Vec<u8>),
+    Date(Vec<i32>),
+}
+
+impl BlockColumn {
+    fn new(kind: Kind) -> BlockColumn {
+        match kind {
+            Kind::Text => BlockColumn::Text {
+                dict: BlockDict::new(false),
+                codes: Vec::new(),
+            },
+            Kind::Number => BlockColumn::Number(Vec::new()),
+            Kind::Bool => BlockColumn::Bool(Vec::new()),
+            Kind::Date => BlockColumn::Date(Vec::new()),
+        }
+    }
 }
 
 impl Builder {
@@ -555,55 +1747,53 @@ impl Builder {
             Some(FieldKind::Date) => Builder::Date(Vec::new()),
             Some(FieldKind::Text) | None => Builder::Text {
                 dict: Vec::new(),
-                index: HashMap::new(),
+                index: Interner::new(),
                 codes: Vec::new(),
                 declared: kind.is_some(),
             },
         }
     }
 
-    /// Parses a cell for this column; `Err` says what was expected.
-    fn parse<'a>(&self, cell: &'a str) -> Result<Parsed<'a>, &'static str> {
+    fn kind(&self) -> Kind {
         match self {
-            Builder::Text { .. } => Ok(Parsed::Text(cell)),
-            Builder::Number(_) if cell.is_empty() => Ok(Parsed::Number(f64::NAN)),
-            Builder::Number(_) => parse_number(cell)
-                .map(Parsed::Number)
-                .ok_or("expected a number"),
-            Builder::Bool(_) if cell.is_empty() => Ok(Parsed::Bool(MISSING_BOOL)),
-            Builder::Bool(_) => parse_bool(cell)
-                .map(|b| Parsed::Bool(u8::from(b)))
-                .ok_or("expected true/false or yes/no"),
-            Builder::Date(_) if cell.is_empty() => Ok(Parsed::Date(MISSING_DATE)),
-            Builder::Date(_) => parse_day(cell)
-                .map(Parsed::Date)
-                .ok_or("expected a date like 2026-10-03"),
+            Builder::Text { .. } => Kind::Text,
+            Builder::Number(_) => Kind::Number,
+            Builder::Bool(_) => Kind::Bool,
+            Builder::Date(_) => Kind::Date,
         }
     }
 
-    fn push(&mut self, value: Parsed<'_>) {
-        match (self, value) {
+    fn reserve(&mut self, additional: usize) {
+        match self {
+            Builder::Text { codes, .. } => codes.reserve(additional),
+            Builder::Number(values) => values.reserve(additional),
+            Builder::Bool(values) => values.reserve(additional),
+            Builder::Date(values) => values.reserve(additional),
+        }
+    }
+
+    fn append(&mut self, part: BlockColumn) {
+        match (self, part) {
             (
                 Builder::Text {
                     dict, index, codes, ..
                 },
-                Parsed::Text(text),
+                BlockColumn::Text {
+                    dict: block_dict,
+                    codes: block_codes,
+                },
             ) => {
-                if text.is_empty() {
-                    codes.push(MISSING_TEXT);
-                } else if let Some(&code) = index.get(text) {
-                    codes.push(code);
-                } else {
-                    let code = dict.len() as u32;
-                    dict.push(text.to_owned());
-                    index.insert(text.to_owned(), code);
-                    codes.push(code);
-                }
+                let global = block_dict.merge_into(dict, index);
+                codes.extend(
+                    block_codes
+                        .iter()
+                        .map(|&code| global.get(code as usize).copied().unwrap_or(MISSING_TEXT)),
+                );
             }
-            (Builder::Number(values), Parsed::Number(v)) => values.push(v),
-            (Builder::Bool(values), Parsed::Bool(v)) => values.push(v),
-            (Builder::Date(values), Parsed::Date(v)) => values.push(v),
-            // `parse` of the same builder produced the value, so the kinds always agree.
+            (Builder::Number(values), BlockColumn::Number(part)) => values.extend_from_slice(&part),
+            (Builder::Bool(values), BlockColumn::Bool(part)) => values.extend_from_slice(&part),
+            (Builder::Date(values), BlockColumn::Date(part)) => values.extend_from_slice(&part),
+            // Blocks are read with the builders' kinds, so the kinds always agree.
             _ => {}
         }
     }
@@ -614,7 +1804,7 @@ impl Builder {
         match self {
             Builder::Text {
                 dict,
-                codes,
+                mut codes,
                 declared,
                 ..
             } => {
@@ -624,11 +1814,21 @@ impl Builder {
                 {
                     return data;
                 }
+                codes.shrink_to_fit();
                 ColumnData::Text { dict, codes }
             }
-            Builder::Number(values) => ColumnData::Number(values),
-            Builder::Bool(values) => ColumnData::Bool(values),
-            Builder::Date(values) => ColumnData::Date(values),
+            Builder::Number(mut values) => {
+                values.shrink_to_fit();
+                ColumnData::Number(values)
+            }
+            Builder::Bool(mut values) => {
+                values.shrink_to_fit();
+                ColumnData::Bool(values)
+            }
+            Builder::Date(mut values) => {
+                values.shrink_to_fit();
+                ColumnData::Date(values)
+            }
         }
     }
 }
@@ -649,10 +1849,10 @@ fn retype(dict: &[String], codes: &[u32]) -> Option<ColumnData> {
         return Some(ColumnData::Number(decode(numbers)));
     }
     let is_bool_word = |v: &String| {
-        matches!(
-            v.trim().to_ascii_lowercase().as_str(),
-            "true" | "false" | "yes" | "no"
-        )
+        let word = v.trim().as_bytes();
+        [&b"true"[..], b"false", b"yes", b"no"]
+            .iter()
+            .any(|w| w.eq_ignore_ascii_case(word))
     };
     if dict.iter().all(is_bool_word) {
         let bools: Vec<u8> = dict
@@ -682,21 +1882,223 @@ fn retype(dict: &[String], codes: &[u32]) -> Option<ColumnData> {
     None
 }
 
+/// Loads leads from a CSV file.
+pub fn load_leads_csv(
+    path: &Path,
+    options: &LoadOptions,
+) -> Result<(LeadSet, LoadReport), LeadsError> {
+    read_leads(
+        Input::File(path),
+        &path.display().to_string(),
+        options,
+        BLOCK_SIZE,
+    )
+}
+
 /// Reads leads from CSV bytes. `file` names the source in error messages.
 pub fn read_leads_csv(
     bytes: &[u8],
     file: &str,
     options: &LoadOptions,
 ) -> Result<(LeadSet, LoadReport), LeadsError> {
-    let bytes = strip_bom(bytes);
-    let mut reader = csv_reader(bytes, options.delimiter);
-    let header_record = reader.headers().cloned().unwrap_or_default();
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| LeadsError::File {
-            file: file.to_owned(),
-            message: format!("cannot read the header row: {e}"),
-        })?
+    read_leads(Input::Bytes(bytes), file, options, BLOCK_SIZE)
+}
+
+/// What the leads reader needs to read a block.
+struct LeadsFormat<'h> {
+    kinds: Vec<Kind>,
+    /// The columns that are not text, parsed before anything of a row is kept.
+    typed: Vec<usize>,
+    headers: &'h [String],
+    delimiter: u8,
+    split: bool,
+    skip_bad_rows: bool,
+}
+
+/// The leads of one block.
+struct LeadsBlock {
+    info: BlockInfo,
+    columns: Vec<BlockColumn>,
+    /// Per lead: its row, relative to the block.
+    rows: Vec<i64>,
+}
+
+/// A parsed cell of a typed column.
+#[derive(Clone, Copy)]
+enum Value {
+    Number(f64),
+    Bool(u8),
+    Date(i32),
+}
+
+fn parse_cell(kind: Kind, cell: &[u8]) -> Result<Option<Value>, &'static str> {
+    Ok(Some(match kind {
+        Kind::Text => return Ok(None),
+        Kind::Number if cell.is_empty() => Value::Number(f64::NAN),
+        Kind::Number => Value::Number(
+            quick_number(cell)
+                .or_else(|| std::str::from_utf8(cell).ok().and_then(parse_number))
+                .ok_or("expected a number")?,
+        ),
+        Kind::Bool if cell.is_empty() => Value::Bool(MISSING_BOOL),
+        Kind::Bool => Value::Bool(u8::from(
+            bool_word(cell).ok_or("expected true/false or yes/no")?,
+        )),
+        Kind::Date if cell.is_empty() => Value::Date(MISSING_DATE),
+        Kind::Date => Value::Date(
+            quick_day(cell)
+                .or_else(|| std::str::from_utf8(cell).ok().and_then(parse_day))
+                .ok_or("expected a date like 2026-10-03")?,
+        ),
+    }))
+}
+
+fn read_leads_block(format: &LeadsFormat<'_>, block: &[u8], start: Option<Start>) -> LeadsBlock {
+    let mut columns: Vec<BlockColumn> = format.kinds.iter().map(|&k| BlockColumn::new(k)).collect();
+    let mut rows = Vec::new();
+    let mut values: Vec<Value> = Vec::with_capacity(format.typed.len());
+    let width = format.kinds.len();
+    let info = read_block(
+        block,
+        format.delimiter,
+        format.split,
+        start,
+        format.skip_bad_rows,
+        |record, row| {
+            if record.is_blank(block) {
+                return Ok(());
+            }
+            if record.len() != width {
+                return Err(BlockError {
+                    row,
+                    column: None,
+                    message: format!(
+                        "has {} cells, but the header has {width} columns",
+                        record.len()
+                    ),
+                });
+            }
+            // Nothing of a bad row is kept: the typed cells are parsed first.
+            values.clear();
+            for &column in &format.typed {
+                let cell = trim_cell(record.cell(block, column));
+                let kind = format.kinds.get(column).copied().unwrap_or(Kind::Text);
+                match parse_cell(kind, cell) {
+                    Ok(Some(value)) => values.push(value),
+                    Ok(None) => {}
+                    Err(expected) => {
+                        return Err(BlockError {
+                            row,
+                            column: Some(column),
+                            message: format!("{expected}, found {:?}", cell_text(cell)),
+                        });
+                    }
+                }
+            }
+            let mut typed = values.iter();
+            for (index, column) in columns.iter_mut().enumerate() {
+                match column {
+                    BlockColumn::Text { dict, codes } => {
+                        let cell = trim_cell(record.cell(block, index));
+                        codes.push(if cell.is_empty() {
+                            MISSING_TEXT
+                        } else {
+                            dict.intern(cell)
+                        });
+                    }
+                    BlockColumn::Number(values) => {
+                        if let Some(Value::Number(v)) = typed.next() {
+                            values.push(*v);
+                        }
+                    }
+                    BlockColumn::Bool(values) => {
+                        if let Some(Value::Bool(v)) = typed.next() {
+                            values.push(*v);
+                        }
+                    }
+                    BlockColumn::Date(values) => {
+                        if let Some(Value::Date(v)) = typed.next() {
+                            values.push(*v);
+                        }
+                    }
+                }
+            }
+            rows.push(row);
+            Ok(())
+        },
+    );
+    LeadsBlock {
+        info,
+        columns,
+        rows,
+    }
+}
+
+/// The leads read so far, in file order.
+struct LeadsMerge<'f> {
+    format: &'f LeadsFormat<'f>,
+    file: &'f str,
+    builders: Vec<Builder>,
+    /// The file row (spreadsheet numbering) of every lead read, for messages and row-number ids.
+    lead_rows: Vec<usize>,
+    report: LoadReport,
+    position: Position,
+    size: u64,
+}
+
+impl LeadsMerge<'_> {
+    fn merge(&mut self, bytes: &[u8], block: LeadsBlock) -> Result<(), LeadsError> {
+        let block = if self.position.needs_again(&block.info) {
+            read_leads_block(self.format, bytes, Some(self.position.start()))
+        } else {
+            block
+        };
+        for error in block.info.errors.iter() {
+            let problem = RowError {
+                file: self.file.to_owned(),
+                row: self.position.row(error.row),
+                column: error
+                    .column
+                    .and_then(|i| self.format.headers.get(i).cloned()),
+                message: error.message.clone(),
+            };
+            if self.format.skip_bad_rows {
+                self.report.skipped.push(problem);
+            } else {
+                return Err(problem.into());
+            }
+        }
+        if self.lead_rows.is_empty() && !block.rows.is_empty() {
+            let expected = estimate(block.rows.len(), bytes.len(), self.size);
+            self.lead_rows.reserve(expected);
+            for builder in &mut self.builders {
+                builder.reserve(expected);
+            }
+        }
+        for (builder, column) in self.builders.iter_mut().zip(block.columns) {
+            builder.append(column);
+        }
+        self.report.rows_read += block.rows.len();
+        let position = &self.position;
+        self.lead_rows
+            .extend(block.rows.iter().map(|&row| position.row(row)));
+        self.position.advance(bytes, &block.info);
+        Ok(())
+    }
+}
+
+pub(crate) fn read_leads(
+    input: Input<'_>,
+    file: &str,
+    options: &LoadOptions,
+    block_size: usize,
+) -> Result<(LeadSet, LoadReport), LeadsError> {
+    let opened = open(input, options.delimiter, block_size)?;
+    let header_record = opened.header.as_ref().map_err(|e| LeadsError::File {
+        file: file.to_owned(),
+        message: format!("cannot read the header row: {e}"),
+    })?;
+    let headers: Vec<String> = header_record
         .iter()
         .map(|h| {
             let header = h.trim();
@@ -719,64 +2121,62 @@ pub fn read_leads_csv(
             message: format!("the column `{duplicate}` appears twice in the header"),
         });
     }
-    let kinds: Vec<Option<FieldKind>> = headers
-        .iter()
-        .map(|h| declared_kind(h, &options.fields))
-        .collect();
     // The id column is kept as written: an undeclared `007` or `12345678901234567890` must not
     // become a number, or the ids would no longer match the event log.
     let id_header = id_header_index(&headers, options);
-    let mut builders: Vec<Builder> = kinds
+    let builders: Vec<Builder> = headers
         .iter()
         .enumerate()
-        .map(|(i, kind)| match kind {
+        .map(|(i, h)| match declared_kind(h, &options.fields) {
             None if Some(i) == id_header => Builder::new(Some(FieldKind::Text)),
-            _ => Builder::new(*kind),
+            kind => Builder::new(kind),
         })
         .collect();
-    let mut report = LoadReport::default();
-    // The file row (spreadsheet numbering) of every lead read, for messages and row-number ids.
-    let mut lead_rows: Vec<usize> = Vec::new();
-    let mut record = csv::StringRecord::new();
-    let mut rows = RowCounter::new(&header_record, bytes);
-    loop {
-        let row = match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => rows.advance(&record),
-            Err(error) => {
-                let problem = RowError {
-                    file: file.to_owned(),
-                    row: rows.advance_unreadable(),
-                    column: None,
-                    message: format!("cannot read the row: {error}"),
-                };
-                if options.skip_bad_rows {
-                    report.skipped.push(problem);
-                    continue;
-                }
-                return Err(problem.into());
-            }
-        };
-        if record.iter().all(|cell| cell.trim().is_empty()) {
-            continue;
-        }
-        match parse_row(&record, &builders, &headers, file, row) {
-            Ok(parsed) => {
-                for (builder, value) in builders.iter_mut().zip(parsed) {
-                    builder.push(value);
-                }
-                report.rows_read += 1;
-                lead_rows.push(row);
-            }
-            Err(problem) if options.skip_bad_rows => report.skipped.push(problem),
-            Err(problem) => return Err(problem.into()),
-        }
-    }
+    let kinds: Vec<Kind> = builders.iter().map(Builder::kind).collect();
+    let format = LeadsFormat {
+        typed: (0..kinds.len())
+            .filter(|&i| kinds.get(i) != Some(&Kind::Text))
+            .collect(),
+        kinds,
+        headers: &headers,
+        delimiter: opened.delimiter,
+        split: opened.producer.split,
+        skip_bad_rows: options.skip_bad_rows,
+    };
+    let mut merge = LeadsMerge {
+        format: &format,
+        file,
+        builders,
+        lead_rows: Vec::new(),
+        report: LoadReport::default(),
+        position: Position::new(&opened, header_record),
+        size: opened.size,
+    };
+    let threads = thread_count(opened.size, block_size);
+    let t0 = std::time::Instant::now();
+    let parse_ns = AtomicUsize::new(0);
+    let mut merge_ns = 0u128;
+    run_blocks(
+        opened.producer,
+        threads,
+        &|bytes| { let t = std::time::Instant::now(); let r = read_leads_block(&format, bytes, None); parse_ns.fetch_add(t.elapsed().as_nanos() as usize, Ordering::Relaxed); r },
+        |bytes, block| { let t = std::time::Instant::now(); let r = merge.merge(bytes, block); merge_ns += t.elapsed().as_nanos(); r },
+    )?;
+    let trace = std::env::var("MQL_TRACE").is_ok();
+    if trace { eprintln!("leads: blocks {:?} (parse {} ms, merge {} ms)", t0.elapsed(), parse_ns.load(Ordering::Relaxed) / 1_000_000, merge_ns / 1_000_000); }
+    let t0 = std::time::Instant::now();
+    let LeadsMerge {
+        builders,
+        mut lead_rows,
+        mut report,
+        ..
+    } = merge;
+    lead_rows.shrink_to_fit();
     let columns: Vec<Column> = headers
-        .into_iter()
+        .iter()
         .zip(builders)
         .map(|(name, builder)| Column {
-            name,
+            name: name.clone(),
             data: builder.finish(),
         })
         .collect();
@@ -789,7 +2189,11 @@ pub fn read_leads_csv(
         outcomes: vec![None; lead_count],
         verdicts: vec![None; lead_count],
     };
+    if trace { eprintln!("leads: finish {:?}", t0.elapsed()); }
+    let t0 = std::time::Instant::now();
     assign_ids(&mut set, options, file, &lead_rows, &mut report)?;
+    if trace { eprintln!("leads: ids {:?}", t0.elapsed()); }
+    let t0 = std::time::Instant::now();
     read_outcomes(
         &mut set,
         file,
@@ -797,43 +2201,8 @@ pub fn read_leads_csv(
         options.skip_bad_rows,
         &mut report,
     )?;
+    if trace { eprintln!("leads: outcomes {:?}", t0.elapsed()); }
     Ok((set, report))
-}
-
-/// Parses every cell of a row, or says which cell is wrong; nothing is kept from a bad row.
-fn parse_row<'a>(
-    record: &'a csv::StringRecord,
-    builders: &[Builder],
-    headers: &[String],
-    file: &str,
-    row: usize,
-) -> Result<Vec<Parsed<'a>>, RowError> {
-    if record.len() != headers.len() {
-        return Err(RowError {
-            file: file.to_owned(),
-            row,
-            column: None,
-            message: format!(
-                "has {} cells, but the header has {} columns",
-                record.len(),
-                headers.len()
-            ),
-        });
-    }
-    record
-        .iter()
-        .zip(builders)
-        .zip(headers)
-        .map(|((cell, builder), header)| {
-            let cell = cell.trim();
-            builder.parse(cell).map_err(|expected| RowError {
-                file: file.to_owned(),
-                row,
-                column: Some(header.clone()),
-                message: format!("{expected}, found {cell:?}"),
-            })
-        })
-        .collect()
 }
 
 fn first_duplicate(headers: &[String]) -> Option<&str> {
@@ -902,10 +2271,18 @@ fn assign_ids(
         None => find_column(set, ID_COLUMNS),
     };
     set.id_column = id_column;
-    set.ids = match id_column.and_then(|i| set.columns.get(i)) {
+    let column = id_column.and_then(|i| set.columns.get(i));
+    let ids: Vec<String> = match column {
         Some(column) => (0..lead_count)
             .map(|row| {
-                let id = column.cell(row).display();
+                let id = match &column.data {
+                    ColumnData::Text { dict, codes } => codes
+                        .get(row)
+                        .and_then(|&code| dict.get(code as usize))
+                        .cloned()
+                        .unwrap_or_default(),
+                    _ => column.cell(row).display(),
+                };
                 if id.is_empty() {
                     format!("row-{}", file_row(lead_rows, row))
                 } else {
@@ -922,20 +2299,88 @@ fn assign_ids(
                 .collect()
         }
     };
-    let mut seen: HashMap<&str, usize> = HashMap::with_capacity(lead_count);
-    for (row, id) in set.ids.iter().enumerate() {
-        if let Some(first) = seen.insert(id.as_str(), row) {
-            report.warnings.push(format!(
-                "lead id `{id}` appears on rows {} and {}: events for it go to the first",
-                file_row(lead_rows, first),
-                file_row(lead_rows, row)
-            ));
+    let duplicate = |id: &str, first: usize, row: usize| {
+        format!(
+            "lead id `{id}` appears on rows {} and {}: events for it go to the first",
+            file_row(lead_rows, first),
+            file_row(lead_rows, row)
+        )
+    };
+    match column.map(|c| &c.data) {
+        // Equal ids have equal codes, except that a missing id's `row-N` may equal a value.
+        Some(ColumnData::Text { dict, codes }) => {
+            let row_named: FxHashMap<&str, u32> = dict
+                .iter()
+                .enumerate()
+                .filter(|(_, value)| value.starts_with("row-"))
+                .map(|(code, value)| (value.as_str(), code as u32))
+                .collect();
+            let mut last = vec![usize::MAX; dict.len()];
+            for (row, id) in ids.iter().enumerate() {
+                let code = match codes.get(row) {
+                    Some(&code) if code != MISSING_TEXT => Some(code),
+                    _ => row_named.get(id.as_str()).copied(),
+                };
+                if let Some(seen) = code.and_then(|code| last.get_mut(code as usize)) {
+                    if *seen != usize::MAX {
+                        report.warnings.push(duplicate(id, *seen, row));
+                    }
+                    *seen = row;
+                }
+            }
+        }
+        _ => {
+            let mut seen: FxHashMap<&str, usize> = FxHashMap::default();
+            seen.reserve(lead_count);
+            for (row, id) in ids.iter().enumerate() {
+                if let Some(first) = seen.insert(id.as_str(), row) {
+                    report.warnings.push(duplicate(id, first, row));
+                }
+            }
         }
     }
+    set.ids = ids;
     Ok(())
 }
 
-/// Fills outcomes and verdicts from their columns, when the file has them.
+/// Reads a column's cells with `parse` of their displayed text, once per distinct text.
+struct CellReader<'a, T> {
+    column: &'a Column,
+    parse: fn(&str) -> Option<T>,
+    /// Per dictionary entry of a text column.
+    memo: Vec<Option<T>>,
+}
+
+impl<'a, T: Copy> CellReader<'a, T> {
+    fn new(column: &'a Column, parse: fn(&str) -> Option<T>) -> CellReader<'a, T> {
+        let memo = match &column.data {
+            ColumnData::Text { dict, .. } => dict.iter().map(|v| parse(v)).collect(),
+            _ => Vec::new(),
+        };
+        CellReader {
+            column,
+            parse,
+            memo,
+        }
+    }
+
+    /// `Ok(None)` for a missing cell, `Err` with the text when `parse` refuses it.
+    fn read(&self, row: usize) -> Result<Option<T>, String> {
+        match (&self.column.data, self.column.cell(row)) {
+            (_, Cell::Missing) => Ok(None),
+            (ColumnData::Text { codes, .. }, Cell::Text(text)) => codes
+                .get(row)
+                .and_then(|&code| self.memo.get(code as usize).copied().flatten())
+                .map(Some)
+                .ok_or_else(|| text.to_owned()),
+            (_, cell) => {
+                let text = cell.display();
+                (self.parse)(&text).map(Some).ok_or(text)
+            }
+        }
+    }
+}
+
 /// Fills outcomes and verdicts from their columns. A value that is not a stage, a yes/no or a
 /// verdict is an error, or with `skip_bad_cells` a warning that leaves that lead's value empty.
 fn read_outcomes(
@@ -946,49 +2391,33 @@ fn read_outcomes(
     report: &mut LoadReport,
 ) -> Result<(), LeadsError> {
     let lead_count = set.len();
-    // Find the flag columns once, not once per lead.
-    let flag_columns: Vec<(&[&str], Option<usize>)> =
-        [SQL_COLUMNS, OPPORTUNITY_COLUMNS, WON_COLUMNS]
-            .into_iter()
-            .map(|names| (names, find_column(set, names)))
-            .collect();
-    let flag = |set: &LeadSet, names: &[&str], row: usize| -> Result<Option<bool>, RowError> {
-        let index = flag_columns
-            .iter()
-            .find(|(candidates, _)| std::ptr::eq(*candidates, names))
-            .and_then(|(_, index)| *index);
-        let Some(index) = index else {
-            return Ok(None);
-        };
-        let column = &set.columns[index];
-        match column.cell(row) {
-            Cell::Missing => Ok(None),
-            Cell::Bool(b) => Ok(Some(b)),
-            Cell::Number(n) => Ok(Some(n != 0.0)),
-            other => parse_bool(&other.display())
-                .map(Some)
-                .ok_or_else(|| RowError {
-                    file: file.to_owned(),
-                    row: file_row(lead_rows, row),
-                    column: Some(column.name.clone()),
-                    message: format!("expected true/false or yes/no, found {:?}", other.display()),
-                }),
-        }
+    fn reader<'a, T: Copy>(
+        set: &'a LeadSet,
+        names: &[&str],
+        parse: fn(&str) -> Option<T>,
+    ) -> Option<CellReader<'a, T>> {
+        find_column(set, names)
+            .and_then(|i| set.columns.get(i))
+            .map(|column| CellReader::new(column, parse))
+    }
+    let stage = reader(set, STAGE_COLUMNS, parse_stage);
+    let flags = [SQL_COLUMNS, OPPORTUNITY_COLUMNS, WON_COLUMNS]
+        .map(|names| reader(set, names, parse_bool as fn(&str) -> Option<bool>));
+    let verdict = reader(set, VERDICT_COLUMNS, parse_verdict);
+    let columns = OutcomeColumns {
+        stage,
+        flags,
+        verdict,
+        file,
+        lead_rows,
     };
-    let stage_column = find_column(set, STAGE_COLUMNS);
-    let verdict_column = find_column(set, VERDICT_COLUMNS);
+    let mut outcomes = vec![None; lead_count];
+    let mut verdicts = vec![None; lead_count];
     for row in 0..lead_count {
-        match lead_outcome(
-            set,
-            row,
-            (stage_column, verdict_column),
-            &flag,
-            file,
-            lead_rows,
-        ) {
+        match columns.lead_outcome(row) {
             Ok((outcome, verdict)) => {
-                set.outcomes[row] = outcome;
-                set.verdicts[row] = verdict;
+                outcomes[row] = outcome;
+                verdicts[row] = verdict;
             }
             Err(problem) if skip_bad_cells => report.warnings.push(format!(
                 "{problem}; that lead's outcome and verdict were left empty"
@@ -996,40 +2425,66 @@ fn read_outcomes(
             Err(problem) => return Err(problem.into()),
         }
     }
+    set.outcomes = outcomes;
+    set.verdicts = verdicts;
     Ok(())
 }
 
-type FlagReader<'a> = dyn Fn(&LeadSet, &[&str], usize) -> Result<Option<bool>, RowError> + 'a;
+/// The stage, flag and verdict columns of a lead set.
+struct OutcomeColumns<'a> {
+    stage: Option<CellReader<'a, Outcome>>,
+    /// Reached SQL, reached opportunity, won.
+    flags: [Option<CellReader<'a, bool>>; 3],
+    verdict: Option<CellReader<'a, Verdict>>,
+    file: &'a str,
+    lead_rows: &'a [usize],
+}
 
-/// One lead's outcome and verdict, from the stage, flag and verdict columns.
-fn lead_outcome(
-    set: &LeadSet,
-    row: usize,
-    (stage_column, verdict_column): (Option<usize>, Option<usize>),
-    flag: &FlagReader<'_>,
-    file: &str,
-    lead_rows: &[usize],
-) -> Result<(Option<Outcome>, Option<Verdict>), RowError> {
-    {
+impl OutcomeColumns<'_> {
+    fn error(&self, row: usize, column: &Column, message: String) -> RowError {
+        RowError {
+            file: self.file.to_owned(),
+            row: file_row(self.lead_rows, row),
+            column: Some(column.name.clone()),
+            message,
+        }
+    }
+
+    fn flag(&self, which: usize, row: usize) -> Result<Option<bool>, RowError> {
+        let Some(reader) = self.flags.get(which).and_then(Option::as_ref) else {
+            return Ok(None);
+        };
+        match reader.column.cell(row) {
+            Cell::Missing => Ok(None),
+            Cell::Bool(b) => Ok(Some(b)),
+            Cell::Number(n) => Ok(Some(n != 0.0)),
+            _ => reader.read(row).map_err(|text| {
+                self.error(
+                    row,
+                    reader.column,
+                    format!("expected true/false or yes/no, found {text:?}"),
+                )
+            }),
+        }
+    }
+
+    /// One lead's outcome and verdict, from the stage, flag and verdict columns.
+    fn lead_outcome(&self, row: usize) -> Result<(Option<Outcome>, Option<Verdict>), RowError> {
         let mut outcome: Option<Outcome> = None;
-        if let Some(index) = stage_column {
-            let column = &set.columns[index];
-            let cell = column.cell(row);
-            if !cell.is_missing() {
-                let text = cell.display();
-                outcome = Some(parse_stage(&text).ok_or_else(|| RowError {
-                    file: file.to_owned(),
-                    row: file_row(lead_rows, row),
-                    column: Some(column.name.clone()),
-                    message: format!(
+        if let Some(reader) = &self.stage {
+            outcome = reader.read(row).map_err(|text| {
+                self.error(
+                    row,
+                    reader.column,
+                    format!(
                         "unknown stage {text:?}: expected lead, mql, sql, opportunity, won or lost"
                     ),
-                })?);
-            }
+                )
+            })?;
         }
-        let sql = flag(set, SQL_COLUMNS, row)?;
-        let opportunity = flag(set, OPPORTUNITY_COLUMNS, row)?;
-        let won = flag(set, WON_COLUMNS, row)?;
+        let sql = self.flag(0, row)?;
+        let opportunity = self.flag(1, row)?;
+        let won = self.flag(2, row)?;
         if sql.is_some() || opportunity.is_some() || won.is_some() {
             let base = outcome.unwrap_or_default();
             let won = won.unwrap_or(base.won);
@@ -1041,18 +2496,14 @@ fn lead_outcome(
             });
         }
         let mut verdict = None;
-        if let Some(index) = verdict_column {
-            let column = &set.columns[index];
-            let cell = column.cell(row);
-            if !cell.is_missing() {
-                let text = cell.display();
-                verdict = Some(parse_verdict(&text).ok_or_else(|| RowError {
-                    file: file.to_owned(),
-                    row: file_row(lead_rows, row),
-                    column: Some(column.name.clone()),
-                    message: format!("unknown sales verdict {text:?}: expected accept or reject"),
-                })?);
-            }
+        if let Some(reader) = &self.verdict {
+            verdict = reader.read(row).map_err(|text| {
+                self.error(
+                    row,
+                    reader.column,
+                    format!("unknown sales verdict {text:?}: expected accept or reject"),
+                )
+            })?;
         }
         Ok((outcome, verdict))
     }
@@ -1076,8 +2527,13 @@ pub fn load_events_csv(
     leads: &mut LeadSet,
     skip_bad_rows: bool,
 ) -> Result<LoadReport, LeadsError> {
-    let bytes = read_file(path)?;
-    read_events_csv(&bytes, &path.display().to_string(), leads, skip_bad_rows)
+    read_events(
+        Input::File(path),
+        &path.display().to_string(),
+        leads,
+        skip_bad_rows,
+        BLOCK_SIZE,
+    )
 }
 
 /// Reads an event log from CSV bytes and attaches it to `leads`. Events of unknown leads are
@@ -1088,17 +2544,260 @@ pub fn read_events_csv(
     leads: &mut LeadSet,
     skip_bad_rows: bool,
 ) -> Result<LoadReport, LeadsError> {
-    let bytes = strip_bom(bytes);
-    let mut reader = csv_reader(bytes, None);
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| LeadsError::File {
-            file: file.to_owned(),
-            message: format!("cannot read the header row: {e}"),
-        })?
-        .iter()
-        .map(normalize_name)
-        .collect();
+    read_events(Input::Bytes(bytes), file, leads, skip_bad_rows, BLOCK_SIZE)
+}
+
+/// What the event reader needs to read a block.
+struct EventsFormat<'a> {
+    lead: usize,
+    activity: usize,
+    time: usize,
+    /// Lead id → row (the first row for a duplicated id).
+    rows_of: FxHashMap<&'a [u8], u32>,
+    delimiter: u8,
+    split: bool,
+    skip_bad_rows: bool,
+}
+
+/// The events of one block.
+struct EventsBlock {
+    info: BlockInfo,
+    leads: Vec<u32>,
+    /// Codes in `activities`.
+    codes: Vec<u32>,
+    days: Vec<i32>,
+    activities: BlockDict,
+    unknown: usize,
+    /// The first event of an unknown lead: its row (relative to the block) and lead id.
+    first_unknown: Option<(i64, String)>,
+}
+
+fn read_events_block(format: &EventsFormat<'_>, block: &[u8], start: Option<Start>) -> EventsBlock {
+    let mut leads = Vec::new();
+    let mut codes = Vec::new();
+    let mut days = Vec::new();
+    let mut activities = BlockDict::new(true);
+    let mut unknown = 0;
+    let mut first_unknown = None;
+    // Events of a lead usually come together: remember the last lead looked up.
+    let mut last_lead: Vec<u8> = Vec::new();
+    let mut last_row: Option<u32> = None;
+    let info = read_block(
+        block,
+        format.delimiter,
+        format.split,
+        start,
+        format.skip_bad_rows,
+        |record, row| {
+            let get = |i: usize| trim_cell(record.cell(block, i));
+            let (lead, activity, time) = (get(format.lead), get(format.activity), get(format.time));
+            if lead.is_empty() && activity.is_empty() && time.is_empty() {
+                return Ok(());
+            }
+            if activity.is_empty() {
+                return Err(BlockError {
+                    row,
+                    column: Some(format.activity),
+                    message: "the activity is empty".to_owned(),
+                });
+            }
+            let day = quick_day(time)
+                .or_else(|| std::str::from_utf8(time).ok().and_then(parse_day))
+                .ok_or_else(|| BlockError {
+                    row,
+                    column: Some(format.time),
+                    message: format!(
+                        "expected a date or timestamp like 2026-10-03T14:22:00Z, found {:?}",
+                        cell_text(time)
+                    ),
+                })?;
+            if last_lead != lead || last_lead.is_empty() {
+                last_lead.clear();
+                last_lead.extend_from_slice(lead);
+                last_row = format.rows_of.get(lead).copied();
+            }
+            match last_row {
+                Some(lead_row) => {
+                    // Activity names match ignoring case (as in `EventLog::activity_index`),
+                    // so `Pricing_Page_View` and `pricing_page_view` are one activity, not two.
+                    codes.push(activities.intern(activity));
+                    leads.push(lead_row);
+                    days.push(day);
+                }
+                None => {
+                    unknown += 1;
+                    if first_unknown.is_none() {
+                        first_unknown = Some((row, cell_text(lead).into_owned()));
+                    }
+                }
+            }
+            Ok(())
+        },
+    );
+    EventsBlock {
+        info,
+        leads,
+        codes,
+        days,
+        activities,
+        unknown,
+        first_unknown,
+    }
+}
+
+/// The events read so far, in file order.
+struct EventsMerge<'f> {
+    format: &'f EventsFormat<'f>,
+    file: &'f str,
+    header_names: &'f [String],
+    activities: Vec<String>,
+    index: Interner,
+    activity: Vec<u32>,
+    day: Vec<i32>,
+    /// Events per lead.
+    counts: Vec<u32>,
+    /// Per event, its lead, once the events are not in lead order (until then the counts say
+    /// it).
+    leads: Option<Vec<u32>>,
+    last_lead: u32,
+    report: LoadReport,
+    unknown: usize,
+    first_unknown: Option<(usize, String)>,
+    position: Position,
+    size: u64,
+}
+
+impl EventsMerge<'_> {
+    fn merge(&mut self, bytes: &[u8], block: EventsBlock) -> Result<(), LeadsError> {
+        let block = if self.position.needs_again(&block.info) {
+            read_events_block(self.format, bytes, Some(self.position.start()))
+        } else {
+            block
+        };
+        for error in block.info.errors.iter() {
+            let problem = RowError {
+                file: self.file.to_owned(),
+                row: self.position.row(error.row),
+                column: error.column.and_then(|i| self.header_names.get(i).cloned()),
+                message: error.message.clone(),
+            };
+            if self.format.skip_bad_rows {
+                self.report.skipped.push(problem);
+            } else {
+                return Err(problem.into());
+            }
+        }
+        self.unknown += block.unknown;
+        if self.first_unknown.is_none()
+            && let Some((row, id)) = block.first_unknown
+        {
+            self.first_unknown = Some((self.position.row(row), id));
+        }
+        if self.activity.is_empty() && !block.codes.is_empty() {
+            let expected = estimate(block.codes.len(), bytes.len(), self.size);
+            self.activity.reserve(expected);
+            self.day.reserve(expected);
+        }
+        let global = block
+            .activities
+            .merge_into(&mut self.activities, &mut self.index);
+        self.activity.extend(
+            block
+                .codes
+                .iter()
+                .map(|&code| global.get(code as usize).copied().unwrap_or_default()),
+        );
+        self.day.extend_from_slice(&block.days);
+        for &lead in &block.leads {
+            match &mut self.leads {
+                Some(leads) => leads.push(lead),
+                None if lead >= self.last_lead => self.last_lead = lead,
+                None => {
+                    // The first event out of lead order: spell out the leads so far.
+                    let mut leads = Vec::with_capacity(self.activity.capacity());
+                    for (row, &count) in self.counts.iter().enumerate() {
+                        leads.extend(std::iter::repeat_n(row as u32, count as usize));
+                    }
+                    leads.push(lead);
+                    self.leads = Some(leads);
+                }
+            }
+            if let Some(count) = self.counts.get_mut(lead as usize) {
+                *count += 1;
+            }
+        }
+        self.report.rows_read += block.leads.len();
+        self.position.advance(bytes, &block.info);
+        Ok(())
+    }
+
+    /// Groups the events by lead (a stable counting sort, so the order within a lead is the
+    /// file order).
+    fn finish(self) -> EventLog {
+        let EventsMerge {
+            activities,
+            mut activity,
+            mut day,
+            counts,
+            leads,
+            ..
+        } = self;
+        let mut offsets = Vec::with_capacity(counts.len() + 1);
+        let mut total = 0u32;
+        offsets.push(0);
+        for &count in &counts {
+            total += count;
+            offsets.push(total);
+        }
+        drop(counts);
+        if let Some(mut leads) = leads {
+            // Each event's place, then the arrays one at a time.
+            let mut next = offsets.clone();
+            for lead in &mut leads {
+                if let Some(slot) = next.get_mut(*lead as usize) {
+                    *lead = *slot;
+                    *slot += 1;
+                }
+            }
+            drop(next);
+            activity = place(&leads, &activity);
+            day = place(&leads, &day);
+        }
+        activity.shrink_to_fit();
+        day.shrink_to_fit();
+        EventLog {
+            activities,
+            offsets,
+            activity,
+            day,
+        }
+    }
+}
+
+/// `values` moved to `places`.
+fn place<T: Copy + Default>(places: &[u32], values: &[T]) -> Vec<T> {
+    let mut placed = vec![T::default(); values.len()];
+    for (&at, &value) in places.iter().zip(values) {
+        if let Some(slot) = placed.get_mut(at as usize) {
+            *slot = value;
+        }
+    }
+    placed
+}
+
+pub(crate) fn read_events(
+    input: Input<'_>,
+    file: &str,
+    leads: &mut LeadSet,
+    skip_bad_rows: bool,
+    block_size: usize,
+) -> Result<LoadReport, LeadsError> {
+    let opened = open(input, None, block_size)?;
+    let header_record = opened.header.as_ref().map_err(|e| LeadsError::File {
+        file: file.to_owned(),
+        message: format!("cannot read the header row: {e}"),
+    })?;
+    let headers: Vec<String> = header_record.iter().map(normalize_name).collect();
     let find = |candidates: &[&str], what: &str| {
         candidates
             .iter()
@@ -1113,107 +2812,67 @@ pub fn read_events_csv(
     let lead_col = find(EVENT_LEAD_COLUMNS, "lead id")?;
     let activity_col = find(EVENT_ACTIVITY_COLUMNS, "activity")?;
     let time_col = find(EVENT_TIME_COLUMNS, "timestamp")?;
-    let header_names: Vec<String> = reader
-        .headers()
-        .map(|h| h.iter().map(str::to_owned).collect())
-        .unwrap_or_default();
-    let column_name = |index: usize| header_names.get(index).cloned();
+    let header_names: Vec<String> = header_record.iter().map(str::to_owned).collect();
 
-    let rows_of: HashMap<&str, u32> = leads
-        .ids
-        .iter()
-        .enumerate()
-        .rev() // the first row wins for a duplicated id
-        .map(|(row, id)| (id.as_str(), row as u32))
-        .collect();
-    let mut activities: Vec<String> = Vec::new();
-    let mut activity_codes: HashMap<String, u32> = HashMap::new();
-    let mut triples: Vec<(u32, u32, i32)> = Vec::new();
-    let mut report = LoadReport::default();
-    let mut unknown_leads = 0usize;
-    let mut first_unknown: Option<(usize, String)> = None;
-    let mut record = csv::StringRecord::new();
-    let mut rows = RowCounter::new(&reader.headers().cloned().unwrap_or_default(), bytes);
-    loop {
-        let row;
-        let problem = match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {
-                row = rows.advance(&record);
-                let get = |i: usize| record.get(i).map(str::trim).unwrap_or("");
-                let (lead, activity, time) = (get(lead_col), get(activity_col), get(time_col));
-                if lead.is_empty() && activity.is_empty() && time.is_empty() {
-                    continue;
-                }
-                if activity.is_empty() {
-                    Some(RowError {
-                        file: file.to_owned(),
-                        row,
-                        column: column_name(activity_col),
-                        message: "the activity is empty".to_owned(),
-                    })
-                } else {
-                    match parse_day(time) {
-                        None => Some(RowError {
-                            file: file.to_owned(),
-                            row,
-                            column: column_name(time_col),
-                            message: format!(
-                                "expected a date or timestamp like 2026-10-03T14:22:00Z, found {time:?}"
-                            ),
-                        }),
-                        Some(day) => {
-                            match rows_of.get(lead) {
-                                Some(&lead_row) => {
-                                    // Activity names match ignoring case (as in
-                                    // `EventLog::activity_index`), so `Pricing_Page_View` and
-                                    // `pricing_page_view` are one activity, not two.
-                                    let key = activity.to_ascii_lowercase();
-                                    let code = match activity_codes.get(&key) {
-                                        Some(&code) => code,
-                                        None => {
-                                            let code = activities.len() as u32;
-                                            activities.push(activity.to_owned());
-                                            activity_codes.insert(key, code);
-                                            code
-                                        }
-                                    };
-                                    triples.push((lead_row, code, day));
-                                    report.rows_read += 1;
-                                }
-                                None => {
-                                    unknown_leads += 1;
-                                    if first_unknown.is_none() {
-                                        first_unknown = Some((row, lead.to_owned()));
-                                    }
-                                }
-                            }
-                            None
-                        }
-                    }
-                }
-            }
-            Err(error) => Some(RowError {
-                file: file.to_owned(),
-                row: rows.advance_unreadable(),
-                column: None,
-                message: format!("cannot read the row: {error}"),
-            }),
-        };
-        if let Some(problem) = problem {
-            if skip_bad_rows {
-                report.skipped.push(problem);
-            } else {
-                return Err(problem.into());
-            }
-        }
+    let t0 = std::time::Instant::now();
+    let lead_count = leads.len();
+    let mut rows_of: FxHashMap<&[u8], u32> = FxHashMap::default();
+    rows_of.reserve(lead_count);
+    for (row, id) in leads.ids.iter().enumerate() {
+        // The first row wins for a duplicated id.
+        rows_of.entry(id.as_bytes()).or_insert(row as u32);
     }
-    if let Some((row, id)) = first_unknown {
+    if std::env::var("MQL_TRACE").is_ok() { eprintln!("events: map {:?}", t0.elapsed()); }
+    let format = EventsFormat {
+        lead: lead_col,
+        activity: activity_col,
+        time: time_col,
+        rows_of,
+        delimiter: opened.delimiter,
+        split: opened.producer.split,
+        skip_bad_rows,
+    };
+    let mut merge = EventsMerge {
+        format: &format,
+        file,
+        header_names: &header_names,
+        activities: Vec::new(),
+        index: Interner::new(),
+        activity: Vec::new(),
+        day: Vec::new(),
+        counts: vec![0; lead_count],
+        leads: None,
+        last_lead: 0,
+        report: LoadReport::default(),
+        unknown: 0,
+        first_unknown: None,
+        position: Position::new(&opened, header_record),
+        size: opened.size,
+    };
+    let threads = thread_count(opened.size, block_size);
+    let t0 = std::time::Instant::now();
+    let parse_ns = AtomicUsize::new(0);
+    let mut merge_ns = 0u128;
+    run_blocks(
+        opened.producer,
+        threads,
+        &|bytes| { let t = std::time::Instant::now(); let r = read_events_block(&format, bytes, None); parse_ns.fetch_add(t.elapsed().as_nanos() as usize, Ordering::Relaxed); r },
+        |bytes, block| { let t = std::time::Instant::now(); let r = merge.merge(bytes, block); merge_ns += t.elapsed().as_nanos(); r },
+    )?;
+    let trace = std::env::var("MQL_TRACE").is_ok();
+    if trace { eprintln!("events: blocks {:?} (parse {} ms, merge {} ms)", t0.elapsed(), parse_ns.load(Ordering::Relaxed) / 1_000_000, merge_ns / 1_000_000); }
+    let t0 = std::time::Instant::now();
+    let mut report = std::mem::take(&mut merge.report);
+    if let Some((row, id)) = merge.first_unknown.take() {
         report.warnings.push(format!(
-            "{unknown_leads} events refer to leads that are not in the leads file (the first: `{id}` on row {row}); they were ignored"
+            "{} events refer to leads that are not in the leads file (the first: `{id}` on row {row}); they were ignored",
+            merge.unknown
         ));
     }
-    leads.events = Some(build_event_log(leads.len(), activities, triples));
+    let log = merge.finish();
+    if trace { eprintln!("events: finish {:?}", t0.elapsed()); }
+    drop(format);
+    leads.events = Some(log);
     Ok(report)
 }
 

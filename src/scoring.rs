@@ -493,6 +493,9 @@ pub struct Evaluation {
     /// What the rules read that the leads do not have, e.g. a missing column.
     pub warnings: Vec<String>,
     keys: EvaluationKeys,
+    /// Per engagement rule: the rows whose count is not 0, ascending (most leads did not do
+    /// most things, so rescoring visits only these).
+    engagement_active: Vec<Vec<u32>>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -533,6 +536,16 @@ fn override_key(rule: &crate::model::Override, leads: &LeadSet, specs: &[FieldSp
 
 /// The previous evaluation's columns by key. Several rules can share a key (the same condition
 /// twice), so each key keeps a list and each rule takes one column from it.
+/// The rows of a column whose value is not 0, ascending.
+fn active_rows(column: &[f64]) -> Vec<u32> {
+    column
+        .iter()
+        .enumerate()
+        .filter(|(_, count)| **count != 0.0)
+        .map(|(row, _)| row as u32)
+        .collect()
+}
+
 fn columns_by_key<T>(keys: Vec<String>, columns: Vec<T>) -> HashMap<String, Vec<T>> {
     let mut map: HashMap<String, Vec<T>> = HashMap::new();
     for (key, column) in keys.into_iter().zip(columns) {
@@ -587,16 +600,20 @@ impl Evaluation {
         }
         self.keys.fit = fit_keys;
 
+        let old_columns = std::mem::take(&mut self.engagement_counts);
+        let mut old_active = std::mem::take(&mut self.engagement_active);
+        old_active.resize_with(old_columns.len(), Vec::new);
         let mut old_engagement = columns_by_key(
             std::mem::take(&mut self.keys.engagement),
-            std::mem::take(&mut self.engagement_counts),
+            old_columns.into_iter().zip(old_active).collect(),
         );
         let mut engagement_keys = Vec::with_capacity(model.engagement.rules.len());
         for rule in &model.engagement.rules {
             let key = engagement_key(rule);
-            let column = old_engagement
+            let (column, active) = old_engagement
                 .get_mut(&key)
                 .and_then(Vec::pop)
+                .filter(|(column, active)| column.len() == lead_count && active.len() <= lead_count)
                 .unwrap_or_else(|| {
                     evaluated += 1;
                     let source = activity_source(leads, &rule.activity, rule.count_column_name());
@@ -612,9 +629,11 @@ impl Evaluation {
                             );
                         }
                     });
-                    column
+                    let active = active_rows(&column);
+                    (column, active)
                 });
             self.engagement_counts.push(column);
+            self.engagement_active.push(active);
             engagement_keys.push(key);
         }
         self.keys.engagement = engagement_keys;
@@ -681,9 +700,25 @@ fn override_column(
                     .and_then(|i| leads.columns.get(i));
                 condition_column(column, condition, lead_count)
             }
-            Criterion::Activity { .. } => (0..lead_count)
-                .map(|row| criterion_holds(criterion, leads, specs, row, as_of))
-                .collect(),
+            Criterion::Activity {
+                activity,
+                count_column,
+                at_least,
+                window_days,
+            } => {
+                // The source is found once; only the counting is per lead.
+                let source =
+                    activity_source(leads, activity, count_column.as_deref().unwrap_or(activity));
+                let needed = f64::from(*at_least);
+                let mut holds = vec![false; lead_count];
+                for_each_chunk(&mut holds, |start, part| {
+                    for (offset, slot) in part.iter_mut().enumerate() {
+                        *slot = effective_count(&source, start + offset, as_of, *window_days, None)
+                            >= needed;
+                    }
+                });
+                holds
+            }
         };
         for (r, h) in result.iter_mut().zip(holds) {
             *r &= h;
@@ -780,63 +815,167 @@ pub fn for_each_chunk<T: Send>(items: &mut [T], work: impl Fn(usize, &mut [T]) +
     });
 }
 
-/// Scores the leads `start..start + out.len()` into `out`.
+/// Scores the leads `start..start + out.len()` into `out`, a cache-sized block at a time so the
+/// per-lead sums stay in the processor's cache.
 fn score_range(model: &Model, evaluation: &Evaluation, start: usize, out: &mut [LeadScore]) {
-    let len = out.len();
-    let rows = start..start + len;
-    let mut fit_raw = vec![0.0f64; len];
-    for (rule, matches) in model.fit.rules.iter().zip(&evaluation.fit_matches) {
-        if !rule.enabled {
-            continue;
-        }
-        let points = rule.points;
-        let matches = matches.get(rows.clone()).unwrap_or_default();
-        // Adding 0.0 leaves a sum unchanged, so this branch-free form equals "add when matched".
-        for (sum, &matched) in fit_raw.iter_mut().zip(matches) {
-            *sum += if matched { points } else { 0.0 };
-        }
-    }
-    let mut engagement_raw = vec![0.0f64; len];
-    for (rule, counts) in model
+    const BLOCK: usize = 4096;
+    let mut fit_raw = [0.0f64; BLOCK];
+    let mut engagement_raw = [0.0f64; BLOCK];
+    let mut disqualified = [false; BLOCK];
+    let mut fast_tracked = [false; BLOCK];
+    let engagement_rules: Vec<(&EngagementRule, &[f64], Option<&[u32]>)> = model
         .engagement
         .rules
         .iter()
         .zip(&evaluation.engagement_counts)
-    {
-        if !rule.enabled {
-            continue;
-        }
-        let counts = counts.get(rows.clone()).unwrap_or_default();
-        for (sum, &count) in engagement_raw.iter_mut().zip(counts) {
-            if count != 0.0 {
-                *sum += engagement_points(rule, count);
+        .enumerate()
+        .filter(|(_, (rule, _))| rule.enabled)
+        .map(|(index, (rule, counts))| {
+            let active = evaluation
+                .engagement_active
+                .get(index)
+                .filter(|_| counts.len() == evaluation.lead_count)
+                .map(Vec::as_slice);
+            (rule, counts.as_slice(), active)
+        })
+        .collect();
+    // Per rule, where its active rows reach this block.
+    let mut cursors: Vec<usize> = engagement_rules
+        .iter()
+        .map(|(_, _, active)| active.map_or(0, |a| a.partition_point(|&r| (r as usize) < start)))
+        .collect();
+    for (block_index, block) in out.chunks_mut(BLOCK).enumerate() {
+        let len = block.len();
+        let rows = start + block_index * BLOCK..start + block_index * BLOCK + len;
+        let fit_raw = &mut fit_raw[..len];
+        let engagement_raw = &mut engagement_raw[..len];
+        let disqualified = &mut disqualified[..len];
+        let fast_tracked = &mut fast_tracked[..len];
+        fit_raw.fill(0.0);
+        engagement_raw.fill(0.0);
+        disqualified.fill(false);
+        fast_tracked.fill(false);
+        for (rule, matches) in model.fit.rules.iter().zip(&evaluation.fit_matches) {
+            if !rule.enabled {
+                continue;
+            }
+            let points = rule.points;
+            let matches = matches.get(rows.clone()).unwrap_or_default();
+            // Adding 0.0 leaves a sum unchanged, so this branch-free form equals "add when
+            // matched".
+            for (sum, &matched) in fit_raw.iter_mut().zip(matches) {
+                *sum += if matched { points } else { 0.0 };
             }
         }
-    }
-    let mut disqualified = vec![false; len];
-    let mut fast_tracked = vec![false; len];
-    for (rule, matches) in model.overrides.iter().zip(&evaluation.override_matches) {
-        if !rule.enabled {
-            continue;
+        for ((rule, counts, active), cursor) in engagement_rules.iter().zip(cursors.iter_mut()) {
+            match active {
+                // Only the leads that did the activity: the same additions, in rule order.
+                Some(active) => {
+                    while let Some(&row) = active.get(*cursor) {
+                        let row = row as usize;
+                        if row >= rows.end {
+                            break;
+                        }
+                        if let (Some(sum), Some(&count)) =
+                            (engagement_raw.get_mut(row - rows.start), counts.get(row))
+                        {
+                            *sum += engagement_points(rule, count);
+                        }
+                        *cursor += 1;
+                    }
+                }
+                None => {
+                    let counts = counts.get(rows.clone()).unwrap_or_default();
+                    for (sum, &count) in engagement_raw.iter_mut().zip(counts) {
+                        if count != 0.0 {
+                            *sum += engagement_points(rule, count);
+                        }
+                    }
+                }
+            }
         }
-        let target = match rule.action {
-            OverrideAction::Disqualify => &mut disqualified,
-            OverrideAction::FastTrack => &mut fast_tracked,
-        };
-        let matches = matches.get(rows.clone()).unwrap_or_default();
-        for (flag, &matched) in target.iter_mut().zip(matches) {
-            *flag |= matched;
+        for (rule, matches) in model.overrides.iter().zip(&evaluation.override_matches) {
+            if !rule.enabled {
+                continue;
+            }
+            let target: &mut [bool] = match rule.action {
+                OverrideAction::Disqualify => disqualified,
+                OverrideAction::FastTrack => fast_tracked,
+            };
+            let matches = matches.get(rows.clone()).unwrap_or_default();
+            for (flag, &matched) in target.iter_mut().zip(matches) {
+                *flag |= matched;
+            }
+        }
+        for (i, slot) in block.iter_mut().enumerate() {
+            *slot = combine(
+                model,
+                fit_raw[i],
+                engagement_raw[i],
+                disqualified[i],
+                fast_tracked[i],
+            );
         }
     }
-    for (i, slot) in out.iter_mut().enumerate() {
-        *slot = combine(
-            model,
-            fit_raw[i],
-            engagement_raw[i],
-            disqualified[i],
-            fast_tracked[i],
-        );
-    }
+}
+
+/// True when two models give every lead the same fit, engagement and total (given the same
+/// evaluation): same points, caps, counting, enabled rules, mix and scale. Thresholds, gates,
+/// bands and overrides may differ: [`restatus`] handles those.
+pub fn same_scores(a: &Model, b: &Model) -> bool {
+    let fit = |m: &Model| -> Vec<(f64, bool)> {
+        m.fit.rules.iter().map(|r| (r.points, r.enabled)).collect()
+    };
+    let engagement = |m: &Model| -> Vec<(f64, Option<f64>, Counting, bool)> {
+        m.engagement
+            .rules
+            .iter()
+            .map(|r| (r.points, r.cap, r.counting, r.enabled))
+            .collect()
+    };
+    a.fit.max_points == b.fit.max_points
+        && a.engagement.max_points == b.engagement.max_points
+        && a.combine.scale == b.combine.scale
+        && a.combine.fit_weight == b.combine.fit_weight
+        && a.combine.engagement_weight == b.combine.engagement_weight
+        && fit(a) == fit(b)
+        && engagement(a) == engagement(b)
+}
+
+/// Recomputes statuses and grades after a threshold, nurture band, gate, band or override
+/// change, keeping fit, engagement and totals (valid when [`same_scores`] holds against the
+/// model they were computed with). The same results as [`score_all`], at a fraction of the cost.
+pub fn restatus(model: &Model, evaluation: &Evaluation, scores: &mut [LeadScore]) {
+    for_each_chunk(scores, |start, part| {
+        let rows = start..start + part.len();
+        let mut disqualified = vec![false; part.len()];
+        let mut fast_tracked = vec![false; part.len()];
+        for (rule, matches) in model.overrides.iter().zip(&evaluation.override_matches) {
+            if !rule.enabled {
+                continue;
+            }
+            let target = match rule.action {
+                OverrideAction::Disqualify => &mut disqualified,
+                OverrideAction::FastTrack => &mut fast_tracked,
+            };
+            let matches = matches.get(rows.clone()).unwrap_or_default();
+            for (flag, &matched) in target.iter_mut().zip(matches) {
+                *flag |= matched;
+            }
+        }
+        for (i, score) in part.iter_mut().enumerate() {
+            score.status = status_of(
+                model,
+                score.fit,
+                score.engagement,
+                score.score,
+                disqualified[i],
+                fast_tracked[i],
+            );
+            score.fit_grade = band_index(&model.fit_grades, score.fit);
+            score.engagement_level = band_index(&model.engagement_levels, score.engagement);
+        }
+    });
 }
 
 /// How many leads have each status, indexed by [`Status::index`].

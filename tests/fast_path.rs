@@ -422,3 +422,36 @@ proptest! {
         );
     }
 }
+
+#[test]
+fn restatus_after_a_threshold_gate_or_override_change_equals_a_full_rescore() {
+    let (set, as_of) = generated(3000, 11, true, &default_model().fields);
+    let model = default_model();
+    let evaluation = Evaluation::new(&model, &set, as_of);
+    let mut scores = score_all(&model, &evaluation);
+    let mut moved = model.clone();
+    moved.combine.mql_threshold = 58.0;
+    moved.combine.nurture_band = 7.0;
+    moved.combine.min_engagement = Some(12.0);
+    moved.overrides[0].enabled = false;
+    moved.fit_grades[1].min_points = 25.0;
+    assert!(mql_studio::scoring::same_scores(&model, &moved));
+    mql_studio::scoring::restatus(&moved, &evaluation, &mut scores);
+    assert_eq!(scores, score_all(&moved, &evaluation));
+    assert_ne!(
+        status_counts(&scores),
+        status_counts(&score_all(&model, &evaluation)),
+        "the change moved some leads"
+    );
+    // Points, caps or the mix change the totals: not a status-only change.
+    let mut heavier = model.clone();
+    heavier.fit.rules[0].points += 1.0;
+    assert!(!mql_studio::scoring::same_scores(&model, &heavier));
+    let mut capped = model.clone();
+    capped.engagement.rules[0].cap = Some(1.0);
+    assert!(!mql_studio::scoring::same_scores(&model, &capped));
+    let mut mixed = model.clone();
+    mixed.combine.fit_weight = 0.5;
+    mixed.combine.engagement_weight = 0.5;
+    assert!(!mql_studio::scoring::same_scores(&model, &mixed));
+}

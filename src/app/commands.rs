@@ -453,7 +453,12 @@ impl StudioApp {
         load: impl FnOnce() -> ImportOutcome + Send + 'static,
     ) {
         if self.import_job.is_some() {
-            self.notify_error("an import is already running: wait for it or cancel it");
+            // One import at a time: an event log waits for the leads it belongs to.
+            self.after_import.push(if events {
+                Command::ImportEventsPath(path.to_owned())
+            } else {
+                Command::ImportLeadsPath(path.to_owned())
+            });
             return;
         }
         let size = std::fs::metadata(path).map_or(0, |m| m.len());
@@ -485,6 +490,8 @@ impl StudioApp {
                 let (path, events) = (job.path.clone(), job.events);
                 self.import_job = None;
                 self.finish_import(&path, events, outcome);
+                let waiting = std::mem::take(&mut self.after_import);
+                self.commands.extend(waiting);
             }
             Err(std::sync::mpsc::TryRecvError::Empty) => {
                 ctx.request_repaint_after(std::time::Duration::from_millis(100));
@@ -500,6 +507,7 @@ impl StudioApp {
 
     /// Drops a running import: its result is discarded when it arrives.
     pub fn cancel_import(&mut self) {
+        self.after_import.clear();
         if let Some(job) = self.import_job.take() {
             self.notify(format!(
                 "cancelled the import of {}; the current leads are unchanged",

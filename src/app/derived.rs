@@ -44,12 +44,25 @@ impl Derived {
         let mut changed = false;
         if self.scored_model.as_ref() != Some(model) || self.scored_as_of != as_of {
             let started = std::time::Instant::now();
-            if self.scored_as_of != as_of || self.evaluation.lead_count != leads.len() {
-                self.evaluation = Evaluation::new(model, leads, as_of);
+            let re_evaluated =
+                if self.scored_as_of != as_of || self.evaluation.lead_count != leads.len() {
+                    self.evaluation = Evaluation::new(model, leads, as_of);
+                    usize::MAX
+                } else {
+                    self.evaluation.refresh(model, leads)
+                };
+            let only_statuses_change = re_evaluated == 0
+                && self.scores.len() == leads.len()
+                && self
+                    .scored_model
+                    .as_ref()
+                    .is_some_and(|previous| crate::scoring::same_scores(previous, model));
+            if only_statuses_change {
+                // A threshold or gate drag: the totals stand, only statuses move.
+                crate::scoring::restatus(model, &self.evaluation, &mut self.scores);
             } else {
-                self.evaluation.refresh(model, leads);
+                self.scores = score_all(model, &self.evaluation);
             }
-            self.scores = score_all(model, &self.evaluation);
             self.counts = status_counts(&self.scores);
             self.histogram = histogram(model, &self.scores);
             self.problems = validate(model);
@@ -60,8 +73,14 @@ impl Derived {
             changed = true;
         }
         if self.saved_model.as_ref() != Some(saved) {
-            let evaluation = Evaluation::new(saved, leads, as_of);
-            self.saved_counts = Some(status_counts(&score_all(saved, &evaluation)));
+            self.saved_counts = Some(if saved == model {
+                self.counts
+            } else {
+                // Start from the current evaluation: only the rules that differ are evaluated.
+                let mut evaluation = self.evaluation.clone();
+                evaluation.refresh(saved, leads);
+                status_counts(&score_all(saved, &evaluation))
+            });
             self.saved_model = Some(saved.clone());
             changed = true;
         }

@@ -158,6 +158,8 @@ pub struct StudioApp {
     pending_dialog: Option<PendingDialog>,
     /// A large import running in the background.
     pub import_job: Option<ImportJob>,
+    /// Imports asked for while another was running; they start when it completes.
+    after_import: Vec<Command>,
     commands: Vec<Command>,
     /// Where unsaved work is written every few seconds; `None` turns autosave off.
     pub autosave_path: Option<PathBuf>,
@@ -238,6 +240,7 @@ impl StudioApp {
             dialogs: DialogMode::PathEntryOnly,
             pending_dialog: None,
             import_job: None,
+            after_import: Vec::new(),
             commands: Vec::new(),
             autosave_path: None,
             autosaved: None,
@@ -330,7 +333,15 @@ impl StudioApp {
             ctx.request_repaint();
             return;
         }
+        let timing = std::env::var_os("MQL_STUDIO_FRAME_STATS").is_some();
+        let mut marks: Vec<(&str, f64)> = Vec::new();
+        let mut mark = |name: &'static str| {
+            if timing {
+                marks.push((name, started.elapsed().as_secs_f64() * 1000.0));
+            }
+        };
         self.refresh_derived();
+        mark("derived");
         if self.view.selected_lead.is_none() && !self.view.auto_selected {
             // Start with the best-scoring lead, so the breakdown shows something at once.
             self.view.auto_selected = true;
@@ -345,15 +356,30 @@ impl StudioApp {
         self.poll_file_dialog();
         self.poll_import(&ctx);
 
+        mark("input");
         panels::draw(self, ui);
-
+        mark("panels");
         self.run_commands(&ctx);
+        mark("commands");
         self.track_edits(&ctx, now);
+        mark("history");
         if self.refresh_derived() {
             ctx.request_repaint();
         }
+        mark("derived again");
         self.autosave_tick(now);
         let elapsed = started.elapsed().as_secs_f64() * 1000.0;
+        if timing && elapsed > 50.0 {
+            let parts: Vec<String> = marks
+                .iter()
+                .scan(0.0, |previous, (name, at)| {
+                    let part = format!("{name} {:.1}", at - *previous);
+                    *previous = *at;
+                    Some(part)
+                })
+                .collect();
+            eprintln!("frame {elapsed:.1} ms: {}", parts.join(", "));
+        }
         self.frame_stats.last_ms = elapsed;
         self.frame_stats.frames += 1;
         if self.frame_stats.frames > 2 {

@@ -175,15 +175,33 @@ fn refresh_rows(app: &mut StudioApp, keys: &KeyColumns, gesture_in_progress: boo
         }),
     };
     // Ties keep lead order, so the table does not shuffle while a slider moves.
-    rows.sort_by(|a, b| {
-        let order = compare(a, b);
-        let order = if app.settings.sort_descending {
-            order.reverse()
-        } else {
-            order
-        };
-        order.then(a.cmp(b))
-    });
+    let descending = app.settings.sort_descending;
+    let numeric_key: Option<Box<dyn Fn(usize) -> f64 + '_>> = match app.settings.sort_column {
+        SortColumn::Score => Some(Box::new(|row| scores[row].score)),
+        SortColumn::Fit => Some(Box::new(|row| scores[row].fit)),
+        SortColumn::Engagement => Some(Box::new(|row| scores[row].engagement)),
+        SortColumn::Employees => Some(Box::new(|row| {
+            KeyColumns::number(leads, keys.employees, row)
+        })),
+        _ => None,
+    };
+    match numeric_key {
+        // Numbers: sort (key, row) pairs, much faster than a comparator on a million rows.
+        Some(key_of) => {
+            let mut keyed: Vec<(f64, usize)> = rows.iter().map(|&row| (key_of(row), row)).collect();
+            keyed.sort_unstable_by(|a, b| {
+                let order = a.0.total_cmp(&b.0);
+                let order = if descending { order.reverse() } else { order };
+                order.then(a.1.cmp(&b.1))
+            });
+            rows = keyed.into_iter().map(|(_, row)| row).collect();
+        }
+        None => rows.sort_by(|a, b| {
+            let order = compare(a, b);
+            let order = if descending { order.reverse() } else { order };
+            order.then(a.cmp(b))
+        }),
+    }
     drop(compare);
     app.view.table_rows = rows;
     app.view.table_key = Some(key);
