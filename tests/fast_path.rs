@@ -455,3 +455,52 @@ fn restatus_after_a_threshold_gate_or_override_change_equals_a_full_rescore() {
     mixed.combine.engagement_weight = 0.5;
     assert!(!mql_studio::scoring::same_scores(&model, &mixed));
 }
+
+#[test]
+fn the_streamed_scored_csv_equals_the_row_by_row_one() {
+    let (set, as_of) = generated(2000, 5, true, &default_model().fields);
+    let model = default_model();
+    let evaluation = Evaluation::new(&model, &set, as_of);
+    let scores = score_all(&model, &evaluation);
+    let mut streamed = Vec::new();
+    mql_studio::export::write_scores_csv(&mut streamed, &model, &set, &evaluation, &scores)
+        .expect("streamed");
+    let rows = mql_studio::export::scored_rows(&model, &set, &evaluation, &scores);
+    let mut by_rows = Vec::new();
+    mql_studio::export::write_scored_csv(&mut by_rows, &rows).expect("rows");
+    assert_eq!(
+        String::from_utf8(streamed).expect("utf8"),
+        String::from_utf8(by_rows).expect("utf8")
+    );
+}
+
+#[test]
+fn fast_number_formatting_equals_fmt_number_for_rounded_values() {
+    use mql_studio::export::push_hundredths;
+    use mql_studio::model::fmt_number;
+    use mql_studio::scoring::round2;
+    let mut value = -150.0;
+    while value < 150.0 {
+        let rounded = round2(value);
+        let mut fast = String::new();
+        push_hundredths(&mut fast, rounded);
+        assert_eq!(fast, fmt_number(rounded), "{value}");
+        value += 0.0137;
+    }
+    for rounded in [
+        0.0,
+        -0.0,
+        0.1,
+        0.05,
+        1.1,
+        99.99,
+        100.0,
+        1e14,
+        2.5e15,
+        f64::NAN,
+    ] {
+        let mut fast = String::new();
+        push_hundredths(&mut fast, rounded);
+        assert_eq!(fast, fmt_number(rounded), "{rounded}");
+    }
+}
