@@ -344,68 +344,74 @@ pub fn parse_day(text: &str) -> Option<i32> {
         .map(|dt| day_number(dt.date()))
 }
 
-/// Two ASCII digits at `at`.
-fn two_digits(bytes: &[u8], at: usize) -> Option<u32> {
-    match (bytes.get(at), bytes.get(at + 1)) {
-        (Some(&tens @ b'0'..=b'9'), Some(&ones @ b'0'..=b'9')) => {
-            Some(u32::from(tens - b'0') * 10 + u32::from(ones - b'0'))
-        }
-        _ => None,
-    }
-}
-
+#[inline(always)]
 fn days_in_month(year: u32, month: u32) -> u32 {
     match month {
-        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => {
+            29
+        }
         2 => 28,
         4 | 6 | 9 | 11 => 30,
         _ => 31,
     }
 }
 
-/// Days since 1970-01-01 of a proleptic Gregorian date (the arithmetic jiff does).
+/// Days since 1970-01-01 of a proleptic Gregorian date (the arithmetic jiff does), for years
+/// 0 to 9999.
+#[inline(always)]
 fn days_from_civil(year: u32, month: u32, day: u32) -> i32 {
-    let year = i64::from(year) - i64::from(month <= 2);
-    let era = year.div_euclid(400);
+    // Counted from March 400 years earlier, so that every number stays positive.
+    let year = (year + 400 - u32::from(month <= 2)) as i32;
+    let era = year / 400;
     let year_of_era = year - era * 400;
-    let month_from_march = i64::from((month + 9) % 12);
-    let day_of_year = (153 * month_from_march + 2) / 5 + i64::from(day) - 1;
+    let month_from_march = ((month + 9) % 12) as i32;
+    let day_of_year = (153 * month_from_march + 2) / 5 + day as i32 - 1;
     let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    (era * 146_097 + day_of_era - 719_468) as i32
+    (era - 1) * 146_097 + day_of_era - 719_468
 }
 
 /// The day of the common forms, without jiff: `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM[:SS]` (`T` or a
 /// space) and `YYYY-MM-DDTHH:MM:SSZ`. `None` for anything else, including invalid dates and
 /// times, which jiff then reads (or refuses) as before.
+#[inline]
 fn quick_day(bytes: &[u8]) -> Option<i32> {
-    if bytes.get(4) != Some(&b'-') || bytes.get(7) != Some(&b'-') {
+    let n = bytes.len();
+    if !matches!(n, 10 | 16 | 19 | 20) {
         return None;
     }
-    let year = two_digits(bytes, 0)? * 100 + two_digits(bytes, 2)?;
-    let month = two_digits(bytes, 5)?;
-    let day = two_digits(bytes, 8)?;
+    // Positions past the end read as spaces (neither digits nor separators).
+    let at = |i: usize| bytes.get(i).copied().unwrap_or(b' ');
+    let digit = |i: usize| u32::from(at(i).wrapping_sub(b'0'));
+    let two = |i: usize| {
+        let (tens, ones) = (digit(i), digit(i + 1));
+        if tens < 10 && ones < 10 {
+            tens * 10 + ones
+        } else {
+            u32::MAX
+        }
+    };
+    let (century, years, month, day) = (two(0), two(2), two(5), two(8));
+    if century > 99 || years > 99 || at(4) != b'-' || at(7) != b'-' {
+        return None;
+    }
+    let year = century * 100 + years;
     if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
         return None;
     }
-    let time_ok = |seconds: bool| {
-        matches!(bytes.get(10), Some(b'T' | b' '))
-            && two_digits(bytes, 11).is_some_and(|hour| hour <= 23)
-            && bytes.get(13) == Some(&b':')
-            && two_digits(bytes, 14).is_some_and(|minute| minute <= 59)
-            && (!seconds
-                || (bytes.get(16) == Some(&b':')
-                    && two_digits(bytes, 17).is_some_and(|second| second <= 59)))
-    };
-    let ok = match bytes.len() {
-        10 => true,
-        16 => time_ok(false),
-        19 => time_ok(true),
-        // An instant in UTC: its day is the date's. Years at the ends of jiff's range are left to
+    if n > 10 {
+        let clock = matches!(at(10), b'T' | b' ')
+            && two(11) <= 23
+            && at(13) == b':'
+            && two(14) <= 59
+            && (n == 16 || (at(16) == b':' && two(17) <= 59));
+        // An instant in UTC has the date's day; years at the ends of jiff's range are left to
         // jiff.
-        20 => bytes.get(19) == Some(&b'Z') && (1..=9998).contains(&year) && time_ok(true),
-        _ => false,
-    };
-    ok.then(|| days_from_civil(year, month, day))
+        let zone = n != 20 || (at(19) == b'Z' && (1..=9998).contains(&year));
+        if !(clock && zone) {
+            return None;
+        }
+    }
+    Some(days_from_civil(year, month, day))
 }
 
 /// Parses a number as CRM exports write it: `1200`, `1200.5`, `-3`, `1e6`.
@@ -604,7 +610,15 @@ fn csv_reader(bytes: &[u8], delimiter: u8) -> csv::Reader<&[u8]> {
 }
 
 /// `str::trim` of a cell's bytes (which are UTF-8).
+#[inline]
 fn trim_cell(cell: &[u8]) -> &[u8] {
+    // Usually nothing to trim: the cell starts and ends with visible ASCII.
+    let visible = |b: u8| b > b' ' && b < 0x80;
+    match (cell.first(), cell.last()) {
+        (Some(&first), Some(&last)) if visible(first) && visible(last) => return cell,
+        (None, _) => return cell,
+        _ => {}
+    }
     let space = |b: &u8| matches!(b, b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r' | b' ');
     let start = cell.iter().position(|b| !space(b)).unwrap_or(cell.len());
     let end = cell
@@ -623,6 +637,11 @@ fn trim_cell(cell: &[u8]) -> &[u8] {
 /// A cell's text for a message (cells are UTF-8 by then).
 fn cell_text(cell: &[u8]) -> std::borrow::Cow<'_, str> {
     String::from_utf8_lossy(cell)
+}
+
+/// A cell's text as a string.
+fn text_of(cell: &[u8]) -> String {
+    std::str::from_utf8(cell).map_or_else(|_| cell_text(cell).into_owned(), str::to_owned)
 }
 
 #[derive(Clone, Copy)]
@@ -763,15 +782,42 @@ impl<'b> Tokenizer<'b> {
     }
 
     /// The end of an unquoted cell starting at `from`: the next delimiter or line end.
+    #[inline]
     fn unquoted(&self, from: usize) -> usize {
+        const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+        const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
         let delimiter = self.delimiter;
+        let (delimiters, returns, newlines) = (
+            u64::from_ne_bytes([delimiter; 8]),
+            u64::from_ne_bytes([b'\r'; 8]),
+            u64::from_ne_bytes([b'\n'; 8]),
+        );
+        // The high bit of each byte that is zero (exact up to the first one, which is all
+        // that is used).
+        let zero_bytes = |word: u64| word.wrapping_sub(ONES) & !word & HIGHS;
+        let mut at = from;
+        // Eight bytes at a time.
+        while let Some(word) = self
+            .block
+            .get(at..at + 8)
+            .and_then(|bytes| <[u8; 8]>::try_from(bytes).ok())
+        {
+            let word = u64::from_le_bytes(word);
+            let found = zero_bytes(word ^ delimiters)
+                | zero_bytes(word ^ returns)
+                | zero_bytes(word ^ newlines);
+            if found != 0 {
+                return at + (found.trailing_zeros() / 8) as usize;
+            }
+            at += 8;
+        }
         self.block
-            .get(from..)
+            .get(at..)
             .and_then(|rest| {
                 rest.iter()
                     .position(|&b| b == delimiter || b == b'\r' || b == b'\n')
             })
-            .map_or(self.block.len(), |i| from + i)
+            .map_or(self.block.len(), |i| at + i)
     }
 
     /// Reads a cell that starts with a quote; leaves `pos` on the byte that ends it and returns
@@ -1052,7 +1098,7 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 /// What to read: bytes in memory or a file.
-pub(crate) enum Input<'a> {
+enum Input<'a> {
     Bytes(&'a [u8]),
     File(&'a Path),
 }
@@ -1156,12 +1202,6 @@ fn open(
 fn thread_count(size: u64, block_size: usize) -> usize {
     if size <= 2 * block_size as u64 {
         return 1;
-    }
-    if let Some(n) = std::env::var("MQL_THREADS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-    {
-        return n;
     }
     std::thread::available_parallelism()
         .map_or(1, std::num::NonZero::get)
@@ -1318,10 +1358,40 @@ struct Interner {
 
 impl Interner {
     fn new() -> Interner {
+        Interner::with_capacity(0)
+    }
+
+    /// Room for `keys` keys without growing.
+    fn with_capacity(keys: usize) -> Interner {
         Interner {
-            slots: vec![0; 16],
-            hashes: Vec::new(),
+            slots: vec![0; Self::size_for(keys)],
+            hashes: Vec::with_capacity(keys),
         }
+    }
+
+    fn size_for(keys: usize) -> usize {
+        (keys / 7 * 10 + 16).next_power_of_two()
+    }
+
+    /// Makes room for `keys` keys in all.
+    fn reserve(&mut self, keys: usize) {
+        if Self::size_for(keys) > self.slots.len() {
+            self.hashes.reserve(keys.saturating_sub(self.hashes.len()));
+            self.rehash(Self::size_for(keys));
+        }
+    }
+
+    fn rehash(&mut self, size: usize) {
+        let mask = size - 1;
+        let mut slots = vec![0u64; size];
+        for (code, &hash) in self.hashes.iter().enumerate() {
+            let mut i = Self::home(hash, mask);
+            while slots[i] != 0 {
+                i = (i + 1) & mask;
+            }
+            slots[i] = Self::pack(hash, code as u32);
+        }
+        self.slots = slots;
     }
 
     fn home(hash: u64, mask: usize) -> usize {
@@ -1355,120 +1425,267 @@ impl Interner {
         self.hashes.push(hash);
         self.slots[slot] = Self::pack(hash, code);
         if self.hashes.len() * 10 > self.slots.len() * 7 {
-            let size = self.slots.len() * 2;
-            let mask = size - 1;
-            let mut slots = vec![0u64; size];
-            for (code, &hash) in self.hashes.iter().enumerate() {
-                let mut i = Self::home(hash, mask);
-                while slots[i] != 0 {
-                    i = (i + 1) & mask;
-                }
-                slots[i] = Self::pack(hash, code as u32);
-            }
-            self.slots = slots;
+            self.rehash(self.slots.len() * 2);
         }
         code
     }
 
-    fn hash(&self, code: u32) -> u64 {
-        self.hashes.get(code as usize).copied().unwrap_or_default()
+    /// Reads the home slots of `hashes`, so that looking them up next finds them in cache.
+    fn touch(&self, hashes: &[u64]) {
+        if self.slots.len() >= 1 << 16 {
+            let mask = self.slots.len() - 1;
+            let sum = hashes
+                .iter()
+                .fold(0u64, |sum, &hash| sum ^ self.slots[Self::home(hash, mask)]);
+            std::hint::black_box(sum);
+        }
     }
 }
 
+/// Up to 8 bytes as a number (little-endian, the rest zero).
+#[inline]
+fn padded_word(bytes: &[u8]) -> u64 {
+    let n = bytes.len();
+    let four = |at: usize| {
+        bytes
+            .get(at..at + 4)
+            .and_then(|b| <[u8; 4]>::try_from(b).ok())
+            .map_or(0, |b| u64::from(u32::from_le_bytes(b)))
+    };
+    let byte = |at: usize| bytes.get(at).copied().map_or(0, u64::from);
+    match n {
+        0 => 0,
+        1..=3 => byte(0) | byte(1) << 8 | byte(2) << 16,
+        // Two overlapping reads; the overlap agrees.
+        4..=8 => four(0) | four(n - 4) << ((n - 4) * 8),
+        _ => 0,
+    }
+}
+
+/// A text of 1 to 7 bytes as one number (its bytes, and its length in the top byte); never 0.
+#[inline]
+fn short_key(bytes: &[u8]) -> Option<u64> {
+    matches!(bytes.len(), 1..=7).then(|| padded_word(bytes) | (bytes.len() as u64) << 56)
+}
+
+/// Up to 24 bytes as numbers, exactly.
+#[inline]
+fn raw_key(bytes: &[u8]) -> Option<[u64; 4]> {
+    let n = bytes.len();
+    let eight = |at: usize| {
+        bytes
+            .get(at..at + 8)
+            .and_then(|b| <[u8; 8]>::try_from(b).ok())
+            .map_or(0, u64::from_le_bytes)
+    };
+    match n {
+        0..=8 => Some([padded_word(bytes), 0, 0, n as u64]),
+        9..=16 => Some([eight(0), eight(n - 8), 0, n as u64]),
+        17..=24 => Some([eight(0), eight(8), eight(n - 8), n as u64]),
+        _ => None,
+    }
+}
+
+#[inline]
+fn mix(word: u64) -> u64 {
+    let mut h = word.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    h ^= h >> 29;
+    h = h.wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    h ^ h >> 32
+}
+
+/// A hash of a text: for up to 8 bytes a quick mix of them ([`short_key`] for up to 7),
+/// else FxHash.
+#[inline]
 fn hash_bytes(bytes: &[u8]) -> u64 {
-    use std::hash::Hasher;
-    let mut hasher = rustc_hash::FxHasher::default();
-    hasher.write(bytes);
-    hasher.finish()
+    if let Some(key) = short_key(bytes) {
+        return mix(key);
+    }
+    match bytes.len() {
+        0 => mix(0),
+        8 => mix(padded_word(bytes) ^ 0x5555_5555_5555_5555),
+        _ => {
+            use std::hash::Hasher;
+            let mut hasher = rustc_hash::FxHasher::default();
+            hasher.write(bytes);
+            hasher.finish()
+        }
+    }
+}
+
+/// `a == b`, inline for short texts.
+#[inline]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let eight = |s: &[u8], at: usize| s.get(at..at + 8).and_then(|w| <[u8; 8]>::try_from(w).ok());
+    match n {
+        0..=7 => a.iter().zip(b).all(|(x, y)| x == y),
+        8..=16 => eight(a, 0) == eight(b, 0) && eight(a, n - 8) == eight(b, n - 8),
+        _ => a == b,
+    }
 }
 
 /// Distinct texts of a block, in order of first appearance; with `fold`, texts that differ
 /// only in ASCII case are one (under their first spelling).
 struct BlockDict {
     bytes: Vec<u8>,
-    spans: Vec<(usize, usize)>,
+    /// Where each text ends in `bytes` (it starts where the one before ends).
+    ends: Vec<usize>,
     index: Interner,
     fold: bool,
     folded: Vec<u8>,
+    /// Per text, its [`short_key`] (0 for a longer text).
+    shorts: Vec<u64>,
+    /// With `fold`: recent spellings (of up to 24 bytes, exactly) and their codes, so that
+    /// most texts are not folded.
+    recent: Vec<([u64; 4], u32)>,
+    /// The texts as strings, when made ahead (for columns of mostly distinct values, whose
+    /// texts are mostly new to the merge).
+    strings: Vec<String>,
 }
 
 impl BlockDict {
     fn new(fold: bool) -> BlockDict {
+        BlockDict::with_capacity(fold, 0, 0)
+    }
+
+    fn with_capacity(fold: bool, texts: usize, bytes: usize) -> BlockDict {
         BlockDict {
-            bytes: Vec::new(),
-            spans: Vec::new(),
-            index: Interner::new(),
+            bytes: Vec::with_capacity(bytes),
+            ends: Vec::with_capacity(texts),
+            index: Interner::with_capacity(texts),
             fold,
             folded: Vec::new(),
+            shorts: Vec::with_capacity(texts),
+            strings: Vec::new(),
+            recent: if fold {
+                vec![([0; 4], u32::MAX); 16]
+            } else {
+                Vec::new()
+            },
         }
     }
 
     fn len(&self) -> usize {
-        self.spans.len()
+        self.ends.len()
     }
 
     fn get(&self, code: usize) -> &[u8] {
-        self.spans
-            .get(code)
-            .and_then(|&(start, end)| self.bytes.get(start..end))
-            .unwrap_or_default()
+        let start = match code.checked_sub(1) {
+            Some(before) => self.ends.get(before).copied().unwrap_or_default(),
+            None => 0,
+        };
+        let end = self.ends.get(code).copied().unwrap_or_default();
+        self.bytes.get(start..end).unwrap_or_default()
     }
 
     fn intern(&mut self, key: &[u8]) -> u32 {
-        let hash = if self.fold {
-            self.folded.clear();
-            self.folded.extend(key.iter().map(u8::to_ascii_lowercase));
-            hash_bytes(&self.folded)
-        } else {
-            hash_bytes(key)
-        };
-        let fold = self.fold;
+        if !self.fold {
+            if let Some(short) = short_key(key) {
+                let shorts = &self.shorts;
+                let hash = mix(short);
+                let found = self
+                    .index
+                    .find(hash, |code| shorts.get(code as usize) == Some(&short));
+                return match found {
+                    Ok(code) => code,
+                    Err(slot) => self.insert(key, slot, hash, short),
+                };
+            }
+            let hash = hash_bytes(key);
+            return self.intern_hashed(key, hash);
+        }
+        let raw = raw_key(key);
+        let recent = raw.map(|[a, b, c, n]| {
+            (mix(a ^ b.rotate_left(21) ^ c.rotate_left(42) ^ n) >> 60) as usize
+        });
+        if let (Some(raw), Some(recent)) = (raw, recent)
+            && let Some(&(known, code)) = self.recent.get(recent)
+            && known == raw
+        {
+            return code;
+        }
+        self.folded.clear();
+        self.folded.extend_from_slice(key);
+        self.folded.make_ascii_lowercase();
+        let hash = hash_bytes(&self.folded);
+        let code = self.intern_hashed(key, hash);
+        if let (Some(raw), Some(recent)) = (raw, recent)
+            && let Some(slot) = self.recent.get_mut(recent)
+        {
+            *slot = (raw, code);
+        }
+        code
+    }
+
+    /// Makes the texts' strings now (on a parsing thread) rather than in the merge.
+    fn make_strings(&mut self) {
+        self.strings = (0..self.len())
+            .map(|code| text_of(self.get(code)))
+            .collect();
+    }
+
+    fn insert(&mut self, key: &[u8], slot: usize, hash: u64, short: u64) -> u32 {
+        self.bytes.extend_from_slice(key);
+        self.ends.push(self.bytes.len());
+        self.shorts.push(short);
+        self.index.insert(slot, hash)
+    }
+
+    fn intern_hashed(&mut self, key: &[u8], hash: u64) -> u32 {
+        let (bytes, ends, fold) = (&self.bytes, &self.ends, self.fold);
         let found = self.index.find(hash, |code| {
-            let known = self
-                .spans
-                .get(code as usize)
-                .and_then(|&(start, end)| self.bytes.get(start..end))
-                .unwrap_or_default();
+            let start = match (code as usize).checked_sub(1) {
+                Some(before) => ends.get(before).copied().unwrap_or_default(),
+                None => 0,
+            };
+            let end = ends.get(code as usize).copied().unwrap_or_default();
+            let known = bytes.get(start..end).unwrap_or_default();
             if fold {
                 known.eq_ignore_ascii_case(key)
             } else {
-                known == key
+                same_bytes(known, key)
             }
         });
         match found {
             Ok(code) => code,
-            Err(slot) => {
-                let start = self.bytes.len();
-                self.bytes.extend_from_slice(key);
-                self.spans.push((start, self.bytes.len()));
-                self.index.insert(slot, hash)
-            }
+            Err(slot) => self.insert(key, slot, hash, 0),
         }
     }
 
     /// The codes of this block's texts in `dict` (adding the new ones), whose index is `index`.
-    fn merge_into(&self, dict: &mut Vec<String>, index: &mut Interner) -> Vec<u32> {
-        (0..self.len())
-            .map(|code| {
-                let key = self.get(code);
-                let hash = self.index.hash(code as u32);
+    fn merge_into(&mut self, dict: &mut Vec<String>, index: &mut Interner) -> Vec<u32> {
+        const BATCH: usize = 16;
+        let mut codes = Vec::with_capacity(self.len());
+        let mut strings = std::mem::take(&mut self.strings).into_iter();
+        let hashes = self.index.hashes.as_slice();
+        for (batch, batch_hashes) in hashes.chunks(BATCH).enumerate() {
+            // A big index is mostly out of cache: fetch the batch's slots together first.
+            index.touch(batch_hashes);
+            for (i, &hash) in batch_hashes.iter().enumerate() {
+                let key = self.get(batch * BATCH + i);
                 let found = index.find(hash, |known| {
                     let known = dict.get(known as usize).map_or(&[][..], |s| s.as_bytes());
                     if self.fold {
                         known.eq_ignore_ascii_case(key)
                     } else {
-                        known == key
+                        same_bytes(known, key)
                     }
                 });
-                match found {
+                let made = strings.next();
+                codes.push(match found {
                     Ok(code) => code,
                     Err(slot) => {
-                        dict.push(cell_text(key).into_owned());
+                        dict.push(made.unwrap_or_else(|| text_of(key)));
                         index.insert(slot, hash)
                     }
-                }
-            })
-            .collect()
+                });
+            }
+        }
+        codes
     }
 }
 
@@ -1726,15 +1943,17 @@ enum BlockColumn {
 }
 
 impl BlockColumn {
-    fn new(kind: Kind) -> BlockColumn {
+    /// A column for about `rows` rows, whose text (if any) was about `hint` (texts, bytes) in
+    /// the last block.
+    fn new(kind: Kind, rows: usize, hint: (usize, usize)) -> BlockColumn {
         match kind {
             Kind::Text => BlockColumn::Text {
-                dict: BlockDict::new(false),
-                codes: Vec::new(),
+                dict: BlockDict::with_capacity(false, hint.0, hint.1),
+                codes: Vec::with_capacity(rows),
             },
-            Kind::Number => BlockColumn::Number(Vec::new()),
-            Kind::Bool => BlockColumn::Bool(Vec::new()),
-            Kind::Date => BlockColumn::Date(Vec::new()),
+            Kind::Number => BlockColumn::Number(Vec::with_capacity(rows)),
+            Kind::Bool => BlockColumn::Bool(Vec::with_capacity(rows)),
+            Kind::Date => BlockColumn::Date(Vec::with_capacity(rows)),
         }
     }
 }
@@ -1779,7 +1998,7 @@ impl Builder {
                     dict, index, codes, ..
                 },
                 BlockColumn::Text {
-                    dict: block_dict,
+                    dict: mut block_dict,
                     codes: block_codes,
                 },
             ) => {
@@ -1913,6 +2132,9 @@ struct LeadsFormat<'h> {
     delimiter: u8,
     split: bool,
     skip_bad_rows: bool,
+    /// The size of the last block read: its rows, and per column its distinct texts and their
+    /// bytes (to size the next block's vectors).
+    hints: (AtomicUsize, Vec<(AtomicUsize, AtomicUsize)>),
 }
 
 /// The leads of one block.
@@ -1954,7 +2176,16 @@ fn parse_cell(kind: Kind, cell: &[u8]) -> Result<Option<Value>, &'static str> {
 }
 
 fn read_leads_block(format: &LeadsFormat<'_>, block: &[u8], start: Option<Start>) -> LeadsBlock {
-    let mut columns: Vec<BlockColumn> = format.kinds.iter().map(|&k| BlockColumn::new(k)).collect();
+    let rows_hint = format.hints.0.load(Ordering::Relaxed);
+    let mut columns: Vec<BlockColumn> = format
+        .kinds
+        .iter()
+        .zip(&format.hints.1)
+        .map(|(&kind, (texts, bytes))| {
+            let hint = (texts.load(Ordering::Relaxed), bytes.load(Ordering::Relaxed));
+            BlockColumn::new(kind, rows_hint, hint)
+        })
+        .collect();
     let mut rows = Vec::new();
     let mut values: Vec<Value> = Vec::with_capacity(format.typed.len());
     let width = format.kinds.len();
@@ -2027,6 +2258,16 @@ fn read_leads_block(format: &LeadsFormat<'_>, block: &[u8], start: Option<Start>
             Ok(())
         },
     );
+    format.hints.0.store(rows.len(), Ordering::Relaxed);
+    for (column, (texts, bytes)) in columns.iter_mut().zip(&format.hints.1) {
+        if let BlockColumn::Text { dict, .. } = column {
+            texts.store(dict.len(), Ordering::Relaxed);
+            bytes.store(dict.bytes.len(), Ordering::Relaxed);
+            if dict.len() * 10 >= rows.len() * 9 {
+                dict.make_strings();
+            }
+        }
+    }
     LeadsBlock {
         info,
         columns,
@@ -2069,10 +2310,20 @@ impl LeadsMerge<'_> {
             }
         }
         if self.lead_rows.is_empty() && !block.rows.is_empty() {
-            let expected = estimate(block.rows.len(), bytes.len(), self.size);
+            let rows = block.rows.len();
+            let expected = estimate(rows, bytes.len(), self.size);
             self.lead_rows.reserve(expected);
-            for builder in &mut self.builders {
+            for (builder, column) in self.builders.iter_mut().zip(&block.columns) {
                 builder.reserve(expected);
+                // A column of distinct values (ids, emails) will have about as many as rows.
+                if let (Builder::Text { dict, index, .. }, BlockColumn::Text { dict: texts, .. }) =
+                    (builder, column)
+                    && texts.len() * 10 >= rows * 9
+                {
+                    let texts = estimate(texts.len(), bytes.len(), self.size);
+                    dict.reserve(texts);
+                    index.reserve(texts);
+                }
             }
         }
         for (builder, column) in self.builders.iter_mut().zip(block.columns) {
@@ -2087,7 +2338,7 @@ impl LeadsMerge<'_> {
     }
 }
 
-pub(crate) fn read_leads(
+fn read_leads(
     input: Input<'_>,
     file: &str,
     options: &LoadOptions,
@@ -2137,6 +2388,10 @@ pub(crate) fn read_leads(
         typed: (0..kinds.len())
             .filter(|&i| kinds.get(i) != Some(&Kind::Text))
             .collect(),
+        hints: (
+            AtomicUsize::new(0),
+            kinds.iter().map(|_| Default::default()).collect(),
+        ),
         kinds,
         headers: &headers,
         delimiter: opened.delimiter,
@@ -2153,18 +2408,12 @@ pub(crate) fn read_leads(
         size: opened.size,
     };
     let threads = thread_count(opened.size, block_size);
-    let t0 = std::time::Instant::now();
-    let parse_ns = AtomicUsize::new(0);
-    let mut merge_ns = 0u128;
     run_blocks(
         opened.producer,
         threads,
-        &|bytes| { let t = std::time::Instant::now(); let r = read_leads_block(&format, bytes, None); parse_ns.fetch_add(t.elapsed().as_nanos() as usize, Ordering::Relaxed); r },
-        |bytes, block| { let t = std::time::Instant::now(); let r = merge.merge(bytes, block); merge_ns += t.elapsed().as_nanos(); r },
+        &|bytes| read_leads_block(&format, bytes, None),
+        |bytes, block| merge.merge(bytes, block),
     )?;
-    let trace = std::env::var("MQL_TRACE").is_ok();
-    if trace { eprintln!("leads: blocks {:?} (parse {} ms, merge {} ms)", t0.elapsed(), parse_ns.load(Ordering::Relaxed) / 1_000_000, merge_ns / 1_000_000); }
-    let t0 = std::time::Instant::now();
     let LeadsMerge {
         builders,
         mut lead_rows,
@@ -2172,13 +2421,11 @@ pub(crate) fn read_leads(
         ..
     } = merge;
     lead_rows.shrink_to_fit();
+    let data = in_parallel(builders, threads, Builder::finish);
     let columns: Vec<Column> = headers
-        .iter()
-        .zip(builders)
-        .map(|(name, builder)| Column {
-            name: name.clone(),
-            data: builder.finish(),
-        })
+        .into_iter()
+        .zip(data)
+        .map(|(name, data)| Column { name, data })
         .collect();
     let lead_count = report.rows_read;
     let mut set = LeadSet {
@@ -2186,23 +2433,68 @@ pub(crate) fn read_leads(
         ids: Vec::new(),
         id_column: None,
         events: None,
-        outcomes: vec![None; lead_count],
-        verdicts: vec![None; lead_count],
+        outcomes: Vec::new(),
+        verdicts: Vec::new(),
     };
-    if trace { eprintln!("leads: finish {:?}", t0.elapsed()); }
-    let t0 = std::time::Instant::now();
-    assign_ids(&mut set, options, file, &lead_rows, &mut report)?;
-    if trace { eprintln!("leads: ids {:?}", t0.elapsed()); }
-    let t0 = std::time::Instant::now();
-    read_outcomes(
-        &mut set,
-        file,
-        &lead_rows,
-        options.skip_bad_rows,
-        &mut report,
-    )?;
-    if trace { eprintln!("leads: outcomes {:?}", t0.elapsed()); }
+    let skip = options.skip_bad_rows;
+    let (ids, outcomes) = if threads > 1 {
+        std::thread::scope(|scope| {
+            let outcomes = scope.spawn(|| read_outcomes(&set, file, &lead_rows, skip, lead_count));
+            let ids = lead_ids(&set, options, file, &lead_rows, lead_count);
+            let outcomes = outcomes
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (ids, outcomes)
+        })
+    } else {
+        let ids = lead_ids(&set, options, file, &lead_rows, lead_count);
+        (ids, read_outcomes(&set, file, &lead_rows, skip, lead_count))
+    };
+    let (id_column, ids, id_warnings) = ids?;
+    let (outcomes, verdicts, outcome_warnings) = outcomes?;
+    set.id_column = id_column;
+    set.ids = ids;
+    set.outcomes = outcomes;
+    set.verdicts = verdicts;
+    report.warnings.extend(id_warnings);
+    report.warnings.extend(outcome_warnings);
     Ok((set, report))
+}
+
+/// `f` of every item, on up to `threads` threads.
+fn in_parallel<T: Send, U: Send>(items: Vec<T>, threads: usize, f: fn(T) -> U) -> Vec<U> {
+    if threads <= 1 || items.len() <= 1 {
+        return items.into_iter().map(f).collect();
+    }
+    let mut groups: Vec<Vec<(usize, T)>> = (0..threads).map(|_| Vec::new()).collect();
+    for (i, item) in items.into_iter().enumerate() {
+        if let Some(group) = groups.get_mut(i % threads) {
+            group.push((i, item));
+        }
+    }
+    let mut done: Vec<(usize, U)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = groups
+            .into_iter()
+            .map(|group| {
+                scope.spawn(move || {
+                    group
+                        .into_iter()
+                        .map(|(i, item)| (i, f(item)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|handle| {
+                handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    done.sort_by_key(|&(i, _)| i);
+    done.into_iter().map(|(_, value)| value).collect()
 }
 
 fn first_duplicate(headers: &[String]) -> Option<&str> {
@@ -2250,14 +2542,17 @@ fn find_column(set: &LeadSet, candidates: &[&str]) -> Option<usize> {
     })
 }
 
-fn assign_ids(
-    set: &mut LeadSet,
+/// The id column, the ids and the warnings about them.
+type Ids = (Option<usize>, Vec<String>, Vec<String>);
+
+fn lead_ids(
+    set: &LeadSet,
     options: &LoadOptions,
     file: &str,
     lead_rows: &[usize],
-    report: &mut LoadReport,
-) -> Result<(), LeadsError> {
-    let lead_count = set.outcomes.len();
+    lead_count: usize,
+) -> Result<Ids, LeadsError> {
+    let mut warnings = Vec::new();
     let id_column = match &options.id_column {
         Some(name) => Some(
             set.columns
@@ -2270,7 +2565,6 @@ fn assign_ids(
         ),
         None => find_column(set, ID_COLUMNS),
     };
-    set.id_column = id_column;
     let column = id_column.and_then(|i| set.columns.get(i));
     let ids: Vec<String> = match column {
         Some(column) => (0..lead_count)
@@ -2291,9 +2585,7 @@ fn assign_ids(
             })
             .collect(),
         None => {
-            report
-                .warnings
-                .push("no lead id column found: leads are numbered by row".to_owned());
+            warnings.push("no lead id column found: leads are numbered by row".to_owned());
             (0..lead_count)
                 .map(|row| file_row(lead_rows, row).to_string())
                 .collect()
@@ -2323,7 +2615,7 @@ fn assign_ids(
                 };
                 if let Some(seen) = code.and_then(|code| last.get_mut(code as usize)) {
                     if *seen != usize::MAX {
-                        report.warnings.push(duplicate(id, *seen, row));
+                        warnings.push(duplicate(id, *seen, row));
                     }
                     *seen = row;
                 }
@@ -2334,13 +2626,12 @@ fn assign_ids(
             seen.reserve(lead_count);
             for (row, id) in ids.iter().enumerate() {
                 if let Some(first) = seen.insert(id.as_str(), row) {
-                    report.warnings.push(duplicate(id, first, row));
+                    warnings.push(duplicate(id, first, row));
                 }
             }
         }
     }
-    set.ids = ids;
-    Ok(())
+    Ok((id_column, ids, warnings))
 }
 
 /// Reads a column's cells with `parse` of their displayed text, once per distinct text.
@@ -2381,16 +2672,19 @@ impl<'a, T: Copy> CellReader<'a, T> {
     }
 }
 
-/// Fills outcomes and verdicts from their columns. A value that is not a stage, a yes/no or a
+/// Outcomes and verdicts per lead, and the warnings about them.
+type Outcomes = (Vec<Option<Outcome>>, Vec<Option<Verdict>>, Vec<String>);
+
+/// Reads outcomes and verdicts from their columns. A value that is not a stage, a yes/no or a
 /// verdict is an error, or with `skip_bad_cells` a warning that leaves that lead's value empty.
 fn read_outcomes(
-    set: &mut LeadSet,
+    set: &LeadSet,
     file: &str,
     lead_rows: &[usize],
     skip_bad_cells: bool,
-    report: &mut LoadReport,
-) -> Result<(), LeadsError> {
-    let lead_count = set.len();
+    lead_count: usize,
+) -> Result<Outcomes, LeadsError> {
+    let mut warnings = Vec::new();
     fn reader<'a, T: Copy>(
         set: &'a LeadSet,
         names: &[&str],
@@ -2419,15 +2713,13 @@ fn read_outcomes(
                 outcomes[row] = outcome;
                 verdicts[row] = verdict;
             }
-            Err(problem) if skip_bad_cells => report.warnings.push(format!(
+            Err(problem) if skip_bad_cells => warnings.push(format!(
                 "{problem}; that lead's outcome and verdict were left empty"
             )),
             Err(problem) => return Err(problem.into()),
         }
     }
-    set.outcomes = outcomes;
-    set.verdicts = verdicts;
-    Ok(())
+    Ok((outcomes, verdicts, warnings))
 }
 
 /// The stage, flag and verdict columns of a lead set.
@@ -2553,10 +2845,80 @@ struct EventsFormat<'a> {
     activity: usize,
     time: usize,
     /// Lead id → row (the first row for a duplicated id).
-    rows_of: FxHashMap<&'a [u8], u32>,
+    rows_of: IdIndex<'a>,
     delimiter: u8,
     split: bool,
     skip_bad_rows: bool,
+}
+
+/// Lead id → row, the first row for a duplicated id.
+struct IdIndex<'a> {
+    ids: &'a [String],
+    /// The row + 1 in the low half (0 for an empty slot), the hash's high half above.
+    slots: Vec<u64>,
+    /// No id appears twice.
+    unique: bool,
+}
+
+impl<'a> IdIndex<'a> {
+    fn new(ids: &'a [String]) -> IdIndex<'a> {
+        let size = (ids.len() / 7 * 10 + 16).next_power_of_two();
+        let mask = size - 1;
+        let mut slots = vec![0u64; size];
+        let mut unique = true;
+        'ids: for (row, id) in ids.iter().enumerate() {
+            let hash = hash_bytes(id.as_bytes());
+            let mut i = Interner::home(hash, mask);
+            loop {
+                let slot = slots[i];
+                if slot == 0 {
+                    slots[i] = Interner::pack(hash, row as u32);
+                    break;
+                }
+                if (slot ^ hash) >> 32 == 0
+                    && ids.get((slot & 0xFFFF_FFFF) as usize - 1) == Some(id)
+                {
+                    unique = false;
+                    continue 'ids;
+                }
+                i = (i + 1) & mask;
+            }
+        }
+        IdIndex { ids, slots, unique }
+    }
+
+    /// The row of `id`. Events usually come in the leads' order, so the row after `previous`
+    /// is tried first (when no id appears twice, it is then the only row with that id).
+    fn get(&self, id: &[u8], previous: Option<u32>) -> Option<u32> {
+        if self.unique
+            && let Some(next) = previous.map(|row| row as usize + 1)
+            && self
+                .ids
+                .get(next)
+                .is_some_and(|candidate| candidate.as_bytes() == id)
+        {
+            return Some(next as u32);
+        }
+        let hash = hash_bytes(id);
+        let mask = self.slots.len() - 1;
+        let mut i = Interner::home(hash, mask);
+        loop {
+            let slot = self.slots[i];
+            if slot == 0 {
+                return None;
+            }
+            let row = (slot & 0xFFFF_FFFF) as u32 - 1;
+            if (slot ^ hash) >> 32 == 0
+                && self
+                    .ids
+                    .get(row as usize)
+                    .is_some_and(|candidate| candidate.as_bytes() == id)
+            {
+                return Some(row);
+            }
+            i = (i + 1) & mask;
+        }
+    }
 }
 
 /// The events of one block.
@@ -2582,6 +2944,7 @@ fn read_events_block(format: &EventsFormat<'_>, block: &[u8], start: Option<Star
     // Events of a lead usually come together: remember the last lead looked up.
     let mut last_lead: Vec<u8> = Vec::new();
     let mut last_row: Option<u32> = None;
+    let mut last_found: Option<u32> = None;
     let info = read_block(
         block,
         format.delimiter,
@@ -2614,7 +2977,8 @@ fn read_events_block(format: &EventsFormat<'_>, block: &[u8], start: Option<Star
             if last_lead != lead || last_lead.is_empty() {
                 last_lead.clear();
                 last_lead.extend_from_slice(lead);
-                last_row = format.rows_of.get(lead).copied();
+                last_row = format.rows_of.get(lead, last_found);
+                last_found = last_row.or(last_found);
             }
             match last_row {
                 Some(lead_row) => {
@@ -2669,7 +3033,7 @@ struct EventsMerge<'f> {
 
 impl EventsMerge<'_> {
     fn merge(&mut self, bytes: &[u8], block: EventsBlock) -> Result<(), LeadsError> {
-        let block = if self.position.needs_again(&block.info) {
+        let mut block = if self.position.needs_again(&block.info) {
             read_events_block(self.format, bytes, Some(self.position.start()))
         } else {
             block
@@ -2785,7 +3149,7 @@ fn place<T: Copy + Default>(places: &[u32], values: &[T]) -> Vec<T> {
     placed
 }
 
-pub(crate) fn read_events(
+fn read_events(
     input: Input<'_>,
     file: &str,
     leads: &mut LeadSet,
@@ -2814,15 +3178,8 @@ pub(crate) fn read_events(
     let time_col = find(EVENT_TIME_COLUMNS, "timestamp")?;
     let header_names: Vec<String> = header_record.iter().map(str::to_owned).collect();
 
-    let t0 = std::time::Instant::now();
     let lead_count = leads.len();
-    let mut rows_of: FxHashMap<&[u8], u32> = FxHashMap::default();
-    rows_of.reserve(lead_count);
-    for (row, id) in leads.ids.iter().enumerate() {
-        // The first row wins for a duplicated id.
-        rows_of.entry(id.as_bytes()).or_insert(row as u32);
-    }
-    if std::env::var("MQL_TRACE").is_ok() { eprintln!("events: map {:?}", t0.elapsed()); }
+    let rows_of = IdIndex::new(&leads.ids);
     let format = EventsFormat {
         lead: lead_col,
         activity: activity_col,
@@ -2850,18 +3207,12 @@ pub(crate) fn read_events(
         size: opened.size,
     };
     let threads = thread_count(opened.size, block_size);
-    let t0 = std::time::Instant::now();
-    let parse_ns = AtomicUsize::new(0);
-    let mut merge_ns = 0u128;
     run_blocks(
         opened.producer,
         threads,
-        &|bytes| { let t = std::time::Instant::now(); let r = read_events_block(&format, bytes, None); parse_ns.fetch_add(t.elapsed().as_nanos() as usize, Ordering::Relaxed); r },
-        |bytes, block| { let t = std::time::Instant::now(); let r = merge.merge(bytes, block); merge_ns += t.elapsed().as_nanos(); r },
+        &|bytes| read_events_block(&format, bytes, None),
+        |bytes, block| merge.merge(bytes, block),
     )?;
-    let trace = std::env::var("MQL_TRACE").is_ok();
-    if trace { eprintln!("events: blocks {:?} (parse {} ms, merge {} ms)", t0.elapsed(), parse_ns.load(Ordering::Relaxed) / 1_000_000, merge_ns / 1_000_000); }
-    let t0 = std::time::Instant::now();
     let mut report = std::mem::take(&mut merge.report);
     if let Some((row, id)) = merge.first_unknown.take() {
         report.warnings.push(format!(
@@ -2870,7 +3221,6 @@ pub(crate) fn read_events(
         ));
     }
     let log = merge.finish();
-    if trace { eprintln!("events: finish {:?}", t0.elapsed()); }
     drop(format);
     leads.events = Some(log);
     Ok(report)
@@ -2909,5 +3259,400 @@ pub fn build_event_log(
         offsets,
         activity,
         day,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `parse_day` as it was before the quick path: jiff for every form.
+    fn jiff_day(text: &str) -> Option<i32> {
+        let text = text.trim();
+        if text.len() == 10 {
+            return text.parse::<jiff::civil::Date>().ok().map(day_number);
+        }
+        if let Ok(timestamp) = text.parse::<jiff::Timestamp>() {
+            return Some(timestamp.as_second().div_euclid(86_400) as i32);
+        }
+        text.parse::<jiff::civil::DateTime>()
+            .ok()
+            .map(|dt| day_number(dt.date()))
+    }
+
+    #[test]
+    fn quick_days_are_jiffs_days() {
+        let years = [
+            0, 1, 4, 99, 100, 400, 1582, 1600, 1700, 1800, 1899, 1900, 1904, 1969, 1970, 1971,
+            1999, 2000, 2001, 2023, 2024, 2025, 2026, 2100, 2400, 9998, 9999,
+        ];
+        let times = [
+            "",
+            "T00:00:00",
+            "T23:59:59",
+            "T12:34:56Z",
+            "T00:00:00Z",
+            "T23:59:59Z",
+            " 14:22",
+            "T14:22",
+            " 23:59:59",
+            " 10:00:00Z",
+            "T24:00:00",
+            "T12:60:00",
+            "T12:00:60",
+            "T12:00:60Z",
+            "t10:00:00z",
+            "T10:00:00+02:00",
+            "T23:30:00-02:00",
+            "T01:00:00+14:00",
+            "T10:00:00.5Z",
+            "T1:00:00Z",
+            "T10:00Z",
+            "Z",
+        ];
+        let mut quick = 0;
+        for year in years {
+            for month in 0..=13 {
+                for day in 0..=32 {
+                    for time in times {
+                        let text = format!("{year:04}-{month:02}-{day:02}{time}");
+                        assert_eq!(parse_day(&text), jiff_day(&text), "{text}");
+                        quick += usize::from(quick_day(text.as_bytes()).is_some());
+                    }
+                }
+            }
+        }
+        assert!(
+            quick > 30_000,
+            "the usual forms take the quick path ({quick})"
+        );
+        for text in [
+            "2026-1-03",
+            "2026-10-3",
+            "26-10-03",
+            "2026/10/03",
+            "+2026-10-03",
+            "-0001-10-03",
+            "2026-10-03T",
+            " 2026-10-03 ",
+            "2026-10-03 14:22:00 ",
+            "20261003",
+            "2026-W40-5",
+            "２０２６-10-03",
+            "",
+        ] {
+            assert_eq!(parse_day(text), jiff_day(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn quick_numbers_are_std_numbers() {
+        let reference = |t: &str| t.trim().parse::<f64>().ok().filter(|v| v.is_finite());
+        let mut texts: Vec<String> = [
+            "0",
+            "-0",
+            "+0",
+            "007",
+            "-0.0",
+            "0.1",
+            "1.5",
+            "123456789012345",
+            "1234567890123456",
+            "999999999999999",
+            "0.000000000000001",
+            "12345678.9012345",
+            "-12.50",
+            "1.",
+            ".5",
+            "-.5",
+            "+",
+            "-",
+            "",
+            "1e3",
+            "1E-3",
+            "inf",
+            "-inf",
+            "NaN",
+            "1,5",
+            "1_000",
+            " 12 ",
+            "0x10",
+            "1.2.3",
+            "--1",
+            "+-1",
+            "١٢",
+        ]
+        .map(String::from)
+        .to_vec();
+        let mut rng = fastrand::Rng::with_seed(7);
+        for _ in 0..20_000 {
+            let digits = rng.usize(1..=17);
+            let mut text: String = (0..digits)
+                .map(|_| char::from(b'0' + rng.u8(0..10)))
+                .collect();
+            if rng.bool() {
+                let at = rng.usize(0..=text.len());
+                text.insert(at, '.');
+            }
+            if rng.bool() {
+                text.insert(0, if rng.bool() { '-' } else { '+' });
+            }
+            texts.push(text);
+        }
+        for text in &texts {
+            assert_eq!(
+                parse_number(text).map(f64::to_bits),
+                reference(text).map(f64::to_bits),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn bool_words_and_trimming_are_as_before() {
+        let reference = |t: &str| match t.trim().to_ascii_lowercase().as_str() {
+            "true" | "yes" | "y" | "1" | "x" => Some(true),
+            "false" | "no" | "n" | "0" => Some(false),
+            _ => None,
+        };
+        for text in [
+            "TRUE", "Yes", "yEs", "x", "X", "2", "", " y ", "ye", "nO", "false ", "é", "yes!",
+            "falsey", "\u{a0}no",
+        ] {
+            assert_eq!(parse_bool(text), reference(text), "{text:?}");
+        }
+        let pieces = [
+            "a", " ", "\t", "\u{b}", "\u{c}", "\r", "\n", "\u{a0}", "\u{2003}", "é", "\u{85}",
+        ];
+        let mut rng = fastrand::Rng::with_seed(3);
+        for _ in 0..20_000 {
+            let text: String = (0..rng.usize(0..6))
+                .map(|_| pieces[rng.usize(0..pieces.len())])
+                .collect();
+            assert_eq!(
+                trim_cell(text.as_bytes()),
+                text.trim().as_bytes(),
+                "{text:?}"
+            );
+        }
+    }
+
+    /// Random bytes made of the pieces CSV files are made of.
+    fn random_csv(rng: &mut fastrand::Rng, pieces: usize) -> Vec<u8> {
+        let parts: [&[u8]; 15] = [
+            b"a",
+            b"bc",
+            b",",
+            b",",
+            b";",
+            b"\"",
+            b"\"\"",
+            b"\r",
+            b"\n",
+            b"\n",
+            b"\r\n",
+            b" ",
+            "é".as_bytes(),
+            b"\xff",
+            b"\xEF\xBB\xBF",
+        ];
+        let mut bytes = Vec::new();
+        for _ in 0..pieces {
+            bytes.extend_from_slice(parts[rng.usize(0..parts.len())]);
+        }
+        if bytes.starts_with(BOM) {
+            // The reader drops a mark at the very start: that is the header's business.
+            bytes.insert(0, b'a');
+        }
+        bytes
+    }
+
+    #[test]
+    fn records_are_read_as_the_csv_crate_reads_them() {
+        let mut rng = fastrand::Rng::with_seed(1);
+        for round in 0..5_000 {
+            let pieces = rng.usize(0..40);
+            let bytes = random_csv(&mut rng, pieces);
+            let delimiter = if round % 3 == 0 { b';' } else { b',' };
+            let mut reader = csv::ReaderBuilder::new()
+                .delimiter(delimiter)
+                .flexible(true)
+                .has_headers(false)
+                .from_reader(&bytes[..]);
+            let mut expected = Vec::new();
+            let mut record = csv::ByteRecord::new();
+            while reader.read_byte_record(&mut record).expect("bytes") {
+                let position = record.position().expect("a position").clone();
+                let blank_lines = bytes[position.byte() as usize..]
+                    .iter()
+                    .take_while(|b| matches!(b, b'\n' | b'\r'))
+                    .filter(|b| **b == b'\n')
+                    .count() as u64;
+                let cells: Vec<Vec<u8>> = record.iter().map(<[u8]>::to_vec).collect();
+                let newlines = cells.iter().flatten().filter(|b| **b == b'\n').count() as u64;
+                expected.push((
+                    cells,
+                    position.byte(),
+                    position.line(),
+                    position.line() + blank_lines,
+                    newlines,
+                ));
+            }
+            let mut tokenizer = Tokenizer::new(&bytes, delimiter);
+            let mut record = Record::default();
+            let mut actual = Vec::new();
+            while tokenizer.next(&mut record) {
+                actual.push((
+                    record.cells(&bytes).map(<[u8]>::to_vec).collect::<Vec<_>>(),
+                    record.start as u64,
+                    1 + record.start_newlines,
+                    1 + record.line,
+                    record.newlines,
+                ));
+            }
+            assert_eq!(actual, expected, "{:?}", String::from_utf8_lossy(&bytes));
+
+            // Cut where the reader cuts blocks, the records are the same.
+            let mut cells = Vec::new();
+            let mut rest = &bytes[..];
+            while !rest.is_empty() {
+                let mut size = rng.usize(1..=12);
+                let cut = loop {
+                    if rest.len() <= size {
+                        break rest.len();
+                    }
+                    if let Some(cut) = last_line_end(&rest[..size], delimiter) {
+                        break cut;
+                    }
+                    size *= 2;
+                };
+                let mut tokenizer = Tokenizer::new(&rest[..cut], delimiter);
+                while tokenizer.next(&mut record) {
+                    cells.push(
+                        record
+                            .cells(&rest[..cut])
+                            .map(<[u8]>::to_vec)
+                            .collect::<Vec<_>>(),
+                    );
+                }
+                rest = &rest[cut..];
+            }
+            let whole: Vec<Vec<Vec<u8>>> = expected.into_iter().map(|e| e.0).collect();
+            assert_eq!(cells, whole, "{:?}", String::from_utf8_lossy(&bytes));
+        }
+    }
+
+    const TRICKY_LEADS: &[&[u8]] = &[
+        b"id,n,t\nL1,1,a\nL2,2,b\n",
+        b"\xEF\xBB\xBFid,n,t\r\nL1,1,a\r\n\r\nL2,x,b\r\nL3,3\r\n,,\r\nL4,4,\"multi\r\nline\"\r\n",
+        b"id;n;t\nL1;1;\"a;b\"\n\nL2;2;\"q\"\"uote\"\n\n\nL3;;c",
+        b"\"i\nd\",n,t\nL1,1,a\rL2,2,b\rL3,y,c\r\r\nL1,5,d\n",
+        b"id,n,t\nL1,1,\"unclosed\nL2,2,b\n",
+        b"id,n,t\nL1,1,a\xff\nL2,2,b\n\xffL3,3,c\nL4,4,d",
+        b"\n\nid,n,t\n\"L1\"x,1,\xC2\xA0a\xC2\xA0\nrow-3,2,b\n,3,c\n",
+        b"t\nalpha\n\"\"\nbeta\n",
+        b"",
+        b"\n\n",
+        b",,\n1,2,3\n",
+        b"id,n,id\nL1,1,2\n",
+    ];
+
+    fn number_field(name: &str) -> FieldSpec {
+        FieldSpec {
+            name: name.to_owned(),
+            kind: FieldKind::Number,
+            aliases: Vec::new(),
+        }
+    }
+
+    fn outcome_of<T: std::fmt::Debug, E: std::fmt::Display>(result: &Result<T, E>) -> String {
+        match result {
+            Ok(value) => format!("{value:?}"),
+            Err(error) => format!("error: {error}"),
+        }
+    }
+
+    #[test]
+    fn any_block_size_reads_the_same_leads_and_events() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        for (case, csv) in TRICKY_LEADS.iter().enumerate() {
+            let path = dir.path().join(format!("leads{case}.csv"));
+            std::fs::write(&path, csv).expect("written");
+            for skip_bad_rows in [false, true] {
+                let options = LoadOptions {
+                    fields: vec![number_field("n")],
+                    skip_bad_rows,
+                    ..LoadOptions::default()
+                };
+                let whole = read_leads(Input::Bytes(csv), "leads.csv", &options, 1 << 20);
+                let expected = outcome_of(&whole);
+                for block_size in 1..=24 {
+                    let blocks = read_leads(Input::Bytes(csv), "leads.csv", &options, block_size);
+                    assert_eq!(
+                        outcome_of(&blocks),
+                        expected,
+                        "{csv:?}, blocks of {block_size}"
+                    );
+                    let file = read_leads(Input::File(&path), "leads.csv", &options, block_size);
+                    assert_eq!(
+                        outcome_of(&file),
+                        expected,
+                        "{csv:?}, file blocks of {block_size}"
+                    );
+                }
+                let Ok((leads, _)) = whole else {
+                    continue;
+                };
+                let events = "Lead ID,Activity,Timestamp\nL1,Webinar,2026-10-01\nL2,webinar ,2026-10-02T10:00:00Z\n\nZ,x,2026-10-01\nL1,pricing,2026-10-03T23:30:00-02:00\nL3,,2026-10-01\nL1,x,yesterday\nL2,\"quoted\nactivity\",2026-10-04\n";
+                let mut whole_events = leads.clone();
+                let expected = outcome_of(&read_events(
+                    Input::Bytes(events.as_bytes()),
+                    "events.csv",
+                    &mut whole_events,
+                    skip_bad_rows,
+                    1 << 20,
+                ));
+                for block_size in 1..=24 {
+                    let mut blocks = leads.clone();
+                    let report = read_events(
+                        Input::Bytes(events.as_bytes()),
+                        "events.csv",
+                        &mut blocks,
+                        skip_bad_rows,
+                        block_size,
+                    );
+                    assert_eq!(outcome_of(&report), expected, "blocks of {block_size}");
+                    assert_eq!(
+                        format!("{:?}", blocks.events),
+                        format!("{:?}", whole_events.events),
+                        "blocks of {block_size}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn events_out_of_lead_order_are_grouped_in_file_order() {
+        let (mut leads, _) =
+            read_leads_csv(b"id\nA\nB\nC\n", "leads.csv", &LoadOptions::default()).expect("leads");
+        let events = "id,activity,date\nB,x,2026-10-02\nB,y,2026-10-03\nA,x,2026-10-01\nC,z,2026-10-04\nA,y,2026-10-05\nB,x,2026-10-06\n";
+        read_events_csv(events.as_bytes(), "events.csv", &mut leads, false).expect("events");
+        let log = leads.events.expect("a log");
+        assert_eq!(log.offsets, [0, 2, 5, 6]);
+        assert_eq!(log.activities, ["x", "y", "z"]);
+        assert_eq!(log.activity, [0, 1, 0, 1, 0, 2]);
+        let days: Vec<String> = log.day.iter().map(|&d| format_day(d)).collect();
+        assert_eq!(
+            days,
+            [
+                "2026-10-01",
+                "2026-10-05",
+                "2026-10-02",
+                "2026-10-03",
+                "2026-10-06",
+                "2026-10-04"
+            ]
+        );
     }
 }

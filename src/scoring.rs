@@ -815,6 +815,9 @@ pub fn for_each_chunk<T: Send>(items: &mut [T], work: impl Fn(usize, &mut [T]) +
     });
 }
 
+/// An enabled engagement rule with its counts and, when known, the rows that did the activity.
+type EnabledEngagementRule<'a> = (&'a EngagementRule, &'a [f64], Option<&'a [u32]>);
+
 /// Scores the leads `start..start + out.len()` into `out`, a cache-sized block at a time so the
 /// per-lead sums stay in the processor's cache.
 fn score_range(model: &Model, evaluation: &Evaluation, start: usize, out: &mut [LeadScore]) {
@@ -823,7 +826,7 @@ fn score_range(model: &Model, evaluation: &Evaluation, start: usize, out: &mut [
     let mut engagement_raw = [0.0f64; BLOCK];
     let mut disqualified = [false; BLOCK];
     let mut fast_tracked = [false; BLOCK];
-    let engagement_rules: Vec<(&EngagementRule, &[f64], Option<&[u32]>)> = model
+    let engagement_rules: Vec<EnabledEngagementRule<'_>> = model
         .engagement
         .rules
         .iter()

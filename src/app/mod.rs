@@ -786,6 +786,25 @@ pub fn run(options: StartOptions) -> anyhow::Result<()> {
             {
                 app.dialog = Some(Dialog::RestoreAutosave { saved_at });
             }
+            // Anti-aliasing (feathering) doubles what a software renderer must draw; without a
+            // GPU it is what pushes frames past 16 ms, so it is off there (and on request).
+            let software = creation.gl.as_ref().is_some_and(|gl| {
+                use eframe::glow::HasContext as _;
+                // SAFETY: reading a string parameter of the current GL context eframe made.
+                let renderer = unsafe { gl.get_parameter_string(eframe::glow::RENDERER) };
+                let renderer = renderer.to_ascii_lowercase();
+                ["llvmpipe", "softpipe", "swiftshader", "software"]
+                    .iter()
+                    .any(|name| renderer.contains(name))
+            });
+            let feathering = match std::env::var("MQL_STUDIO_FEATHERING").as_deref() {
+                Ok("on") => true,
+                Ok("off") => false,
+                _ => !software,
+            };
+            creation
+                .egui_ctx
+                .tessellation_options_mut(|options| options.feathering = feathering);
             creation.egui_ctx.set_theme(app.settings.theme.preference());
             creation.egui_ctx.set_zoom_factor(app.settings.zoom);
             app.open_start_files(&options);
