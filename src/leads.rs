@@ -361,13 +361,13 @@ fn days_in_month(year: u32, month: u32) -> u32 {
 #[inline(always)]
 fn days_from_civil(year: u32, month: u32, day: u32) -> i32 {
     // Counted from March 400 years earlier, so that every number stays positive.
-    let year = (year + 400 - u32::from(month <= 2)) as i32;
+    let year = year + 400 - u32::from(month <= 2);
     let era = year / 400;
     let year_of_era = year - era * 400;
-    let month_from_march = ((month + 9) % 12) as i32;
-    let day_of_year = (153 * month_from_march + 2) / 5 + day as i32 - 1;
+    let month_from_march = if month >= 3 { month - 3 } else { month + 9 };
+    let day_of_year = (153 * month_from_march + 2) / 5 + day - 1;
     let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    (era - 1) * 146_097 + day_of_era - 719_468
+    (era * 146_097 + day_of_era) as i32 - 146_097 - 719_468
 }
 
 /// The day of the common forms, without jiff: `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM[:SS]` (`T` or a
@@ -375,43 +375,81 @@ fn days_from_civil(year: u32, month: u32, day: u32) -> i32 {
 /// times, which jiff then reads (or refuses) as before.
 #[inline]
 fn quick_day(bytes: &[u8]) -> Option<i32> {
-    let n = bytes.len();
-    if !matches!(n, 10 | 16 | 19 | 20) {
-        return None;
-    }
-    // Positions past the end read as spaces (neither digits nor separators).
-    let at = |i: usize| bytes.get(i).copied().unwrap_or(b' ');
-    let digit = |i: usize| u32::from(at(i).wrapping_sub(b'0'));
-    let two = |i: usize| {
-        let (tens, ones) = (digit(i), digit(i + 1));
-        if tens < 10 && ones < 10 {
-            tens * 10 + ones
-        } else {
-            u32::MAX
-        }
+    let eight = |at: usize| {
+        bytes
+            .get(at..at + 8)
+            .and_then(|b| <[u8; 8]>::try_from(b).ok())
+            .map(u64::from_le_bytes)
     };
-    let (century, years, month, day) = (two(0), two(2), two(5), two(8));
-    if century > 99 || years > 99 || at(4) != b'-' || at(7) != b'-' {
+    // `YYYY-MM-`: the dashes made zeros, then eight digits.
+    let head = eight(0)?;
+    if (head >> 32) & 0xFF != u64::from(b'-') || head >> 56 != u64::from(b'-') {
         return None;
     }
-    let year = century * 100 + years;
+    let [y0, y1, y2, y3, _, m0, m1, _] =
+        digits8((head & 0x00FF_FF00_FFFF_FFFF) | 0x3000_0030_0000_0000)?;
+    let (d0, d1) = match bytes.get(8..10)? {
+        &[d0, d1] => (d0.wrapping_sub(b'0'), d1.wrapping_sub(b'0')),
+        _ => return None,
+    };
+    if d0 > 9 || d1 > 9 {
+        return None;
+    }
+    let year = u32::from(y0) * 1000 + u32::from(y1) * 100 + u32::from(y2) * 10 + u32::from(y3);
+    let month = u32::from(m0) * 10 + u32::from(m1);
+    let day = u32::from(d0) * 10 + u32::from(d1);
     if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
         return None;
     }
-    if n > 10 {
-        let clock = matches!(at(10), b'T' | b' ')
-            && two(11) <= 23
-            && at(13) == b':'
-            && two(14) <= 59
-            && (n == 16 || (at(16) == b':' && two(17) <= 59));
-        // An instant in UTC has the date's day; years at the ends of jiff's range are left to
-        // jiff.
-        let zone = n != 20 || (at(19) == b'Z' && (1..=9998).contains(&year));
-        if !(clock && zone) {
-            return None;
+    let separator = |at: usize| matches!(bytes.get(at), Some(b'T' | b' '));
+    let ok = match bytes.len() {
+        10 => true,
+        16 => {
+            // `THH:MM`
+            let time = bytes.get(11..16).unwrap_or_default();
+            separator(10)
+                && matches!(*time, [h0, h1, b':', i0, i1]
+                    if two_digits(h0, h1) <= 23 && two_digits(i0, i1) <= 59)
         }
+        19 | 20 => {
+            // `THH:MM:SS` and maybe `Z` (an instant in UTC, whose day is the date's; years at
+            // the ends of jiff's range are left to jiff).
+            let time = eight(11).unwrap_or_default();
+            let colons =
+                (time >> 16) & 0xFF == u64::from(b':') && (time >> 40) & 0xFF == u64::from(b':');
+            separator(10)
+                && colons
+                && digits8((time & 0xFFFF_00FF_FF00_FFFF) | 0x0000_3000_0030_0000).is_some_and(
+                    |[h0, h1, _, i0, i1, _, s0, s1]| {
+                        h0 * 10 + h1 <= 23 && i0 * 10 + i1 <= 59 && s0 * 10 + s1 <= 59
+                    },
+                )
+                && (bytes.len() == 19
+                    || (bytes.get(19) == Some(&b'Z') && (1..=9998).contains(&year)))
+        }
+        _ => false,
+    };
+    ok.then(|| days_from_civil(year, month, day))
+}
+
+/// Eight ASCII digits (little-endian in a word) as their values.
+#[inline(always)]
+fn digits8(word: u64) -> Option<[u8; 8]> {
+    let values = word.wrapping_sub(0x3030_3030_3030_3030);
+    // A byte of 10 or more gets its high bit, from the addition or already.
+    let bad = (values.wrapping_add(0x7676_7676_7676_7676) | values) & 0x8080_8080_8080_8080;
+    (bad == 0).then(|| values.to_le_bytes())
+}
+
+/// Two ASCII digits as a number; `u32::MAX` when they are not digits.
+#[inline(always)]
+fn two_digits(tens: u8, ones: u8) -> u32 {
+    let (tens, ones) = (tens.wrapping_sub(b'0'), ones.wrapping_sub(b'0'));
+    if tens < 10 && ones < 10 {
+        u32::from(tens) * 10 + u32::from(ones)
+    } else {
+        u32::MAX
     }
-    Some(days_from_civil(year, month, day))
 }
 
 /// Parses a number as CRM exports write it: `1200`, `1200.5`, `-3`, `1e6`.
@@ -564,7 +602,7 @@ pub struct LoadReport {
 /// The bytes of a block read from a file (the last record of a block may take it further).
 const BLOCK_SIZE: usize = 1 << 20;
 /// How many blocks may be read ahead of the one being merged.
-const BLOCKS_AHEAD: usize = 4;
+const BLOCKS_AHEAD: usize = 8;
 /// More threads than this do not pay: merging is sequential.
 const MAX_THREADS: usize = 4;
 
@@ -1270,11 +1308,28 @@ where
     }
 }
 
+/// Stops the other threads when this one panics, rather than have them wait for a block that
+/// will never be merged.
+struct StopOnPanic<'p, 'a, R, M>(&'p Pipeline<'a, R, M>);
+
+impl<R, M> Drop for StopOnPanic<'_, '_, R, M> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            // Under the lock, so that no thread is between testing `stop` and waiting.
+            let queue = lock(&self.0.queue);
+            self.0.stop.store(true, Ordering::Release);
+            drop(queue);
+            self.0.merged.notify_all();
+        }
+    }
+}
+
 fn work<R, M>(pipeline: &Pipeline<'_, R, M>, parse: &(dyn Fn(&[u8]) -> R + Sync))
 where
     R: Send,
     M: FnMut(&[u8], R) -> Result<(), LeadsError> + Send,
 {
+    let _guard = StopOnPanic(pipeline);
     loop {
         {
             let mut queue = lock(&pipeline.queue);
@@ -1741,8 +1796,6 @@ struct BlockInfo {
     /// Just after the last record: its offset in the block and the newlines before.
     end: Option<(usize, u64)>,
     errors: Vec<BlockError>,
-    /// Stopped at an error.
-    failed: bool,
 }
 
 /// A row error, its row relative to the block.
@@ -1772,6 +1825,9 @@ fn read_block(
         info.again = true;
         return info;
     }
+    // Read ahead, the numbering starts as if the first record were expected on the block's
+    // first line, right after the row before; `Position::needs_again` checks that it was not
+    // expected later, and `Position::offset` adds the rows before.
     let mut rows = start.map_or(
         Rows {
             row: 0,
@@ -1811,7 +1867,7 @@ fn read_block(
         if let Some(problem) = problem {
             info.errors.push(problem);
             if !skip_bad_rows {
-                info.failed = true;
+                // The load stops at this row.
                 break;
             }
         }
@@ -1902,26 +1958,40 @@ impl Position {
 }
 
 /// How many items `total` bytes hold, judging by `items` in `sample` bytes (a little more, so
-/// that vectors reserved with it rarely grow).
-fn estimate(items: usize, sample: usize, total: u64) -> usize {
+/// that vectors reserved with it rarely grow), and at most `total / min_size`: an item takes at
+/// least `min_size` bytes.
+fn estimate(items: usize, sample: usize, total: u64, min_size: usize) -> usize {
     if sample == 0 {
         return items;
     }
     let estimate = items as f64 * (total as f64 / sample as f64) * 1.02;
-    (estimate as usize).saturating_add(16)
+    let most = total / min_size.max(1) as u64;
+    (estimate as u64)
+        .saturating_add(16)
+        .min(most)
+        .max(items as u64) as usize
 }
 
 /// A column's type while reading.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Kind {
     Text,
+    /// Undeclared: text, or a number, a boolean or a date when all its values are.
+    Guess,
     Number,
     Bool,
     Date,
 }
 
+/// A missing cell of [`Builder::Ints`].
+const MISSING_INT: u64 = u64::MAX;
+
 /// A column under construction.
 enum Builder {
+    /// An undeclared column whose values so far are all whole numbers written plainly (`0`,
+    /// `42`, not `042` or `+42`), so that their text is the number's: numbers or
+    /// [`MISSING_INT`]. It becomes text at the first other value.
+    Ints(Vec<u64>),
     Text {
         dict: Vec<String>,
         index: Interner,
@@ -1936,10 +2006,46 @@ enum Builder {
 
 /// One block's part of a column.
 enum BlockColumn {
-    Text { dict: BlockDict, codes: Vec<u32> },
+    /// See [`Builder::Ints`].
+    Ints(Vec<u64>),
+    Text {
+        dict: BlockDict,
+        codes: Vec<u32>,
+    },
     Number(Vec<f64>),
     Bool(Vec<u8>),
     Date(Vec<i32>),
+}
+
+/// A cell's whole number, when it is written plainly: 1 to 15 digits, no leading zero.
+#[inline]
+fn plain_int(cell: &[u8]) -> Option<u64> {
+    match cell {
+        [] | [b'0', _, ..] => None,
+        _ if cell.len() > 15 => None,
+        _ => cell.iter().try_fold(0u64, |value, &b| {
+            b.is_ascii_digit().then(|| value * 10 + u64::from(b - b'0'))
+        }),
+    }
+}
+
+/// Whole numbers (or [`MISSING_INT`]) as texts.
+fn ints_to_text(values: &[u64]) -> (BlockDict, Vec<u32>) {
+    let mut dict = BlockDict::new(false);
+    let mut text = String::new();
+    let codes = values
+        .iter()
+        .map(|&value| {
+            if value == MISSING_INT {
+                return MISSING_TEXT;
+            }
+            text.clear();
+            // Writing to a `String` cannot fail.
+            let _ = std::fmt::Write::write_fmt(&mut text, format_args!("{value}"));
+            dict.intern(text.as_bytes())
+        })
+        .collect();
+    (dict, codes)
 }
 
 impl BlockColumn {
@@ -1951,6 +2057,7 @@ impl BlockColumn {
                 dict: BlockDict::with_capacity(false, hint.0, hint.1),
                 codes: Vec::with_capacity(rows),
             },
+            Kind::Guess => BlockColumn::Ints(Vec::with_capacity(rows)),
             Kind::Number => BlockColumn::Number(Vec::with_capacity(rows)),
             Kind::Bool => BlockColumn::Bool(Vec::with_capacity(rows)),
             Kind::Date => BlockColumn::Date(Vec::with_capacity(rows)),
@@ -1964,17 +2071,19 @@ impl Builder {
             Some(FieldKind::Number) => Builder::Number(Vec::new()),
             Some(FieldKind::Bool) => Builder::Bool(Vec::new()),
             Some(FieldKind::Date) => Builder::Date(Vec::new()),
-            Some(FieldKind::Text) | None => Builder::Text {
+            Some(FieldKind::Text) => Builder::Text {
                 dict: Vec::new(),
                 index: Interner::new(),
                 codes: Vec::new(),
-                declared: kind.is_some(),
+                declared: true,
             },
+            None => Builder::Ints(Vec::new()),
         }
     }
 
     fn kind(&self) -> Kind {
         match self {
+            Builder::Ints(_) => Kind::Guess,
             Builder::Text { .. } => Kind::Text,
             Builder::Number(_) => Kind::Number,
             Builder::Bool(_) => Kind::Bool,
@@ -1984,6 +2093,7 @@ impl Builder {
 
     fn reserve(&mut self, additional: usize) {
         match self {
+            Builder::Ints(values) => values.reserve(additional),
             Builder::Text { codes, .. } => codes.reserve(additional),
             Builder::Number(values) => values.reserve(additional),
             Builder::Bool(values) => values.reserve(additional),
@@ -1992,7 +2102,27 @@ impl Builder {
     }
 
     fn append(&mut self, part: BlockColumn) {
+        // Whole numbers meeting text become text.
+        if let (Builder::Ints(values), BlockColumn::Text { .. }) = (&*self, &part) {
+            let (dict, codes) = ints_to_text(values);
+            let capacity = values.capacity();
+            *self = Builder::Text {
+                dict: Vec::new(),
+                index: Interner::new(),
+                codes: Vec::with_capacity(capacity),
+                declared: false,
+            };
+            self.append(BlockColumn::Text { dict, codes });
+        }
+        let part = match (&*self, part) {
+            (Builder::Text { .. }, BlockColumn::Ints(values)) => {
+                let (dict, codes) = ints_to_text(&values);
+                BlockColumn::Text { dict, codes }
+            }
+            (_, part) => part,
+        };
         match (self, part) {
+            (Builder::Ints(values), BlockColumn::Ints(part)) => values.extend_from_slice(&part),
             (
                 Builder::Text {
                     dict, index, codes, ..
@@ -2021,6 +2151,17 @@ impl Builder {
     /// booleans or all dates becomes that type.
     fn finish(self) -> ColumnData {
         match self {
+            // As `retype` would find: numbers, unless every cell is missing.
+            Builder::Ints(values) if values.iter().all(|&v| v == MISSING_INT) => ColumnData::Text {
+                dict: Vec::new(),
+                codes: vec![MISSING_TEXT; values.len()],
+            },
+            Builder::Ints(values) => ColumnData::Number(
+                values
+                    .into_iter()
+                    .map(|v| if v == MISSING_INT { f64::NAN } else { v as f64 })
+                    .collect(),
+            ),
             Builder::Text {
                 dict,
                 mut codes,
@@ -2155,7 +2296,7 @@ enum Value {
 
 fn parse_cell(kind: Kind, cell: &[u8]) -> Result<Option<Value>, &'static str> {
     Ok(Some(match kind {
-        Kind::Text => return Ok(None),
+        Kind::Text | Kind::Guess => return Ok(None),
         Kind::Number if cell.is_empty() => Value::Number(f64::NAN),
         Kind::Number => Value::Number(
             quick_number(cell)
@@ -2228,7 +2369,21 @@ fn read_leads_block(format: &LeadsFormat<'_>, block: &[u8], start: Option<Start>
             }
             let mut typed = values.iter();
             for (index, column) in columns.iter_mut().enumerate() {
+                if let BlockColumn::Ints(values) = column {
+                    let cell = trim_cell(record.cell(block, index));
+                    if cell.is_empty() {
+                        values.push(MISSING_INT);
+                        continue;
+                    }
+                    if let Some(value) = plain_int(cell) {
+                        values.push(value);
+                        continue;
+                    }
+                    let (dict, codes) = ints_to_text(values);
+                    *column = BlockColumn::Text { dict, codes };
+                }
                 match column {
+                    BlockColumn::Ints(_) => {}
                     BlockColumn::Text { dict, codes } => {
                         let cell = trim_cell(record.cell(block, index));
                         codes.push(if cell.is_empty() {
@@ -2311,7 +2466,9 @@ impl LeadsMerge<'_> {
         }
         if self.lead_rows.is_empty() && !block.rows.is_empty() {
             let rows = block.rows.len();
-            let expected = estimate(rows, bytes.len(), self.size);
+            // A row has a delimiter per cell but the last, and a line end.
+            let width = self.builders.len();
+            let expected = estimate(rows, bytes.len(), self.size, width);
             self.lead_rows.reserve(expected);
             for (builder, column) in self.builders.iter_mut().zip(&block.columns) {
                 builder.reserve(expected);
@@ -2320,7 +2477,7 @@ impl LeadsMerge<'_> {
                     (builder, column)
                     && texts.len() * 10 >= rows * 9
                 {
-                    let texts = estimate(texts.len(), bytes.len(), self.size);
+                    let texts = estimate(texts.len(), bytes.len(), self.size, width);
                     dict.reserve(texts);
                     index.reserve(texts);
                 }
@@ -2386,7 +2543,7 @@ fn read_leads(
     let kinds: Vec<Kind> = builders.iter().map(Builder::kind).collect();
     let format = LeadsFormat {
         typed: (0..kinds.len())
-            .filter(|&i| kinds.get(i) != Some(&Kind::Text))
+            .filter(|&i| !matches!(kinds.get(i), Some(Kind::Text | Kind::Guess)))
             .collect(),
         hints: (
             AtomicUsize::new(0),
@@ -2849,6 +3006,8 @@ struct EventsFormat<'a> {
     delimiter: u8,
     split: bool,
     skip_bad_rows: bool,
+    /// The events of the last block read (to size the next block's vectors).
+    events_hint: AtomicUsize,
 }
 
 /// Lead id → row, the first row for a duplicated id.
@@ -2935,9 +3094,11 @@ struct EventsBlock {
 }
 
 fn read_events_block(format: &EventsFormat<'_>, block: &[u8], start: Option<Start>) -> EventsBlock {
-    let mut leads = Vec::new();
-    let mut codes = Vec::new();
-    let mut days = Vec::new();
+    // About as many as the last block had.
+    let expected = format.events_hint.load(Ordering::Relaxed);
+    let mut leads = Vec::with_capacity(expected);
+    let mut codes = Vec::with_capacity(expected);
+    let mut days = Vec::with_capacity(expected);
     let mut activities = BlockDict::new(true);
     let mut unknown = 0;
     let mut first_unknown = None;
@@ -2998,6 +3159,7 @@ fn read_events_block(format: &EventsFormat<'_>, block: &[u8], start: Option<Star
             Ok(())
         },
     );
+    format.events_hint.store(leads.len(), Ordering::Relaxed);
     EventsBlock {
         info,
         leads,
@@ -3058,7 +3220,8 @@ impl EventsMerge<'_> {
             self.first_unknown = Some((self.position.row(row), id));
         }
         if self.activity.is_empty() && !block.codes.is_empty() {
-            let expected = estimate(block.codes.len(), bytes.len(), self.size);
+            // An event has at least an id, an activity and a date of 8 bytes or more.
+            let expected = estimate(block.codes.len(), bytes.len(), self.size, 12);
             self.activity.reserve(expected);
             self.day.reserve(expected);
         }
@@ -3188,6 +3351,7 @@ fn read_events(
         delimiter: opened.delimiter,
         split: opened.producer.split,
         skip_bad_rows,
+        events_hint: AtomicUsize::new(0),
     };
     let mut merge = EventsMerge {
         format: &format,
@@ -3629,6 +3793,84 @@ mod tests {
                     );
                 }
             }
+        }
+    }
+
+    #[test]
+    fn unreadable_rows_are_reported_as_the_csv_crate_reports_them() {
+        for csv in [
+            &b"id,x\nL1,\xff\n"[..],
+            b"id,x\r\nL1,1\r\n\r\nL2,a\xc3\r\n",
+            b"\xEF\xBB\xBFid,x\n\"L\n1\",2\n\n\xffL3,3\n",
+        ] {
+            // What the csv crate says about the first unreadable record, the header read first.
+            let mut reader = csv_reader(strip_bom(csv), b',');
+            reader.headers().expect("a header");
+            let mut record = csv::StringRecord::new();
+            let expected = loop {
+                match reader.read_record(&mut record) {
+                    Ok(true) => {}
+                    Ok(false) => panic!("no unreadable row in {csv:?}"),
+                    Err(error) => break format!("cannot read the row: {error}"),
+                }
+            };
+            for block_size in [1, 4, 1 << 20] {
+                let error = read_leads(
+                    Input::Bytes(csv),
+                    "leads.csv",
+                    &LoadOptions::default(),
+                    block_size,
+                )
+                .expect_err("an unreadable row");
+                let LeadsError::Row(error) = error else {
+                    panic!("a row error, not {error}");
+                };
+                assert_eq!(error.message, expected, "{csv:?}, blocks of {block_size}");
+            }
+        }
+    }
+
+    #[test]
+    fn undeclared_whole_numbers_stay_text_next_to_other_text() {
+        for block_size in [1, 2, 3, 5, 8, 13, 1 << 20] {
+            let read = |csv: &[u8]| {
+                let options = LoadOptions::default();
+                let (set, _) = read_leads(Input::Bytes(csv), "leads.csv", &options, block_size)
+                    .expect("leads");
+                set.columns
+                    .into_iter()
+                    .nth(1)
+                    .expect("a second column")
+                    .data
+            };
+            assert_eq!(
+                read(b"id,c\nL1,1\nL2,22\nL3,\nL4,007\nL5,x\nL6,3\nL7,22\n"),
+                ColumnData::Text {
+                    dict: ["1", "22", "007", "x", "3"].map(String::from).to_vec(),
+                    codes: vec![0, 1, MISSING_TEXT, 2, 3, 4, 1],
+                },
+                "blocks of {block_size}"
+            );
+            let ColumnData::Number(numbers) = read(b"id,c\nL1, 10 \nL2,\nL3,0\n") else {
+                panic!("a number column");
+            };
+            assert_eq!(numbers.len(), 3);
+            assert_eq!((numbers[0], numbers[2]), (10.0, 0.0));
+            assert!(numbers[1].is_nan());
+            assert_eq!(
+                read(b"id,c\nL1,\nL2, \n"),
+                ColumnData::Text {
+                    dict: Vec::new(),
+                    codes: vec![MISSING_TEXT; 2],
+                }
+            );
+            assert_eq!(
+                read(b"id,c\nL1,1\nL2,yes\n"),
+                ColumnData::Text {
+                    dict: ["1", "yes"].map(String::from).to_vec(),
+                    codes: vec![0, 1],
+                }
+            );
         }
     }
 
