@@ -11,7 +11,8 @@ use std::time::Instant;
 
 use mql_studio::leads::{LoadOptions, load_events_csv, load_leads_csv};
 use mql_studio::model::Model;
-use mql_studio::scoring::{Evaluation, score_all, status_counts};
+use mql_studio::scoreboard::{Scoreboard, Update};
+use mql_studio::scoring::score_all;
 
 fn data_dir(leads: usize) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -107,97 +108,86 @@ fn main() {
     );
 
     let as_of = leads.default_as_of();
-    let (evaluate_ms, mut evaluation) = best_of(1, || Evaluation::new(&model, &leads, as_of));
-    println!("evaluate every rule: {evaluate_ms:.0} ms");
+    let (evaluate_ms, mut board) = best_of(1, || Scoreboard::new(&model, &leads, as_of));
+    println!("evaluate every rule and score: {evaluate_ms:.0} ms");
 
-    // Re-weighting: conditions unchanged. As the app does it: a points, cap or mix change
-    // rescores every lead; a threshold or gate change only moves statuses.
-    let mut scores = score_all(&model, &evaluation);
-    let mut previous = model.clone();
-    let mut points_times = Vec::new();
-    let mut threshold_times = Vec::new();
-    for step in 0..40 {
-        let mut next = previous.clone();
-        if step % 2 == 0 {
-            next.fit.rules[0].points = 10.0 + step as f64;
-            next.combine.fit_weight = 0.5 + step as f64 / 200.0;
-            next.combine.engagement_weight = 1.0 - next.combine.fit_weight;
-        } else {
-            next.combine.mql_threshold = 60.0 + step as f64 / 2.0;
+    // Re-weighting: conditions unchanged, as the app does it while a slider is dragged.
+    let mut times: Vec<(&str, Vec<f64>)> = ["points", "mix", "cap", "threshold", "gate"]
+        .into_iter()
+        .map(|name| (name, Vec::new()))
+        .collect();
+    let mut next = model.clone();
+    for step in 0..100 {
+        let kind = step % times.len();
+        let nudge = (step / times.len()) as f64;
+        match kind {
+            0 => next.fit.rules[0].points = 10.0 + nudge,
+            1 => {
+                next.combine.fit_weight = 0.4 + nudge / 100.0;
+                next.combine.engagement_weight = 1.0 - next.combine.fit_weight;
+            }
+            2 => next.engagement.rules[0].cap = Some(20.0 + nudge),
+            3 => next.combine.mql_threshold = 55.0 + nudge / 2.0,
+            _ => next.combine.min_fit = Some(5.0 + nudge / 4.0),
         }
         let started = Instant::now();
-        let refreshed = evaluation.refresh(&next, &leads);
-        if refreshed == 0 && mql_studio::scoring::same_scores(&previous, &next) {
-            mql_studio::scoring::restatus(&next, &evaluation, &mut scores);
-        } else {
-            scores = score_all(&next, &evaluation);
-        }
-        let counts = status_counts(&scores);
-        let histogram = mql_studio_histogram(&next, &scores);
-        let elapsed = ms(started);
-        if step % 2 == 0 {
-            points_times.push(elapsed);
-        } else {
-            threshold_times.push(elapsed);
-        }
-        assert_eq!(refreshed, 0);
-        assert_eq!(counts.iter().sum::<usize>(), leads.len());
-        assert_eq!(histogram, leads.len());
-        previous = next;
+        let update = board.update(&next, &leads, as_of);
+        times[kind].1.push(ms(started));
+        assert!(
+            matches!(update, Update::Rescored | Update::Reweighted),
+            "{update:?}"
+        );
+        assert_eq!(board.summary.counts.iter().sum::<usize>(), leads.len());
     }
-    // The fast paths give exactly what a full rescore gives.
-    assert!(scores == score_all(&previous, &evaluation));
-    for (name, mut times) in [("points/mix", points_times), ("threshold", threshold_times)] {
+    // The fast paths give exactly what a full rescore from scratch gives.
+    let fresh = Scoreboard::new(&next, &leads, as_of);
+    assert!(board.scores == fresh.scores && board.summary == fresh.summary);
+    drop(fresh);
+    for (name, mut times) in times {
         times.sort_by(f64::total_cmp);
         println!(
-            "re-weight {name} (rescore, counts, histogram): median {:.1} ms, worst {:.1} ms  (target 16 ms)",
+            "re-weight {name:<9} (rescore, counts, histogram): median {:.1} ms, worst {:.1} ms  (target 16 ms)",
             times[times.len() / 2],
             times[times.len() - 1]
         );
     }
-
-    // Re-evaluating: a condition and a window change.
-    let mut changed = model.clone();
+    // Re-evaluating: a condition or a window changes, then changes back (an undo).
+    let mut changed = next.clone();
     changed.fit.rules[2].condition =
         mql_studio::model::Condition::OneOf(vec!["Software".into(), "Fintech".into()]);
-    let (condition_ms, _) = best_of(3, || {
-        let mut e = evaluation.clone();
-        let n = e.refresh(&changed, &leads);
-        let scores = score_all(&changed, &e);
-        (n, status_counts(&scores))
-    });
-    let mut windowed = model.clone();
+    let mut windowed = next.clone();
     windowed.engagement.rules[0].window_days = Some(14);
-    let (window_ms, _) = best_of(3, || {
-        let mut e = evaluation.clone();
-        let n = e.refresh(&windowed, &leads);
-        let scores = score_all(&windowed, &e);
-        (n, status_counts(&scores))
-    });
+    let mut condition_times = Vec::new();
+    let mut window_times = Vec::new();
+    for _ in 0..3 {
+        for (edited, times) in [
+            (&changed, &mut condition_times),
+            (&windowed, &mut window_times),
+        ] {
+            for target in [edited, &next] {
+                let started = Instant::now();
+                let update = board.update(target, &leads, as_of);
+                times.push(ms(started));
+                assert_eq!(update, Update::Reevaluated(1));
+            }
+        }
+    }
+    condition_times.sort_by(f64::total_cmp);
+    window_times.sort_by(f64::total_cmp);
     println!(
-        "re-evaluate + rescore: a condition {condition_ms:.0} ms, a window {window_ms:.0} ms  (target 250 ms)"
+        "re-evaluate + rescore: a condition median {:.0} ms, a window median {:.0} ms  (target 250 ms)",
+        condition_times[condition_times.len() / 2],
+        window_times[window_times.len() / 2]
     );
-    evaluation.refresh(&model, &leads);
 
-    let scores = score_all(&model, &evaluation);
+    let scores = score_all(&model, &board.evaluation);
     let started = Instant::now();
-    let rows = mql_studio::export::scored_rows(&model, &leads, &evaluation, &scores);
     let mut out =
         std::io::BufWriter::new(std::fs::File::create(dir.join("scored.csv")).expect("out"));
-    mql_studio::export::write_scored_csv(&mut out, &rows).expect("write");
+    mql_studio::export::write_scores_csv(&mut out, &model, &leads, &board.evaluation, &scores)
+        .expect("write");
     println!("write the scored CSV: {:.0} ms", ms(started));
     if let Some(peak) = peak_rss_mib() {
         println!("peak memory (RSS) of this process: {peak:.0} MiB");
     }
-}
-
-/// Builds the 20-bin status histogram the app draws, returning how many leads it holds.
-fn mql_studio_histogram(model: &Model, scores: &[mql_studio::scoring::LeadScore]) -> usize {
-    let mut bins = [[0u32; 20]; 5];
-    let scale = model.combine.scale;
-    for score in scores {
-        let bin = ((score.score / scale) * 20.0).floor().clamp(0.0, 19.0) as usize;
-        bins[score.status.index()][bin] += 1;
-    }
-    bins.iter().flatten().map(|c| *c as usize).sum()
 }

@@ -557,13 +557,21 @@ pub fn rule_lift(model: &Model, leads: &LeadSet, evaluation: &Evaluation) -> Vec
         ));
     }
     for (i, rule) in model.engagement.rules.iter().enumerate() {
-        let counts = evaluation.engagement_counts.get(i);
+        // One pass over the sparse counts, not a search per lead.
+        let mut did = vec![false; leads.len()];
+        if let Some(counts) = evaluation.engagement_counts.get(i) {
+            for (row, count) in counts.iter() {
+                if let Some(slot) = did.get_mut(row) {
+                    *slot = count > 0.0;
+                }
+            }
+        }
         out.push(lift_of(
             &rule.id,
             &rule.label,
             RuleKind::Engagement,
             Some(rule.points),
-            |row| counts.and_then(|c| c.get(row)).is_some_and(|&n| n > 0.0),
+            |row| did.get(row).copied().unwrap_or(false),
             leads,
         ));
     }

@@ -27,21 +27,21 @@ pub fn scored_rows(
     evaluation: &Evaluation,
     scores: &[LeadScore],
 ) -> Vec<ScoredRow> {
+    let (mut cursors, mut fired) = (Vec::new(), Vec::new());
     scores
         .iter()
         .enumerate()
-        .map(|(row, score)| ScoredRow {
-            id: leads.ids.get(row).cloned().unwrap_or_default(),
-            fit: crate::scoring::round2(score.fit),
-            engagement: crate::scoring::round2(score.engagement),
-            score: score.score,
-            status: score.status.code(),
-            grade: score.grade(model),
-            fired_rules: evaluation
-                .fired_rule_ids(model, row)
-                .into_iter()
-                .map(str::to_owned)
-                .collect(),
+        .map(|(row, score)| {
+            evaluation.fired_rule_ids_walking(model, row, &mut cursors, &mut fired);
+            ScoredRow {
+                id: leads.ids.get(row).cloned().unwrap_or_default(),
+                fit: crate::scoring::round2(score.fit),
+                engagement: crate::scoring::round2(score.engagement),
+                score: score.score,
+                status: score.status.code(),
+                grade: score.grade(model),
+                fired_rules: fired.iter().map(|id| (*id).to_owned()).collect(),
+            }
         })
         .collect()
 }
@@ -153,6 +153,7 @@ pub fn write_scores_csv<W: Write>(
         .collect();
     let (mut fit, mut engagement, mut total, mut fired) =
         (String::new(), String::new(), String::new(), String::new());
+    let (mut cursors, mut fired_ids) = (Vec::new(), Vec::new());
     for (row, score) in scores.iter().enumerate() {
         fit.clear();
         engagement.clear();
@@ -161,11 +162,8 @@ pub fn write_scores_csv<W: Write>(
         push_hundredths(&mut fit, score.fit);
         push_hundredths(&mut engagement, score.engagement);
         push_hundredths(&mut total, score.score);
-        for (i, id) in evaluation
-            .fired_rule_ids(model, row)
-            .into_iter()
-            .enumerate()
-        {
+        evaluation.fired_rule_ids_walking(model, row, &mut cursors, &mut fired_ids);
+        for (i, id) in fired_ids.iter().enumerate() {
             if i > 0 {
                 fired.push(';');
             }

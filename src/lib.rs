@@ -5,6 +5,7 @@
 //! - [`model`]: the model a team designs; [`format`]: its RON file; [`validate`]: what cannot be meant;
 //! - [`leads`]: leads from CSV (count columns or an event log), outcomes and sales verdicts;
 //! - [`scoring`]: fit, engagement, total, status, grade and the per-rule explanation;
+//!   [`scoreboard`]: scores, counts and histogram kept up to date while a model is edited;
 //! - [`calibration`]: funnel, threshold sweep, rule lift, agreement with sales' verdicts;
 //!   [`diff`]: what differs between two models, rule by rule;
 //! - [`export`]: scored leads as CSV or JSON; [`generate`]: seeded sample data.
@@ -26,6 +27,7 @@ pub mod format;
 pub mod generate;
 pub mod leads;
 pub mod model;
+pub mod scoreboard;
 pub mod scoring;
 pub mod validate;
 

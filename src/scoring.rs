@@ -110,24 +110,18 @@ pub fn round2(value: f64) -> f64 {
     round_half_away(value * 100.0) / 100.0
 }
 
-/// `f64::round` (half away from zero), without a libm call in the common case: it runs once per
-/// lead and sub-score on every rescore.
+/// `f64::round` (half away from zero), without a libm call or a branch in the common case: it
+/// runs once per lead and sub-score on every rescore, and a mispredicted "round up?" branch
+/// cost more than the rest of the arithmetic.
 #[inline]
 fn round_half_away(value: f64) -> f64 {
     // Below 2^52 every double has an exact integer part and an exact fraction.
     if value.abs() < 4_503_599_627_370_496.0 {
         let whole = value as i64 as f64; // truncates toward zero
         let fraction = value - whole; // exact
-        if fraction >= 0.5 {
-            whole + 1.0
-        } else if fraction <= -0.5 {
-            whole - 1.0
-        } else if whole == 0.0 {
-            // Keep the sign of zero, as `round` does (-0.3 rounds to -0.0).
-            0.0f64.copysign(value)
-        } else {
-            whole
-        }
+        let adjust = f64::from(u8::from(fraction >= 0.5)) - f64::from(u8::from(fraction <= -0.5));
+        // The result has the sign of the value, as with `round` (-0.3 rounds to -0.0).
+        (whole + adjust).copysign(value)
     } else {
         value.round()
     }
@@ -135,20 +129,84 @@ fn round_half_away(value: f64) -> f64 {
 
 /// The points an engagement rule gives for an effective count.
 pub fn engagement_points(rule: &EngagementRule, effective_count: f64) -> f64 {
-    let raw = match rule.counting {
-        Counting::PerOccurrence => rule.points * effective_count,
-        Counting::Once => rule.points * effective_count.min(1.0),
-        Counting::AtLeast(n) => {
-            if effective_count >= f64::from(n) {
-                rule.points
-            } else {
-                0.0
-            }
+    PointsRule::new(rule).points(effective_count)
+}
+
+/// An engagement rule's arithmetic with its settings read once: the inner loop of rescoring.
+#[derive(Clone, Copy, Debug)]
+struct PointsRule {
+    counting: Counting,
+    points: f64,
+    /// The cap as a clamp range (infinite without a cap, which leaves every value as it is).
+    low: f64,
+    high: f64,
+}
+
+impl PointsRule {
+    fn new(rule: &EngagementRule) -> PointsRule {
+        let (low, high) = match rule.cap {
+            Some(cap) if cap > 0.0 => (-cap, cap),
+            _ => (f64::NEG_INFINITY, f64::INFINITY),
+        };
+        PointsRule {
+            counting: rule.counting,
+            points: rule.points,
+            low,
+            high,
         }
-    };
-    match rule.cap {
-        Some(cap) if cap > 0.0 => raw.clamp(-cap, cap),
-        _ => raw,
+    }
+
+    #[inline]
+    fn points(self, effective_count: f64) -> f64 {
+        let raw = match self.counting {
+            Counting::PerOccurrence => self.points * effective_count,
+            Counting::Once => self.points * effective_count.min(1.0),
+            Counting::AtLeast(n) => {
+                if effective_count >= f64::from(n) {
+                    self.points
+                } else {
+                    0.0
+                }
+            }
+        };
+        raw.clamp(self.low, self.high)
+    }
+}
+
+/// Values derived from a rounded amount, looked up by its whole hundredths instead of divided
+/// out lead by lead: `table[h]` is `derive(h / 100)` for every `h` the table holds.
+struct ByHundredths<T> {
+    table: Vec<T>,
+}
+
+impl<T: Copy> ByHundredths<T> {
+    /// A table for amounts from 0 up to `max` (at most 2^15 entries; larger amounts are derived
+    /// on the spot).
+    fn new(max: f64, derive: impl Fn(f64) -> T) -> ByHundredths<T> {
+        let len = if max.is_finite() && max > 0.0 {
+            ((max * 100.0).ceil() as usize)
+                .saturating_add(2)
+                .min(1 << 15)
+        } else {
+            0
+        };
+        ByHundredths {
+            table: (0..len).map(|h| derive(h as f64 / 100.0)).collect(),
+        }
+    }
+
+    /// `derive(round2(value))`.
+    #[inline]
+    fn round2(&self, value: f64, derive: impl Fn(f64) -> T) -> T {
+        let hundredths = round_half_away(value * 100.0);
+        // Not for -0.0 (the table has +0.0) or NaN.
+        if hundredths >= 0.0
+            && !hundredths.is_sign_negative()
+            && let Some(&entry) = self.table.get(hundredths as usize)
+        {
+            return entry;
+        }
+        derive(hundredths / 100.0)
     }
 }
 
@@ -202,13 +260,18 @@ pub fn combine(
 
 /// The total on the scale from capped sub-scores, rounded to 2 decimals.
 pub fn total(model: &Model, fit: f64, engagement: f64) -> f64 {
-    let share = |points: f64, max: f64| if max > 0.0 { points / max } else { 0.0 };
     let c = &model.combine;
     round2(
         (c.fit_weight * share(fit, model.fit.max_points)
             + c.engagement_weight * share(engagement, model.engagement.max_points))
             * c.scale,
     )
+}
+
+/// A sub-score as a share of its maximum (0 when the maximum is not positive).
+#[inline]
+fn share(points: f64, max: f64) -> f64 {
+    if max > 0.0 { points / max } else { 0.0 }
 }
 
 /// The gates a lead must pass to be an MQL on score.
@@ -220,6 +283,7 @@ pub fn gates_pass(model: &Model, fit: f64, engagement: f64) -> bool {
             .is_none_or(|gate| engagement >= gate)
 }
 
+#[inline]
 fn status_of(
     model: &Model,
     fit: f64,
@@ -479,6 +543,84 @@ fn criterion_holds(
 // ---------------------------------------------------------------------------------------------
 // The fast path.
 
+/// One engagement rule's effective count per lead, kept only for the leads whose count is not 0:
+/// most leads did not do most things, so this is smaller than a column and rescoring visits only
+/// these leads, in order.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ActivityCounts {
+    /// Ascending.
+    rows: Vec<u32>,
+    counts: Vec<f64>,
+}
+
+impl ActivityCounts {
+    /// From one count per lead.
+    pub fn from_dense(column: &[f64]) -> ActivityCounts {
+        let mut sparse = ActivityCounts::default();
+        for (row, &count) in column.iter().enumerate() {
+            if count != 0.0 {
+                sparse.rows.push(row as u32);
+                sparse.counts.push(count);
+            }
+        }
+        sparse
+    }
+
+    /// The count of one lead (0 when it did nothing).
+    pub fn get(&self, row: usize) -> f64 {
+        match self.rows.binary_search(&(row as u32)) {
+            Ok(index) => self.counts.get(index).copied().unwrap_or(0.0),
+            Err(_) => 0.0,
+        }
+    }
+
+    /// The count of one lead, for callers that visit rows in ascending order: `cursor` (starting
+    /// at 0) remembers where the last lookup ended, so a whole pass costs one walk.
+    pub fn get_walking(&self, row: usize, cursor: &mut usize) -> f64 {
+        let row = row as u32;
+        if self
+            .rows
+            .get(cursor.wrapping_sub(1))
+            .is_some_and(|&r| r > row)
+        {
+            // Not ascending after all: start over.
+            *cursor = 0;
+        }
+        while self.rows.get(*cursor).is_some_and(|&r| r < row) {
+            *cursor += 1;
+        }
+        if self.rows.get(*cursor) == Some(&row) {
+            self.counts.get(*cursor).copied().unwrap_or(0.0)
+        } else {
+            0.0
+        }
+    }
+
+    /// The leads with a count that is not 0, with their counts, in row order.
+    pub fn iter(&self) -> impl Iterator<Item = (usize, f64)> + '_ {
+        self.rows
+            .iter()
+            .zip(&self.counts)
+            .map(|(&row, &count)| (row as usize, count))
+    }
+
+    /// How many leads have a count that is not 0.
+    pub fn active(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// One count per lead.
+    pub fn to_dense(&self, lead_count: usize) -> Vec<f64> {
+        let mut column = vec![0.0; lead_count];
+        for (row, count) in self.iter() {
+            if let Some(slot) = column.get_mut(row) {
+                *slot = count;
+            }
+        }
+        column
+    }
+}
+
 /// Every rule's condition decided for every lead, for one model's conditions and one as-of date.
 #[derive(Clone, Debug, Default)]
 pub struct Evaluation {
@@ -486,16 +628,19 @@ pub struct Evaluation {
     pub as_of: i32,
     /// Per fit rule (model order): does the lead match?
     pub fit_matches: Vec<Vec<bool>>,
-    /// Per engagement rule: the lead's effective activity count.
-    pub engagement_counts: Vec<Vec<f64>>,
+    /// Per engagement rule: the leads' effective activity counts.
+    pub engagement_counts: Vec<ActivityCounts>,
     /// Per override: do all its criteria hold?
     pub override_matches: Vec<Vec<bool>>,
     /// What the rules read that the leads do not have, e.g. a missing column.
     pub warnings: Vec<String>,
     keys: EvaluationKeys,
-    /// Per engagement rule: the rows whose count is not 0, ascending (most leads did not do
-    /// most things, so rescoring visits only these).
-    engagement_active: Vec<Vec<u32>>,
+    /// Per lead: its fit-and-override pattern, an index into `pattern_rows`. Leads with the same
+    /// pattern match the same fit rules and overrides, so they share fit, grade and overrides,
+    /// which rescoring computes once per pattern (a few hundred) instead of once per lead.
+    lead_patterns: Vec<u32>,
+    /// Per pattern: one lead that has it.
+    pattern_rows: Vec<u32>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -536,16 +681,6 @@ fn override_key(rule: &crate::model::Override, leads: &LeadSet, specs: &[FieldSp
 
 /// The previous evaluation's columns by key. Several rules can share a key (the same condition
 /// twice), so each key keeps a list and each rule takes one column from it.
-/// The rows of a column whose value is not 0, ascending.
-fn active_rows(column: &[f64]) -> Vec<u32> {
-    column
-        .iter()
-        .enumerate()
-        .filter(|(_, count)| **count != 0.0)
-        .map(|(row, _)| row as u32)
-        .collect()
-}
-
 fn columns_by_key<T>(keys: Vec<String>, columns: Vec<T>) -> HashMap<String, Vec<T>> {
     let mut map: HashMap<String, Vec<T>> = HashMap::new();
     for (key, column) in keys.into_iter().zip(columns) {
@@ -581,6 +716,7 @@ impl Evaluation {
         let lead_count = leads.len();
         let as_of = self.as_of;
         let mut evaluated = 0;
+        let mut patterns_stale = self.lead_patterns.len() != lead_count;
 
         let mut old_fit = columns_by_key(
             std::mem::take(&mut self.keys.fit),
@@ -592,6 +728,7 @@ impl Evaluation {
             let key = fit_key(rule, column_index);
             let column = old_fit.get_mut(&key).and_then(Vec::pop).unwrap_or_else(|| {
                 evaluated += 1;
+                patterns_stale = true;
                 let column = column_index.and_then(|i| leads.columns.get(i));
                 condition_column(column, &rule.condition, lead_count)
             });
@@ -600,40 +737,24 @@ impl Evaluation {
         }
         self.keys.fit = fit_keys;
 
-        let old_columns = std::mem::take(&mut self.engagement_counts);
-        let mut old_active = std::mem::take(&mut self.engagement_active);
-        old_active.resize_with(old_columns.len(), Vec::new);
         let mut old_engagement = columns_by_key(
             std::mem::take(&mut self.keys.engagement),
-            old_columns.into_iter().zip(old_active).collect(),
+            std::mem::take(&mut self.engagement_counts),
         );
         let mut engagement_keys = Vec::with_capacity(model.engagement.rules.len());
         for rule in &model.engagement.rules {
             let key = engagement_key(rule);
-            let (column, active) = old_engagement
+            let counts = old_engagement
                 .get_mut(&key)
                 .and_then(Vec::pop)
-                .filter(|(column, active)| column.len() == lead_count && active.len() <= lead_count)
                 .unwrap_or_else(|| {
                     evaluated += 1;
                     let source = activity_source(leads, &rule.activity, rule.count_column_name());
-                    let mut column = vec![0.0; lead_count];
-                    for_each_chunk(&mut column, |start, part| {
-                        for (offset, slot) in part.iter_mut().enumerate() {
-                            *slot = effective_count(
-                                &source,
-                                start + offset,
-                                as_of,
-                                rule.window_days,
-                                rule.half_life_days,
-                            );
-                        }
-                    });
-                    let active = active_rows(&column);
-                    (column, active)
+                    activity_counts(lead_count, |row| {
+                        effective_count(&source, row, as_of, rule.window_days, rule.half_life_days)
+                    })
                 });
-            self.engagement_counts.push(column);
-            self.engagement_active.push(active);
+            self.engagement_counts.push(counts);
             engagement_keys.push(key);
         }
         self.keys.engagement = engagement_keys;
@@ -650,12 +771,21 @@ impl Evaluation {
                 .and_then(Vec::pop)
                 .unwrap_or_else(|| {
                     evaluated += 1;
+                    patterns_stale = true;
                     override_column(rule, leads, specs, as_of)
                 });
             self.override_matches.push(column);
             override_keys.push(key);
         }
         self.keys.overrides = override_keys;
+        // Dropped or reordered columns leave the patterns valid (a finer split than needed);
+        // a new column can split them.
+        if patterns_stale {
+            (self.lead_patterns, self.pattern_rows) = match_patterns(
+                self.fit_matches.iter().chain(&self.override_matches),
+                lead_count,
+            );
+        }
         self.warnings = data_warnings(model, leads);
         evaluated
     }
@@ -663,13 +793,47 @@ impl Evaluation {
     /// The ids of the rules and overrides that fired for a lead, in model order.
     pub fn fired_rule_ids<'m>(&self, model: &'m Model, row: usize) -> Vec<&'m str> {
         let mut ids = Vec::new();
+        self.push_fired_rule_ids(model, row, None, &mut ids);
+        ids
+    }
+
+    /// Like [`Evaluation::fired_rule_ids`], for a pass over the leads in row order: `cursors`
+    /// (empty at the start) makes each lookup continue where the last one ended.
+    pub fn fired_rule_ids_walking<'m>(
+        &self,
+        model: &'m Model,
+        row: usize,
+        cursors: &mut Vec<usize>,
+        ids: &mut Vec<&'m str>,
+    ) {
+        ids.clear();
+        cursors.resize(self.engagement_counts.len(), 0);
+        self.push_fired_rule_ids(model, row, Some(cursors), ids);
+    }
+
+    fn push_fired_rule_ids<'m>(
+        &self,
+        model: &'m Model,
+        row: usize,
+        mut cursors: Option<&mut Vec<usize>>,
+        ids: &mut Vec<&'m str>,
+    ) {
         for (rule, matches) in model.fit.rules.iter().zip(&self.fit_matches) {
             if rule.enabled && matches.get(row).copied().unwrap_or(false) && rule.points != 0.0 {
                 ids.push(rule.id.as_str());
             }
         }
-        for (rule, counts) in model.engagement.rules.iter().zip(&self.engagement_counts) {
-            let count = counts.get(row).copied().unwrap_or(0.0);
+        for (index, (rule, counts)) in model
+            .engagement
+            .rules
+            .iter()
+            .zip(&self.engagement_counts)
+            .enumerate()
+        {
+            let count = match cursors.as_deref_mut().and_then(|c| c.get_mut(index)) {
+                Some(cursor) => counts.get_walking(row, cursor),
+                None => counts.get(row),
+            };
             // The same guard as `score_all`: no activity, no points.
             if rule.enabled && count != 0.0 && engagement_points(rule, count) != 0.0 {
                 ids.push(rule.id.as_str());
@@ -680,8 +844,67 @@ impl Evaluation {
                 ids.push(rule.id.as_str());
             }
         }
-        ids
     }
+}
+
+/// Counts for every lead, in parallel, kept sparse.
+fn activity_counts(lead_count: usize, count: impl Fn(usize) -> f64 + Sync) -> ActivityCounts {
+    let mut rows: Vec<u32> = (0..lead_count as u32).collect();
+    let parts = map_chunks(&mut rows, |start, part| {
+        let mut sparse = ActivityCounts::default();
+        for offset in 0..part.len() {
+            let value = count(start + offset);
+            if value != 0.0 {
+                sparse.rows.push((start + offset) as u32);
+                sparse.counts.push(value);
+            }
+        }
+        sparse
+    });
+    let mut all = ActivityCounts::default();
+    for part in parts {
+        all.rows.extend(part.rows);
+        all.counts.extend(part.counts);
+    }
+    all
+}
+
+/// Groups leads by which of `columns` they match: per lead a pattern number, and per pattern the
+/// first lead that has it. Column by column, each pattern splits in two at most, numbered in
+/// order of first appearance.
+fn match_patterns<'a>(
+    columns: impl Iterator<Item = &'a Vec<bool>>,
+    lead_count: usize,
+) -> (Vec<u32>, Vec<u32>) {
+    let mut patterns = vec![0u32; lead_count];
+    let mut pattern_count = usize::from(lead_count > 0);
+    let mut split = Vec::new();
+    for column in columns {
+        split.clear();
+        split.resize(pattern_count * 2, u32::MAX);
+        let mut next = 0u32;
+        for (row, pattern) in patterns.iter_mut().enumerate() {
+            let matched = column.get(row).copied().unwrap_or(false);
+            let slot = *pattern as usize * 2 + usize::from(matched);
+            if let Some(new) = split.get_mut(slot) {
+                if *new == u32::MAX {
+                    *new = next;
+                    next += 1;
+                }
+                *pattern = *new;
+            }
+        }
+        pattern_count = next as usize;
+    }
+    let mut first_rows = vec![u32::MAX; pattern_count];
+    for (row, &pattern) in patterns.iter().enumerate() {
+        if let Some(first) = first_rows.get_mut(pattern as usize)
+            && *first == u32::MAX
+        {
+            *first = row as u32;
+        }
+    }
+    (patterns, first_rows)
 }
 
 fn override_column(
@@ -776,19 +999,91 @@ pub fn data_warnings(model: &Model, leads: &LeadSet) -> Vec<String> {
 
 /// Scores every lead from an evaluation (the cheap step that re-weighting repeats).
 pub fn score_all(model: &Model, evaluation: &Evaluation) -> Vec<LeadScore> {
-    let placeholder = LeadScore {
-        fit: 0.0,
-        engagement: 0.0,
-        score: 0.0,
-        status: Status::Lead,
-        fit_grade: 0,
-        engagement_level: 0,
-    };
-    let mut scores = vec![placeholder; evaluation.lead_count];
-    for_each_chunk(&mut scores, |start, part| {
-        score_range(model, evaluation, start, part);
-    });
+    let mut scores = Vec::new();
+    score_into(model, evaluation, &mut scores);
     scores
+}
+
+/// Scores every lead into `scores` (reusing its memory) and returns the status counts and
+/// histogram.
+pub fn score_into(model: &Model, evaluation: &Evaluation, scores: &mut Vec<LeadScore>) -> Summary {
+    let mut engagement = Vec::new();
+    engagement_scores(model, evaluation, &mut engagement);
+    finish_scores(model, evaluation, &engagement, scores)
+}
+
+const PLACEHOLDER_SCORE: LeadScore = LeadScore {
+    fit: 0.0,
+    engagement: 0.0,
+    score: 0.0,
+    status: Status::Lead,
+    fit_grade: 0,
+    engagement_level: 0,
+};
+
+/// Number of histogram bins over the model's scale.
+pub const HISTOGRAM_BINS: usize = 20;
+
+/// What the overview shows of a scored lead set: leads per status, and per status and score bin.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Summary {
+    /// Indexed by [`Status::index`].
+    pub counts: [usize; 5],
+    /// Per status (by [`Status::index`]), leads per score bin; all zero when the scale is not a
+    /// positive number.
+    pub histogram: [[u32; HISTOGRAM_BINS]; 5],
+}
+
+impl Default for Summary {
+    fn default() -> Self {
+        Summary {
+            counts: [0; 5],
+            histogram: [[0; HISTOGRAM_BINS]; 5],
+        }
+    }
+}
+
+impl Summary {
+    /// The summary of finished scores.
+    pub fn of(model: &Model, scores: &[LeadScore]) -> Summary {
+        let mut summary = Summary::default();
+        summary.add_all(model.combine.scale, scores);
+        summary
+    }
+
+    fn add_all(&mut self, scale: f64, scores: &[LeadScore]) {
+        let binned = scale > 0.0 && scale.is_finite();
+        for score in scores {
+            let status = score.status.index();
+            self.counts[status] += 1;
+            if binned {
+                let bin = histogram_bin(score.score, scale);
+                self.histogram[status][bin] += 1;
+            }
+        }
+    }
+
+    fn merged(parts: Vec<Summary>) -> Summary {
+        let mut total = Summary::default();
+        for part in parts {
+            for (sum, count) in total.counts.iter_mut().zip(part.counts) {
+                *sum += count;
+            }
+            for (sums, bins) in total.histogram.iter_mut().zip(part.histogram) {
+                for (sum, count) in sums.iter_mut().zip(bins) {
+                    *sum += count;
+                }
+            }
+        }
+        total
+    }
+}
+
+/// The histogram bin of a score on a positive scale: 20 equal bins, the top one closed.
+pub fn histogram_bin(score: f64, scale: f64) -> usize {
+    // Truncating a non-negative number is flooring it, without a libm call.
+    let bin = ((score / scale) * HISTOGRAM_BINS as f64).max(0.0);
+    (bin as usize).min(HISTOGRAM_BINS - 1)
 }
 
 /// The smallest share of work worth a thread of its own.
@@ -798,187 +1093,327 @@ const MIN_ROWS_PER_THREAD: usize = 50_000;
 /// thread alone for small inputs). Each chunk is processed exactly as the whole would be, so the
 /// results do not depend on the number of threads.
 pub fn for_each_chunk<T: Send>(items: &mut [T], work: impl Fn(usize, &mut [T]) + Sync) {
+    map_chunks(items, work);
+}
+
+/// Like [`for_each_chunk`], returning each chunk's result in order.
+pub fn map_chunks<T: Send, R: Send>(
+    items: &mut [T],
+    work: impl Fn(usize, &mut [T]) -> R + Sync,
+) -> Vec<R> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let chunk = items
         .len()
         .div_ceil(threads.max(1))
         .max(MIN_ROWS_PER_THREAD);
     if items.len() <= chunk {
-        work(0, items);
-        return;
+        return vec![work(0, items)];
     }
     std::thread::scope(|scope| {
         let work = &work;
-        for (index, part) in items.chunks_mut(chunk).enumerate() {
-            scope.spawn(move || work(index * chunk, part));
+        let mut parts = items.chunks_mut(chunk).enumerate();
+        // The calling thread takes the first chunk instead of waiting idle.
+        let first = parts.next();
+        let handles: Vec<_> = parts
+            .map(|(index, part)| scope.spawn(move || work(index * chunk, part)))
+            .collect();
+        let mut results = Vec::with_capacity(handles.len() + 1);
+        if let Some((_, part)) = first {
+            results.push(work(0, part));
         }
-    });
+        for handle in handles {
+            match handle.join() {
+                Ok(result) => results.push(result),
+                // A worker only panics on a bug; surface it where it happened.
+                Err(payload) => std::panic::resume_unwind(payload),
+            }
+        }
+        results
+    })
 }
 
-/// An enabled engagement rule with its counts and, when known, the rows that did the activity.
-type EnabledEngagementRule<'a> = (&'a EngagementRule, &'a [f64], Option<&'a [u32]>);
+/// Rows per block in the blocked passes: the per-lead sums stay in the processor's cache.
+const BLOCK: usize = 4096;
 
-/// Scores the leads `start..start + out.len()` into `out`, a cache-sized block at a time so the
-/// per-lead sums stay in the processor's cache.
-fn score_range(model: &Model, evaluation: &Evaluation, start: usize, out: &mut [LeadScore]) {
-    const BLOCK: usize = 4096;
-    let mut fit_raw = [0.0f64; BLOCK];
-    let mut engagement_raw = [0.0f64; BLOCK];
-    let mut disqualified = [false; BLOCK];
-    let mut fast_tracked = [false; BLOCK];
-    let engagement_rules: Vec<EnabledEngagementRule<'_>> = model
+/// A lead's engagement under one model's engagement rules.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Engagement {
+    /// Points, capped and rounded.
+    pub points: f64,
+    /// The points as a share of the engagement maximum, the engagement part of the total before
+    /// weighting (kept so that re-weighting needs no division per lead).
+    share: f64,
+}
+
+/// Every lead's engagement, into `out` (one per lead, reusing its memory). It depends only on
+/// the engagement rules and maximum, so a fit, mix, threshold or gate change can keep it and
+/// call [`finish_scores`] alone.
+pub fn engagement_scores(model: &Model, evaluation: &Evaluation, out: &mut Vec<Engagement>) {
+    out.resize(evaluation.lead_count, Engagement::default());
+    let rules: Vec<(PointsRule, &ActivityCounts)> = model
         .engagement
         .rules
         .iter()
         .zip(&evaluation.engagement_counts)
-        .enumerate()
-        .filter(|(_, (rule, _))| rule.enabled)
-        .map(|(index, (rule, counts))| {
-            let active = evaluation
-                .engagement_active
-                .get(index)
-                .filter(|_| counts.len() == evaluation.lead_count)
-                .map(Vec::as_slice);
-            (rule, counts.as_slice(), active)
-        })
+        .filter(|(rule, _)| rule.enabled)
+        .map(|(rule, counts)| (PointsRule::new(rule), counts))
         .collect();
-    // Per rule, where its active rows reach this block.
-    let mut cursors: Vec<usize> = engagement_rules
+    let max = model.engagement.max_points;
+    let engagement_of = |points: f64| Engagement {
+        points,
+        share: share(points, max),
+    };
+    let table = ByHundredths::new(max, engagement_of);
+    for_each_chunk(out, |start, part| {
+        engagement_range(&rules, start, part, |sum| {
+            table.round2(sum.clamp(0.0, max.max(0.0)), engagement_of)
+        });
+    });
+}
+
+/// Engagement for the leads `start..start + out.len()`, a cache-sized block at a time.
+fn engagement_range(
+    rules: &[(PointsRule, &ActivityCounts)],
+    start: usize,
+    out: &mut [Engagement],
+    finish: impl Fn(f64) -> Engagement,
+) {
+    let mut sums = [0.0f64; BLOCK];
+    // Per rule, where its active leads reach this range.
+    let mut cursors: Vec<usize> = rules
         .iter()
-        .map(|(_, _, active)| active.map_or(0, |a| a.partition_point(|&r| (r as usize) < start)))
+        .map(|(_, counts)| counts.rows.partition_point(|&r| (r as usize) < start))
         .collect();
     for (block_index, block) in out.chunks_mut(BLOCK).enumerate() {
-        let len = block.len();
-        let rows = start + block_index * BLOCK..start + block_index * BLOCK + len;
-        let fit_raw = &mut fit_raw[..len];
-        let engagement_raw = &mut engagement_raw[..len];
-        let disqualified = &mut disqualified[..len];
-        let fast_tracked = &mut fast_tracked[..len];
-        fit_raw.fill(0.0);
-        engagement_raw.fill(0.0);
-        disqualified.fill(false);
-        fast_tracked.fill(false);
-        for (rule, matches) in model.fit.rules.iter().zip(&evaluation.fit_matches) {
-            if !rule.enabled {
-                continue;
-            }
-            let points = rule.points;
-            let matches = matches.get(rows.clone()).unwrap_or_default();
-            // Adding 0.0 leaves a sum unchanged, so this branch-free form equals "add when
-            // matched".
-            for (sum, &matched) in fit_raw.iter_mut().zip(matches) {
-                *sum += if matched { points } else { 0.0 };
-            }
-        }
-        for ((rule, counts, active), cursor) in engagement_rules.iter().zip(cursors.iter_mut()) {
-            match active {
-                // Only the leads that did the activity: the same additions, in rule order.
-                Some(active) => {
-                    while let Some(&row) = active.get(*cursor) {
-                        let row = row as usize;
-                        if row >= rows.end {
-                            break;
-                        }
-                        if let (Some(sum), Some(&count)) =
-                            (engagement_raw.get_mut(row - rows.start), counts.get(row))
-                        {
-                            *sum += engagement_points(rule, count);
-                        }
-                        *cursor += 1;
-                    }
-                }
-                None => {
-                    let counts = counts.get(rows.clone()).unwrap_or_default();
-                    for (sum, &count) in engagement_raw.iter_mut().zip(counts) {
-                        if count != 0.0 {
-                            *sum += engagement_points(rule, count);
-                        }
-                    }
-                }
-            }
-        }
-        for (rule, matches) in model.overrides.iter().zip(&evaluation.override_matches) {
-            if !rule.enabled {
-                continue;
-            }
-            let target: &mut [bool] = match rule.action {
-                OverrideAction::Disqualify => disqualified,
-                OverrideAction::FastTrack => fast_tracked,
+        let first = start + block_index * BLOCK;
+        let end = first + block.len();
+        let sums = &mut sums[..block.len()];
+        sums.fill(0.0);
+        // Only the leads that did the activity: the same additions, in rule order, as `explain`.
+        for (&(rule, counts), cursor) in rules.iter().zip(cursors.iter_mut()) {
+            let rows = counts.rows.get(*cursor..).unwrap_or_default();
+            let values = counts.counts.get(*cursor..).unwrap_or_default();
+            // One loop per way of counting, so the loop itself has no decision to make.
+            *cursor += match rule.counting {
+                Counting::PerOccurrence => add_points(rows, values, first, end, sums, |count| {
+                    (rule.points * count).clamp(rule.low, rule.high)
+                }),
+                _ => add_points(rows, values, first, end, sums, |count| rule.points(count)),
             };
-            let matches = matches.get(rows.clone()).unwrap_or_default();
-            for (flag, &matched) in target.iter_mut().zip(matches) {
-                *flag |= matched;
-            }
         }
-        for (i, slot) in block.iter_mut().enumerate() {
-            *slot = combine(
-                model,
-                fit_raw[i],
-                engagement_raw[i],
-                disqualified[i],
-                fast_tracked[i],
-            );
+        for (slot, &sum) in block.iter_mut().zip(sums.iter()) {
+            *slot = finish(sum);
         }
     }
 }
 
-/// True when two models give every lead the same fit, engagement and total (given the same
-/// evaluation): same points, caps, counting, enabled rules, mix and scale. Thresholds, gates,
-/// bands and overrides may differ: [`restatus`] handles those.
-pub fn same_scores(a: &Model, b: &Model) -> bool {
-    let fit = |m: &Model| -> Vec<(f64, bool)> {
-        m.fit.rules.iter().map(|r| (r.points, r.enabled)).collect()
-    };
-    let engagement = |m: &Model| -> Vec<(f64, Option<f64>, Counting, bool)> {
-        m.engagement
-            .rules
-            .iter()
-            .map(|r| (r.points, r.cap, r.counting, r.enabled))
-            .collect()
-    };
-    a.fit.max_points == b.fit.max_points
-        && a.engagement.max_points == b.engagement.max_points
-        && a.combine.scale == b.combine.scale
-        && a.combine.fit_weight == b.combine.fit_weight
-        && a.combine.engagement_weight == b.combine.engagement_weight
-        && fit(a) == fit(b)
-        && engagement(a) == engagement(b)
+/// Adds `points(count)` to the sums of the rows before `end`; returns how many rows it took.
+#[inline]
+fn add_points(
+    rows: &[u32],
+    counts: &[f64],
+    first: usize,
+    end: usize,
+    sums: &mut [f64],
+    points: impl Fn(f64) -> f64,
+) -> usize {
+    let mut taken = 0;
+    for (&row, &count) in rows.iter().zip(counts) {
+        let row = row as usize;
+        if row >= end {
+            break;
+        }
+        if let Some(sum) = sums.get_mut(row - first) {
+            *sum += points(count);
+        }
+        taken += 1;
+    }
+    taken
 }
 
-/// Recomputes statuses and grades after a threshold, nurture band, gate, band or override
-/// change, keeping fit, engagement and totals (valid when [`same_scores`] holds against the
-/// model they were computed with). The same results as [`score_all`], at a fraction of the cost.
-pub fn restatus(model: &Model, evaluation: &Evaluation, scores: &mut [LeadScore]) {
-    for_each_chunk(scores, |start, part| {
-        let rows = start..start + part.len();
-        let mut disqualified = vec![false; part.len()];
-        let mut fast_tracked = vec![false; part.len()];
-        for (rule, matches) in model.overrides.iter().zip(&evaluation.override_matches) {
-            if !rule.enabled {
-                continue;
+/// What every lead with one fit-and-override pattern shares.
+#[derive(Clone, Copy, Debug)]
+struct PatternScore {
+    fit: f64,
+    /// The fit part of the total before scaling: `fit_weight × fit / fit max`.
+    fit_term: f64,
+    fit_grade: u8,
+    /// The fit gate passes (or there is none).
+    fit_gate: bool,
+    /// The status an override forces, if one fires.
+    forced: Option<Status>,
+}
+
+/// Scores each fit-and-override pattern once, from one lead that has it.
+fn pattern_scores(model: &Model, evaluation: &Evaluation) -> Vec<PatternScore> {
+    let fit_max = model.fit.max_points;
+    evaluation
+        .pattern_rows
+        .iter()
+        .map(|&row| {
+            let row = row as usize;
+            let fired = |matches: &Vec<bool>| matches.get(row).copied().unwrap_or(false);
+            let mut fit_raw = 0.0;
+            for (rule, matches) in model.fit.rules.iter().zip(&evaluation.fit_matches) {
+                if rule.enabled && fired(matches) {
+                    fit_raw += rule.points;
+                }
             }
-            let target = match rule.action {
-                OverrideAction::Disqualify => &mut disqualified,
-                OverrideAction::FastTrack => &mut fast_tracked,
+            let mut disqualified = false;
+            let mut fast_tracked = false;
+            for (rule, matches) in model.overrides.iter().zip(&evaluation.override_matches) {
+                if rule.enabled && fired(matches) {
+                    match rule.action {
+                        OverrideAction::Disqualify => disqualified = true,
+                        OverrideAction::FastTrack => fast_tracked = true,
+                    }
+                }
+            }
+            let fit = round2(fit_raw.clamp(0.0, fit_max.max(0.0)));
+            // The order of `status_of`: a disqualifier beats a fast-track.
+            let forced = if disqualified {
+                Some(Status::Disqualified)
+            } else if fast_tracked {
+                Some(Status::FastTracked)
+            } else {
+                None
             };
-            let matches = matches.get(rows.clone()).unwrap_or_default();
-            for (flag, &matched) in target.iter_mut().zip(matches) {
-                *flag |= matched;
+            PatternScore {
+                fit,
+                fit_term: model.combine.fit_weight * share(fit, fit_max),
+                fit_grade: band_index(&model.fit_grades, fit),
+                fit_gate: model.combine.min_fit.is_none_or(|gate| fit >= gate),
+                forced,
+            }
+        })
+        .collect()
+}
+
+/// Scores every lead from its fit-and-override pattern and its engagement (from
+/// [`engagement_scores`] under the same model), into `scores`, and returns the status counts and
+/// histogram, gathered in the same pass.
+pub fn finish_scores(
+    model: &Model,
+    evaluation: &Evaluation,
+    engagement: &[Engagement],
+    scores: &mut Vec<LeadScore>,
+) -> Summary {
+    scores.resize(evaluation.lead_count, PLACEHOLDER_SCORE);
+    let patterns = pattern_scores(model, evaluation);
+    let level_minimums: Vec<f64> = model
+        .engagement_levels
+        .iter()
+        .map(|band| band.min_points)
+        .collect();
+    let parts = map_chunks(scores, |start, part| {
+        let rows = start..start + part.len();
+        let mut summary = Summary::default();
+        finish_range(
+            model,
+            &patterns,
+            &level_minimums,
+            evaluation
+                .lead_patterns
+                .get(rows.clone())
+                .unwrap_or_default(),
+            engagement.get(rows).unwrap_or_default(),
+            part,
+            &mut summary,
+        );
+        summary
+    });
+    Summary::merged(parts)
+}
+
+/// The final pass, in two simple loops per block so that the processor overlaps many leads
+/// (one long chain of divisions and comparisons per lead ran at a third of the speed).
+fn finish_range(
+    model: &Model,
+    patterns: &[PatternScore],
+    level_minimums: &[f64],
+    pattern_ids: &[u32],
+    engagement: &[Engagement],
+    out: &mut [LeadScore],
+    summary: &mut Summary,
+) {
+    const STEP: usize = 1024;
+    let combine = &model.combine;
+    let (engagement_weight, scale) = (combine.engagement_weight, combine.scale);
+    let threshold = combine.mql_threshold;
+    // `status_of` compares with `threshold - nurture_band`: the same subtraction, done once.
+    let nurture_floor = threshold - combine.nurture_band;
+    let binned = scale > 0.0 && scale.is_finite();
+    // A total and its histogram bin.
+    let bin_of = |total: f64| {
+        let bin = if binned {
+            histogram_bin(total, scale)
+        } else {
+            0
+        };
+        (total, bin as u8)
+    };
+    let highest = scale * (combine.fit_weight.max(0.0) + engagement_weight.max(0.0));
+    let table = ByHundredths::new(highest, bin_of);
+    let mut totals = [(0.0f64, 0u8); STEP];
+    for ((out, pattern_ids), engagement) in out
+        .chunks_mut(STEP)
+        .zip(pattern_ids.chunks(STEP))
+        .zip(engagement.chunks(STEP))
+    {
+        // The same operations, in the same order, as `total`.
+        for ((total, &pattern), engagement) in totals.iter_mut().zip(pattern_ids).zip(engagement) {
+            let fit_term = patterns.get(pattern as usize).map_or(0.0, |p| p.fit_term);
+            *total = table.round2(
+                (fit_term + engagement_weight * engagement.share) * scale,
+                bin_of,
+            );
+        }
+        for (((slot, &pattern), engagement), &(total, bin)) in
+            out.iter_mut().zip(pattern_ids).zip(engagement).zip(&totals)
+        {
+            let Some(pattern) = patterns.get(pattern as usize) else {
+                continue;
+            };
+            let points = engagement.points;
+            let engagement_gate = combine.min_engagement.is_none_or(|gate| points >= gate);
+            // Selects rather than branches: whether a lead is an MQL is a coin toss for the
+            // branch predictor.
+            let mql = (total >= threshold) & pattern.fit_gate & engagement_gate;
+            let by_score = if mql {
+                Status::Mql
+            } else if total >= nurture_floor {
+                Status::Nurture
+            } else {
+                Status::Lead
+            };
+            let status = pattern.forced.unwrap_or(by_score);
+            *slot = LeadScore {
+                fit: pattern.fit,
+                engagement: points,
+                score: total,
+                status,
+                fit_grade: pattern.fit_grade,
+                engagement_level: first_band_reached(level_minimums, points),
+            };
+            summary.counts[status.index()] += 1;
+            if binned {
+                summary.histogram[status.index()][bin as usize] += 1;
             }
         }
-        for (i, score) in part.iter_mut().enumerate() {
-            score.status = status_of(
-                model,
-                score.fit,
-                score.engagement,
-                score.score,
-                disqualified[i],
-                fast_tracked[i],
-            );
-            score.fit_grade = band_index(&model.fit_grades, score.fit);
-            score.engagement_level = band_index(&model.engagement_levels, score.engagement);
+    }
+}
+
+/// [`band_index`] from the bands' minimums, without early exit (a handful of bands, and no
+/// unpredictable branch).
+#[inline]
+fn first_band_reached(minimums: &[f64], points: f64) -> u8 {
+    let mut found = minimums.len().saturating_sub(1);
+    for (index, &minimum) in minimums.iter().enumerate().rev() {
+        if points >= minimum {
+            found = index;
         }
-    });
+    }
+    found as u8
 }
 
 /// How many leads have each status, indexed by [`Status::index`].

@@ -83,14 +83,14 @@ fn starts_on_the_bundled_model_and_scores_all_sample_leads() {
     let app = harness.state();
     assert_eq!(app.model().name, "B2B SaaS default");
     assert_eq!(app.leads.len(), 300);
-    assert_eq!(app.derived.scores.len(), 300);
-    assert_eq!(app.derived.counts.iter().sum::<usize>(), 300);
+    assert_eq!(app.derived.board.scores.len(), 300);
+    assert_eq!(app.derived.board.summary.counts.iter().sum::<usize>(), 300);
     // The same statuses as the engine computes on its own.
     let expected = statuses(app, app.model());
-    let shown: Vec<Status> = app.derived.scores.iter().map(|s| s.status).collect();
+    let shown: Vec<Status> = app.derived.board.scores.iter().map(|s| s.status).collect();
     assert_eq!(shown, expected);
     assert!(
-        app.derived.counts[Status::Mql.index()] > 0,
+        app.derived.board.summary.counts[Status::Mql.index()] > 0,
         "the sample has MQLs"
     );
     assert!(
@@ -103,7 +103,7 @@ fn starts_on_the_bundled_model_and_scores_all_sample_leads() {
 #[test]
 fn changing_a_rules_points_changes_a_leads_status() {
     let mut harness = harness();
-    let before = harness.state().derived.scores.clone();
+    let before = harness.state().derived.board.scores.clone();
     // Which leads the engine says change when the senior-title rule goes from 20 to 40 points.
     let mut heavier = harness.state().model().clone();
     heavier.fit.rules[0].points = 40.0;
@@ -125,10 +125,10 @@ fn changing_a_rules_points_changes_a_leads_status() {
     assert_eq!(app.model().fit.rules[0].points, 40.0);
     for &row in &changed {
         assert_eq!(
-            app.derived.scores[row].status, expected[row],
+            app.derived.board.scores[row].status, expected[row],
             "lead row {row}"
         );
-        assert_ne!(app.derived.scores[row].status, before[row].status);
+        assert_ne!(app.derived.board.scores[row].status, before[row].status);
     }
     // The edit is one history entry, attributed to the team editing.
     let last = app.changes.last().expect("a change was recorded");
@@ -168,7 +168,7 @@ fn undo_and_redo_restore_model_edits_with_the_keyboard() {
     // Scores follow the undone and redone model.
     let app = harness.state();
     let expected = statuses(app, app.model());
-    let shown: Vec<Status> = app.derived.scores.iter().map(|s| s.status).collect();
+    let shown: Vec<Status> = app.derived.board.scores.iter().map(|s| s.status).collect();
     assert_eq!(shown, expected);
 }
 
@@ -203,7 +203,7 @@ fn dragging_in_the_histogram_moves_the_threshold_as_one_undo_step() {
     let app = harness.state();
     let expected = statuses(app, app.model());
     assert_eq!(
-        app.derived.counts[Status::Mql.index()],
+        app.derived.board.summary.counts[Status::Mql.index()],
         expected.iter().filter(|s| **s == Status::Mql).count()
     );
     // The whole drag is one step.
@@ -266,7 +266,7 @@ fn switching_tabs_shows_engagement_rules_and_scoring_settings() {
     let app = harness.state();
     assert_eq!(app.model().combine.mql_threshold, 50.0);
     let expected = statuses(app, app.model());
-    let shown: Vec<Status> = app.derived.scores.iter().map(|s| s.status).collect();
+    let shown: Vec<Status> = app.derived.board.scores.iter().map(|s| s.status).collect();
     assert_eq!(shown, expected);
 
     harness.get_by_label("Engagement").click();
@@ -307,7 +307,7 @@ fn importing_a_bad_csv_shows_the_row_and_column_and_keeps_the_leads() {
     harness.run_steps(4);
     let app = harness.state();
     assert_eq!(app.leads.len(), 2);
-    assert_eq!(app.derived.scores.len(), 2);
+    assert_eq!(app.derived.board.scores.len(), 2);
     let notice = app.notices.last().expect("a report");
     assert!(
         notice.text.contains("skipped 1 bad rows"),
@@ -650,7 +650,8 @@ fn the_agreement_view_matches_the_engine_and_opens_a_lead() {
     harness.get_by_label("Agreement").click();
     harness.run_steps(3);
     let app = harness.state();
-    let table = mql_studio::calibration::agreement(&app.derived.scores, &app.document.verdicts);
+    let table =
+        mql_studio::calibration::agreement(&app.derived.board.scores, &app.document.verdicts);
     assert!(table.judged() > 0, "the sample has verdicts");
     let summary = format!("{} leads judged by sales", table.judged());
     assert!(harness.query_by_label_contains(&summary).is_some());
@@ -677,8 +678,11 @@ fn calibration_suggestions_apply_to_the_model_as_one_undo_step() {
     harness.get_by_label("Calibration").click();
     harness.run_steps(3);
     let app = harness.state();
-    let sweep =
-        mql_studio::calibration::threshold_sweep(app.model(), &app.leads, &app.derived.scores);
+    let sweep = mql_studio::calibration::threshold_sweep(
+        app.model(),
+        &app.leads,
+        &app.derived.board.scores,
+    );
     let suggestion = mql_studio::calibration::suggest_threshold(
         &sweep,
         mql_studio::calibration::Target::MqlToSqlRate(0.25),
@@ -700,7 +704,7 @@ fn calibration_suggestions_apply_to_the_model_as_one_undo_step() {
     let lift = mql_studio::calibration::rule_lift(
         harness.state().model(),
         &harness.state().leads,
-        &harness.state().derived.evaluation,
+        &harness.state().derived.board.evaluation,
     );
     let rule = lift
         .iter()
@@ -761,7 +765,7 @@ fn comparing_with_a_second_model_shows_status_changes_and_takes_a_rule() {
     let other = app.compare.as_ref().expect("a second model is open");
     let evaluation = Evaluation::new(&proposal, &app.leads, app.as_of);
     let expected = mql_studio::calibration::status_changes(
-        &app.derived.scores,
+        &app.derived.board.scores,
         &score_all(&proposal, &evaluation),
     );
     assert_eq!(other.scores, score_all(&proposal, &evaluation));
@@ -865,8 +869,11 @@ fn a_large_import_runs_in_the_background_and_replaces_the_leads_when_complete() 
     harness.run_steps(3);
     let app = harness.state();
     assert_eq!(app.leads.len(), 45_000);
-    assert_eq!(app.derived.scores.len(), 45_000);
-    assert_eq!(app.derived.counts.iter().sum::<usize>(), 45_000);
+    assert_eq!(app.derived.board.scores.len(), 45_000);
+    assert_eq!(
+        app.derived.board.summary.counts.iter().sum::<usize>(),
+        45_000
+    );
 }
 
 #[test]

@@ -6,7 +6,10 @@ use std::sync::OnceLock;
 use mql_studio::generate::{GenerateOptions, generate};
 use mql_studio::leads::{LeadSet, LoadOptions, read_events_csv, read_leads_csv};
 use mql_studio::model::{Condition, Counting, Criterion, FieldSpec, Model, grade_bands};
-use mql_studio::scoring::{Evaluation, LeadScore, Status, explain, score_all, status_counts};
+use mql_studio::scoreboard::{Scoreboard, Update};
+use mql_studio::scoring::{
+    Evaluation, LeadScore, Status, Summary, explain, score_all, status_counts,
+};
 use proptest::prelude::*;
 
 fn default_model() -> Model {
@@ -401,6 +404,20 @@ proptest! {
     }
 
     #[test]
+    fn a_scoreboard_through_random_edits_equals_a_fresh_scoring(
+        steps in proptest::collection::vec(knobs(), 1..4)
+    ) {
+        let (with_events, _, as_of) = shared_leads();
+        let mut model = default_model();
+        let mut board = Scoreboard::new(&model, with_events, *as_of);
+        for knobs in &steps {
+            apply(knobs, &mut model);
+            board.update(&model, with_events, *as_of);
+            assert_board_fresh(&board, &model, with_events, *as_of, "random edit");
+        }
+    }
+
+    #[test]
     fn refresh_after_random_re_weighting_equals_a_fresh_evaluation(knobs in knobs()) {
         let (with_events, _, as_of) = shared_leads();
         let mut model = default_model();
@@ -423,37 +440,184 @@ proptest! {
     }
 }
 
-#[test]
-fn restatus_after_a_threshold_gate_or_override_change_equals_a_full_rescore() {
-    let (set, as_of) = generated(3000, 11, true, &default_model().fields);
-    let model = default_model();
-    let evaluation = Evaluation::new(&model, &set, as_of);
-    let mut scores = score_all(&model, &evaluation);
-    let mut moved = model.clone();
-    moved.combine.mql_threshold = 58.0;
-    moved.combine.nurture_band = 7.0;
-    moved.combine.min_engagement = Some(12.0);
-    moved.overrides[0].enabled = false;
-    moved.fit_grades[1].min_points = 25.0;
-    assert!(mql_studio::scoring::same_scores(&model, &moved));
-    mql_studio::scoring::restatus(&moved, &evaluation, &mut scores);
-    assert_eq!(scores, score_all(&moved, &evaluation));
-    assert_ne!(
-        status_counts(&scores),
-        status_counts(&score_all(&model, &evaluation)),
-        "the change moved some leads"
+/// Asserts that a scoreboard holds exactly what scoring from scratch gives.
+fn assert_board_fresh(board: &Scoreboard, model: &Model, set: &LeadSet, as_of: i32, what: &str) {
+    let fresh = rescored(model, set, as_of);
+    assert!(
+        board.scores == fresh,
+        "{what}: scores differ from a fresh scoring"
     );
-    // Points, caps or the mix change the totals: not a status-only change.
-    let mut heavier = model.clone();
-    heavier.fit.rules[0].points += 1.0;
-    assert!(!mql_studio::scoring::same_scores(&model, &heavier));
-    let mut capped = model.clone();
-    capped.engagement.rules[0].cap = Some(1.0);
-    assert!(!mql_studio::scoring::same_scores(&model, &capped));
-    let mut mixed = model.clone();
-    mixed.combine.fit_weight = 0.5;
-    mixed.combine.engagement_weight = 0.5;
-    assert!(!mql_studio::scoring::same_scores(&model, &mixed));
+    assert_eq!(board.summary, Summary::of(model, &fresh), "{what}");
+    assert_eq!(board.summary.counts, status_counts(&fresh), "{what}");
+    let binned: u32 = board.summary.histogram.iter().flatten().sum();
+    assert_eq!(binned as usize, set.len(), "{what}: every lead in one bin");
+}
+
+#[test]
+fn the_scoreboard_does_the_least_work_for_each_edit_and_matches_a_fresh_scoring() {
+    let (set, as_of) = generated(3000, 11, true, &default_model().fields);
+    let mut model = default_model();
+    let mut board = Scoreboard::new(&model, &set, as_of);
+    assert_board_fresh(&board, &model, &set, as_of, "new");
+    assert_eq!(board.update(&model, &set, as_of), Update::Unchanged);
+    type Edit = (&'static str, fn(&mut Model), Update);
+    let edits: [Edit; 22] = [
+        (
+            "threshold",
+            |m| m.combine.mql_threshold = 58.0,
+            Update::Reweighted,
+        ),
+        (
+            "nurture band",
+            |m| m.combine.nurture_band = 7.0,
+            Update::Reweighted,
+        ),
+        (
+            "engagement gate",
+            |m| m.combine.min_engagement = Some(12.0),
+            Update::Reweighted,
+        ),
+        (
+            "fit gate",
+            |m| m.combine.min_fit = Some(23.5),
+            Update::Reweighted,
+        ),
+        (
+            "override off",
+            |m| m.overrides[0].enabled = false,
+            Update::Reweighted,
+        ),
+        (
+            "fit band",
+            |m| m.fit_grades[1].min_points = 25.0,
+            Update::Reweighted,
+        ),
+        (
+            "engagement level",
+            |m| m.engagement_levels[1].min_points = 9.0,
+            Update::Reweighted,
+        ),
+        (
+            "fit points",
+            |m| m.fit.rules[0].points += 7.5,
+            Update::Reweighted,
+        ),
+        (
+            "fit rule off",
+            |m| m.fit.rules[1].enabled = false,
+            Update::Reweighted,
+        ),
+        (
+            "mix",
+            |m| {
+                m.combine.fit_weight = 0.35;
+                m.combine.engagement_weight = 0.65;
+            },
+            Update::Reweighted,
+        ),
+        ("scale", |m| m.combine.scale = 10.0, Update::Reweighted),
+        (
+            "fit maximum",
+            |m| m.fit.max_points = 30.0,
+            Update::Reweighted,
+        ),
+        (
+            "fit rule order",
+            |m| m.fit.rules.swap(0, 3),
+            Update::Reweighted,
+        ),
+        (
+            "engagement cap",
+            |m| m.engagement.rules[0].cap = Some(1.0),
+            Update::Rescored,
+        ),
+        (
+            "engagement points",
+            |m| m.engagement.rules[1].points = 3.25,
+            Update::Rescored,
+        ),
+        (
+            "counting",
+            |m| m.engagement.rules[2].counting = Counting::Once,
+            Update::Rescored,
+        ),
+        (
+            "engagement maximum",
+            |m| m.engagement.max_points = 35.0,
+            Update::Rescored,
+        ),
+        (
+            "engagement rule order",
+            |m| m.engagement.rules.swap(0, 2),
+            Update::Rescored,
+        ),
+        (
+            "condition",
+            |m| {
+                m.fit.rules[2].condition =
+                    Condition::OneOf(vec!["Software".into(), "Fintech".into()]);
+            },
+            Update::Reevaluated(1),
+        ),
+        (
+            "window",
+            |m| m.engagement.rules[0].window_days = Some(14),
+            Update::Reevaluated(1),
+        ),
+        (
+            "new fit rule",
+            |m| {
+                let mut rule = m.fit.rules[0].clone();
+                rule.id = "new".into();
+                rule.condition = Condition::IsMissing;
+                m.fit.rules.push(rule);
+            },
+            Update::Reevaluated(1),
+        ),
+        (
+            "deleted fit rule",
+            |m| {
+                m.fit.rules.remove(0);
+            },
+            Update::Reweighted,
+        ),
+    ];
+    let mut moved_any = false;
+    for (what, edit, expected) in edits {
+        let before = board.summary.counts;
+        edit(&mut model);
+        assert_eq!(board.update(&model, &set, as_of), expected, "{what}");
+        assert_board_fresh(&board, &model, &set, as_of, what);
+        moved_any |= board.summary.counts != before;
+    }
+    assert!(moved_any, "the edits moved some leads");
+    // Every lead still agrees with the one-lead path after all those edits.
+    assert_paths_agree(&model, &set, as_of);
+}
+
+#[test]
+fn scores_at_scale_split_across_threads_equal_the_one_lead_path() {
+    // Enough leads for the scoring passes to split the work across threads, so the chunk
+    // boundaries are crossed; a sample of leads spread over the whole set is explained.
+    let model = default_model();
+    let (set, as_of) = generated(120_000, 41, true, &model.fields);
+    let evaluation = Evaluation::new(&model, &set, as_of);
+    let scores = score_all(&model, &evaluation);
+    let mut cursors = Vec::new();
+    let mut fired = Vec::new();
+    for row in (0..set.len()).step_by(97).chain(set.len() - 3..set.len()) {
+        let simple = explain(&model, &set, row, as_of);
+        assert_eq!(
+            simple.score, scores[row],
+            "lead {} (row {row})",
+            set.ids[row]
+        );
+        evaluation.fired_rule_ids_walking(&model, row, &mut cursors, &mut fired);
+        assert_eq!(fired, evaluation.fired_rule_ids(&model, row), "row {row}");
+    }
+    let board = Scoreboard::new(&model, &set, as_of);
+    assert!(board.scores == scores);
+    assert_eq!(board.summary, Summary::of(&model, &scores));
 }
 
 #[test]

@@ -381,8 +381,9 @@ fn worked_example_with_event_log() {
     }
 
     // The effective counts (L1: pricing 2, whitepaper 1; L2: pricing 5, trial 2).
-    let count =
-        |rule: usize, lead: &str| evaluation.engagement_counts[rule][leads.row_of(lead).unwrap()];
+    let count = |rule: usize, lead: &str| {
+        evaluation.engagement_counts[rule].get(leads.row_of(lead).unwrap())
+    };
     assert_eq!(count(0, "L1"), 2.0);
     assert_eq!(count(2, "L1"), 1.0);
     assert_eq!(count(0, "L2"), 5.0);
@@ -741,7 +742,7 @@ fn activity_names_ignore_case_as_documented() {
     let log = leads.events.as_ref().unwrap();
     assert_eq!(log.activities, ["A"]);
     let evaluation = Evaluation::new(&model, &leads, day("2026-01-03"));
-    assert_eq!(evaluation.engagement_counts[0], [3.0]);
+    assert_eq!(evaluation.engagement_counts[0].to_dense(1), [3.0]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1064,7 +1065,7 @@ fn count_columns_of_yes_no_values_count_one() {
         let leads = leads_with(csv, fields);
         let evaluation = Evaluation::new(&model, &leads, 0);
         (
-            evaluation.engagement_counts[0].clone(),
+            evaluation.engagement_counts[0].to_dense(leads.len()),
             evaluation.override_matches[0].clone(),
         )
     };

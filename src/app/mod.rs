@@ -345,10 +345,10 @@ impl StudioApp {
         if self.view.selected_lead.is_none() && !self.view.auto_selected {
             // Start with the best-scoring lead, so the breakdown shows something at once.
             self.view.auto_selected = true;
-            self.view.selected_lead = (0..self.derived.scores.len()).max_by(|a, b| {
-                self.derived.scores[*a]
+            self.view.selected_lead = (0..self.derived.board.scores.len()).max_by(|a, b| {
+                self.derived.board.scores[*a]
                     .score
-                    .total_cmp(&self.derived.scores[*b].score)
+                    .total_cmp(&self.derived.board.scores[*b].score)
             });
         }
         self.read_shortcuts(&ctx);
@@ -576,10 +576,14 @@ impl StudioApp {
             generation: self.derived.generation,
             funnel: Some(crate::calibration::funnel(
                 &self.leads,
-                &self.derived.scores,
+                &self.derived.board.scores,
             )),
-            sweep: crate::calibration::threshold_sweep(model, &self.leads, &self.derived.scores),
-            lift: crate::calibration::rule_lift(model, &self.leads, &self.derived.evaluation),
+            sweep: crate::calibration::threshold_sweep(
+                model,
+                &self.leads,
+                &self.derived.board.scores,
+            ),
+            lift: crate::calibration::rule_lift(model, &self.leads, &self.derived.board.evaluation),
         };
     }
 

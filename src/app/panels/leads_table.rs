@@ -118,7 +118,7 @@ fn refresh_rows(app: &mut StudioApp, keys: &KeyColumns, gesture_in_progress: boo
         return;
     }
     let leads = &app.leads;
-    let scores = &app.derived.scores;
+    let scores = &app.derived.board.scores;
     let needle = app.view.search.trim().to_lowercase();
     let mut rows: Vec<usize> = (0..leads.len().min(scores.len()))
         .filter(|&row| app.view.show_status[scores[row].status.index()])
@@ -222,7 +222,7 @@ pub fn leads_table_ui(ui: &mut Ui, app: &mut StudioApp) -> bool {
         .on_hover_text("Show only leads whose id, name, company, title or industry contains this");
         ui.separator();
         for status in Status::ALL {
-            let count = app.derived.counts[status.index()];
+            let count = app.derived.board.summary.counts[status.index()];
             ui.checkbox(
                 &mut app.view.show_status[status.index()],
                 RichText::new(format!("{} ({count})", status.label())).color(status_color(status)),
@@ -262,7 +262,7 @@ pub fn leads_table_ui(ui: &mut Ui, app: &mut StudioApp) -> bool {
     let mut clicked_row = None;
     let model = &app.document.model;
     let leads = &app.leads;
-    let scores = &app.derived.scores;
+    let scores = &app.derived.board.scores;
     let rows = &app.view.table_rows;
     let selected = app.view.selected_lead;
     let verdicts = &app.document.verdicts;

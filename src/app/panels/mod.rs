@@ -135,7 +135,7 @@ pub fn draw(app: &mut StudioApp, ui: &mut egui::Ui) {
                 if let Some(row) = agreement::agreement_ui(
                     ui,
                     &app.leads,
-                    &app.derived.scores,
+                    &app.derived.board.scores,
                     &app.document.verdicts,
                 ) {
                     app.view.selected_lead = Some(row);
@@ -160,7 +160,7 @@ pub fn draw(app: &mut StudioApp, ui: &mut egui::Ui) {
                     &app.document.model,
                     app.compare.as_ref(),
                     &app.leads,
-                    &app.derived.scores,
+                    &app.derived.board.scores,
                 );
                 if let Some(action) = action {
                     app.apply_compare(action);

@@ -54,7 +54,7 @@ fn histogram_ui(
     let mut charts: Vec<BarChart> = Vec::new();
     // Stack from the bottom: disqualified, lead, nurture, MQL, fast-tracked.
     for status in Status::ALL.iter().rev() {
-        let Some(bins) = derived.histogram.get(status.index()) else {
+        let Some(bins) = derived.board.summary.histogram.get(status.index()) else {
             continue;
         };
         let bars: Vec<Bar> = bins
@@ -134,11 +134,11 @@ fn jitter(row: usize, salt: u64) -> f64 {
 }
 
 fn scatter_ui(ui: &mut Ui, model: &Model, derived: &Derived, leads: &LeadSet, height: f32) {
-    let step = (derived.scores.len() / MAX_SCATTER_POINTS).max(1);
+    let step = (derived.board.scores.len() / MAX_SCATTER_POINTS).max(1);
     let fit_max = model.fit.max_points.max(1.0);
     let engagement_max = model.engagement.max_points.max(1.0);
     let mut series: Vec<Vec<[f64; 2]>> = vec![Vec::new(); Status::ALL.len()];
-    for (row, score) in derived.scores.iter().enumerate().step_by(step) {
+    for (row, score) in derived.board.scores.iter().enumerate().step_by(step) {
         series[score.status.index()].push([
             score.fit + jitter(row, 1) * fit_max * 0.02,
             score.engagement + jitter(row, 2) * engagement_max * 0.02,
@@ -215,7 +215,7 @@ pub fn mql_boundary(model: &Model) -> Option<Vec<[f64; 2]>> {
 fn counts_ui(ui: &mut Ui, derived: &Derived, lead_count: usize) {
     ui.horizontal_wrapped(|ui| {
         for status in Status::ALL {
-            let now = derived.counts[status.index()];
+            let now = derived.board.summary.counts[status.index()];
             let delta = derived
                 .saved_counts
                 .map_or(0, |saved| now as i64 - saved[status.index()] as i64);
@@ -236,8 +236,8 @@ fn counts_ui(ui: &mut Ui, derived: &Derived, lead_count: usize) {
                 .on_hover_text(tooltip);
             ui.separator();
         }
-        let mqls =
-            derived.counts[Status::Mql.index()] + derived.counts[Status::FastTracked.index()];
+        let mqls = derived.board.summary.counts[Status::Mql.index()]
+            + derived.board.summary.counts[Status::FastTracked.index()];
         if lead_count > 0 {
             ui.label(format!(
                 "{mqls} MQLs of {lead_count} leads ({:.1} %)",
