@@ -6,44 +6,15 @@
 //! threshold), re-evaluating (a condition or window change), batch scoring to CSV, peak memory,
 //! and the time to read the input bytes once. `MQL_BENCH_LEADS` sets another size.
 
-use std::path::{Path, PathBuf};
 use std::time::Instant;
+
+mod common;
+use common::ensure_data;
 
 use mql_studio::leads::{LoadOptions, load_events_csv, load_leads_csv};
 use mql_studio::model::Model;
 use mql_studio::scoreboard::{Scoreboard, Update};
 use mql_studio::scoring::score_all;
-
-fn data_dir(leads: usize) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("bench-data")
-        .join(format!("{leads}"))
-}
-
-fn ensure_data(leads: usize) -> PathBuf {
-    let dir = data_dir(leads);
-    if !dir.join("events.csv").exists() {
-        std::fs::create_dir_all(&dir).expect("bench-data dir");
-        let options = mql_studio::generate::GenerateOptions {
-            leads,
-            ..Default::default()
-        };
-        let mut leads_file =
-            std::io::BufWriter::new(std::fs::File::create(dir.join("leads.csv")).expect("create"));
-        let mut events_file =
-            std::io::BufWriter::new(std::fs::File::create(dir.join("events.csv")).expect("create"));
-        let started = Instant::now();
-        let summary = mql_studio::generate::generate(&options, &mut leads_file, &mut events_file)
-            .expect("generate");
-        println!(
-            "generated {} leads and {} events in {:.1} s",
-            summary.leads,
-            summary.events,
-            started.elapsed().as_secs_f64()
-        );
-    }
-    dir
-}
 
 fn ms(started: Instant) -> f64 {
     started.elapsed().as_secs_f64() * 1000.0

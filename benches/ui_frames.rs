@@ -1,15 +1,21 @@
 //! Frame times of the workshop app while a slider is dragged, measured headlessly.
 //!
 //! `cargo bench --bench ui_frames` drives the real app (egui_kittest, no GPU) on the bundled
-//! 300 sample leads: it drags the MQL threshold across the histogram and then a rule's points
-//! slider, frame by frame, and prints the time our code plus egui's layout take per frame
-//! (`StudioApp::frame_ui`). Painting is not included: it depends on the GPU (see the README).
+//! 300 sample leads, then on 1,000,000 generated leads with their event log (`bench-data/`,
+//! shared with the scale benchmark; `MQL_BENCH_LEADS` sets another size): it drags the MQL
+//! threshold across the histogram, a fit rule's and an engagement rule's points and the mix,
+//! frame by frame, and prints the time our code plus egui's layout take per frame
+//! (`StudioApp::frame_ui` and the test harness). Painting is not included: it depends on the GPU
+//! (see the README).
 
 use std::time::Instant;
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use mql_studio::app::StudioApp;
+use mql_studio::app::{EditorTab, StudioApp};
+use mql_studio::leads::{LoadOptions, load_events_csv, load_leads_csv};
+
+mod common;
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
@@ -28,31 +34,20 @@ fn report(name: &str, mut times: Vec<f64>) {
     );
 }
 
-fn main() {
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1440.0, 900.0))
-        .build_ui_state(
-            |ui, app: &mut StudioApp| app.frame_ui(ui),
-            StudioApp::with_bundled_data(),
-        );
-    harness.run_steps(5);
-
-    // Drag the threshold in the histogram: right to left and back, one frame per pointer move.
-    let rect = harness
-        .state()
-        .view
-        .histogram_rect
-        .expect("histogram drawn");
+/// Drags across `rect` at height `y`, one frame per pointer move, and returns the frame times.
+fn drag_across(harness: &mut Harness<'_, StudioApp>, rect: egui::Rect, frames: usize) -> Vec<f64> {
     let y = rect.center().y;
+    let (left, right) = (rect.left() + 2.0, rect.right() - 2.0);
     let mut times = Vec::new();
-    harness.drag_at(egui::pos2(rect.right() - 10.0, y));
+    harness.drag_at(egui::pos2(left, y));
     harness.step();
-    for i in 0..400 {
-        let t = (i % 200) as f32 / 200.0;
-        let x = if i < 200 {
-            rect.right() - 10.0 - t * (rect.width() - 20.0)
+    for i in 0..frames {
+        let half = (frames / 2).max(1);
+        let t = (i % half) as f32 / half as f32;
+        let x = if i < half {
+            left + t * (right - left)
         } else {
-            rect.left() + 10.0 + t * (rect.width() - 20.0)
+            right - t * (right - left)
         };
         harness.hover_at(egui::pos2(x, y));
         let started = Instant::now();
@@ -61,33 +56,77 @@ fn main() {
     }
     harness.drop_at(egui::pos2(rect.center().x, y));
     harness.step();
-    report("drag the threshold (300 leads)", times);
+    times
+}
 
-    // Drag a rule's points slider.
+/// The drags of a workshop: the threshold in the histogram, a fit rule's points, an engagement
+/// rule's points and the fit/engagement mix.
+fn measure(harness: &mut Harness<'_, StudioApp>, leads: &str, frames: usize) {
+    let histogram = harness
+        .state()
+        .view
+        .histogram_rect
+        .expect("histogram drawn");
+    let times = drag_across(harness, histogram.shrink2(egui::vec2(8.0, 0.0)), frames);
+    report(&format!("drag the threshold ({leads})"), times);
     let slider = harness
         .get_by_label("Points of Senior decision maker")
         .rect();
-    let y = slider.center().y;
-    let mut times = Vec::new();
-    harness.drag_at(egui::pos2(slider.left() + 2.0, y));
-    harness.step();
-    for i in 0..400 {
-        let t = (i % 200) as f32 / 200.0;
-        harness.hover_at(egui::pos2(
-            slider.left() + 2.0 + t * (slider.width() - 4.0),
-            y,
-        ));
-        let started = Instant::now();
-        harness.step();
-        times.push(started.elapsed().as_secs_f64() * 1000.0);
-    }
-    harness.drop_at(egui::pos2(slider.center().x, y));
-    harness.step();
-    report("drag a rule's points (300 leads)", times);
+    let times = drag_across(harness, slider, frames);
+    report(&format!("drag a fit rule's points ({leads})"), times);
+    harness.state_mut().view.editor_tab = EditorTab::Engagement;
+    harness.run_steps(2);
+    let slider = harness.get_by_label("Points of Pricing page visit").rect();
+    let times = drag_across(harness, slider, frames);
+    report(
+        &format!("drag an engagement rule's points ({leads})"),
+        times,
+    );
+    harness.state_mut().view.editor_tab = EditorTab::Scoring;
+    harness.run_steps(2);
+    let slider = harness
+        .get_by_role_and_label(egui::accesskit::Role::Slider, "Fit share")
+        .rect();
+    let times = drag_across(harness, slider, frames);
+    report(&format!("drag the fit/engagement mix ({leads})"), times);
+    harness.state_mut().view.editor_tab = EditorTab::Fit;
+    harness.run_steps(2);
     let app = harness.state();
     println!(
-        "(rescoring took {:.3} ms per edit; {} undo steps recorded for the two drags)",
+        "  (last rescore {:.2} ms; {} undo steps recorded, one per drag)",
         app.derived.last_rescore_ms,
         app.changes.len()
     );
+}
+
+fn harness_for(app: StudioApp) -> Harness<'static, StudioApp> {
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1440.0, 900.0))
+        .build_ui_state(|ui, app: &mut StudioApp| app.frame_ui(ui), app);
+    harness.run_steps(5);
+    harness
+}
+
+fn main() {
+    let mut harness = harness_for(StudioApp::with_bundled_data());
+    measure(&mut harness, "300 leads", 400);
+    drop(harness);
+
+    // A million leads with their event log, as after importing a CRM export.
+    let lead_count: usize = std::env::var("MQL_BENCH_LEADS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000_000);
+    let dir = common::ensure_data(lead_count);
+    let model = mql_studio::format::model_from_str(include_str!("../models/default.ron"))
+        .expect("default model");
+    let options = LoadOptions {
+        fields: model.fields.clone(),
+        ..LoadOptions::default()
+    };
+    let (mut leads, _) = load_leads_csv(&dir.join("leads.csv"), &options).expect("leads");
+    load_events_csv(&dir.join("events.csv"), &mut leads, false).expect("events");
+    let label = format!("{} leads", leads.len());
+    let mut harness = harness_for(StudioApp::new(model, leads, label.clone()));
+    measure(&mut harness, &label, 120);
 }

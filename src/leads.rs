@@ -7,8 +7,8 @@
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 
 use rustc_hash::FxHashMap;
 
@@ -562,6 +562,35 @@ pub enum LeadsError {
     Row(#[from] RowError),
     #[error("{file}: {message}")]
     File { file: String, message: String },
+    #[error("the import was cancelled")]
+    Cancelled,
+}
+
+/// How far a load has read, shared with the thread that shows it; and a way to stop it.
+#[derive(Debug, Default)]
+pub struct Progress {
+    bytes_read: AtomicU64,
+    cancelled: AtomicBool,
+}
+
+impl Progress {
+    /// Bytes of the file read so far.
+    pub fn bytes_read(&self) -> u64 {
+        self.bytes_read.load(Ordering::Relaxed)
+    }
+
+    /// Asks the load to stop; it returns [`LeadsError::Cancelled`] at its next block.
+    pub fn cancel(&self) {
+        self.cancelled.store(true, Ordering::Relaxed);
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.cancelled.load(Ordering::Relaxed)
+    }
+
+    fn add(&self, bytes: usize) {
+        self.bytes_read.fetch_add(bytes as u64, Ordering::Relaxed);
+    }
 }
 
 /// How to read a leads file.
@@ -577,6 +606,8 @@ pub struct LoadOptions {
     pub id_column: Option<String>,
     /// Header renames, `(header in the file, field name)`.
     pub renames: Vec<(String, String)>,
+    /// Where to report the bytes read, and to look for a cancellation.
+    pub progress: Option<Arc<Progress>>,
 }
 
 /// What a load did besides returning leads.
@@ -1044,10 +1075,14 @@ struct Producer<'a> {
     block_size: usize,
     /// Spare buffers.
     pool: Vec<Vec<u8>>,
+    progress: Option<&'a Progress>,
 }
 
 impl<'a> Producer<'a> {
     fn next(&mut self) -> Result<Option<Block<'a>>, LeadsError> {
+        if self.progress.is_some_and(Progress::is_cancelled) {
+            return Err(LeadsError::Cancelled);
+        }
         let (split, delimiter, block_size) = (self.split, self.delimiter, self.block_size);
         let data = match &mut self.source {
             Source::Bytes { bytes, pos } => {
@@ -1066,6 +1101,9 @@ impl<'a> Producer<'a> {
                     size = size.saturating_mul(2);
                 };
                 *pos += end;
+                if let Some(progress) = self.progress {
+                    progress.add(end);
+                }
                 BlockData::Borrowed(rest.get(..end).unwrap_or_default())
             }
             Source::File {
@@ -1077,6 +1115,7 @@ impl<'a> Producer<'a> {
                 let mut buffer = self.pool.pop().unwrap_or_default();
                 buffer.clear();
                 buffer.extend_from_slice(carry);
+                let carried_in = carry.len();
                 carry.clear();
                 let mut want = block_size;
                 loop {
@@ -1097,6 +1136,9 @@ impl<'a> Producer<'a> {
                         break;
                     }
                     want = buffer.len().saturating_mul(2);
+                }
+                if let Some(progress) = self.progress {
+                    progress.add((buffer.len() + carry.len()).saturating_sub(carried_in));
                 }
                 if buffer.is_empty() {
                     return Ok(None);
@@ -1141,11 +1183,12 @@ enum Input<'a> {
     File(&'a Path),
 }
 
-fn open(
-    input: Input<'_>,
+fn open<'a>(
+    input: Input<'a>,
     delimiter: Option<u8>,
     block_size: usize,
-) -> Result<Opened<'_>, LeadsError> {
+    progress: Option<&'a Progress>,
+) -> Result<Opened<'a>, LeadsError> {
     let header_of = |body: &[u8], delimiter: u8, end: usize| {
         let header = csv_reader(body.get(..end).unwrap_or_default(), delimiter)
             .headers()
@@ -1165,6 +1208,9 @@ fn open(
             let delimiter = delimiter.unwrap_or_else(|| detect_delimiter(body));
             let end = header_end(body, delimiter, true).unwrap_or(body.len());
             let (header, line) = header_of(body, delimiter, end);
+            if let Some(progress) = progress {
+                progress.add(bytes.len() - body.len() + end);
+            }
             Ok(Opened {
                 header,
                 delimiter,
@@ -1180,6 +1226,7 @@ fn open(
                     split: split_for(delimiter),
                     block_size,
                     pool: Vec::new(),
+                    progress,
                 },
                 size: body.len() as u64,
             })
@@ -1208,6 +1255,9 @@ fn open(
                     let (header, line) = header_of(body, delimiter, end);
                     let skip = head.len() - body.len() + end;
                     let carry = head.split_off(skip.min(head.len()));
+                    if let Some(progress) = progress {
+                        progress.add(head.len() + carry.len());
+                    }
                     return Ok(Opened {
                         header,
                         delimiter,
@@ -1225,6 +1275,7 @@ fn open(
                             split: split_for(delimiter),
                             block_size,
                             pool: vec![head],
+                            progress,
                         },
                         size,
                     });
@@ -2501,7 +2552,12 @@ fn read_leads(
     options: &LoadOptions,
     block_size: usize,
 ) -> Result<(LeadSet, LoadReport), LeadsError> {
-    let opened = open(input, options.delimiter, block_size)?;
+    let opened = open(
+        input,
+        options.delimiter,
+        block_size,
+        options.progress.as_deref(),
+    )?;
     let header_record = opened.header.as_ref().map_err(|e| LeadsError::File {
         file: file.to_owned(),
         message: format!("cannot read the header row: {e}"),
@@ -2982,6 +3038,25 @@ pub fn load_events_csv(
         leads,
         skip_bad_rows,
         BLOCK_SIZE,
+        None,
+    )
+}
+
+/// Like [`load_events_csv`], reporting the bytes read to `progress` and stopping with
+/// [`LeadsError::Cancelled`] when it is cancelled.
+pub fn load_events_csv_with_progress(
+    path: &Path,
+    leads: &mut LeadSet,
+    skip_bad_rows: bool,
+    progress: &Progress,
+) -> Result<LoadReport, LeadsError> {
+    read_events(
+        Input::File(path),
+        &path.display().to_string(),
+        leads,
+        skip_bad_rows,
+        BLOCK_SIZE,
+        Some(progress),
     )
 }
 
@@ -2993,7 +3068,14 @@ pub fn read_events_csv(
     leads: &mut LeadSet,
     skip_bad_rows: bool,
 ) -> Result<LoadReport, LeadsError> {
-    read_events(Input::Bytes(bytes), file, leads, skip_bad_rows, BLOCK_SIZE)
+    read_events(
+        Input::Bytes(bytes),
+        file,
+        leads,
+        skip_bad_rows,
+        BLOCK_SIZE,
+        None,
+    )
 }
 
 /// What the event reader needs to read a block.
@@ -3318,8 +3400,9 @@ fn read_events(
     leads: &mut LeadSet,
     skip_bad_rows: bool,
     block_size: usize,
+    progress: Option<&Progress>,
 ) -> Result<LoadReport, LeadsError> {
-    let opened = open(input, None, block_size)?;
+    let opened = open(input, None, block_size, progress)?;
     let header_record = opened.header.as_ref().map_err(|e| LeadsError::File {
         file: file.to_owned(),
         message: format!("cannot read the header row: {e}"),
@@ -3775,16 +3858,22 @@ mod tests {
                     &mut whole_events,
                     skip_bad_rows,
                     1 << 20,
+                    None,
                 ));
                 for block_size in 1..=24 {
                     let mut blocks = leads.clone();
+                    let progress = Progress::default();
                     let report = read_events(
                         Input::Bytes(events.as_bytes()),
                         "events.csv",
                         &mut blocks,
                         skip_bad_rows,
                         block_size,
+                        Some(&progress),
                     );
+                    if report.is_ok() {
+                        assert_eq!(progress.bytes_read(), events.len() as u64);
+                    }
                     assert_eq!(outcome_of(&report), expected, "blocks of {block_size}");
                     assert_eq!(
                         format!("{:?}", blocks.events),

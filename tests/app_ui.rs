@@ -848,6 +848,7 @@ fn big_leads_file(dir: &Path, leads: usize) -> PathBuf {
 fn a_large_import_runs_in_the_background_and_replaces_the_leads_when_complete() {
     let dir = temp_dir("big-import");
     let path = big_leads_file(&dir, 45_000);
+    let path_copy = path.clone();
     let mut harness = harness();
     harness.state_mut().push(Command::ImportLeadsPath(path));
     harness.run_steps(2);
@@ -860,6 +861,19 @@ fn a_large_import_runs_in_the_background_and_replaces_the_leads_when_complete() 
         300,
         "the sample leads stay meanwhile"
     );
+    let (progress, size) = {
+        let job = harness.state().import_job.as_ref().expect("import job");
+        (job.progress.clone(), job.bytes)
+    };
+    assert_eq!(size, std::fs::metadata(&path_copy).unwrap().len());
+    // The window shows how far the import has read (windows appear on their second frame).
+    harness.run_steps(2);
+    assert!(
+        harness
+            .query_all_by_label_contains("Importing")
+            .next()
+            .is_some()
+    );
     let mut waited = 0;
     while harness.state().import_job.is_some() && waited < 3000 {
         std::thread::sleep(std::time::Duration::from_millis(20));
@@ -867,6 +881,7 @@ fn a_large_import_runs_in_the_background_and_replaces_the_leads_when_complete() 
         waited += 1;
     }
     harness.run_steps(3);
+    assert_eq!(progress.bytes_read(), size, "every byte counted");
     let app = harness.state();
     assert_eq!(app.leads.len(), 45_000);
     assert_eq!(app.derived.board.scores.len(), 45_000);
@@ -883,9 +898,17 @@ fn a_cancelled_import_keeps_the_current_leads() {
     let mut harness = harness();
     harness.state_mut().push(Command::ImportLeadsPath(path));
     harness.run_steps(4);
+    let progress = harness
+        .state()
+        .import_job
+        .as_ref()
+        .expect("import job")
+        .progress
+        .clone();
     harness.get_by_label("Cancel import").click();
     harness.run_steps(2);
     assert!(harness.state().import_job.is_none());
+    assert!(progress.is_cancelled(), "the loader is told to stop");
     // Even once the thread has finished, nothing is replaced.
     std::thread::sleep(std::time::Duration::from_millis(500));
     harness.run_steps(3);

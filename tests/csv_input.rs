@@ -665,3 +665,73 @@ fn an_event_log_without_the_needed_columns_is_refused() {
     assert!(message.contains("activity"), "{message}");
     assert!(message.starts_with("events.csv"), "{message}");
 }
+
+/// A scratch directory for one test, removed at the end.
+struct Scratch(std::path::PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Scratch {
+        let dir = std::env::temp_dir().join(format!("mql-csv-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        Scratch(dir)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+#[test]
+fn a_load_reports_every_byte_of_the_file_and_stops_when_cancelled() {
+    use mql_studio::leads::{Progress, load_events_csv_with_progress, load_leads_csv};
+    use std::sync::Arc;
+    let scratch = Scratch::new("progress");
+    // Big enough for several blocks (4 MiB each), so progress is reported more than once.
+    let options = mql_studio::generate::GenerateOptions {
+        leads: 60_000,
+        ..Default::default()
+    };
+    let (mut leads_csv, mut events_csv) = (Vec::new(), Vec::new());
+    mql_studio::generate::generate(&options, &mut leads_csv, &mut events_csv).unwrap();
+    assert!(events_csv.len() > 8 << 20, "{} bytes", events_csv.len());
+    let leads_path = scratch.0.join("leads.csv");
+    let events_path = scratch.0.join("events.csv");
+    std::fs::write(&leads_path, &leads_csv).unwrap();
+    std::fs::write(&events_path, &events_csv).unwrap();
+
+    let progress = Arc::new(Progress::default());
+    let load = LoadOptions {
+        progress: Some(progress.clone()),
+        ..LoadOptions::default()
+    };
+    let (mut leads, _) = load_leads_csv(&leads_path, &load).unwrap();
+    assert_eq!(leads.len(), 60_000);
+    assert_eq!(progress.bytes_read(), leads_csv.len() as u64);
+
+    let progress = Progress::default();
+    load_events_csv_with_progress(&events_path, &mut leads, false, &progress).unwrap();
+    assert_eq!(progress.bytes_read(), events_csv.len() as u64);
+    assert!(leads.events.as_ref().is_some_and(|e| e.len() > 60_000));
+
+    // Cancelled: an error, and the leads passed in keep no half-read event log.
+    let cancelled = Progress::default();
+    cancelled.cancel();
+    let mut fresh = leads.clone();
+    fresh.events = None;
+    let error = load_events_csv_with_progress(&events_path, &mut fresh, false, &cancelled)
+        .expect_err("cancelled");
+    assert!(matches!(error, LeadsError::Cancelled), "{error}");
+    assert!(fresh.events.is_none());
+    let cancelled = Arc::new(Progress::default());
+    cancelled.cancel();
+    let load = LoadOptions {
+        progress: Some(cancelled),
+        ..LoadOptions::default()
+    };
+    assert!(matches!(
+        load_leads_csv(&leads_path, &load),
+        Err(LeadsError::Cancelled)
+    ));
+}

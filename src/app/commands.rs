@@ -2,11 +2,12 @@
 //! panels are drawn. File I/O happens only here.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use super::files::{DialogOutcome, PendingDialog, read_autosave};
 use super::{Dialog, DialogMode, Document, StudioApp};
 use crate::format::{load_model, save_model};
-use crate::leads::{LoadOptions, load_events_csv, load_leads_csv};
+use crate::leads::{LoadOptions, Progress, load_events_csv_with_progress, load_leads_csv};
 use crate::model::{ChangelogEntry, Model, ModelStatus};
 
 use crate::validate::{Severity, is_valid};
@@ -439,7 +440,11 @@ impl StudioApp {
             ..LoadOptions::default()
         };
         let path_owned = path.to_owned();
-        self.start_import(path, false, move || {
+        self.start_import(path, false, move |progress| {
+            let options = LoadOptions {
+                progress: Some(progress),
+                ..options
+            };
             ImportOutcome::Leads(load_leads_csv(&path_owned, &options))
         });
     }
@@ -450,7 +455,7 @@ impl StudioApp {
         &mut self,
         path: &Path,
         events: bool,
-        load: impl FnOnce() -> ImportOutcome + Send + 'static,
+        load: impl FnOnce(Arc<Progress>) -> ImportOutcome + Send + 'static,
     ) {
         if self.import_job.is_some() {
             // One import at a time: an event log waits for the leads it belongs to.
@@ -462,14 +467,16 @@ impl StudioApp {
             return;
         }
         let size = std::fs::metadata(path).map_or(0, |m| m.len());
+        let progress = Arc::new(Progress::default());
         if size < BACKGROUND_IMPORT_BYTES {
-            let outcome = load();
+            let outcome = load(progress);
             self.finish_import(path, events, outcome);
             return;
         }
         let (sender, receiver) = std::sync::mpsc::channel();
+        let shared = progress.clone();
         std::thread::spawn(move || {
-            let _ = sender.send(load());
+            let _ = sender.send(load(shared));
         });
         self.import_job = Some(super::ImportJob {
             path: path.to_owned(),
@@ -477,6 +484,7 @@ impl StudioApp {
             bytes: size,
             started: std::time::Instant::now(),
             receiver,
+            progress,
         });
     }
 
@@ -509,6 +517,8 @@ impl StudioApp {
     pub fn cancel_import(&mut self) {
         self.after_import.clear();
         if let Some(job) = self.import_job.take() {
+            // The loader stops at its next block; its result, if any, is never looked at.
+            job.progress.cancel();
             self.notify(format!(
                 "cancelled the import of {}; the current leads are unchanged",
                 job.path.display()
@@ -597,9 +607,9 @@ impl StudioApp {
             ..crate::leads::LeadSet::default()
         };
         let path_owned = path.to_owned();
-        self.start_import(path, true, move || {
+        self.start_import(path, true, move |progress| {
             ImportOutcome::Events(
-                load_events_csv(&path_owned, &mut shell, skip_bad_rows)
+                load_events_csv_with_progress(&path_owned, &mut shell, skip_bad_rows, &progress)
                     .map(|report| (shell.events, report)),
             )
         });

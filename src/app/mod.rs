@@ -43,6 +43,8 @@ pub struct ImportJob {
     pub bytes: u64,
     pub started: std::time::Instant,
     pub receiver: std::sync::mpsc::Receiver<commands::ImportOutcome>,
+    /// Bytes read so far; cancelling it stops the loader at its next block.
+    pub progress: std::sync::Arc<crate::leads::Progress>,
 }
 
 /// A message shown once in the status area.

@@ -180,11 +180,24 @@ pub fn draw(app: &mut StudioApp, ui: &mut egui::Ui) {
 
     if let Some(job) = &app.import_job {
         let elapsed = job.started.elapsed().as_secs_f32();
-        let text = format!(
-            "Importing {} ({:.0} MB)… {elapsed:.0} s",
-            job.path.display(),
-            job.bytes as f64 / 1_000_000.0
-        );
+        let read = job.progress.bytes_read().min(job.bytes);
+        let fraction = if job.bytes > 0 {
+            read as f32 / job.bytes as f32
+        } else {
+            0.0
+        };
+        let text = format!("Importing {}… {elapsed:.0} s", job.path.display());
+        // Once every byte is read the columns are put together: no more bytes to count.
+        let bar_text = if read >= job.bytes {
+            "read; putting the columns together…".to_owned()
+        } else {
+            format!(
+                "{:.0} of {:.0} MB ({:.0} %)",
+                read as f64 / 1_000_000.0,
+                job.bytes as f64 / 1_000_000.0,
+                fraction * 100.0
+            )
+        };
         let mut cancel = false;
         egui::Window::new("Importing")
             .collapsible(false)
@@ -193,8 +206,9 @@ pub fn draw(app: &mut StudioApp, ui: &mut egui::Ui) {
             .show(ui.ctx(), |ui| {
                 ui.label(text);
                 ui.add(
-                    egui::ProgressBar::new(0.0)
-                        .animate(true)
+                    egui::ProgressBar::new(fraction)
+                        .text(bar_text)
+                        .animate(read >= job.bytes)
                         .desired_width(360.0),
                 );
                 ui.label("The current leads stay until the new ones are complete.");
