@@ -34,7 +34,8 @@ pub enum Update {
 #[derive(Clone, Debug, Default)]
 pub struct Scoreboard {
     pub evaluation: Evaluation,
-    /// One per lead, in the lead set's order.
+    /// One per lead, in the lead set's order. Every update writes all of it, so a caller may
+    /// swap in another buffer between updates.
     pub scores: Vec<LeadScore>,
     pub summary: Summary,
     /// Per lead: engagement points under the scored model.
@@ -60,7 +61,7 @@ impl Scoreboard {
     /// before unless its length changed or [`Scoreboard::clear`] was called).
     pub fn update(&mut self, model: &Model, leads: &LeadSet, as_of: i32) -> Update {
         let previous = match &self.scored {
-            Some((previous, day)) if *day == as_of && self.scores.len() == leads.len() => {
+            Some((previous, day)) if *day == as_of && self.evaluation.lead_count == leads.len() => {
                 if previous == model {
                     return Update::Unchanged;
                 }

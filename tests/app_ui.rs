@@ -921,3 +921,59 @@ fn a_cancelled_import_keeps_the_current_leads() {
             .any(|n| n.text.contains("cancelled the import"))
     );
 }
+
+/// Steps until background rescoring has delivered the current model's scores.
+fn settle(harness: &mut Harness<'static, StudioApp>) {
+    for _ in 0..500 {
+        harness.step();
+        if !harness.state().derived.is_pending() {
+            harness.step();
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    panic!("background rescoring did not finish");
+}
+
+#[test]
+fn background_rescoring_shows_the_latest_model_once_it_is_done() {
+    // Large lead sets are rescored on a thread; lower the bar so the sample leads are.
+    let mut app = StudioApp::with_bundled_data();
+    app.derived.background_from = 1;
+    let mut harness = harness_with(app);
+    settle(&mut harness);
+    {
+        let app = harness.state();
+        let shown: Vec<Status> = app.derived.board.scores.iter().map(|s| s.status).collect();
+        assert_eq!(shown, statuses(app, app.model()));
+        assert_eq!(app.derived.board.summary.counts.iter().sum::<usize>(), 300);
+        assert!(
+            app.view.selected_lead.is_some(),
+            "the best lead is selected once scored"
+        );
+    }
+    let before = harness.state().derived.board.summary.counts;
+    harness.get_by_label("Scoring").click();
+    harness.run_steps(2);
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::Slider, "MQL threshold")
+        .set_value_accesskit(40.0);
+    // Several edits in a row: only the newest model needs to be shown at the end.
+    harness.step();
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::Slider, "MQL threshold")
+        .set_value_accesskit(45.0);
+    settle(&mut harness);
+    let app = harness.state();
+    assert_eq!(app.model().combine.mql_threshold, 45.0);
+    let shown: Vec<Status> = app.derived.board.scores.iter().map(|s| s.status).collect();
+    assert_eq!(shown, statuses(app, app.model()));
+    assert_ne!(
+        app.derived.board.summary.counts, before,
+        "a lower threshold adds MQLs"
+    );
+    // "Changed since saved" compares with the saved model, counted on the thread too.
+    let saved = Evaluation::new(&app.saved.model, &app.leads, app.as_of);
+    let saved_counts = mql_studio::scoring::status_counts(&score_all(&app.saved.model, &saved));
+    assert_eq!(app.derived.saved_counts, Some(saved_counts));
+}

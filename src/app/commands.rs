@@ -287,7 +287,7 @@ impl StudioApp {
     fn set_document(&mut self, model: Model, path: Option<PathBuf>) {
         self.document = Document {
             model,
-            verdicts: std::sync::Arc::new(self.leads.verdicts.clone()),
+            verdicts: self.leads_file_verdicts.clone(),
         };
         self.history.reset(&self.document);
         self.saved = self.document.clone();
@@ -401,7 +401,7 @@ impl StudioApp {
         match written {
             Ok(()) => {
                 self.saved.verdicts = self.document.verdicts.clone();
-                self.leads.verdicts = self.document.verdicts.to_vec();
+                self.leads_file_verdicts = self.document.verdicts.clone();
                 self.leads_path = Some(path.to_owned());
                 let judged = self.document.verdicts.iter().flatten().count();
                 self.notify(format!(
@@ -539,9 +539,11 @@ impl StudioApp {
             }
             ImportOutcome::Events(Ok((log, report))) => {
                 let count = log.as_ref().map_or(0, |e| e.len());
-                self.leads.events = log;
-                self.as_of = self.leads.default_as_of();
+                // Stops background rescoring first, so the lead set is not shared any more and
+                // is changed in place rather than copied.
                 self.derived.invalidate();
+                Arc::make_mut(&mut self.leads).events = log;
+                self.as_of = self.leads.default_as_of();
                 self.leads_version += 1;
                 Ok((
                     format!("imported {count} events from {}", path.display()),
@@ -586,7 +588,8 @@ impl StudioApp {
             leads.len()
         );
         let verdicts = std::sync::Arc::new(leads.verdicts.clone());
-        self.leads = leads;
+        self.leads = Arc::new(leads);
+        self.leads_file_verdicts = verdicts.clone();
         self.history.replace_verdicts(&verdicts);
         self.document.verdicts = verdicts.clone();
         self.saved.verdicts = verdicts;

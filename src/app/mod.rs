@@ -9,6 +9,7 @@ mod derived;
 mod document;
 mod files;
 mod panels;
+mod scoring_worker;
 mod settings;
 mod widgets;
 
@@ -140,7 +141,10 @@ pub struct StudioApp {
     /// The document as last saved or opened: unsaved changes are the difference.
     pub saved: Document,
     pub model_path: Option<PathBuf>,
-    pub leads: LeadSet,
+    /// Shared with the background rescoring thread; replaced, never edited in place.
+    pub leads: std::sync::Arc<LeadSet>,
+    /// Sales' verdicts as in the leads file (as imported or last saved).
+    pub leads_file_verdicts: std::sync::Arc<Vec<Option<crate::leads::Verdict>>>,
     /// The leads file, when the leads came from one (verdicts are saved back there).
     pub leads_path: Option<PathBuf>,
     pub leads_label: String,
@@ -216,9 +220,10 @@ impl StudioApp {
 
     /// The app on a given model and leads, with no files behind them.
     pub fn new(model: Model, leads: LeadSet, leads_label: String) -> StudioApp {
+        let leads_file_verdicts = std::sync::Arc::new(leads.verdicts.clone());
         let document = Document {
             model,
-            verdicts: std::sync::Arc::new(leads.verdicts.clone()),
+            verdicts: leads_file_verdicts.clone(),
         };
         let as_of = leads.default_as_of();
         StudioApp {
@@ -227,7 +232,8 @@ impl StudioApp {
             document,
             changes: Vec::new(),
             model_path: None,
-            leads,
+            leads: std::sync::Arc::new(leads),
+            leads_file_verdicts,
             leads_path: None,
             leads_label,
             as_of,
@@ -344,7 +350,10 @@ impl StudioApp {
         };
         self.refresh_derived();
         mark("derived");
-        if self.view.selected_lead.is_none() && !self.view.auto_selected {
+        if self.view.selected_lead.is_none()
+            && !self.view.auto_selected
+            && !self.derived.board.scores.is_empty()
+        {
             // Start with the best-scoring lead, so the breakdown shows something at once.
             self.view.auto_selected = true;
             self.view.selected_lead = (0..self.derived.board.scores.len()).max_by(|a, b| {
@@ -365,7 +374,8 @@ impl StudioApp {
         mark("commands");
         self.track_edits(&ctx, now);
         mark("history");
-        if self.refresh_derived() {
+        if self.refresh_derived() || self.derived.is_pending() {
+            // Background rescoring: look for its result on the next frame.
             ctx.request_repaint();
         }
         mark("derived again");
@@ -573,7 +583,16 @@ impl StudioApp {
         {
             return;
         }
+        if self.derived.board.scores.len() != self.leads.len() {
+            // Background rescoring has not delivered yet.
+            return;
+        }
         let model = &self.document.model;
+        let lift = crate::calibration::rule_lift(
+            model,
+            &self.leads,
+            self.derived.evaluation_for(model, &self.leads, self.as_of),
+        );
         self.calibration = panels::CalibrationResults {
             generation: self.derived.generation,
             funnel: Some(crate::calibration::funnel(
@@ -585,7 +604,7 @@ impl StudioApp {
                 &self.leads,
                 &self.derived.board.scores,
             ),
-            lift: crate::calibration::rule_lift(model, &self.leads, &self.derived.board.evaluation),
+            lift,
         };
     }
 
