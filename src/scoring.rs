@@ -161,16 +161,18 @@ impl PointsRule {
         let raw = match self.counting {
             Counting::PerOccurrence => self.points * effective_count,
             Counting::Once => self.points * effective_count.min(1.0),
-            Counting::AtLeast(n) => {
-                if effective_count >= f64::from(n) {
-                    self.points
-                } else {
-                    0.0
-                }
-            }
+            Counting::AtLeast(n) => at_least(self.points, effective_count, n),
         };
         raw.clamp(self.low, self.high)
     }
+}
+
+/// `points` when the count reaches `n`, else +0.0, without a branch (whether a lead reached a
+/// count is unpredictable, and a mispredicted branch costs more than the whole rule).
+#[inline]
+fn at_least(points: f64, effective_count: f64, n: u32) -> f64 {
+    let keep = 0u64.wrapping_sub(u64::from(effective_count >= f64::from(n)));
+    f64::from_bits(points.to_bits() & keep)
 }
 
 /// Values derived from a rounded amount, looked up by its whole hundredths instead of divided
@@ -198,15 +200,17 @@ impl<T: Copy> ByHundredths<T> {
     /// `derive(round2(value))`.
     #[inline]
     fn round2(&self, value: f64, derive: impl Fn(f64) -> T) -> T {
-        let hundredths = round_half_away(value * 100.0);
-        // Not for -0.0 (the table has +0.0) or NaN.
-        if hundredths >= 0.0
-            && !hundredths.is_sign_negative()
-            && let Some(&entry) = self.table.get(hundredths as usize)
-        {
-            return entry;
+        let scaled = value * 100.0;
+        // The whole hundredths of a non-negative amount (not -0.0, not NaN), in integers: the
+        // same rounding as `round_half_away`, which only ever rounds up here.
+        if (0.0..4_503_599_627_370_496.0).contains(&scaled) && !scaled.is_sign_negative() {
+            let whole = scaled as i64;
+            let hundredths = whole + i64::from(scaled - whole as f64 >= 0.5);
+            if let Some(&entry) = self.table.get(hundredths as usize) {
+                return entry;
+            }
         }
-        derive(hundredths / 100.0)
+        derive(round2(value))
     }
 }
 
@@ -1194,11 +1198,17 @@ fn engagement_range(
             let rows = counts.rows.get(*cursor..).unwrap_or_default();
             let values = counts.counts.get(*cursor..).unwrap_or_default();
             // One loop per way of counting, so the loop itself has no decision to make.
+            let (points, low, high) = (rule.points, rule.low, rule.high);
             *cursor += match rule.counting {
                 Counting::PerOccurrence => add_points(rows, values, first, end, sums, |count| {
-                    (rule.points * count).clamp(rule.low, rule.high)
+                    (points * count).clamp(low, high)
                 }),
-                _ => add_points(rows, values, first, end, sums, |count| rule.points(count)),
+                Counting::Once => add_points(rows, values, first, end, sums, |count| {
+                    (points * count.min(1.0)).clamp(low, high)
+                }),
+                Counting::AtLeast(n) => add_points(rows, values, first, end, sums, |count| {
+                    at_least(points, count, n).clamp(low, high)
+                }),
             };
         }
         for (slot, &sum) in block.iter_mut().zip(sums.iter()) {
@@ -1812,4 +1822,50 @@ pub fn explanation_text(model: &Model, explanation: &Explanation) -> String {
         }
     );
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_hundredths_table_gives_what_rounding_then_deriving_gives() {
+        let derive = |points: f64| (points, points / 7.0);
+        let table = ByHundredths::new(40.0, derive);
+        let mut values = vec![
+            0.0,
+            -0.0,
+            0.004,
+            0.005,
+            -0.004,
+            -0.005,
+            39.995,
+            40.0,
+            40.01,
+            40.02,
+            40.025,
+            1e15,
+            4.5e13,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            0.49999999999999994,
+        ];
+        // Every thousandth across the table and a little past it, both signs.
+        values.extend((-500..=41_000).map(|i| f64::from(i) / 1000.0));
+        for value in values {
+            let (points, share) = table.round2(value, derive);
+            let (want_points, want_share) = derive(round2(value));
+            assert_eq!(points.to_bits(), want_points.to_bits(), "{value}");
+            assert_eq!(share.to_bits(), want_share.to_bits(), "{value}");
+        }
+    }
+
+    #[test]
+    fn at_least_gives_the_points_or_positive_zero() {
+        assert_eq!(at_least(5.0, 3.0, 3), 5.0);
+        assert_eq!(at_least(-5.0, 3.0, 3), -5.0);
+        assert_eq!(at_least(-5.0, 2.9, 3).to_bits(), 0.0f64.to_bits());
+        assert_eq!(at_least(5.0, f64::NAN, 0).to_bits(), 0.0f64.to_bits());
+    }
 }
