@@ -977,3 +977,40 @@ fn background_rescoring_shows_the_latest_model_once_it_is_done() {
     let saved_counts = mql_studio::scoring::status_counts(&score_all(&app.saved.model, &saved));
     assert_eq!(app.derived.saved_counts, Some(saved_counts));
 }
+
+#[test]
+fn the_table_sorts_by_a_number_in_either_direction_with_ties_in_lead_order() {
+    use mql_studio::app::SortColumn;
+    let mut harness = harness();
+    for (column, descending) in [
+        (SortColumn::Score, true),
+        (SortColumn::Score, false),
+        (SortColumn::Engagement, true),
+        (SortColumn::Fit, false),
+    ] {
+        harness.state_mut().settings.sort_column = column;
+        harness.state_mut().settings.sort_descending = descending;
+        harness.run_steps(2);
+        let app = harness.state();
+        let key = |row: usize| {
+            let score = app.derived.board.scores[row];
+            match column {
+                SortColumn::Score => score.score,
+                SortColumn::Engagement => score.engagement,
+                _ => score.fit,
+            }
+        };
+        let rows = &app.view.table_rows;
+        assert_eq!(rows.len(), 300);
+        for pair in rows.windows(2) {
+            let (a, b) = (key(pair[0]), key(pair[1]));
+            let in_order = if descending { a > b } else { a < b };
+            assert!(
+                in_order || (a == b && pair[0] < pair[1]),
+                "{column:?} descending={descending}: row {} ({a}) before row {} ({b})",
+                pair[0],
+                pair[1]
+            );
+        }
+    }
+}

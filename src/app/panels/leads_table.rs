@@ -186,14 +186,18 @@ fn refresh_rows(app: &mut StudioApp, keys: &KeyColumns, gesture_in_progress: boo
         _ => None,
     };
     match numeric_key {
-        // Numbers: sort (key, row) pairs, much faster than a comparator on a million rows.
+        // Numbers: a radix sort of (key, row) pairs, some 10x faster than a comparator on a
+        // million rows (the re-sort after a drag must fit in a frame or two). It is stable and
+        // the rows come in order, so ties keep lead order.
         Some(key_of) => {
-            let mut keyed: Vec<(f64, usize)> = rows.iter().map(|&row| (key_of(row), row)).collect();
-            keyed.sort_unstable_by(|a, b| {
-                let order = a.0.total_cmp(&b.0);
-                let order = if descending { order.reverse() } else { order };
-                order.then(a.1.cmp(&b.1))
-            });
+            let mut keyed: Vec<(u64, usize)> = rows
+                .iter()
+                .map(|&row| {
+                    let key = total_order_key(key_of(row));
+                    (if descending { !key } else { key }, row)
+                })
+                .collect();
+            radsort::sort_by_key(&mut keyed, |pair| pair.0);
             rows = keyed.into_iter().map(|(_, row)| row).collect();
         }
         None => rows.sort_by(|a, b| {
@@ -205,6 +209,16 @@ fn refresh_rows(app: &mut StudioApp, keys: &KeyColumns, gesture_in_progress: boo
     drop(compare);
     app.view.table_rows = rows;
     app.view.table_key = Some(key);
+}
+
+/// A number as an unsigned key in the order of `f64::total_cmp`.
+fn total_order_key(value: f64) -> u64 {
+    let bits = value.to_bits();
+    if bits >> 63 == 1 {
+        !bits
+    } else {
+        bits | 1 << 63
+    }
 }
 
 /// Draws the filters and the table; returns true when the selection changed.
@@ -375,4 +389,32 @@ pub fn leads_table_ui(ui: &mut Ui, app: &mut StudioApp) -> bool {
         selection_changed = true;
     }
     selection_changed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::total_order_key;
+
+    #[test]
+    fn number_keys_sort_like_total_cmp() {
+        let mut values = vec![
+            3.5,
+            -0.0,
+            0.0,
+            -2.25,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+            -f64::NAN,
+            1e-300,
+            -1e300,
+            100.0,
+            99.99,
+        ];
+        let mut by_key = values.clone();
+        by_key.sort_by_key(|v| total_order_key(*v));
+        values.sort_by(f64::total_cmp);
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&by_key), bits(&values));
+    }
 }
