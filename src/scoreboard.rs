@@ -93,6 +93,14 @@ impl Scoreboard {
         update
     }
 
+    /// The status counts `other` would give the same leads, starting from this evaluation: only
+    /// the rules that differ are evaluated (for "changed since saved").
+    pub fn counts_under(&self, other: &Model, leads: &LeadSet) -> [usize; 5] {
+        let mut evaluation = self.evaluation.clone();
+        evaluation.refresh(other, leads);
+        crate::scoring::status_counts(&crate::scoring::score_all(other, &evaluation))
+    }
+
     /// Forgets everything (new leads).
     pub fn clear(&mut self) {
         *self = Scoreboard::default();

@@ -8,7 +8,7 @@ use super::scoring_worker::ScoringWorker;
 use crate::leads::LeadSet;
 use crate::model::Model;
 use crate::scoreboard::{Scoreboard, Update};
-use crate::scoring::{Evaluation, LeadScore, score_all, status_counts};
+use crate::scoring::{Evaluation, LeadScore};
 use crate::validate::{Problem, validate};
 
 pub use crate::scoring::HISTOGRAM_BINS;
@@ -112,10 +112,7 @@ impl Derived {
             self.saved_counts = Some(if saved == model {
                 self.board.summary.counts
             } else {
-                // Start from the current evaluation: only the rules that differ are evaluated.
-                let mut evaluation = self.board.evaluation.clone();
-                evaluation.refresh(saved, leads);
-                status_counts(&score_all(saved, &evaluation))
+                self.board.counts_under(saved, leads)
             });
             self.saved_model = Some(saved.clone());
             changed = true;

@@ -9,7 +9,7 @@ use std::thread::JoinHandle;
 use crate::leads::LeadSet;
 use crate::model::Model;
 use crate::scoreboard::Scoreboard;
-use crate::scoring::{LeadScore, Summary, score_all, status_counts};
+use crate::scoring::{LeadScore, Summary};
 
 /// Scores ready to show.
 pub struct Published {
@@ -53,10 +53,7 @@ impl ScoringWorker {
                     let started = std::time::Instant::now();
                     board.update(&request.model, &leads, request.as_of);
                     let saved_counts = request.saved.map(|saved| {
-                        // Only the rules that differ from the current model are evaluated.
-                        let mut evaluation = board.evaluation.clone();
-                        evaluation.refresh(&saved, &leads);
-                        let counts = status_counts(&score_all(&saved, &evaluation));
+                        let counts = board.counts_under(&saved, &leads);
                         (saved, counts)
                     });
                     let scores = std::mem::replace(&mut board.scores, request.spare);
