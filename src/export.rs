@@ -55,19 +55,22 @@ pub fn neutralize_cell(value: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// The header of a scored-leads CSV.
+const SCORED_HEADER: [&str; 7] = [
+    "id",
+    "fit",
+    "engagement",
+    "score",
+    "status",
+    "grade",
+    "fired_rules",
+];
+
 /// Writes scored leads as CSV: `id,fit,engagement,score,status,grade,fired_rules` (rule ids
 /// separated by `;`). Text cells are neutralised against formula injection.
 pub fn write_scored_csv<W: Write>(writer: W, rows: &[ScoredRow]) -> Result<(), csv::Error> {
     let mut out = csv::Writer::from_writer(writer);
-    out.write_record([
-        "id",
-        "fit",
-        "engagement",
-        "score",
-        "status",
-        "grade",
-        "fired_rules",
-    ])?;
+    out.write_record(SCORED_HEADER)?;
     for row in rows {
         let fired = row.fired_rules.join(";");
         out.write_record([
@@ -120,15 +123,7 @@ pub fn write_scores_csv<W: Write>(
     scores: &[LeadScore],
 ) -> Result<(), csv::Error> {
     let mut out = csv::Writer::from_writer(writer);
-    out.write_record([
-        "id",
-        "fit",
-        "engagement",
-        "score",
-        "status",
-        "grade",
-        "fired_rules",
-    ])?;
+    out.write_record(SCORED_HEADER)?;
     // Every grade label once, not once per lead.
     let grades: Vec<Vec<String>> = (0..model.fit_grades.len().max(1))
         .map(|fit| {

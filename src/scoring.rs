@@ -558,18 +558,6 @@ pub struct ActivityCounts {
 }
 
 impl ActivityCounts {
-    /// From one count per lead.
-    pub fn from_dense(column: &[f64]) -> ActivityCounts {
-        let mut sparse = ActivityCounts::default();
-        for (row, &count) in column.iter().enumerate() {
-            if count != 0.0 {
-                sparse.rows.push(row as u32);
-                sparse.counts.push(count);
-            }
-        }
-        sparse
-    }
-
     /// The count of one lead (0 when it did nothing).
     pub fn get(&self, row: usize) -> f64 {
         match self.rows.binary_search(&(row as u32)) {
@@ -606,11 +594,6 @@ impl ActivityCounts {
             .iter()
             .zip(&self.counts)
             .map(|(&row, &count)| (row as usize, count))
-    }
-
-    /// How many leads have a count that is not 0.
-    pub fn active(&self) -> usize {
-        self.rows.len()
     }
 
     /// One count per lead.

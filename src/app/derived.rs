@@ -140,8 +140,11 @@ impl Derived {
             self.generation += 1;
             changed = true;
         }
-        let wanted = Some((model.clone(), as_of));
-        if self.requested != wanted && !worker.is_busy() {
+        let already_asked = self
+            .requested
+            .as_ref()
+            .is_some_and(|(asked, day)| asked == model && *day == as_of);
+        if !already_asked && !worker.is_busy() {
             let saved_changed = self.saved_model.as_ref() != Some(saved);
             // A saved model equal to the current one is counted by the rescoring itself.
             let saved_wanted = (saved_changed && saved != model).then_some(saved);
@@ -150,7 +153,7 @@ impl Derived {
                     // Counted with this request; not asked again.
                     self.saved_model = Some(saved.clone());
                 }
-                self.requested = wanted;
+                self.requested = Some((model.clone(), as_of));
             }
         }
         changed
