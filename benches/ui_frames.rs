@@ -12,7 +12,7 @@ use std::time::Instant;
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use mql_studio::app::{EditorTab, StudioApp};
+use mql_studio::app::{EditorTab, StudioApp, ViewAction};
 use mql_studio::leads::{LoadOptions, load_events_csv, load_leads_csv};
 
 mod common;
@@ -116,7 +116,9 @@ fn measure(harness: &mut Harness<'_, StudioApp>, leads: &str, frames: usize) {
         .rect();
     let times = drag_across(harness, slider, frames);
     report(&format!("drag a fit rule's points ({leads})"), times);
-    harness.state_mut().view.editor_tab = EditorTab::Engagement;
+    harness
+        .state_mut()
+        .push(ViewAction::EditorTab(EditorTab::Engagement));
     harness.run_steps(2);
     let slider = harness.get_by_label("Points of Pricing page visit").rect();
     let times = drag_across(harness, slider, frames);
@@ -124,14 +126,18 @@ fn measure(harness: &mut Harness<'_, StudioApp>, leads: &str, frames: usize) {
         &format!("drag an engagement rule's points ({leads})"),
         times,
     );
-    harness.state_mut().view.editor_tab = EditorTab::Scoring;
+    harness
+        .state_mut()
+        .push(ViewAction::EditorTab(EditorTab::Scoring));
     harness.run_steps(2);
     let slider = harness
         .get_by_role_and_label(egui::accesskit::Role::Slider, "Fit share")
         .rect();
     let times = drag_across(harness, slider, frames);
     report(&format!("drag the fit/engagement mix ({leads})"), times);
-    harness.state_mut().view.editor_tab = EditorTab::Fit;
+    harness
+        .state_mut()
+        .push(ViewAction::EditorTab(EditorTab::Fit));
     harness.run_steps(2);
     let app = harness.state();
     println!("  ({} undo steps recorded in all)", app.changes.len());

@@ -91,7 +91,6 @@ pub fn write_scored_csv<W: Write>(writer: W, rows: &[ScoredRow]) -> Result<(), c
 /// [`crate::model::fmt_number`] formats it, without its formatting machinery (a million leads
 /// have three such numbers each).
 pub fn push_hundredths(out: &mut String, value: f64) {
-    use std::fmt::Write as _;
     let cents = (value * 100.0).round();
     if !cents.is_finite() || cents.abs() >= 1e15 || (cents / 100.0 - value).abs() > 1e-9 {
         out.push_str(&crate::model::fmt_number(value));
@@ -103,13 +102,35 @@ pub fn push_hundredths(out: &mut String, value: f64) {
     }
     let cents = cents.unsigned_abs();
     let (whole, fraction) = (cents / 100, cents % 100);
-    let _ = write!(out, "{whole}");
+    push_digits(out, whole);
     if fraction != 0 {
-        if fraction % 10 == 0 {
-            let _ = write!(out, ".{}", fraction / 10);
-        } else {
-            let _ = write!(out, ".{fraction:02}");
+        out.push('.');
+        out.push(digit(fraction / 10));
+        if fraction % 10 != 0 {
+            out.push(digit(fraction % 10));
         }
+    }
+}
+
+/// The decimal digit of `value` (0–9).
+fn digit(value: u64) -> char {
+    char::from(b'0' + (value % 10) as u8)
+}
+
+/// Appends a whole number's decimal digits.
+fn push_digits(out: &mut String, mut value: u64) {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (value % 10) as u8;
+        value /= 10;
+        if value == 0 {
+            break;
+        }
+    }
+    for &byte in &digits[start..] {
+        out.push(char::from(byte));
     }
 }
 

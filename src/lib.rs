@@ -3,6 +3,7 @@
 //!
 //! The engine (this library without the `gui` feature) is plain data and pure functions:
 //! - [`model`]: the model a team designs; [`format`]: its RON file; [`validate`]: what cannot be meant;
+//!   [`edit`]: changes to a model as values, applied in one place (where a signed model is locked);
 //! - [`leads`]: leads from CSV (count columns or an event log), outcomes and sales verdicts;
 //! - [`scoring`]: fit, engagement, total, status, grade and the per-rule explanation;
 //!   [`scoreboard`]: scores, counts and histogram kept up to date while a model is edited;
@@ -22,6 +23,7 @@
 
 pub mod calibration;
 pub mod diff;
+pub mod edit;
 pub mod export;
 pub mod format;
 pub mod generate;

@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use mql_studio::app::{Command, Dialog, EditorTab, StudioApp};
+use mql_studio::app::{Command, Dialog, EditorTab, StudioApp, ViewAction};
+use mql_studio::edit::ModelEdit;
 use mql_studio::model::{Model, Team};
 use mql_studio::scoring::{Evaluation, Status, score_all};
 
@@ -32,11 +33,12 @@ fn statuses(app: &StudioApp, model: &Model) -> Vec<Status> {
         .collect()
 }
 
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("mql-studio-ui-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
+/// A fresh directory, removed when the test ends.
+fn temp_dir(name: &str) -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("mql-studio-ui-{name}-"))
+        .tempdir()
+        .expect("a temporary directory")
 }
 
 /// Opens a menu item through the File menu.
@@ -281,7 +283,7 @@ fn switching_tabs_shows_engagement_rules_and_scoring_settings() {
 #[test]
 fn importing_a_bad_csv_shows_the_row_and_column_and_keeps_the_leads() {
     let dir = temp_dir("bad-csv");
-    let path = dir.join("bad.csv");
+    let path = dir.path().join("bad.csv");
     std::fs::write(
         &path,
         "Lead ID,Job Title,Number of Employees\nA1,VP Sales,250\nA2,CFO,lots\nA3,Manager,40\n",
@@ -319,7 +321,7 @@ fn importing_a_bad_csv_shows_the_row_and_column_and_keeps_the_leads() {
 #[test]
 fn saving_then_opening_gives_back_the_same_model_and_clears_the_unsaved_marker() {
     let dir = temp_dir("save-open");
-    let path = dir.join("workshop.ron");
+    let path = dir.path().join("workshop.ron");
     let mut harness = harness();
     harness
         .get_by_label("Points of Senior decision maker")
@@ -342,7 +344,7 @@ fn saving_then_opening_gives_back_the_same_model_and_clears_the_unsaved_marker()
     assert!(!harness.state().title().starts_with('●'));
     assert_eq!(harness.state().settings.recent_files.first(), Some(&path));
     // No temporary file is left beside the saved one.
-    let names: Vec<_> = std::fs::read_dir(&dir)
+    let names: Vec<_> = std::fs::read_dir(dir.path())
         .expect("dir")
         .map(|e| e.expect("entry").file_name())
         .collect();
@@ -382,7 +384,7 @@ fn export_agreed_is_refused_for_an_invalid_model_but_save_as_draft_works() {
     harness.get_by_label("Scoring").click();
     harness.run_steps(2);
     // A threshold above the scale is invalid.
-    harness.state_mut().document.model.combine.mql_threshold = 150.0;
+    harness.state_mut().push(ModelEdit::SetThreshold(150.0));
     harness.run_steps(3);
     file_menu(&mut harness, "Export agreed model…");
     let app = harness.state();
@@ -400,13 +402,13 @@ fn export_agreed_is_refused_for_an_invalid_model_but_save_as_draft_works() {
         notice.text
     );
 
-    let draft = dir.join("draft.ron");
+    let draft = dir.path().join("draft.ron");
     harness.state_mut().push(Command::SaveToPath(draft.clone()));
     harness.run_steps(3);
     let saved = mql_studio::format::load_model(&draft).expect("a draft saves");
     assert_eq!(saved.combine.mql_threshold, 150.0);
 
-    harness.state_mut().document.model.combine.mql_threshold = 70.0;
+    harness.state_mut().push(ModelEdit::SetThreshold(70.0));
     harness.run_steps(3);
     // A valid model still needs both signatures.
     file_menu(&mut harness, "Export agreed model…");
@@ -431,7 +433,7 @@ fn export_agreed_is_refused_for_an_invalid_model_but_save_as_draft_works() {
         mql_studio::model::ModelStatus::Agreed
     );
 
-    let agreed = dir.join("agreed.ron");
+    let agreed = dir.path().join("agreed.ron");
     file_menu(&mut harness, "Export agreed model…");
     enter_path(&mut harness, &agreed);
     let exported = mql_studio::format::load_model(&agreed).expect("exported");
@@ -501,6 +503,95 @@ fn a_signed_model_is_locked_until_edit_anyway_clears_the_signatures() {
     assert_eq!(harness.state().model().fit.rules[0].points, 20.0);
 }
 
+#[test]
+fn every_route_to_a_signed_model_is_refused_once_and_verdicts_stay_editable() {
+    let mut harness = harness();
+    sign(&mut harness, "Maria");
+    assert!(harness.state().model().is_signed());
+    let model_before = harness.state().model().clone();
+    let notices_before = harness.state().notices.len();
+
+    // The calibration view's route, the compare view's route and the histogram's route all end
+    // in the same gate.
+    harness.state_mut().push(ModelEdit::SetThreshold(40.0));
+    harness.state_mut().push(ModelEdit::SetRulePoints {
+        id: "fit-senior-title".to_owned(),
+        points: 1.0,
+    });
+    harness.run_steps(2);
+    let rect = harness
+        .state()
+        .view
+        .histogram_rect
+        .expect("the histogram is drawn");
+    harness.drag_at(egui::pos2(
+        rect.left() + rect.width() * 0.2,
+        rect.center().y,
+    ));
+    harness.run_steps(1);
+    harness.drop_at(egui::pos2(
+        rect.left() + rect.width() * 0.2,
+        rect.center().y,
+    ));
+    harness.run_steps(3);
+
+    let app = harness.state();
+    assert_eq!(*app.model(), model_before, "nothing changed");
+    let refusals: Vec<_> = app.notices[notices_before..]
+        .iter()
+        .filter(|n| n.is_error && n.text.contains("the model is signed"))
+        .collect();
+    assert_eq!(refusals.len(), 1, "said once: {:?}", app.notices);
+
+    // Sales' verdicts are not the model: they stay editable on a signed model.
+    harness
+        .state_mut()
+        .push(mql_studio::app::DocumentEdit::Verdict {
+            row: 3,
+            verdict: Some(mql_studio::leads::Verdict::Reject),
+        });
+    harness.run_steps(2);
+    assert_eq!(
+        harness.state().document.verdicts[3],
+        Some(mql_studio::leads::Verdict::Reject)
+    );
+}
+
+#[test]
+fn derived_results_are_recomputed_only_when_their_revision_changes() {
+    let mut harness = harness();
+    harness.run_steps(2);
+    let generation = harness.state().derived.generation;
+    let revision = harness.state().document.model_revision();
+    harness.run_steps(5);
+    assert_eq!(
+        harness.state().derived.generation,
+        generation,
+        "idle frames"
+    );
+    assert_eq!(harness.state().document.model_revision(), revision);
+
+    harness.state_mut().push(ModelEdit::SetThreshold(60.0));
+    harness.run_steps(1);
+    let after_edit = harness.state().derived.generation;
+    assert_eq!(after_edit, generation + 1, "one edit, one rescoring");
+    assert_ne!(harness.state().document.model_revision(), revision);
+    harness.run_steps(5);
+    assert_eq!(harness.state().derived.generation, after_edit);
+
+    // An edit that changes nothing keeps the revision, and nothing is rescored.
+    harness.state_mut().push(ModelEdit::SetThreshold(60.0));
+    harness.run_steps(3);
+    assert_eq!(harness.state().derived.generation, after_edit);
+
+    // Undo brings the old revision back with the old content.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run_steps(3);
+    assert_eq!(harness.state().document.model_revision(), revision);
+    assert_eq!(harness.state().model().combine.mql_threshold, 75.0);
+    assert!(!harness.state().is_dirty());
+}
+
 #[derive(Debug)]
 struct DroppedPath(PathBuf);
 
@@ -516,7 +607,7 @@ impl egui::DroppedFile for DroppedPath {
 #[test]
 fn dropping_a_model_file_opens_it() {
     let dir = temp_dir("drop");
-    let path = dir.join("dropped.ron");
+    let path = dir.path().join("dropped.ron");
     let mut model = Model::new("Dropped model");
     model.combine.mql_threshold = 42.0;
     mql_studio::format::save_model(&path, &model).expect("save");
@@ -533,9 +624,68 @@ fn dropping_a_model_file_opens_it() {
 }
 
 #[test]
+fn dropping_an_event_log_with_a_date_column_imports_it_as_events() {
+    let dir = temp_dir("drop-events");
+    let path = dir.path().join("activity.csv");
+    std::fs::write(
+        &path,
+        "Lead ID,Activity,Date\nL000001,webinar_attended,2026-10-30\nL000002,webinar_attended,2026-10-31\nL000002,demo_request,2026-10-31\n",
+    )
+    .expect("write");
+    let mut harness = harness();
+    let leads_before = harness.state().leads.len();
+    harness
+        .input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(DroppedPath(path.clone())));
+    harness.run_steps(3);
+    let app = harness.state();
+    assert_eq!(
+        app.leads.len(),
+        leads_before,
+        "the leads stay; they got events"
+    );
+    let events = app.leads.events.as_ref().expect("an event log");
+    assert_eq!(events.len(), 3, "{:?}", app.notices);
+    assert_eq!(
+        app.as_of,
+        mql_studio::leads::parse_day("2026-10-31").expect("a day")
+    );
+}
+
+#[test]
+fn a_huge_dropped_file_is_recognised_from_its_header_alone() {
+    let dir = temp_dir("drop-huge");
+    let path = dir.path().join("huge-activity.csv");
+    // A terabyte on paper (a sparse file): reading it whole would take hours and the memory of
+    // the machine; its first bytes say it is an event log.
+    let file = std::fs::File::create(&path).expect("create");
+    std::io::Write::write_all(&mut &file, b"Lead ID,Activity,Timestamp\n").expect("header");
+    file.set_len(1 << 40).expect("sparse");
+    drop(file);
+    let mut harness = harness();
+    harness
+        .input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(DroppedPath(path.clone())));
+    harness.run_steps(1);
+    let job = harness
+        .state()
+        .import_job
+        .as_ref()
+        .expect("a file this big is imported in the background");
+    assert!(job.events, "recognised as an event log by its header");
+    assert_eq!(job.bytes, 1 << 40);
+    harness.state_mut().push(Command::CancelImport);
+    harness.run_steps(2);
+    assert!(harness.state().import_job.is_none());
+    assert_eq!(harness.state().leads.len(), 300, "the leads are unchanged");
+}
+
+#[test]
 fn selecting_a_lead_shows_its_breakdown_and_a_verdict_edit_is_undoable() {
     let mut harness = harness();
-    harness.state_mut().view.selected_lead = Some(1);
+    harness.state_mut().push(ViewAction::SelectLead(1));
     harness.run_steps(3);
     let id = harness.state().leads.ids[1].clone();
     assert!(
@@ -559,7 +709,7 @@ fn selecting_a_lead_shows_its_breakdown_and_a_verdict_edit_is_undoable() {
 #[test]
 fn restoring_autosaved_work_after_a_crash() {
     let dir = temp_dir("autosave");
-    let autosave = dir.join("autosave.ron");
+    let autosave = dir.path().join("autosave.ron");
     let mut lost = Model::new("Work in progress");
     lost.combine.mql_threshold = 61.0;
     let mut verdicts = vec![None; 300];
@@ -584,7 +734,7 @@ fn restoring_autosaved_work_after_a_crash() {
 #[test]
 fn showing_an_invalid_model_never_changes_it_behind_the_users_back() {
     let dir = temp_dir("invalid");
-    let path = dir.join("invalid.ron");
+    let path = dir.path().join("invalid.ron");
     let mut model =
         mql_studio::format::model_from_str(mql_studio::app::DEFAULT_MODEL).expect("bundled model");
     model.combine.mql_threshold = 150.0;
@@ -619,9 +769,9 @@ fn showing_an_invalid_model_never_changes_it_behind_the_users_back() {
 #[test]
 fn sales_verdicts_are_saved_with_the_leads_and_read_back() {
     let dir = temp_dir("verdicts");
-    let path = dir.join("leads-with-verdicts.csv");
+    let path = dir.path().join("leads-with-verdicts.csv");
     let mut harness = harness();
-    harness.state_mut().view.selected_lead = Some(0);
+    harness.state_mut().push(ViewAction::SelectLead(0));
     harness.run_steps(3);
     let before = harness.state().document.verdicts[0];
     let (target, expected) = if before == Some(mql_studio::leads::Verdict::Accept) {
@@ -740,7 +890,7 @@ fn calibration_suggestions_apply_to_the_model_as_one_undo_step() {
 #[test]
 fn comparing_with_a_second_model_shows_status_changes_and_takes_a_rule() {
     let dir = temp_dir("compare");
-    let path = dir.join("sales-proposal.ron");
+    let path = dir.path().join("sales-proposal.ron");
     let mut proposal =
         mql_studio::format::model_from_str(mql_studio::app::DEFAULT_MODEL).expect("default");
     proposal.name = "Sales proposal".to_owned();
@@ -790,7 +940,7 @@ fn comparing_with_a_second_model_shows_status_changes_and_takes_a_rule() {
 #[test]
 fn unsaved_work_is_autosaved_in_the_background_and_removed_once_saved() {
     let dir = temp_dir("autosave-write");
-    let autosave = dir.join("autosave.ron");
+    let autosave = dir.path().join("autosave.ron");
     let mut app = StudioApp::with_bundled_data();
     app.autosave_path = Some(autosave.clone());
     let mut harness = harness_with(app);
@@ -811,7 +961,7 @@ fn unsaved_work_is_autosaved_in_the_background_and_removed_once_saved() {
     // Saving the model makes the autosave unnecessary.
     harness
         .state_mut()
-        .push(Command::SaveToPath(dir.join("saved.ron")));
+        .push(Command::SaveToPath(dir.path().join("saved.ron")));
     let mut waited = 0;
     while autosave.exists() && waited < 600 {
         harness.input_mut().time = Some(harness.input().time.unwrap_or(0.0) + 0.1);
@@ -847,7 +997,7 @@ fn big_leads_file(dir: &Path, leads: usize) -> PathBuf {
 #[test]
 fn a_large_import_runs_in_the_background_and_replaces_the_leads_when_complete() {
     let dir = temp_dir("big-import");
-    let path = big_leads_file(&dir, 45_000);
+    let path = big_leads_file(dir.path(), 45_000);
     let path_copy = path.clone();
     let mut harness = harness();
     harness.state_mut().push(Command::ImportLeadsPath(path));
@@ -894,7 +1044,7 @@ fn a_large_import_runs_in_the_background_and_replaces_the_leads_when_complete() 
 #[test]
 fn a_cancelled_import_keeps_the_current_leads() {
     let dir = temp_dir("cancel-import");
-    let path = big_leads_file(&dir, 45_000);
+    let path = big_leads_file(dir.path(), 45_000);
     let mut harness = harness();
     harness.state_mut().push(Command::ImportLeadsPath(path));
     harness.run_steps(4);
@@ -1000,7 +1150,7 @@ fn the_table_sorts_by_a_number_in_either_direction_with_ties_in_lead_order() {
                 _ => score.fit,
             }
         };
-        let rows = &app.view.table_rows;
+        let rows = &app.table.rows;
         assert_eq!(rows.len(), 300);
         for pair in rows.windows(2) {
             let (a, b) = (key(pair[0]), key(pair[1]));

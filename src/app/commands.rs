@@ -1,114 +1,24 @@
-//! Side effects as commands: buttons and shortcuts push a [`Command`]; it runs once, after the
-//! panels are drawn. File I/O happens only here.
+//! Running [`Command`]s: the side effects on models (new, open, save, export, compare), undo and
+//! redo, file dialogs, and the autosave. Imports live in `imports.rs`. Commands run only from
+//! `StudioApp::apply`, after the panels are drawn; this and `imports.rs` are where the app reads
+//! and writes files.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
-use super::files::{DialogOutcome, PendingDialog, read_autosave};
-use super::{Dialog, DialogMode, Document, StudioApp};
+use super::document::{Document, SavedState};
+use super::files::{
+    DialogMode, DialogOutcome, PendingDialog, Purpose, read_autosave, remove_autosave,
+    write_autosave,
+};
+use super::state::{CentralView, Command, CompareState, Dialog, StudioApp};
 use crate::format::{load_model, save_model};
-use crate::leads::{LoadOptions, Progress, load_events_csv_with_progress, load_leads_csv};
 use crate::model::{ChangelogEntry, Model, ModelStatus};
-
 use crate::validate::{Severity, is_valid};
 
-/// Something the user asked for that touches files, history or settings.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Command {
-    New,
-    /// Ask for a model file to open.
-    Open,
-    OpenPath(PathBuf),
-    Save,
-    /// Save what is unsaved: the model, and the leads when sales' verdicts changed.
-    SaveAll,
-    SaveAs,
-    SaveToPath(PathBuf),
-    ImportLeads,
-    ImportLeadsPath(PathBuf),
-    ImportLeadsSkippingBadRows(PathBuf),
-    ImportEvents,
-    ImportEventsPath(PathBuf),
-    ImportEventsSkippingBadRows(PathBuf),
-    ExportAgreed,
-    ExportAgreedPath(PathBuf),
-    /// Write the leads with sales' verdicts (to the file they came from, or a chosen one).
-    SaveLeads,
-    SaveLeadsPath(PathBuf),
-    /// Open a second model to compare with.
-    OpenCompare,
-    OpenComparePath(PathBuf),
-    Undo,
-    Redo,
-    RestoreAutosave,
-    DiscardAutosave,
-    Quit,
-    /// Run the inner command without asking about unsaved changes (the user said discard).
-    Discarding(Box<Command>),
-}
-
-/// Files at least this big are imported on a thread, with a progress window.
-pub const BACKGROUND_IMPORT_BYTES: u64 = 8 * 1024 * 1024;
-
-/// What a background import sends back.
-pub enum ImportOutcome {
-    Leads(Result<(crate::leads::LeadSet, crate::leads::LoadReport), crate::leads::LeadsError>),
-    Events(
-        Result<
-            (Option<crate::leads::EventLog>, crate::leads::LoadReport),
-            crate::leads::LeadsError,
-        >,
-    ),
-}
-
-/// What a file dialog is for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Purpose {
-    OpenModel,
-    SaveModelAs,
-    ImportLeads,
-    ImportEvents,
-    ExportAgreed,
-    CompareModel,
-    SaveLeads,
-}
-
-impl Purpose {
-    pub fn title(self) -> &'static str {
-        match self {
-            Purpose::OpenModel => "Open model",
-            Purpose::SaveModelAs => "Save model as",
-            Purpose::ImportLeads => "Import leads (CSV)",
-            Purpose::ImportEvents => "Import event log (CSV)",
-            Purpose::ExportAgreed => "Export agreed model",
-            Purpose::CompareModel => "Open a model to compare",
-            Purpose::SaveLeads => "Save leads with verdicts (CSV)",
-        }
-    }
-
-    /// The command to run with a chosen path.
-    pub fn command(self, path: PathBuf) -> Command {
-        match self {
-            Purpose::OpenModel => Command::OpenPath(path),
-            Purpose::SaveModelAs => Command::SaveToPath(path),
-            Purpose::ImportLeads => Command::ImportLeadsPath(path),
-            Purpose::ImportEvents => Command::ImportEventsPath(path),
-            Purpose::ExportAgreed => Command::ExportAgreedPath(path),
-            Purpose::CompareModel => Command::OpenComparePath(path),
-            Purpose::SaveLeads => Command::SaveLeadsPath(path),
-        }
-    }
-}
+/// Seconds between autosaves of unsaved work.
+const AUTOSAVE_SECONDS: f64 = 3.0;
 
 impl StudioApp {
-    /// Runs the queued commands, in order.
-    pub fn run_commands(&mut self, ctx: &egui::Context) {
-        let commands = std::mem::take(&mut self.commands);
-        for command in commands {
-            self.run_command(command, ctx);
-        }
-    }
-
     fn guard_unsaved(&mut self, command: Command) -> bool {
         if self.is_dirty() {
             self.dialog = Some(Dialog::ConfirmDiscard {
@@ -120,7 +30,7 @@ impl StudioApp {
         }
     }
 
-    fn run_command(&mut self, command: Command, ctx: &egui::Context) {
+    pub(super) fn run_command(&mut self, command: Command) {
         match command {
             Command::New => {
                 if !self.guard_unsaved(Command::New) {
@@ -147,7 +57,7 @@ impl StudioApp {
                 Command::Open => self.ask_path(Purpose::OpenModel),
                 Command::OpenPath(path) => self.open_model(&path),
                 Command::Quit => self.quit_requested = true,
-                other => self.run_command(other, ctx),
+                other => self.run_command(other),
             },
             Command::Save => match self.model_path.clone() {
                 Some(path) => self.save_to(&path),
@@ -155,11 +65,11 @@ impl StudioApp {
             },
             Command::SaveAs => self.ask_path(Purpose::SaveModelAs),
             Command::SaveAll => {
-                if self.document.model != self.saved.model {
-                    self.run_command(Command::Save, ctx);
+                if !self.saved.model_is_saved(&self.document) {
+                    self.run_command(Command::Save);
                 }
-                if self.document.verdicts != self.saved.verdicts {
-                    self.run_command(Command::SaveLeads, ctx);
+                if !self.saved.verdicts_are_saved(&self.document) {
+                    self.run_command(Command::SaveLeads);
                 }
             }
             Command::SaveToPath(path) => self.save_to(&path),
@@ -169,6 +79,8 @@ impl StudioApp {
             Command::ImportEvents => self.ask_path(Purpose::ImportEvents),
             Command::ImportEventsPath(path) => self.import_events(&path, false),
             Command::ImportEventsSkippingBadRows(path) => self.import_events(&path, true),
+            Command::OpenDropped(path) => self.open_dropped(&path),
+            Command::CancelImport => self.cancel_import(),
             Command::ExportAgreed => {
                 if self.check_exportable() {
                     self.ask_path(Purpose::ExportAgreed);
@@ -176,42 +88,39 @@ impl StudioApp {
             }
             Command::ExportAgreedPath(path) => self.export_agreed(&path),
             Command::OpenCompare => self.ask_path(Purpose::CompareModel),
+            Command::OpenComparePath(path) => self.open_compare(&path),
+            Command::CloseCompare => self.compare = None,
             Command::SaveLeads => match self.leads_path.clone() {
                 Some(path) => self.save_leads(&path),
                 None => self.ask_path(Purpose::SaveLeads),
             },
             Command::SaveLeadsPath(path) => self.save_leads(&path),
-            Command::OpenComparePath(path) => self.open_compare(&path),
             Command::Undo => {
                 if self.history.undo(&mut self.document) {
-                    self.record_history_step("undo");
+                    self.record_change("undo".to_owned());
                 } else {
                     self.notify("nothing to undo");
                 }
             }
             Command::Redo => {
                 if self.history.redo(&mut self.document) {
-                    self.record_history_step("redo");
+                    self.record_change("redo".to_owned());
                 } else {
                     self.notify("nothing to redo");
                 }
             }
             Command::RestoreAutosave => self.restore_autosave(),
             Command::DiscardAutosave => {
-                if let Some(path) = &self.autosave_path {
-                    let _ = std::fs::remove_file(path);
+                if let Some(path) = self.autosave_path.clone()
+                    && let Err(error) = remove_autosave(&path)
+                {
+                    self.notify_error(format!(
+                        "could not delete the autosave {}: {error}",
+                        path.display()
+                    ));
                 }
             }
         }
-        let _ = ctx;
-    }
-
-    fn record_history_step(&mut self, what: &str) {
-        self.changes.push(super::ChangeRecord {
-            time: super::clock_time(),
-            team: self.settings.editing_as,
-            summary: what.to_owned(),
-        });
     }
 
     /// Opens a native dialog, or the path field when there is none.
@@ -257,8 +166,8 @@ impl StudioApp {
         }
     }
 
-    /// Checks on a native dialog running on its thread.
-    pub fn poll_file_dialog(&mut self) {
+    /// Checks on a native dialog running on its thread; a chosen path queues its command.
+    pub(super) fn poll_file_dialog(&mut self) {
         let Some(pending) = &self.pending_dialog else {
             return;
         };
@@ -267,7 +176,7 @@ impl StudioApp {
             DialogOutcome::StillOpen => {}
             DialogOutcome::Chosen(path) => {
                 self.pending_dialog = None;
-                self.push(purpose.command(path));
+                self.push(Command::with_path(purpose, path));
             }
             DialogOutcome::Cancelled => self.pending_dialog = None,
             DialogOutcome::Unavailable => {
@@ -285,12 +194,9 @@ impl StudioApp {
     }
 
     fn set_document(&mut self, model: Model, path: Option<PathBuf>) {
-        self.document = Document {
-            model,
-            verdicts: self.leads_file_verdicts.clone(),
-        };
+        self.document = Document::new(model, self.leads_file_verdicts.clone());
         self.history.reset(&self.document);
-        self.saved = self.document.clone();
+        self.saved = SavedState::of(&self.document);
         self.model_path = path;
         self.changes.clear();
     }
@@ -330,7 +236,7 @@ impl StudioApp {
         match save_model(path, &self.document.model) {
             Ok(()) => {
                 // The model is saved; verdict edits are saved with the leads (Save leads…).
-                self.saved.model = self.document.model.clone();
+                self.saved.model_saved(&self.document);
                 self.model_path = Some(path.to_owned());
                 self.settings.remember(path.to_owned());
                 self.notify(format!("saved {}", path.display()));
@@ -351,17 +257,14 @@ impl StudioApp {
             );
             return false;
         }
-        let first = problems
+        let errors: Vec<_> = problems
             .iter()
-            .find(|p| p.severity == Severity::Error)
-            .map(ToString::to_string)
-            .unwrap_or_default();
+            .filter(|p| p.severity == Severity::Error)
+            .collect();
+        let first = errors.first().map(ToString::to_string).unwrap_or_default();
         self.notify_error(format!(
             "the model has {} error(s) and cannot be exported as agreed (save it as a draft instead); first: {first}",
-            problems
-                .iter()
-                .filter(|p| p.severity == Severity::Error)
-                .count()
+            errors.len()
         ));
         false
     }
@@ -400,7 +303,7 @@ impl StudioApp {
                 });
         match written {
             Ok(()) => {
-                self.saved.verdicts = self.document.verdicts.clone();
+                self.saved.verdicts_saved(&self.document);
                 self.leads_file_verdicts = self.document.verdicts.clone();
                 self.leads_path = Some(path.to_owned());
                 let judged = self.document.verdicts.iter().flatten().count();
@@ -417,205 +320,20 @@ impl StudioApp {
     fn open_compare(&mut self, path: &Path) {
         match load_model(path) {
             Ok(model) => {
-                let evaluation = crate::scoring::Evaluation::new(&model, &self.leads, self.as_of);
-                let scores = crate::scoring::score_all(&model, &evaluation);
-                self.compare = Some(super::panels::CompareState {
+                self.compare = Some(CompareState {
                     model,
                     label: path.display().to_string(),
-                    scores,
-                    leads_version: self.leads_version,
+                    // Scored by `refresh_compare` before the next frame is drawn.
+                    scores: Vec::new(),
+                    leads_version: self.leads_version.wrapping_sub(1),
                 });
-                self.view.central = super::CentralView::Compare;
+                self.refresh_compare();
+                self.view.central = CentralView::Compare;
             }
             Err(error) => {
                 self.notify_error(format!("could not open the model to compare: {error}"))
             }
         }
-    }
-
-    fn import_leads(&mut self, path: &Path, skip_bad_rows: bool) {
-        let options = LoadOptions {
-            fields: self.document.model.fields.clone(),
-            skip_bad_rows,
-            ..LoadOptions::default()
-        };
-        let path_owned = path.to_owned();
-        self.start_import(path, false, move |progress| {
-            let options = LoadOptions {
-                progress: Some(progress),
-                ..options
-            };
-            ImportOutcome::Leads(load_leads_csv(&path_owned, &options))
-        });
-    }
-
-    /// Runs an import: at once for small files, on a thread for large ones (the window stays
-    /// responsive, and the current leads stay until the new ones are complete).
-    fn start_import(
-        &mut self,
-        path: &Path,
-        events: bool,
-        load: impl FnOnce(Arc<Progress>) -> ImportOutcome + Send + 'static,
-    ) {
-        if self.import_job.is_some() {
-            // One import at a time: an event log waits for the leads it belongs to.
-            self.after_import.push(if events {
-                Command::ImportEventsPath(path.to_owned())
-            } else {
-                Command::ImportLeadsPath(path.to_owned())
-            });
-            return;
-        }
-        let size = std::fs::metadata(path).map_or(0, |m| m.len());
-        let progress = Arc::new(Progress::default());
-        if size < BACKGROUND_IMPORT_BYTES {
-            let outcome = load(progress);
-            self.finish_import(path, events, outcome);
-            return;
-        }
-        let (sender, receiver) = std::sync::mpsc::channel();
-        let shared = progress.clone();
-        std::thread::spawn(move || {
-            let _ = sender.send(load(shared));
-        });
-        self.import_job = Some(super::ImportJob {
-            path: path.to_owned(),
-            events,
-            bytes: size,
-            started: std::time::Instant::now(),
-            receiver,
-            progress,
-        });
-    }
-
-    /// Checks on a background import; applies its result when it is complete.
-    pub fn poll_import(&mut self, ctx: &egui::Context) {
-        let Some(job) = &self.import_job else {
-            return;
-        };
-        match job.receiver.try_recv() {
-            Ok(outcome) => {
-                let (path, events) = (job.path.clone(), job.events);
-                self.import_job = None;
-                self.finish_import(&path, events, outcome);
-                let waiting = std::mem::take(&mut self.after_import);
-                self.commands.extend(waiting);
-            }
-            Err(std::sync::mpsc::TryRecvError::Empty) => {
-                ctx.request_repaint_after(std::time::Duration::from_millis(100));
-            }
-            Err(std::sync::mpsc::TryRecvError::Disconnected) => {
-                self.import_job = None;
-                self.notify_error(
-                    "the import stopped unexpectedly; the current leads are unchanged",
-                );
-            }
-        }
-    }
-
-    /// Drops a running import: its result is discarded when it arrives.
-    pub fn cancel_import(&mut self) {
-        self.after_import.clear();
-        if let Some(job) = self.import_job.take() {
-            // The loader stops at its next block; its result, if any, is never looked at.
-            job.progress.cancel();
-            self.notify(format!(
-                "cancelled the import of {}; the current leads are unchanged",
-                job.path.display()
-            ));
-        }
-    }
-
-    fn finish_import(&mut self, path: &Path, events: bool, outcome: ImportOutcome) {
-        let result = match outcome {
-            ImportOutcome::Leads(Ok((leads, report))) => {
-                let count = leads.len();
-                self.replace_leads(leads, path);
-                self.leads_path = Some(path.to_owned());
-                Ok((
-                    format!("imported {count} leads from {}", path.display()),
-                    report,
-                ))
-            }
-            ImportOutcome::Events(Ok((log, report))) => {
-                let count = log.as_ref().map_or(0, |e| e.len());
-                // Stops background rescoring first, so the lead set is not shared any more and
-                // is changed in place rather than copied.
-                self.derived.invalidate();
-                Arc::make_mut(&mut self.leads).events = log;
-                self.as_of = self.leads.default_as_of();
-                self.leads_version += 1;
-                Ok((
-                    format!("imported {count} events from {}", path.display()),
-                    report,
-                ))
-            }
-            ImportOutcome::Leads(Err(error)) | ImportOutcome::Events(Err(error)) => Err(error),
-        };
-        match result {
-            Ok((mut text, report)) => {
-                if let Some(first) = report.skipped.first() {
-                    text.push_str(&format!(
-                        "; skipped {} bad rows (first: {first})",
-                        report.skipped.len()
-                    ));
-                }
-                self.notify(text);
-                for warning in report.warnings {
-                    self.notify(warning);
-                }
-            }
-            Err(error) => {
-                self.notify_error(format!("import failed: {error}"));
-                self.dialog = Some(Dialog::ImportFailed {
-                    path: path.to_owned(),
-                    events,
-                    message: error.to_string(),
-                });
-            }
-        }
-    }
-
-    fn replace_leads(&mut self, leads: crate::leads::LeadSet, path: &Path) {
-        self.commit_pending();
-        self.as_of = leads.default_as_of();
-        self.leads_label = format!(
-            "{} ({} leads)",
-            path.file_name().map_or_else(
-                || path.display().to_string(),
-                |f| f.to_string_lossy().into()
-            ),
-            leads.len()
-        );
-        let verdicts = std::sync::Arc::new(leads.verdicts.clone());
-        self.leads = Arc::new(leads);
-        self.leads_file_verdicts = verdicts.clone();
-        self.history.replace_verdicts(&verdicts);
-        self.document.verdicts = verdicts.clone();
-        self.saved.verdicts = verdicts;
-        self.view.selected_lead = None;
-        self.view.table_key = None;
-        self.derived.invalidate();
-        self.leads_version += 1;
-    }
-
-    fn import_events(&mut self, path: &Path, skip_bad_rows: bool) {
-        if self.leads.is_empty() {
-            self.notify_error("import leads first: an event log refers to leads by id");
-            return;
-        }
-        // The loader needs only the lead ids; the leads themselves stay with the UI.
-        let mut shell = crate::leads::LeadSet {
-            ids: self.leads.ids.clone(),
-            ..crate::leads::LeadSet::default()
-        };
-        let path_owned = path.to_owned();
-        self.start_import(path, true, move |progress| {
-            ImportOutcome::Events(
-                load_events_csv_with_progress(&path_owned, &mut shell, skip_bad_rows, &progress)
-                    .map(|report| (shell.events, report)),
-            )
-        });
     }
 
     fn restore_autosave(&mut self) {
@@ -627,14 +345,18 @@ impl StudioApp {
                 let original = file.model_path.clone();
                 self.set_document(file.model, original.clone());
                 if let Some(verdicts) = file.verdicts.filter(|v| v.len() == self.leads.len()) {
-                    self.document.verdicts = std::sync::Arc::new(verdicts);
+                    self.document =
+                        Document::new(self.document.model.clone(), std::sync::Arc::new(verdicts));
                     self.history.reset(&self.document);
                 }
                 // The restored work is unsaved: compare against the file it came from.
-                self.saved.model = original
+                let on_disk = original
                     .as_deref()
                     .and_then(|p| load_model(p).ok())
                     .unwrap_or_else(|| Model::new(""));
+                let mut saved = SavedState::unsaved_model(on_disk, &self.document);
+                saved.verdicts_revision = self.saved.verdicts_revision;
+                self.saved = saved;
                 self.notify(format!(
                     "restored unsaved work from {}: save it to keep it",
                     file.saved_at
@@ -642,6 +364,55 @@ impl StudioApp {
             }
             None => self.notify_error("the autosaved work could not be read"),
         }
+    }
+
+    /// Writes unsaved work every few seconds on a thread, and removes the autosave once nothing
+    /// is unsaved.
+    pub(super) fn autosave_tick(&mut self, now: f64) {
+        let Some(path) = self.autosave_path.clone() else {
+            return;
+        };
+        if now - self.autosave.last_time < AUTOSAVE_SECONDS {
+            return;
+        }
+        self.autosave.last_time = now;
+        if !self.is_dirty() {
+            if self.autosave.written.is_some() {
+                if let Err(error) = remove_autosave(&path) {
+                    self.notify_error(format!("could not delete the autosave: {error}"));
+                }
+                self.autosave.written = None;
+            }
+            return;
+        }
+        if let Some(receiver) = &self.autosave.result {
+            match receiver.try_recv() {
+                Ok(Err(error)) => self.notify_error(format!("autosave failed: {error}")),
+                Ok(Ok(())) | Err(std::sync::mpsc::TryRecvError::Disconnected) => {}
+                // The previous write is still going: try again next time.
+                Err(std::sync::mpsc::TryRecvError::Empty) => return,
+            }
+            self.autosave.result = None;
+        }
+        let revisions = (
+            self.document.model_revision(),
+            self.document.verdicts_revision(),
+        );
+        if self.autosave.written == Some(revisions) {
+            return;
+        }
+        // Written on a thread: with a million leads the verdicts alone take a while to write.
+        let model = self.document.model.clone();
+        let verdicts = self.document.verdicts.clone();
+        let model_path = self.model_path.clone();
+        let (sender, receiver) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let result = write_autosave(&path, &model, model_path.as_deref(), Some(&verdicts));
+            // The app may have quit meanwhile: then nobody waits for the result.
+            sender.send(result).ok();
+        });
+        self.autosave.result = Some(receiver);
+        self.autosave.written = Some(revisions);
     }
 }
 

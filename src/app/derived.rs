@@ -1,10 +1,11 @@
-//! Everything computed from the document and the leads: scores, counts, histogram, validation,
-//! and the table's filtered and sorted rows. Never undone, never saved; rebuilt when its inputs
-//! change.
+//! Results computed from the document and the leads: scores, counts, histogram, validation and
+//! the counts under the saved model. Never undone, never saved; each part is keyed on the
+//! revisions it was computed for and rebuilt only when they change.
 
 use std::sync::Arc;
 
-use super::scoring_worker::ScoringWorker;
+use super::document::{Document, Revision, SavedState};
+use super::scoring_worker::{ScoresKey, ScoringWorker};
 use crate::leads::LeadSet;
 use crate::model::Model;
 use crate::scoreboard::{Scoreboard, Update};
@@ -17,6 +18,17 @@ pub use crate::scoring::HISTOGRAM_BINS;
 /// finished scores (a rescoring of a million leads takes about a frame's time by itself).
 pub const BACKGROUND_RESCORING_LEADS: usize = 100_000;
 
+/// What the derived results are computed from besides the document.
+#[derive(Clone, Copy, Debug)]
+pub struct Inputs<'a> {
+    pub document: &'a Document,
+    pub saved: &'a SavedState,
+    pub leads: &'a Arc<LeadSet>,
+    /// Bumped whenever the lead set is replaced or changed.
+    pub leads_version: u64,
+    pub as_of: i32,
+}
+
 pub struct Derived {
     /// Scores, counts and histogram shown now. With background rescoring only `scores` and
     /// `summary` are filled: the evaluation lives with the thread.
@@ -24,7 +36,6 @@ pub struct Derived {
     pub problems: Vec<Problem>,
     /// Counts under the last saved (or opened) model, for "changed since saved".
     pub saved_counts: Option<[usize; 5]>,
-    saved_model: Option<Model>,
     /// Milliseconds the last rescoring took.
     pub last_rescore_ms: f64,
     /// Bumped on every rescore, so views can tell that scores changed.
@@ -32,15 +43,18 @@ pub struct Derived {
     /// Lead sets at least this big are rescored in the background.
     pub background_from: usize,
     worker: Option<ScoringWorker>,
-    /// With background rescoring: the model and day the shown scores are for, and the last
-    /// ones asked for.
-    shown: Option<(Model, i32)>,
-    requested: Option<(Model, i32)>,
-    /// The model `problems` are for.
-    validated: Option<Model>,
+    /// The lead set everything below is for.
+    leads_version: Option<u64>,
+    /// What the shown scores are for; with background rescoring also the last ones asked for.
+    shown: Option<ScoresKey>,
+    requested: Option<ScoresKey>,
+    /// The saved model's revision `saved_counts` are for.
+    saved_counted: Option<(Revision, i32)>,
+    /// The model revision `problems` are for.
+    validated: Option<Revision>,
     /// With background rescoring, an evaluation kept on this thread for the views that read
     /// rule matches (calibration's rule lift); made when first asked for.
-    view_evaluation: Option<Evaluation>,
+    view_evaluation: Option<(Revision, Evaluation)>,
 }
 
 impl Default for Derived {
@@ -49,13 +63,14 @@ impl Default for Derived {
             board: Scoreboard::default(),
             problems: Vec::new(),
             saved_counts: None,
-            saved_model: None,
             last_rescore_ms: 0.0,
             generation: 0,
             background_from: BACKGROUND_RESCORING_LEADS,
             worker: None,
+            leads_version: None,
             shown: None,
             requested: None,
+            saved_counted: None,
             validated: None,
             view_evaluation: None,
         }
@@ -63,8 +78,9 @@ impl Default for Derived {
 }
 
 impl Derived {
-    /// Forgets everything (new leads, new as-of date); a background rescoring is waited for.
-    pub fn invalidate(&mut self) {
+    /// Forgets everything; a background rescoring is waited for, so the lead set it shared is
+    /// the caller's alone again.
+    pub fn reset(&mut self) {
         // The generation keeps counting, so views cached on it see the change.
         let generation = self.generation;
         let background_from = self.background_from;
@@ -81,46 +97,57 @@ impl Derived {
 
     /// Brings the results up to date (or, with background rescoring, takes the finished ones and
     /// asks for the next); returns true when anything shown changed.
-    pub fn update(
-        &mut self,
-        model: &Model,
-        saved: &Model,
-        leads: &Arc<LeadSet>,
-        as_of: i32,
-    ) -> bool {
+    pub fn update(&mut self, inputs: Inputs<'_>) -> bool {
         let mut changed = false;
-        if self.validated.as_ref() != Some(model) {
-            self.problems = validate(model);
-            self.validated = Some(model.clone());
+        if self.leads_version != Some(inputs.leads_version) {
+            if self.leads_version.is_some() {
+                self.reset();
+            }
+            self.leads_version = Some(inputs.leads_version);
             changed = true;
         }
-        if leads.len() >= self.background_from {
+        let model = &inputs.document.model;
+        let revision = inputs.document.model_revision();
+        if self.validated != Some(revision) {
+            self.problems = validate(model);
+            self.validated = Some(revision);
+            changed = true;
+        }
+        let key = ScoresKey {
+            model: revision,
+            as_of: inputs.as_of,
+        };
+        if inputs.leads.len() >= self.background_from {
             let worker = self
                 .worker
-                .get_or_insert_with(|| ScoringWorker::start(leads.clone()));
+                .get_or_insert_with(|| ScoringWorker::start(inputs.leads.clone()));
             if !worker.is_broken() {
-                return self.update_in_background(model, saved, as_of) || changed;
+                return self.update_in_background(key, inputs) || changed;
             }
         }
-        let started = std::time::Instant::now();
-        if self.board.update(model, leads, as_of) != Update::Unchanged {
-            self.last_rescore_ms = started.elapsed().as_secs_f64() * 1000.0;
-            self.generation += 1;
-            changed = true;
+        if self.shown != Some(key) {
+            let started = std::time::Instant::now();
+            if self.board.update(model, inputs.leads, inputs.as_of) != Update::Unchanged {
+                self.last_rescore_ms = started.elapsed().as_secs_f64() * 1000.0;
+                self.generation += 1;
+                changed = true;
+            }
+            self.shown = Some(key);
         }
-        if self.saved_model.as_ref() != Some(saved) {
-            self.saved_counts = Some(if saved == model {
+        let saved_key = (inputs.saved.model_revision, inputs.as_of);
+        if self.saved_counted != Some(saved_key) {
+            self.saved_counts = Some(if inputs.saved.model_revision == revision {
                 self.board.summary.counts
             } else {
-                self.board.counts_under(saved, leads)
+                self.board.counts_under(&inputs.saved.model, inputs.leads)
             });
-            self.saved_model = Some(saved.clone());
+            self.saved_counted = Some(saved_key);
             changed = true;
         }
         changed
     }
 
-    fn update_in_background(&mut self, model: &Model, saved: &Model, as_of: i32) -> bool {
+    fn update_in_background(&mut self, key: ScoresKey, inputs: Inputs<'_>) -> bool {
         let Some(worker) = &mut self.worker else {
             return false;
         };
@@ -129,31 +156,29 @@ impl Derived {
             let shown = std::mem::replace(&mut self.board.scores, published.scores);
             worker.recycle(shown);
             self.board.summary = published.summary;
-            if let Some((saved_model, counts)) = published.saved_counts {
+            if let Some((saved_key, counts)) = published.saved_counts {
                 self.saved_counts = Some(counts);
-                self.saved_model = Some(saved_model);
-            } else if self.saved_model.as_ref() == Some(&published.model) {
+                self.saved_counted = Some(saved_key);
+            } else if self.saved_counted == Some((published.key.model, published.key.as_of)) {
                 self.saved_counts = Some(published.summary.counts);
             }
-            self.shown = Some((published.model, published.as_of));
+            self.shown = Some(published.key);
             self.last_rescore_ms = published.elapsed_ms;
             self.generation += 1;
             changed = true;
         }
-        let already_asked = self
-            .requested
-            .as_ref()
-            .is_some_and(|(asked, day)| asked == model && *day == as_of);
-        if !already_asked && !worker.is_busy() {
-            let saved_changed = self.saved_model.as_ref() != Some(saved);
+        if self.requested != Some(key) && !worker.is_busy() {
+            let saved_key = (inputs.saved.model_revision, inputs.as_of);
+            let saved_changed = self.saved_counted != Some(saved_key);
             // A saved model equal to the current one is counted by the rescoring itself.
-            let saved_wanted = (saved_changed && saved != model).then_some(saved);
-            if worker.request(model, as_of, saved_wanted) {
+            let saved_wanted = (saved_changed && inputs.saved.model_revision != key.model)
+                .then_some((saved_key, &inputs.saved.model));
+            if worker.request(&inputs.document.model, key, saved_wanted) {
                 if saved_changed {
                     // Counted with this request; not asked again.
-                    self.saved_model = Some(saved.clone());
+                    self.saved_counted = Some(saved_key);
                 }
-                self.requested = Some((model.clone(), as_of));
+                self.requested = Some(key);
             }
         }
         changed
@@ -161,18 +186,26 @@ impl Derived {
 
     /// An evaluation of `model`'s rules for views that read rule matches: the scoring one, or
     /// with background rescoring one kept up to date here.
-    pub fn evaluation_for(&mut self, model: &Model, leads: &LeadSet, as_of: i32) -> &Evaluation {
+    pub fn evaluation_for(
+        &mut self,
+        document: &Document,
+        leads: &LeadSet,
+        as_of: i32,
+    ) -> &Evaluation {
         if self.worker.is_none() {
             return &self.board.evaluation;
         }
-        let evaluation = self
+        let model: &Model = &document.model;
+        let revision = document.model_revision();
+        let (kept_revision, evaluation) = self
             .view_evaluation
-            .get_or_insert_with(|| Evaluation::new(model, leads, as_of));
+            .get_or_insert_with(|| (revision, Evaluation::new(model, leads, as_of)));
         if evaluation.as_of != as_of {
             *evaluation = Evaluation::new(model, leads, as_of);
-        } else {
+        } else if *kept_revision != revision {
             evaluation.refresh(model, leads);
         }
+        *kept_revision = revision;
         evaluation
     }
 

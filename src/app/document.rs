@@ -1,18 +1,155 @@
 //! The one document under undo: the model and the sample-lead edits (sales verdicts). Layout and
 //! selection live elsewhere and are not undone.
+//!
+//! The document changes only through [`Document::apply`]; every change gives the changed part a
+//! fresh [`Revision`], so derived results (scores, validation, the table) know whether they are
+//! current by comparing two numbers, never by comparing or cloning models.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
+use crate::edit::{EditError, ModelEdit};
 use crate::leads::Verdict;
 use crate::model::{Model, Team};
 
-/// What undo and redo restore.
+/// Names one state of a part of the document. Fresh revisions are never reused, so two equal
+/// revisions always mean equal content (an undo brings the old revision back with the old
+/// content).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Revision(u64);
+
+impl Revision {
+    /// A revision no document state has had before.
+    pub fn fresh() -> Revision {
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        Revision(NEXT.fetch_add(1, Ordering::Relaxed))
+    }
+}
+
+/// A change to the document.
 #[derive(Clone, Debug, PartialEq)]
+pub enum DocumentEdit {
+    /// Boxed: rule edits carry whole rules, a verdict two words.
+    Model(Box<ModelEdit>),
+    /// Sales' verdict on the lead in this row.
+    Verdict {
+        row: usize,
+        verdict: Option<Verdict>,
+    },
+}
+
+/// What undo and redo restore.
+#[derive(Clone, Debug)]
 pub struct Document {
     pub model: Model,
     /// Sales' verdicts on the sample leads, by lead row (edited in the app). Shared between undo
     /// steps until one changes it, so a million leads cost one copy, not one per step.
     pub verdicts: Arc<Vec<Option<Verdict>>>,
+    model_revision: Revision,
+    verdicts_revision: Revision,
+}
+
+impl Document {
+    pub fn new(model: Model, verdicts: Arc<Vec<Option<Verdict>>>) -> Document {
+        Document {
+            model,
+            verdicts,
+            model_revision: Revision::fresh(),
+            verdicts_revision: Revision::fresh(),
+        }
+    }
+
+    pub fn model_revision(&self) -> Revision {
+        self.model_revision
+    }
+
+    pub fn verdicts_revision(&self) -> Revision {
+        self.verdicts_revision
+    }
+
+    /// Applies one edit; returns whether the document changed. A signed model refuses content
+    /// edits (see [`Model::apply`]).
+    pub fn apply(&mut self, edit: DocumentEdit) -> Result<bool, EditError> {
+        match edit {
+            DocumentEdit::Model(edit) => {
+                let changed = self.model.apply(*edit)?;
+                if changed {
+                    self.model_revision = Revision::fresh();
+                }
+                Ok(changed)
+            }
+            DocumentEdit::Verdict { row, verdict } => {
+                if self.verdicts.get(row).is_none_or(|v| *v == verdict) {
+                    return Ok(false);
+                }
+                // Copy-on-write: undo steps keep the verdicts they had.
+                if let Some(slot) = Arc::make_mut(&mut self.verdicts).get_mut(row) {
+                    *slot = verdict;
+                }
+                self.verdicts_revision = Revision::fresh();
+                Ok(true)
+            }
+        }
+    }
+
+    /// True when both parts have the same content.
+    pub fn same_content(&self, other: &Document) -> bool {
+        (self.model_revision == other.model_revision || self.model == other.model)
+            && (self.verdicts_revision == other.verdicts_revision
+                || self.verdicts == other.verdicts)
+    }
+
+    fn same_revisions(&self, other: &Document) -> bool {
+        self.model_revision == other.model_revision
+            && self.verdicts_revision == other.verdicts_revision
+    }
+}
+
+/// The document as last saved (model) and as in the leads file (verdicts): unsaved changes are
+/// the difference.
+#[derive(Clone, Debug)]
+pub struct SavedState {
+    pub model: Model,
+    pub model_revision: Revision,
+    pub verdicts_revision: Revision,
+}
+
+impl SavedState {
+    pub fn of(document: &Document) -> SavedState {
+        SavedState {
+            model: document.model.clone(),
+            model_revision: document.model_revision,
+            verdicts_revision: document.verdicts_revision,
+        }
+    }
+
+    pub fn model_is_saved(&self, document: &Document) -> bool {
+        self.model_revision == document.model_revision
+    }
+
+    pub fn verdicts_are_saved(&self, document: &Document) -> bool {
+        self.verdicts_revision == document.verdicts_revision
+    }
+
+    /// The model as it is now has been written.
+    pub fn model_saved(&mut self, document: &Document) {
+        self.model = document.model.clone();
+        self.model_revision = document.model_revision;
+    }
+
+    /// The verdicts as they are now have been written.
+    pub fn verdicts_saved(&mut self, document: &Document) {
+        self.verdicts_revision = document.verdicts_revision;
+    }
+
+    /// A saved model that differs from every document state (restored work not saved yet).
+    pub fn unsaved_model(model: Model, document: &Document) -> SavedState {
+        SavedState {
+            model,
+            model_revision: Revision::fresh(),
+            verdicts_revision: document.verdicts_revision,
+        }
+    }
 }
 
 /// One entry of the session's change history.
@@ -54,12 +191,19 @@ impl History {
 
     /// True when the live document has edits not yet committed as an undo step.
     pub fn has_pending(&self, live: &Document) -> bool {
-        self.committed != *live
+        !self.committed.same_revisions(live)
     }
 
-    /// Makes the live document's pending edits one undo step. Returns the state before them.
-    pub fn commit(&mut self, live: &Document) -> Option<Document> {
-        if self.committed == *live {
+    /// Makes the live document's pending edits one undo step; returns the state before them.
+    /// Edits that came back to the committed content (a drag there and back) make no step: the
+    /// live document takes the committed revisions back.
+    pub fn commit(&mut self, live: &mut Document) -> Option<Document> {
+        if self.committed.same_revisions(live) {
+            return None;
+        }
+        if self.committed.same_content(live) {
+            live.model_revision = self.committed.model_revision;
+            live.verdicts_revision = self.committed.verdicts_revision;
             return None;
         }
         let before = std::mem::replace(&mut self.committed, live.clone());
@@ -92,9 +236,8 @@ impl History {
     }
 
     pub fn redo(&mut self, live: &mut Document) -> bool {
-        if self.has_pending(live) {
+        if self.has_pending(live) && self.commit(live).is_some() {
             // New edits since the undo make the redo branch stale.
-            self.commit(live);
             return false;
         }
         let Some(next) = self.redo.pop() else {
@@ -106,12 +249,15 @@ impl History {
     }
 
     /// New sample leads replace the verdicts in every step, so undo never mixes two lead sets.
-    pub fn replace_verdicts(&mut self, verdicts: &Arc<Vec<Option<Verdict>>>) {
+    pub fn replace_verdicts(&mut self, live: &mut Document, verdicts: Arc<Vec<Option<Verdict>>>) {
+        let revision = Revision::fresh();
         for document in std::iter::once(&mut self.committed)
             .chain(self.undo.iter_mut())
             .chain(self.redo.iter_mut())
+            .chain(std::iter::once(&mut *live))
         {
-            document.verdicts = Arc::clone(verdicts);
+            document.verdicts = Arc::clone(&verdicts);
+            document.verdicts_revision = revision;
         }
     }
 
@@ -128,18 +274,22 @@ mod tests {
     fn doc(threshold: f64) -> Document {
         let mut model = Model::new("t");
         model.combine.mql_threshold = threshold;
-        Document {
-            model,
-            verdicts: Arc::new(Vec::new()),
-        }
+        Document::new(model, Arc::new(vec![None, None]))
+    }
+
+    fn threshold(live: &mut Document, value: f64) {
+        live.apply(DocumentEdit::Model(Box::new(ModelEdit::SetThreshold(
+            value,
+        ))))
+        .expect("an unsigned model takes edits");
     }
 
     #[test]
     fn pending_edits_become_one_step_and_undo_redo_walk_them() {
         let mut live = doc(75.0);
         let mut history = History::new(&live);
-        live.model.combine.mql_threshold = 70.0;
-        live.model.combine.mql_threshold = 65.0; // same drag: still one step
+        threshold(&mut live, 70.0);
+        threshold(&mut live, 65.0); // same drag: still one step
         assert!(history.undo(&mut live));
         assert_eq!(live.model.combine.mql_threshold, 75.0);
         assert!(!history.can_undo());
@@ -152,13 +302,61 @@ mod tests {
     fn a_new_edit_after_undo_drops_the_redo_branch() {
         let mut live = doc(75.0);
         let mut history = History::new(&live);
-        live.model.combine.mql_threshold = 70.0;
-        history.commit(&live);
+        threshold(&mut live, 70.0);
+        history.commit(&mut live);
         history.undo(&mut live);
-        live.model.combine.mql_threshold = 60.0;
+        threshold(&mut live, 60.0);
         assert!(!history.redo(&mut live));
         assert_eq!(live.model.combine.mql_threshold, 60.0);
         assert!(history.undo(&mut live));
         assert_eq!(live.model.combine.mql_threshold, 75.0);
+    }
+
+    #[test]
+    fn every_change_gets_a_fresh_revision_and_undo_brings_the_old_one_back() {
+        let mut live = doc(75.0);
+        let mut history = History::new(&live);
+        let (model_before, verdicts_before) = (live.model_revision(), live.verdicts_revision());
+        threshold(&mut live, 70.0);
+        assert_ne!(live.model_revision(), model_before);
+        assert_eq!(live.verdicts_revision(), verdicts_before);
+        live.apply(DocumentEdit::Verdict {
+            row: 1,
+            verdict: Some(Verdict::Accept),
+        })
+        .expect("a verdict");
+        assert_ne!(live.verdicts_revision(), verdicts_before);
+        assert!(history.undo(&mut live));
+        assert_eq!(live.model_revision(), model_before);
+        assert_eq!(live.verdicts_revision(), verdicts_before);
+        assert_eq!(live.verdicts[1], None);
+    }
+
+    #[test]
+    fn an_edit_that_changes_nothing_keeps_the_revision() {
+        let mut live = doc(75.0);
+        let revision = live.model_revision();
+        threshold(&mut live, 75.0);
+        assert_eq!(live.model_revision(), revision);
+        let verdicts = live.verdicts_revision();
+        live.apply(DocumentEdit::Verdict {
+            row: 9,
+            verdict: Some(Verdict::Reject),
+        })
+        .expect("a row past the end changes nothing");
+        assert_eq!(live.verdicts_revision(), verdicts);
+    }
+
+    #[test]
+    fn a_drag_there_and_back_makes_no_undo_step_and_is_not_unsaved() {
+        let mut live = doc(75.0);
+        let saved = SavedState::of(&live);
+        let mut history = History::new(&live);
+        threshold(&mut live, 60.0);
+        threshold(&mut live, 75.0);
+        assert!(!saved.model_is_saved(&live), "different revision mid-drag");
+        assert!(history.commit(&mut live).is_none());
+        assert!(!history.can_undo());
+        assert!(saved.model_is_saved(&live), "back to the saved revision");
     }
 }

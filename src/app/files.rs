@@ -1,12 +1,15 @@
-//! File dialogs (rfd on a thread, with a typed-path fallback) and the autosave file.
+//! The app's file plumbing, free of app state: native file dialogs (rfd on a thread, with a
+//! typed-path fallback), the autosave file, and reading the start of a dropped file.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
-use super::commands::Purpose;
+use super::document::Revision;
+use crate::leads::Verdict;
 use crate::model::Model;
 
 /// How the app asks for file paths.
@@ -16,6 +19,39 @@ pub enum DialogMode {
     Native,
     /// Always the path field (no desktop, or tests).
     PathEntryOnly,
+}
+
+/// What a file dialog is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Purpose {
+    OpenModel,
+    SaveModelAs,
+    ImportLeads,
+    ImportEvents,
+    ExportAgreed,
+    CompareModel,
+    SaveLeads,
+}
+
+impl Purpose {
+    pub fn title(self) -> &'static str {
+        match self {
+            Purpose::OpenModel => "Open model",
+            Purpose::SaveModelAs => "Save model as",
+            Purpose::ImportLeads => "Import leads (CSV)",
+            Purpose::ImportEvents => "Import event log (CSV)",
+            Purpose::ExportAgreed => "Export agreed model",
+            Purpose::CompareModel => "Open a model to compare",
+            Purpose::SaveLeads => "Save leads with verdicts (CSV)",
+        }
+    }
+
+    fn saves(self) -> bool {
+        matches!(
+            self,
+            Purpose::SaveModelAs | Purpose::ExportAgreed | Purpose::SaveLeads
+        )
+    }
 }
 
 /// A native dialog open on another thread, so the UI keeps drawing.
@@ -51,13 +87,13 @@ impl PendingDialog {
             if let Some(name) = suggested_name {
                 dialog = dialog.set_file_name(name);
             }
-            let chosen = match purpose {
-                Purpose::SaveModelAs | Purpose::ExportAgreed | Purpose::SaveLeads => {
-                    dialog.save_file()
-                }
-                _ => dialog.pick_file(),
+            let chosen = if purpose.saves() {
+                dialog.save_file()
+            } else {
+                dialog.pick_file()
             };
-            let _ = sender.send(chosen);
+            // A closed receiver means the app stopped waiting (it quit): nothing to tell.
+            sender.send(chosen).ok();
         });
         PendingDialog {
             purpose,
@@ -78,24 +114,16 @@ impl PendingDialog {
     }
 }
 
-/// True when a CSV's header names an activity and a timestamp column (an event log).
-pub fn looks_like_event_log(path: &Path) -> bool {
-    let Ok(text) = std::fs::read(path) else {
-        return false;
-    };
-    header_looks_like_event_log(&text)
+/// At most the first `limit` bytes of a file: enough to read a CSV header without reading a
+/// file of hundreds of megabytes on the UI thread.
+pub fn read_prefix(path: &Path, limit: usize) -> std::io::Result<Vec<u8>> {
+    prefix_of(std::fs::File::open(path)?, limit)
 }
 
-pub fn header_looks_like_event_log(bytes: &[u8]) -> bool {
-    let first_line = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
-    let header = String::from_utf8_lossy(first_line);
-    let keys: Vec<String> = header
-        .split([',', ';'])
-        .map(crate::leads::normalize_name)
-        .collect();
-    let has = |names: &[&str]| keys.iter().any(|k| names.contains(&k.as_str()));
-    has(&["activity", "activitytype", "event", "eventtype"])
-        && has(&["timestamp", "time", "occurredat", "datetime", "eventtime"])
+fn prefix_of(source: impl Read, limit: usize) -> std::io::Result<Vec<u8>> {
+    let mut prefix = Vec::with_capacity(limit.min(1 << 20));
+    source.take(limit as u64).read_to_end(&mut prefix)?;
+    Ok(prefix)
 }
 
 /// The autosave file: the model and where it came from.
@@ -106,14 +134,14 @@ pub struct AutosaveFile {
     pub model: Model,
     /// Sales' verdicts on the sample leads, by row.
     #[serde(default)]
-    pub verdicts: Option<Vec<Option<crate::leads::Verdict>>>,
+    pub verdicts: Option<Vec<Option<Verdict>>>,
 }
 
 pub fn write_autosave(
     path: &Path,
     model: &Model,
     model_path: Option<&Path>,
-    verdicts: Option<&[Option<crate::leads::Verdict>]>,
+    verdicts: Option<&[Option<Verdict>]>,
 ) -> std::io::Result<()> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent)?;
@@ -139,4 +167,54 @@ pub fn read_autosave(path: &Path) -> Option<AutosaveFile> {
 /// When the autosave was written, if there is a readable one.
 pub fn autosave_time(path: &Path) -> Option<String> {
     read_autosave(path).map(|a| a.saved_at)
+}
+
+/// Removes the autosave file; one that is already gone is fine.
+pub fn remove_autosave(path: &Path) -> std::io::Result<()> {
+    match std::fs::remove_file(path) {
+        Err(error) if error.kind() != std::io::ErrorKind::NotFound => Err(error),
+        _ => Ok(()),
+    }
+}
+
+/// Where the background autosave stands.
+#[derive(Default)]
+pub struct AutosaveState {
+    /// The document revisions last written, if the autosave file holds unsaved work.
+    pub written: Option<(Revision, Revision)>,
+    /// The write running on its thread.
+    pub result: Option<mpsc::Receiver<std::io::Result<()>>>,
+    pub last_time: f64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An endless source that counts what was taken from it.
+    struct Endless {
+        served: u64,
+    }
+
+    impl Read for Endless {
+        fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
+            buffer.fill(b'x');
+            self.served += buffer.len() as u64;
+            Ok(buffer.len())
+        }
+    }
+
+    #[test]
+    fn a_prefix_reads_no_more_than_its_limit() {
+        let mut source = Endless { served: 0 };
+        let prefix = prefix_of(&mut source, 64 * 1024).expect("read");
+        assert_eq!(prefix.len(), 64 * 1024);
+        assert!(source.served <= 64 * 1024, "served {}", source.served);
+    }
+
+    #[test]
+    fn a_short_file_is_read_whole() {
+        let prefix = prefix_of(&b"Lead ID,Activity,Date\n"[..], 64 * 1024).expect("read");
+        assert_eq!(prefix, b"Lead ID,Activity,Date\n");
+    }
 }

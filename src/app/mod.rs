@@ -1,28 +1,40 @@
 //! The desktop workshop app (eframe/egui): a thin shell over the engine.
 //!
-//! Each frame: shortcuts and dropped files become [`Command`]s, the panels draw (editing the
-//! document in place and pushing more commands), then the commands run once, then pending edits
-//! become an undo step when the gesture is over, and derived results catch up.
+//! Each frame: derived results catch up (`refresh.rs`); shortcuts and dropped files become
+//! [`Action`]s; the panels draw from `&StudioApp` and push more actions (`panels/`); then
+//! [`StudioApp::apply`] applies them in order (`apply.rs`, with file work in `commands.rs` and
+//! `imports.rs`); pending edits become one undo step when the gesture is over; the autosave runs.
+//! See `ARCHITECTURE.md` for the layers and the rules.
 
+mod apply;
 mod commands;
 mod derived;
 mod document;
 mod files;
+mod imports;
 mod panels;
+mod refresh;
 mod scoring_worker;
 mod settings;
+mod state;
+mod table_rows;
 mod widgets;
 
 use std::path::PathBuf;
 
-pub use commands::{BACKGROUND_IMPORT_BYTES, Command, Purpose};
 pub use derived::Derived;
-pub use document::{ChangeRecord, Document, History};
-pub use files::{DialogMode, PendingDialog, write_autosave};
+pub use document::{ChangeRecord, Document, DocumentEdit, History, Revision, SavedState};
+pub use files::{DialogMode, PendingDialog, Purpose, write_autosave};
+pub use imports::BACKGROUND_IMPORT_BYTES;
 pub use settings::{Settings, SortColumn, ThemeChoice};
+pub use state::{
+    Action, CalibrationInputs, CentralView, Command, Dialog, EditorTab, FrameStats, Notice,
+    SignForm, StudioApp, ViewAction, ViewState, ZoomStep,
+};
+pub use table_rows::TableRows;
 
 use crate::leads::{LeadSet, LoadOptions, read_events_csv, read_leads_csv};
-use crate::model::{Model, Team};
+use crate::model::Model;
 
 /// The bundled default model and sample data, so a newcomer sees a working model at once.
 pub const DEFAULT_MODEL: &str = include_str!("../../models/default.ron");
@@ -37,295 +49,23 @@ pub struct StartOptions {
     pub events: Option<PathBuf>,
 }
 
-/// An import running on a thread.
-pub struct ImportJob {
-    pub path: PathBuf,
-    pub events: bool,
-    pub bytes: u64,
-    pub started: std::time::Instant,
-    pub receiver: std::sync::mpsc::Receiver<commands::ImportOutcome>,
-    /// Bytes read so far; cancelling it stops the loader at its next block.
-    pub progress: std::sync::Arc<crate::leads::Progress>,
-}
-
-/// A message shown once in the status area.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Notice {
-    pub text: String,
-    pub is_error: bool,
-}
-
-/// A modal question or form.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Dialog {
-    /// Unsaved changes: save, discard or cancel before running `then`.
-    ConfirmDiscard { then: Box<Command> },
-    /// No native file dialog: type a path instead.
-    PathEntry { purpose: Purpose, text: String },
-    /// A leads or events import failed; offer to skip the bad rows.
-    ImportFailed {
-        path: PathBuf,
-        events: bool,
-        message: String,
-    },
-    /// Work from a session that did not close cleanly.
-    RestoreAutosave { saved_at: String },
-}
-
-/// Selection, filters and panel choices: persisted or not, but never undone.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ViewState {
-    pub selected_lead: Option<usize>,
-    pub search: String,
-    /// Shown statuses, by [`crate::scoring::Status::index`].
-    pub show_status: [bool; 5],
-    pub editor_tab: EditorTab,
-    pub show_history: bool,
-    /// Where the score histogram was drawn last frame (tests drag the threshold there).
-    pub histogram_rect: Option<egui::Rect>,
-    /// The table's rows after filter and sort, and what they were computed for.
-    pub table_rows: Vec<usize>,
-    pub table_key: Option<(u64, String, [bool; 5], SortColumn, bool)>,
-    /// The first lead was selected automatically once.
-    pub auto_selected: bool,
-    pub sign_form: panels::SignForm,
-    pub central: CentralView,
-    pub calibration_inputs: panels::CalibrationInputs,
-}
-
-/// What the central area shows.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum CentralView {
-    #[default]
-    Preview,
-    Agreement,
-    Calibration,
-    Compare,
-}
-
-impl Default for ViewState {
-    fn default() -> Self {
-        ViewState {
-            selected_lead: None,
-            search: String::new(),
-            show_status: [true; 5],
-            editor_tab: EditorTab::Fit,
-            show_history: false,
-            histogram_rect: None,
-            table_rows: Vec::new(),
-            table_key: None,
-            auto_selected: false,
-            sign_form: panels::SignForm::default(),
-            central: CentralView::Preview,
-            calibration_inputs: panels::CalibrationInputs::default(),
-        }
-    }
-}
-
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum EditorTab {
-    #[default]
-    Fit,
-    Engagement,
-    Overrides,
-    Scoring,
-    SignOff,
-}
-
-/// The app's whole state.
-pub struct StudioApp {
-    pub document: Document,
-    pub history: History,
-    /// The session's change history, oldest first.
-    pub changes: Vec<ChangeRecord>,
-    /// The document as last saved or opened: unsaved changes are the difference.
-    pub saved: Document,
-    pub model_path: Option<PathBuf>,
-    /// Shared with the background rescoring thread; replaced, never edited in place.
-    pub leads: std::sync::Arc<LeadSet>,
-    /// Sales' verdicts as in the leads file (as imported or last saved).
-    pub leads_file_verdicts: std::sync::Arc<Vec<Option<crate::leads::Verdict>>>,
-    /// The leads file, when the leads came from one (verdicts are saved back there).
-    pub leads_path: Option<PathBuf>,
-    pub leads_label: String,
-    pub as_of: i32,
-    pub derived: Derived,
-    /// Funnel, sweep and lift, computed when the calibration view is shown.
-    pub calibration: panels::CalibrationResults,
-    /// A second model to compare with.
-    pub compare: Option<panels::CompareState>,
-    /// Bumped whenever the leads are replaced or get an event log.
-    pub leads_version: u64,
-    pub view: ViewState,
-    pub settings: Settings,
-    pub notices: Vec<Notice>,
-    pub dialog: Option<Dialog>,
-    pub dialogs: DialogMode,
-    pending_dialog: Option<PendingDialog>,
-    /// A large import running in the background.
-    pub import_job: Option<ImportJob>,
-    /// Imports asked for while another was running; they start when it completes.
-    after_import: Vec<Command>,
-    commands: Vec<Command>,
-    /// Where unsaved work is written every few seconds; `None` turns autosave off.
-    pub autosave_path: Option<PathBuf>,
-    autosaved: Option<Document>,
-    autosave_result: Option<std::sync::mpsc::Receiver<std::io::Result<()>>>,
-    last_autosave_time: f64,
-    /// When the live document last differed from the previous frame.
-    last_edit_time: f64,
-    previous_frame_document: Option<Document>,
-    /// Set once the user chose to close despite unsaved changes.
-    close_confirmed: bool,
-    pub quit_requested: bool,
-    /// Longest and latest frame times (ms), for the status bar and for measuring.
-    pub frame_stats: FrameStats,
-    fonts_installed: bool,
-    window_title: String,
-}
-
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct FrameStats {
-    pub last_ms: f64,
-    pub worst_ms: f64,
-    pub frames: u64,
-    /// Whole-frame CPU time (UI, tessellation and painting) as eframe reports it.
-    pub worst_cpu_ms: f64,
-    pub total_cpu_ms: f64,
-    pub cpu_frames: u64,
-}
-
 impl StudioApp {
     /// The app on the bundled default model and sample leads.
     pub fn with_bundled_data() -> StudioApp {
-        let mut notices = Vec::new();
+        let mut problems = Vec::new();
         let model = crate::format::model_from_str(DEFAULT_MODEL).unwrap_or_else(|error| {
-            notices.push(Notice {
-                text: format!("the bundled default model did not load: {error}"),
-                is_error: true,
-            });
+            problems.push(format!("the bundled default model did not load: {error}"));
             Model::new("Untitled model")
         });
         let leads = bundled_leads(&model).unwrap_or_else(|error| {
-            notices.push(Notice {
-                text: format!("the bundled sample leads did not load: {error}"),
-                is_error: true,
-            });
+            problems.push(format!("the bundled sample leads did not load: {error}"));
             LeadSet::default()
         });
         let mut app = StudioApp::new(model, leads, "bundled sample leads (300)".to_owned());
-        app.notices.extend(notices);
+        for problem in problems {
+            app.notify_error(problem);
+        }
         app
-    }
-
-    /// The app on a given model and leads, with no files behind them.
-    pub fn new(model: Model, leads: LeadSet, leads_label: String) -> StudioApp {
-        let leads_file_verdicts = std::sync::Arc::new(leads.verdicts.clone());
-        let document = Document {
-            model,
-            verdicts: leads_file_verdicts.clone(),
-        };
-        let as_of = leads.default_as_of();
-        StudioApp {
-            history: History::new(&document),
-            saved: document.clone(),
-            document,
-            changes: Vec::new(),
-            model_path: None,
-            leads: std::sync::Arc::new(leads),
-            leads_file_verdicts,
-            leads_path: None,
-            leads_label,
-            as_of,
-            derived: Derived::default(),
-            calibration: panels::CalibrationResults::default(),
-            compare: None,
-            leads_version: 0,
-            view: ViewState::default(),
-            settings: Settings::default(),
-            notices: Vec::new(),
-            dialog: None,
-            dialogs: DialogMode::PathEntryOnly,
-            pending_dialog: None,
-            import_job: None,
-            after_import: Vec::new(),
-            commands: Vec::new(),
-            autosave_path: None,
-            autosaved: None,
-            autosave_result: None,
-            last_autosave_time: 0.0,
-            last_edit_time: 0.0,
-            previous_frame_document: None,
-            close_confirmed: false,
-            quit_requested: false,
-            frame_stats: FrameStats::default(),
-            fonts_installed: false,
-            window_title: String::new(),
-        }
-    }
-
-    pub fn model(&self) -> &Model {
-        &self.document.model
-    }
-
-    /// True when the document differs from the saved file.
-    pub fn is_dirty(&self) -> bool {
-        self.document != self.saved
-    }
-
-    /// Queues a command; it runs after the panels of this frame are drawn.
-    pub fn push(&mut self, command: Command) {
-        self.commands.push(command);
-    }
-
-    pub fn notify(&mut self, text: impl Into<String>) {
-        self.notices.push(Notice {
-            text: text.into(),
-            is_error: false,
-        });
-        self.trim_notices();
-    }
-
-    pub fn notify_error(&mut self, text: impl Into<String>) {
-        self.notices.push(Notice {
-            text: text.into(),
-            is_error: true,
-        });
-        self.trim_notices();
-    }
-
-    fn trim_notices(&mut self) {
-        if self.notices.len() > 5 {
-            let extra = self.notices.len() - 5;
-            self.notices.drain(..extra);
-        }
-    }
-
-    /// The window title: model name, file and an unsaved marker.
-    pub fn title(&self) -> String {
-        let file = self
-            .model_path
-            .as_ref()
-            .and_then(|p| p.file_name())
-            .map_or_else(
-                || "not saved".to_owned(),
-                |f| f.to_string_lossy().into_owned(),
-            );
-        format!(
-            "{}{} ({file}) — mql-studio",
-            if self.is_dirty() { "● " } else { "" },
-            self.document.model.name
-        )
-    }
-
-    /// Brings derived results up to date.
-    pub fn refresh_derived(&mut self) -> bool {
-        self.derived.update(
-            &self.document.model,
-            &self.saved.model,
-            &self.leads,
-            self.as_of,
-        )
     }
 
     /// Draws one frame of the whole app into `ui` (eframe calls this through [`eframe::App`];
@@ -348,30 +88,21 @@ impl StudioApp {
                 marks.push((name, started.elapsed().as_secs_f64() * 1000.0));
             }
         };
-        self.refresh_derived();
+        let gesture_in_progress = ctx.input(|i| i.pointer.any_down());
+        self.refresh_views(gesture_in_progress);
         mark("derived");
-        if self.view.selected_lead.is_none()
-            && !self.view.auto_selected
-            && !self.derived.board.scores.is_empty()
-        {
-            // Start with the best-scoring lead, so the breakdown shows something at once.
-            self.view.auto_selected = true;
-            self.view.selected_lead = (0..self.derived.board.scores.len()).max_by(|a, b| {
-                self.derived.board.scores[*a]
-                    .score
-                    .total_cmp(&self.derived.board.scores[*b].score)
-            });
-        }
         self.read_shortcuts(&ctx);
         self.read_dropped_files(&ctx);
         self.poll_file_dialog();
         self.poll_import(&ctx);
-
         mark("input");
-        panels::draw(self, ui);
+        let drawn = panels::draw(self, ui);
+        self.actions.extend(drawn);
         mark("panels");
-        self.run_commands(&ctx);
-        mark("commands");
+        self.apply_queued(&ctx);
+        // egui's own zoom keys (Ctrl+=, Ctrl+-, Ctrl+0) change the zoom too: remember it.
+        self.settings.zoom = ctx.zoom_factor();
+        mark("actions");
         self.track_edits(&ctx, now);
         mark("history");
         if self.refresh_derived() || self.derived.is_pending() {
@@ -402,41 +133,22 @@ impl StudioApp {
     fn read_shortcuts(&mut self, ctx: &egui::Context) {
         use egui::{Key, KeyboardShortcut, Modifiers};
         let shortcuts = [
+            (Modifiers::COMMAND | Modifiers::SHIFT, Key::Z, Command::Redo),
+            (Modifiers::COMMAND, Key::Z, Command::Undo),
+            (Modifiers::COMMAND, Key::Y, Command::Redo),
             (
-                KeyboardShortcut::new(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z),
-                Command::Redo,
-            ),
-            (
-                KeyboardShortcut::new(Modifiers::COMMAND, Key::Z),
-                Command::Undo,
-            ),
-            (
-                KeyboardShortcut::new(Modifiers::COMMAND, Key::Y),
-                Command::Redo,
-            ),
-            (
-                KeyboardShortcut::new(Modifiers::COMMAND | Modifiers::SHIFT, Key::S),
+                Modifiers::COMMAND | Modifiers::SHIFT,
+                Key::S,
                 Command::SaveAs,
             ),
-            (
-                KeyboardShortcut::new(Modifiers::COMMAND, Key::S),
-                Command::Save,
-            ),
-            (
-                KeyboardShortcut::new(Modifiers::COMMAND, Key::O),
-                Command::Open,
-            ),
-            (
-                KeyboardShortcut::new(Modifiers::COMMAND, Key::N),
-                Command::New,
-            ),
-            (
-                KeyboardShortcut::new(Modifiers::COMMAND, Key::I),
-                Command::ImportLeads,
-            ),
+            (Modifiers::COMMAND, Key::S, Command::Save),
+            (Modifiers::COMMAND, Key::O, Command::Open),
+            (Modifiers::COMMAND, Key::N, Command::New),
+            (Modifiers::COMMAND, Key::I, Command::ImportLeads),
         ];
-        for (shortcut, command) in shortcuts {
-            if ctx.input_mut(|i| i.consume_shortcut(&shortcut)) {
+        for (modifiers, key, command) in shortcuts {
+            // Read before the panels draw, so a focused text field does not take Ctrl+Z.
+            if ctx.input_mut(|i| i.consume_shortcut(&KeyboardShortcut::new(modifiers, key))) {
                 self.push(command);
             }
         }
@@ -452,220 +164,7 @@ impl StudioApp {
                 .collect()
         });
         for path in dropped {
-            let extension = path
-                .extension()
-                .map(|e| e.to_string_lossy().to_ascii_lowercase())
-                .unwrap_or_default();
-            match extension.as_str() {
-                "ron" => self.push(Command::OpenPath(path)),
-                "csv" | "tsv" | "txt" => {
-                    if files::looks_like_event_log(&path) {
-                        self.push(Command::ImportEventsPath(path));
-                    } else {
-                        self.push(Command::ImportLeadsPath(path));
-                    }
-                }
-                _ => self.notify_error(format!(
-                    "{}: drop a model (.ron) or leads or events (.csv)",
-                    path.display()
-                )),
-            }
-        }
-    }
-
-    /// Commits pending edits as one undo step once the gesture is over (pointer released, or
-    /// typing paused), and records them in the change history.
-    fn track_edits(&mut self, ctx: &egui::Context, now: f64) {
-        // A signed model only changes through its signatures: content edits are refused until
-        // "Edit anyway" clears the signatures (whatever widget or shortcut made them).
-        let committed = &self.history.committed().model;
-        if !committed.sign_offs.is_empty()
-            && self.document.model.sign_offs == committed.sign_offs
-            && !self.document.model.same_content(committed)
-        {
-            self.document.model = committed.clone();
-            self.notify_error("the model is signed: choose \"Edit anyway\" to change it");
-        }
-        if self.previous_frame_document.as_ref() != Some(&self.document) {
-            self.last_edit_time = now;
-            self.previous_frame_document = Some(self.document.clone());
-        }
-        if !self.history.has_pending(&self.document) {
-            return;
-        }
-        let pointer_down = ctx.input(|i| i.pointer.any_down());
-        let typing = ctx.text_edit_focused() && now - self.last_edit_time < 1.5;
-        if !pointer_down && !typing {
-            self.commit_pending();
-        }
-    }
-
-    /// Makes pending edits one undo step and one change-history entry.
-    pub fn commit_pending(&mut self) {
-        if let Some(before) = self.history.commit(&self.document) {
-            let diff = crate::diff::diff_models(&before.model, &self.document.model);
-            let mut summary = diff.summary();
-            if before.verdicts != self.document.verdicts {
-                let changed = before
-                    .verdicts
-                    .iter()
-                    .zip(self.document.verdicts.iter())
-                    .filter(|(a, b)| a != b)
-                    .count();
-                let verdicts = format!("{changed} sales verdict(s) changed");
-                summary = if diff.is_empty() {
-                    verdicts
-                } else {
-                    format!("{summary}; {verdicts}")
-                };
-            }
-            self.changes.push(ChangeRecord {
-                time: clock_time(),
-                team: self.settings.editing_as,
-                summary,
-            });
-        }
-    }
-
-    fn autosave_tick(&mut self, now: f64) {
-        let Some(path) = self.autosave_path.clone() else {
-            return;
-        };
-        if now - self.last_autosave_time < 3.0 {
-            return;
-        }
-        self.last_autosave_time = now;
-        if !self.is_dirty() {
-            if self.autosaved.is_some() {
-                let _ = std::fs::remove_file(&path);
-                self.autosaved = None;
-            }
-            return;
-        }
-        if let Some(receiver) = &self.autosave_result {
-            match receiver.try_recv() {
-                Ok(Err(error)) => self.notify_error(format!("autosave failed: {error}")),
-                Ok(Ok(())) | Err(std::sync::mpsc::TryRecvError::Disconnected) => {}
-                // The previous write is still going: try again next time.
-                Err(std::sync::mpsc::TryRecvError::Empty) => return,
-            }
-            self.autosave_result = None;
-        }
-        if self.autosaved.as_ref() == Some(&self.document) {
-            return;
-        }
-        // Written on a thread: with a million leads the verdicts alone take a while to write.
-        let document = self.document.clone();
-        let model_path = self.model_path.clone();
-        let (sender, receiver) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let result = files::write_autosave(
-                &path,
-                &document.model,
-                model_path.as_deref(),
-                Some(&document.verdicts),
-            );
-            let _ = sender.send(result);
-        });
-        self.autosave_result = Some(receiver);
-        self.autosaved = Some(self.document.clone());
-    }
-
-    /// Team currently editing.
-    pub fn team(&self) -> Team {
-        self.settings.editing_as
-    }
-
-    /// Recomputes funnel, sweep and lift when the scores changed since the last time.
-    pub fn refresh_calibration(&mut self) {
-        if self.calibration.funnel.is_some()
-            && self.calibration.generation == self.derived.generation
-        {
-            return;
-        }
-        if self.derived.board.scores.len() != self.leads.len() {
-            // Background rescoring has not delivered yet.
-            return;
-        }
-        let model = &self.document.model;
-        let lift = crate::calibration::rule_lift(
-            model,
-            &self.leads,
-            self.derived.evaluation_for(model, &self.leads, self.as_of),
-        );
-        self.calibration = panels::CalibrationResults {
-            generation: self.derived.generation,
-            funnel: Some(crate::calibration::funnel(
-                &self.leads,
-                &self.derived.board.scores,
-            )),
-            sweep: crate::calibration::threshold_sweep(
-                model,
-                &self.leads,
-                &self.derived.board.scores,
-            ),
-            lift,
-        };
-    }
-
-    /// Applies a change asked for in the calibration view.
-    pub fn apply_calibration(&mut self, action: panels::CalibrationAction) {
-        if !self.document.model.sign_offs.is_empty() {
-            self.notify_error(
-                "the model is signed: choose \"Edit anyway\" in the model editor first",
-            );
-            return;
-        }
-        let model = &mut self.document.model;
-        match action {
-            panels::CalibrationAction::SetThreshold(threshold) => {
-                model.combine.mql_threshold = threshold;
-            }
-            panels::CalibrationAction::SetPoints(id, points) => {
-                if let Some(rule) = model.fit.rules.iter_mut().find(|r| r.id == id) {
-                    rule.points = points;
-                } else if let Some(rule) = model.engagement.rules.iter_mut().find(|r| r.id == id) {
-                    rule.points = points;
-                }
-            }
-        }
-        self.commit_pending();
-    }
-
-    /// Rescores the second model when the leads changed under it.
-    pub fn refresh_compare(&mut self) {
-        let Some(compare) = &mut self.compare else {
-            return;
-        };
-        if compare.leads_version == self.leads_version && compare.scores.len() == self.leads.len() {
-            return;
-        }
-        let evaluation = crate::scoring::Evaluation::new(&compare.model, &self.leads, self.as_of);
-        compare.scores = crate::scoring::score_all(&compare.model, &evaluation);
-        compare.leads_version = self.leads_version;
-    }
-
-    /// Applies a choice made in the compare view.
-    pub fn apply_compare(&mut self, action: panels::CompareAction) {
-        match action {
-            panels::CompareAction::OpenSecondModel => self.push(Command::OpenCompare),
-            panels::CompareAction::Close => self.compare = None,
-            panels::CompareAction::SelectLead(row) => self.view.selected_lead = Some(row),
-            panels::CompareAction::TakeRule(kind, id) => {
-                if !self.document.model.sign_offs.is_empty() {
-                    self.notify_error(
-                        "the model is signed: choose \"Edit anyway\" in the model editor first",
-                    );
-                    return;
-                }
-                let Some(other) = self.compare.as_ref().map(|c| c.model.clone()) else {
-                    return;
-                };
-                if panels::take_rule(&mut self.document.model, &other, kind, &id) {
-                    self.commit_pending();
-                    self.notify(format!("took `{id}` from \"{}\"", other.name));
-                }
-            }
+            self.push(Command::OpenDropped(path));
         }
     }
 
@@ -708,11 +207,6 @@ pub fn bundled_leads(model: &Model) -> Result<LeadSet, crate::leads::LeadsError>
     Ok(leads)
 }
 
-/// The local time of day, for the change history.
-fn clock_time() -> String {
-    jiff::ZonedDateTime::now().strftime("%H:%M:%S").to_string()
-}
-
 impl eframe::App for StudioApp {
     fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
@@ -733,10 +227,9 @@ impl eframe::App for StudioApp {
         }
         if ctx.input(|i| i.viewport().close_requested()) && !self.close_confirmed && self.is_dirty()
         {
+            // Quit asks about the unsaved changes first.
             ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
-            self.dialog = Some(Dialog::ConfirmDiscard {
-                then: Box::new(Command::Quit),
-            });
+            self.push(Command::Quit);
         }
         self.frame_ui(ui);
         if self.quit_requested {
@@ -771,8 +264,13 @@ impl eframe::App for StudioApp {
         // A clean exit: the autosave is only for crashes.
         if let Some(path) = &self.autosave_path
             && (!self.is_dirty() || self.close_confirmed)
+            && let Err(error) = files::remove_autosave(path)
         {
-            let _ = std::fs::remove_file(path);
+            // The window is gone: the terminal is the only place left to say it.
+            eprintln!(
+                "mql-studio: could not delete the autosave {}: {error}",
+                path.display()
+            );
         }
     }
 }

@@ -6,27 +6,36 @@ use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
 use std::thread::JoinHandle;
 
+use super::document::Revision;
 use crate::leads::LeadSet;
 use crate::model::Model;
 use crate::scoreboard::Scoreboard;
 use crate::scoring::{LeadScore, Summary};
 
+/// What a set of scores is for: a model revision on a day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ScoresKey {
+    pub model: Revision,
+    pub as_of: i32,
+}
+
+/// The saved model's revision and the day its counts are for.
+pub type SavedKey = (Revision, i32);
+
 /// Scores ready to show.
 pub struct Published {
-    /// The model and as-of day they are for.
-    pub model: Model,
-    pub as_of: i32,
+    pub key: ScoresKey,
     pub scores: Vec<LeadScore>,
     pub summary: Summary,
-    /// Counts under the saved model, when it was asked for.
-    pub saved_counts: Option<(Model, [usize; 5])>,
+    /// Counts under the saved model, when they were asked for.
+    pub saved_counts: Option<(SavedKey, [usize; 5])>,
     pub elapsed_ms: f64,
 }
 
 struct Request {
     model: Model,
-    as_of: i32,
-    saved: Option<Model>,
+    key: ScoresKey,
+    saved: Option<(SavedKey, Model)>,
     /// A finished scores buffer handed back, to be written next (no fresh 32 MB per edit).
     spare: Vec<LeadScore>,
 }
@@ -51,15 +60,14 @@ impl ScoringWorker {
                 let mut board = Scoreboard::default();
                 while let Ok(request) = inbox.recv() {
                     let started = std::time::Instant::now();
-                    board.update(&request.model, &leads, request.as_of);
-                    let saved_counts = request.saved.map(|saved| {
+                    board.update(&request.model, &leads, request.key.as_of);
+                    let saved_counts = request.saved.map(|(key, saved)| {
                         let counts = board.counts_under(&saved, &leads);
-                        (saved, counts)
+                        (key, counts)
                     });
                     let scores = std::mem::replace(&mut board.scores, request.spare);
                     let published = Published {
-                        model: request.model,
-                        as_of: request.as_of,
+                        key: request.key,
                         scores,
                         summary: board.summary,
                         saved_counts,
@@ -91,7 +99,12 @@ impl ScoringWorker {
     }
 
     /// Asks for scores under `model` (and counts under `saved`); false when busy or broken.
-    pub fn request(&mut self, model: &Model, as_of: i32, saved: Option<&Model>) -> bool {
+    pub fn request(
+        &mut self,
+        model: &Model,
+        key: ScoresKey,
+        saved: Option<(SavedKey, &Model)>,
+    ) -> bool {
         let Some(requests) = &self.requests else {
             return false;
         };
@@ -100,8 +113,8 @@ impl ScoringWorker {
         }
         let request = Request {
             model: model.clone(),
-            as_of,
-            saved: saved.cloned(),
+            key,
+            saved: saved.map(|(key, model)| (key, model.clone())),
             spare: std::mem::take(&mut self.spare),
         };
         match requests.send(request) {
@@ -144,8 +157,11 @@ impl Drop for ScoringWorker {
         // Closing the channel ends the thread's loop after its current rescoring; waiting for
         // it releases its hold on the lead set.
         self.requests = None;
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
+        if let Some(thread) = self.thread.take()
+            && thread.join().is_err()
+        {
+            // The thread panicked (a bug): its scores were never shown, so nothing is lost.
+            eprintln!("mql-studio: the background scoring thread stopped with a panic");
         }
     }
 }

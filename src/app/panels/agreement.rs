@@ -3,27 +3,28 @@
 
 use egui::{RichText, Ui};
 
+use crate::app::state::{Action, ViewAction};
 use crate::app::widgets::{NEGATIVE, POSITIVE, status_color};
 use crate::calibration::agreement;
 use crate::leads::{LeadSet, Verdict};
 use crate::model::fmt_number;
 use crate::scoring::LeadScore;
 
-/// Draws the agreement view; returns a lead the user clicked.
+/// Draws the agreement view; a click on a lead selects it.
 pub fn agreement_ui(
     ui: &mut Ui,
     leads: &LeadSet,
     scores: &[LeadScore],
     verdicts: &[Option<Verdict>],
-) -> Option<usize> {
+    actions: &mut Vec<Action>,
+) {
     let table = agreement(scores, verdicts);
-    let mut clicked = None;
     ui.heading("Model against sales' verdicts");
     if table.judged() == 0 {
         ui.label(
             "No sales verdicts yet. Select a lead and mark \"Would accept\" or \"Would reject\" in the breakdown, or import leads with a Sales Verdict column.",
         );
-        return None;
+        return;
     }
     ui.label(format!(
         "{} leads judged by sales; the model agrees on {} of them: {}.",
@@ -63,11 +64,10 @@ pub fn agreement_ui(
         ("Sales wants, the model misses", &table.sales_only),
     ] {
         if let Some(row) = lead_list_ui(ui, title, rows, leads, scores, half) {
-            clicked = Some(row);
+            actions.push(ViewAction::SelectLead(row).into());
         }
         ui.separator();
     }
-    clicked
 }
 
 fn lead_list_ui(

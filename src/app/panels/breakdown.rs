@@ -3,13 +3,14 @@
 
 use egui::{Color32, RichText, Ui};
 
+use crate::app::document::DocumentEdit;
+use crate::app::state::Action;
 use crate::app::widgets::{NEGATIVE, POSITIVE, status_color};
 use crate::leads::{LeadSet, Verdict};
 use crate::model::{Model, OverrideAction, fmt_number};
 use crate::scoring::{RuleContribution, Section, explain};
 
-/// Draws the breakdown; returns a new sales verdict for the lead (row, verdict) when the user
-/// changed it.
+/// Draws the breakdown; pushes a new sales verdict for the lead when the user changes it.
 pub fn breakdown_ui(
     ui: &mut Ui,
     model: &Model,
@@ -17,15 +18,15 @@ pub fn breakdown_ui(
     as_of: i32,
     selected: Option<usize>,
     verdicts: &[Option<Verdict>],
-) -> Option<(usize, Option<Verdict>)> {
+    actions: &mut Vec<Action>,
+) {
     ui.heading("Why this score");
     let Some(row) = selected.filter(|row| *row < leads.len()) else {
         ui.label("Select a lead in the table to see its breakdown, rule by rule.");
-        return None;
+        return;
     };
     let explanation = explain(model, leads, row, as_of);
     let score = explanation.score;
-    let mut verdict_changed = None;
     egui::ScrollArea::vertical()
         .auto_shrink([false, false])
         .show(ui, |ui| {
@@ -93,7 +94,7 @@ pub fn breakdown_ui(
                             .on_hover_text(tooltip)
                             .changed()
                         {
-                            verdict_changed = Some((row, slot));
+                            actions.push(DocumentEdit::Verdict { row, verdict: slot }.into());
                         }
                     }
                 }
@@ -231,7 +232,6 @@ pub fn breakdown_ui(
                         });
                 });
         });
-    verdict_changed
 }
 
 fn lead_title(leads: &LeadSet, row: usize) -> String {

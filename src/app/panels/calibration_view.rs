@@ -4,49 +4,12 @@
 use egui::{Color32, RichText, Ui};
 use egui_plot::{Line, Plot, PlotPoints, VLine};
 
-use crate::calibration::{
-    Funnel, RuleLift, SweepPoint, Target, monthly_capacity_to_count, suggest_threshold,
-};
+use crate::app::state::{Action, CalibrationInputs, CalibrationResults, ViewAction};
+use crate::calibration::{SweepPoint, Target, monthly_capacity_to_count, suggest_threshold};
+use crate::edit::ModelEdit;
 use crate::model::{Model, fmt_number};
 
 /// What the user can set in the view (not part of the document).
-#[derive(Clone, Debug, PartialEq)]
-pub struct CalibrationInputs {
-    /// Target MQL→SQL rate, in percent.
-    pub target_rate_percent: f64,
-    /// Sales capacity, MQLs per month.
-    pub capacity_per_month: f64,
-    /// How many days the sample leads cover.
-    pub period_days: f64,
-}
-
-impl Default for CalibrationInputs {
-    fn default() -> Self {
-        CalibrationInputs {
-            target_rate_percent: 25.0,
-            capacity_per_month: 20.0,
-            period_days: 90.0,
-        }
-    }
-}
-
-/// Results computed from the scores, cached while they do not change.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CalibrationResults {
-    pub generation: u64,
-    pub funnel: Option<Funnel>,
-    pub sweep: Vec<SweepPoint>,
-    pub lift: Vec<RuleLift>,
-}
-
-/// What the user asked to change in the model.
-#[derive(Clone, Debug, PartialEq)]
-pub enum CalibrationAction {
-    SetThreshold(f64),
-    /// Set a rule's points (by id) to the suggested value.
-    SetPoints(String, f64),
-}
-
 fn percent(value: Option<f64>) -> String {
     value.map_or("—".to_owned(), |v| format!("{} %", fmt_number(v * 100.0)))
 }
@@ -56,13 +19,17 @@ pub fn calibration_ui(
     ui: &mut Ui,
     model: &Model,
     results: &CalibrationResults,
-    inputs: &mut CalibrationInputs,
-) -> Option<CalibrationAction> {
-    let mut action = None;
+    inputs: &CalibrationInputs,
+    actions: &mut Vec<Action>,
+) {
     let Some(funnel) = &results.funnel else {
         ui.label("Calibrating…");
-        return None;
+        return;
     };
+    // The targets are edited on a copy; a change is pushed as one view action.
+    let original_inputs = inputs;
+    let mut edited = inputs.clone();
+    let inputs = &mut edited;
     egui::ScrollArea::vertical()
         .auto_shrink([false, false])
         .show(ui, |ui| {
@@ -105,7 +72,7 @@ pub fn calibration_ui(
                         .on_hover_text("Set the MQL threshold to this value (undo with Ctrl+Z)")
                         .clicked()
                     {
-                        action = Some(CalibrationAction::SetThreshold(s.threshold));
+                        actions.push(ModelEdit::SetThreshold(s.threshold).into());
                     }
                 } else {
                     ui.label("no threshold reaches that rate");
@@ -131,7 +98,7 @@ pub fn calibration_ui(
                         .on_hover_text("Set the MQL threshold to this value (undo with Ctrl+Z)")
                         .clicked()
                     {
-                        action = Some(CalibrationAction::SetThreshold(s.threshold));
+                        actions.push(ModelEdit::SetThreshold(s.threshold).into());
                     }
                 } else {
                     ui.label("no threshold keeps the volume that low");
@@ -171,7 +138,13 @@ pub fn calibration_ui(
                                 .on_hover_text("Set this rule's points to the suggested value (undo with Ctrl+Z)")
                                 .clicked()
                             {
-                                action = Some(CalibrationAction::SetPoints(rule.id.clone(), suggested));
+                                actions.push(
+                                    ModelEdit::SetRulePoints {
+                                        id: rule.id.clone(),
+                                        points: suggested,
+                                    }
+                                    .into(),
+                                );
                             }
                         }
                         _ => {
@@ -182,7 +155,9 @@ pub fn calibration_ui(
                 }
             });
         });
-    action
+    if edited != *original_inputs {
+        actions.push(ViewAction::CalibrationInputs(edited).into());
+    }
 }
 
 fn reading_color(reading: &crate::calibration::Reading) -> Color32 {

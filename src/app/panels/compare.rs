@@ -4,41 +4,24 @@
 
 use egui::{RichText, Ui};
 
+use crate::app::state::{Action, Command, CompareState, ViewAction};
 use crate::app::widgets::status_color;
 use crate::calibration::{status_change_counts, status_changes};
-use crate::diff::{RuleChange, RuleKind, diff_models};
+use crate::diff::{RuleChange, diff_models};
+use crate::edit::ModelEdit;
 use crate::leads::LeadSet;
 use crate::model::{Model, fmt_number};
 use crate::scoring::LeadScore;
 
-/// The second model and its scores on the same leads.
-#[derive(Clone, Debug, PartialEq)]
-pub struct CompareState {
-    pub model: Model,
-    pub label: String,
-    pub scores: Vec<LeadScore>,
-    /// The lead set version the scores are for.
-    pub leads_version: u64,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub enum CompareAction {
-    OpenSecondModel,
-    Close,
-    /// Copy this rule (by kind and id) from the other model into the current one.
-    TakeRule(RuleKind, String),
-    SelectLead(usize),
-}
-
-/// Draws the comparison; returns what the user asked for.
+/// Draws the comparison; pushes what the user asked for.
 pub fn compare_ui(
     ui: &mut Ui,
     current: &Model,
     other: Option<&CompareState>,
     leads: &LeadSet,
     current_scores: &[LeadScore],
-) -> Option<CompareAction> {
-    let mut action = None;
+    actions: &mut Vec<Action>,
+) {
     let Some(other) = other else {
         ui.heading("Compare with another model");
         ui.label("Open a second model (for example sales' proposal) to see, rule by rule, what differs and which sample leads change status.");
@@ -47,9 +30,9 @@ pub fn compare_ui(
             .on_hover_text("Choose a .ron model; the current model stays as it is")
             .clicked()
         {
-            action = Some(CompareAction::OpenSecondModel);
+            actions.push(Command::OpenCompare.into());
         }
-        return action;
+        return;
     };
     ui.horizontal(|ui| {
         ui.heading(format!(
@@ -61,14 +44,14 @@ pub fn compare_ui(
             .on_hover_text("Stop comparing")
             .clicked()
         {
-            action = Some(CompareAction::Close);
+            actions.push(Command::CloseCompare.into());
         }
         if ui
             .button("Compare another…")
             .on_hover_text("Open a different model to compare")
             .clicked()
         {
-            action = Some(CompareAction::OpenSecondModel);
+            actions.push(Command::OpenCompare.into());
         }
     });
     ui.label(RichText::new(format!("other model: {}", other.label)).weak());
@@ -108,10 +91,14 @@ pub fn compare_ui(
                             .on_hover_text(tooltip)
                             .clicked()
                         {
-                            action = Some(CompareAction::TakeRule(
-                                change.kind(),
-                                change.id().to_owned(),
-                            ));
+                            actions.push(
+                                ModelEdit::TakeRule {
+                                    kind: change.kind(),
+                                    id: change.id().to_owned(),
+                                    other: Box::new(other.model.clone()),
+                                }
+                                .into(),
+                            );
                         }
                         ui.label(change.describe());
                     });
@@ -148,7 +135,7 @@ pub fn compare_ui(
                             .on_hover_text("Show this lead's breakdown under the current model")
                             .clicked()
                         {
-                            action = Some(CompareAction::SelectLead(change.row));
+                            actions.push(ViewAction::SelectLead(change.row).into());
                         }
                         ui.label(format!("{} → {}", fmt_number(before), fmt_number(after)));
                         ui.label(
@@ -162,45 +149,4 @@ pub fn compare_ui(
                 }
             });
     });
-    action
-}
-
-/// Takes one rule from `other` into `current`: adds it, replaces the same id, or removes it
-/// when the other model has no such rule. Returns true when the model changed.
-pub fn take_rule(current: &mut Model, other: &Model, kind: RuleKind, id: &str) -> bool {
-    fn take<R: Clone + PartialEq>(
-        mine: &mut Vec<R>,
-        theirs: &[R],
-        id: &str,
-        id_of: impl Fn(&R) -> &str,
-    ) -> bool {
-        let their_rule = theirs.iter().find(|r| id_of(r) == id);
-        let my_index = mine.iter().position(|r| id_of(r) == id);
-        match (their_rule, my_index) {
-            (Some(rule), Some(index)) => {
-                let changed = mine[index] != *rule;
-                mine[index] = rule.clone();
-                changed
-            }
-            (Some(rule), None) => {
-                mine.push(rule.clone());
-                true
-            }
-            (None, Some(index)) => {
-                mine.remove(index);
-                true
-            }
-            (None, None) => false,
-        }
-    }
-    match kind {
-        RuleKind::Fit => take(&mut current.fit.rules, &other.fit.rules, id, |r| &r.id),
-        RuleKind::Engagement => take(
-            &mut current.engagement.rules,
-            &other.engagement.rules,
-            id,
-            |r| &r.id,
-        ),
-        RuleKind::Override => take(&mut current.overrides, &other.overrides, id, |r| &r.id),
-    }
 }

@@ -1,22 +1,22 @@
 //! Modal dialogs: unsaved changes, typed paths, failed imports, crash recovery.
 
-use crate::app::Dialog;
-use crate::app::commands::Command;
+use crate::app::state::{Action, Command, Dialog, ViewAction};
 
-/// Shows a dialog; returns it back while it stays open, and the commands it chose.
-pub fn dialog_ui(ctx: &egui::Context, mut dialog: Dialog) -> (Option<Dialog>, Vec<Command>) {
-    let mut commands = Vec::new();
+/// Shows the open dialog; pushes what it chose (closing it first, so a chosen command may open
+/// another dialog).
+pub fn dialog_ui(ctx: &egui::Context, dialog: &Dialog, actions: &mut Vec<Action>) {
+    let mut chosen: Vec<Action> = Vec::new();
     let mut close = false;
     egui::Modal::new(egui::Id::unique("mql_dialog")).show(ctx, |ui| {
         ui.set_max_width(520.0);
-        match &mut dialog {
+        match dialog {
             Dialog::ConfirmDiscard { then } => {
                 ui.heading("Unsaved changes");
                 ui.label("The model or sales' verdicts have changes that are not saved. Save them first?");
                 ui.horizontal(|ui| {
                     if ui.button("Save").on_hover_text("Save, then continue").clicked() {
-                        commands.push(Command::SaveAll);
-                        commands.push((**then).clone());
+                        chosen.push(Command::SaveAll.into());
+                        chosen.push((**then).clone().into());
                         close = true;
                     }
                     if ui
@@ -24,7 +24,7 @@ pub fn dialog_ui(ctx: &egui::Context, mut dialog: Dialog) -> (Option<Dialog>, Ve
                         .on_hover_text("Continue and lose the unsaved changes")
                         .clicked()
                     {
-                        commands.push(Command::Discarding(then.clone()));
+                        chosen.push(Command::Discarding(then.clone()).into());
                         close = true;
                     }
                     if ui.button("Cancel").on_hover_text("Go back to editing").clicked() {
@@ -36,14 +36,19 @@ pub fn dialog_ui(ctx: &egui::Context, mut dialog: Dialog) -> (Option<Dialog>, Ve
                 ui.heading(purpose.title());
                 ui.label("Type the file's path:");
                 let label = ui.label("Path");
+                let mut typed = text.clone();
                 let response = ui
-                    .add(egui::TextEdit::singleline(text).desired_width(480.0))
+                    .add(egui::TextEdit::singleline(&mut typed).desired_width(480.0))
                     .labelled_by(label.id);
+                if response.changed() {
+                    chosen.push(ViewAction::PathText(typed.clone()).into());
+                }
                 let entered = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
                 ui.horizontal(|ui| {
                     let ok = ui.button("OK").on_hover_text("Use this path").clicked();
-                    if (ok || entered) && !text.trim().is_empty() {
-                        commands.push(purpose.command(std::path::PathBuf::from(text.trim())));
+                    if (ok || entered) && !typed.trim().is_empty() {
+                        let path = std::path::PathBuf::from(typed.trim());
+                        chosen.push(Command::with_path(*purpose, path).into());
                         close = true;
                     }
                     if ui.button("Cancel").clicked() {
@@ -65,11 +70,14 @@ pub fn dialog_ui(ctx: &egui::Context, mut dialog: Dialog) -> (Option<Dialog>, Ve
                         .on_hover_text("Import every readable row and report how many were skipped")
                         .clicked()
                     {
-                        commands.push(if *events {
-                            Command::ImportEventsSkippingBadRows(path.clone())
-                        } else {
-                            Command::ImportLeadsSkippingBadRows(path.clone())
-                        });
+                        chosen.push(
+                            if *events {
+                                Command::ImportEventsSkippingBadRows(path.clone())
+                            } else {
+                                Command::ImportLeadsSkippingBadRows(path.clone())
+                            }
+                            .into(),
+                        );
                         close = true;
                     }
                     if ui.button("Cancel").clicked() {
@@ -88,7 +96,7 @@ pub fn dialog_ui(ctx: &egui::Context, mut dialog: Dialog) -> (Option<Dialog>, Ve
                         .on_hover_text("Open the autosaved model")
                         .clicked()
                     {
-                        commands.push(Command::RestoreAutosave);
+                        chosen.push(Command::RestoreAutosave.into());
                         close = true;
                     }
                     if ui
@@ -96,7 +104,7 @@ pub fn dialog_ui(ctx: &egui::Context, mut dialog: Dialog) -> (Option<Dialog>, Ve
                         .on_hover_text("Delete the autosaved work")
                         .clicked()
                     {
-                        commands.push(Command::DiscardAutosave);
+                        chosen.push(Command::DiscardAutosave.into());
                         close = true;
                     }
                 });
@@ -104,8 +112,7 @@ pub fn dialog_ui(ctx: &egui::Context, mut dialog: Dialog) -> (Option<Dialog>, Ve
         }
     });
     if close {
-        (None, commands)
-    } else {
-        (Some(dialog), commands)
+        actions.push(ViewAction::CloseDialog.into());
     }
+    actions.extend(chosen);
 }

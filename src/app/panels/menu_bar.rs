@@ -2,19 +2,19 @@
 
 use egui::Ui;
 
-use crate::app::commands::Command;
 use crate::app::settings::{Settings, ThemeChoice};
+use crate::app::state::{Action, Command, ViewAction, ZoomStep};
 use crate::model::Team;
 
-/// Draws the menu bar; returns the commands chosen.
+/// Draws the menu bar; pushes the commands and view changes chosen.
 pub fn menu_bar_ui(
     ui: &mut Ui,
-    settings: &mut Settings,
-    show_history: &mut bool,
+    settings: &Settings,
+    show_history: bool,
     can_undo: bool,
     can_redo: bool,
-) -> Vec<Command> {
-    let mut commands = Vec::new();
+    actions: &mut Vec<Action>,
+) {
     let shortcut = |ui: &Ui, key: egui::Key, shift: bool| {
         let modifiers = if shift {
             egui::Modifiers::COMMAND | egui::Modifiers::SHIFT
@@ -82,7 +82,7 @@ pub fn menu_bar_ui(
                     button = button.shortcut_text(keys);
                 }
                 if ui.add(button).on_hover_text(tooltip).clicked() {
-                    commands.push(command);
+                    actions.push(command.into());
                 }
             }
             ui.separator();
@@ -96,7 +96,7 @@ pub fn menu_bar_ui(
                         .on_hover_text("Open this model")
                         .clicked()
                     {
-                        commands.push(Command::OpenPath(path));
+                        actions.push(Command::OpenPath(path).into());
                     }
                 }
             });
@@ -106,7 +106,7 @@ pub fn menu_bar_ui(
                 .on_hover_text("Close mql-studio")
                 .clicked()
             {
-                commands.push(Command::Quit);
+                actions.push(Command::Quit.into());
             }
         });
         ui.menu_button("Edit", |ui| {
@@ -118,7 +118,7 @@ pub fn menu_bar_ui(
                 .on_hover_text("Undo the last model edit")
                 .clicked()
             {
-                commands.push(Command::Undo);
+                actions.push(Command::Undo.into());
             }
             if ui
                 .add_enabled(
@@ -128,57 +128,57 @@ pub fn menu_bar_ui(
                 .on_hover_text("Redo (also Ctrl+Y)")
                 .clicked()
             {
-                commands.push(Command::Redo);
+                actions.push(Command::Redo.into());
             }
         });
         ui.menu_button("View", |ui| {
             ui.label("Theme");
             for theme in [ThemeChoice::Light, ThemeChoice::Dark, ThemeChoice::System] {
                 if ui
-                    .radio_value(&mut settings.theme, theme, theme.label())
+                    .radio(settings.theme == theme, theme.label())
                     .on_hover_text("Colour theme; remembered between runs")
-                    .changed()
+                    .clicked()
                 {
-                    ui.ctx().set_theme(theme.preference());
+                    actions.push(ViewAction::Theme(theme).into());
                 }
             }
             ui.separator();
-            let zoom = ui.ctx().zoom_factor();
-            if ui
-                .button("Zoom in")
-                .on_hover_text("Bigger text for the back of the room (Ctrl+=)")
-                .clicked()
-            {
-                ui.ctx().set_zoom_factor((zoom + 0.1).min(3.0));
-            }
-            if ui
-                .button("Zoom out")
-                .on_hover_text("Smaller text (Ctrl+-)")
-                .clicked()
-            {
-                ui.ctx().set_zoom_factor((zoom - 0.1).max(0.5));
-            }
-            if ui
-                .button("Reset zoom")
-                .on_hover_text("Back to 100 % (Ctrl+0)")
-                .clicked()
-            {
-                ui.ctx().set_zoom_factor(1.0);
+            for (label, step, tooltip) in [
+                (
+                    "Zoom in",
+                    ZoomStep::In,
+                    "Bigger text for the back of the room (Ctrl+=)",
+                ),
+                ("Zoom out", ZoomStep::Out, "Smaller text (Ctrl+-)"),
+                ("Reset zoom", ZoomStep::Reset, "Back to 100 % (Ctrl+0)"),
+            ] {
+                if ui.button(label).on_hover_text(tooltip).clicked() {
+                    actions.push(ViewAction::Zoom(step).into());
+                }
             }
             ui.separator();
-            ui.checkbox(show_history, "Change history")
-                .on_hover_text("What changed in this session, by which team, when");
+            let mut shown = show_history;
+            if ui
+                .checkbox(&mut shown, "Change history")
+                .on_hover_text("What changed in this session, by which team, when")
+                .changed()
+            {
+                actions.push(ViewAction::ShowHistory(shown).into());
+            }
         });
         ui.separator();
         ui.label("Editing as:");
         for team in [Team::Marketing, Team::Sales] {
-            ui.selectable_value(&mut settings.editing_as, team, team.label())
+            if ui
+                .selectable_label(settings.editing_as == team, team.label())
                 .accessible_name(format!("Edit as {}", team.label()))
                 .on_hover_text(
                     "Every change is attributed to this team in the change history and new rules",
-                );
+                )
+                .clicked()
+            {
+                actions.push(ViewAction::EditAs(team).into());
+            }
         }
-        settings.zoom = ui.ctx().zoom_factor();
     });
-    commands
 }

@@ -6,7 +6,9 @@ use egui::{RichText, Ui};
 use egui_plot::{Bar, BarChart, Line, Plot, PlotPoints, Points, VLine};
 
 use crate::app::derived::{Derived, HISTOGRAM_BINS};
+use crate::app::state::{Action, ViewAction};
 use crate::app::widgets::status_color;
+use crate::edit::ModelEdit;
 use crate::leads::LeadSet;
 use crate::model::{Model, fmt_number};
 use crate::scoring::Status;
@@ -14,16 +16,14 @@ use crate::scoring::Status;
 /// Most points drawn in the scatter; larger sets are sampled evenly.
 const MAX_SCATTER_POINTS: usize = 4000;
 
-/// Draws the plots; a drag in the histogram moves the MQL threshold. Returns the histogram's
-/// screen rectangle.
+/// Draws the plots; a drag in the histogram moves the MQL threshold.
 pub fn plots_ui(
     ui: &mut Ui,
-    model: &mut Model,
+    model: &Model,
     derived: &Derived,
     leads: &LeadSet,
-    locked: bool,
-) -> Option<egui::Rect> {
-    let mut histogram_rect = None;
+    actions: &mut Vec<Action>,
+) {
     counts_ui(ui, derived, leads.len());
     let height = ui.available_height();
     ui.horizontal(|ui| {
@@ -31,22 +31,22 @@ pub fn plots_ui(
         ui.vertical(|ui| {
             ui.set_width(width * 0.55);
             ui.label(RichText::new("Score distribution · drag to move the threshold").strong());
-            histogram_rect = Some(histogram_ui(ui, model, derived, height - 30.0, locked));
+            let rect = histogram_ui(ui, model, derived, height - 30.0, actions);
+            actions.push(ViewAction::HistogramDrawn(rect).into());
         });
         ui.vertical(|ui| {
             ui.label(RichText::new("Fit against engagement").strong());
             scatter_ui(ui, model, derived, leads, height - 30.0);
         });
     });
-    histogram_rect
 }
 
 fn histogram_ui(
     ui: &mut Ui,
-    model: &mut Model,
+    model: &Model,
     derived: &Derived,
     height: f32,
-    locked: bool,
+    actions: &mut Vec<Action>,
 ) -> egui::Rect {
     let scale = model.combine.scale.max(1.0);
     let bin_width = scale / HISTOGRAM_BINS as f64;
@@ -112,10 +112,10 @@ fn histogram_ui(
             }
         });
     // A signed model is locked: the sign-off tab's "Edit anyway" unlocks it.
-    if let Some(x) = response.inner.filter(|_| !locked) {
+    if let Some(x) = response.inner.filter(|_| !model.is_signed()) {
         let new_threshold = x.round().clamp(1.0, scale);
         if new_threshold != model.combine.mql_threshold {
-            model.combine.mql_threshold = new_threshold;
+            actions.push(ModelEdit::SetThreshold(new_threshold).into());
         }
     }
     response

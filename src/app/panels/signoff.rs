@@ -3,27 +3,21 @@
 
 use egui::{Color32, RichText, Ui};
 
+use crate::app::state::{Action, SignForm, ViewAction};
 use crate::app::widgets::team_color;
+use crate::edit::ModelEdit;
 use crate::model::{Model, ModelStatus, SignOff, Team};
 
-/// The signing form's fields (not part of the document).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct SignForm {
-    pub person: String,
-    pub comment: String,
-}
-
-/// Draws the sign-off panel; returns true when the model changed (a signature was added or
-/// withdrawn).
+/// Draws the sign-off panel; pushes a signature added or withdrawn, and the form's edits.
 pub fn signoff_ui(
     ui: &mut Ui,
-    model: &mut Model,
+    model: &Model,
     team: Team,
-    form: &mut SignForm,
+    form: &SignForm,
     today: &str,
     errors: usize,
-) -> bool {
-    let mut changed = false;
+    actions: &mut Vec<Action>,
+) {
     ui.heading("Sign the model");
     let (status_text, color) = match model.status {
         ModelStatus::Agreed => (
@@ -77,8 +71,11 @@ pub fn signoff_ui(
             ))
             .color(Color32::from_rgb(0xd0, 0x45, 0x3a)),
         );
-        return false;
+        return;
     }
+    let original_form = form;
+    let mut edited = form.clone();
+    let form = &mut edited;
     ui.label(format!(
         "Sign for {} (switch \"Editing as\" to sign for the other team):",
         team.label()
@@ -107,14 +104,16 @@ pub fn signoff_ui(
         .on_disabled_hover_text("Type the name of the person signing first")
         .clicked()
     {
-        model.sign(SignOff {
-            team,
-            person: form.person.trim().to_owned(),
-            date: today.to_owned(),
-            comment: form.comment.trim().to_owned(),
-        });
+        actions.push(
+            ModelEdit::Sign(SignOff {
+                team,
+                person: form.person.trim().to_owned(),
+                date: today.to_owned(),
+                comment: form.comment.trim().to_owned(),
+            })
+            .into(),
+        );
         form.comment.clear();
-        changed = true;
     }
     if model.signed_by(team).is_some()
         && ui
@@ -122,13 +121,9 @@ pub fn signoff_ui(
             .on_hover_text("Take this team's signature back")
             .clicked()
     {
-        model.sign_offs.retain(|s| s.team != team);
-        model.status = if model.sign_offs.is_empty() {
-            ModelStatus::Draft
-        } else {
-            ModelStatus::Proposed
-        };
-        changed = true;
+        actions.push(ModelEdit::WithdrawSignature(team).into());
     }
-    changed
+    if edited != *original_form {
+        actions.push(ViewAction::SignForm(edited).into());
+    }
 }

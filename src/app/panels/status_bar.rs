@@ -2,10 +2,10 @@
 
 use egui::{Color32, RichText, Ui};
 
-use crate::app::StudioApp;
+use crate::app::state::{Action, StudioApp, ViewAction};
 use crate::validate::Severity;
 
-pub fn status_bar_ui(ui: &mut Ui, app: &mut StudioApp) {
+pub fn status_bar_ui(ui: &mut Ui, app: &StudioApp, actions: &mut Vec<Action>) {
     ui.horizontal(|ui| {
         if let Some(notice) = app.notices.last() {
             let color = if notice.is_error {
@@ -19,7 +19,7 @@ pub fn status_bar_ui(ui: &mut Ui, app: &mut StudioApp) {
                 .on_hover_text("Dismiss this message")
                 .clicked()
             {
-                app.notices.pop();
+                actions.push(ViewAction::DismissNotice.into());
             }
             ui.separator();
         }

@@ -1,0 +1,201 @@
+//! The parts every rule card shares: its header (on/off, name, proposing team, list buttons),
+//! the points slider, the id and rationale, the field picker, and turning a card's edits into
+//! actions.
+
+use egui::Ui;
+
+use crate::app::state::Action;
+use crate::app::widgets::{team_choice, text_field};
+use crate::edit::{ListEdit, ModelEdit};
+use crate::leads::LeadSet;
+use crate::model::{Model, Team};
+
+/// What a rule card's list buttons asked for.
+#[derive(Clone, Copy)]
+pub(super) enum ListMove {
+    Up,
+    Down,
+    Duplicate,
+    Delete,
+}
+
+impl ListMove {
+    fn edit<R>(self, index: usize) -> ListEdit<R> {
+        match self {
+            ListMove::Up => ListEdit::MoveUp(index),
+            ListMove::Down => ListEdit::MoveDown(index),
+            ListMove::Duplicate => ListEdit::Duplicate(index),
+            ListMove::Delete => ListEdit::Delete(index),
+        }
+    }
+}
+
+/// Pushes a card's edits: the edited copy of its rule when it differs, then a list move.
+pub(super) fn push_card_edits<R: Clone + PartialEq>(
+    actions: &mut Vec<Action>,
+    list: fn(ListEdit<R>) -> ModelEdit,
+    index: usize,
+    rule: &R,
+    edited: R,
+    list_move: Option<ListMove>,
+) {
+    if edited != *rule {
+        let replace = ListEdit::Replace {
+            index,
+            before: rule.clone(),
+            after: edited,
+        };
+        actions.push(list(replace).into());
+    }
+    if let Some(list_move) = list_move {
+        actions.push(list(list_move.edit(index)).into());
+    }
+}
+
+pub(super) fn list_buttons(ui: &mut Ui, index: usize, len: usize, name: &str) -> Option<ListMove> {
+    let mut action = None;
+    if ui
+        .add_enabled(index > 0, egui::Button::new("⏶").small())
+        .accessible_name(format!("Move up {name}"))
+        .on_hover_text("Move up")
+        .clicked()
+    {
+        action = Some(ListMove::Up);
+    }
+    if ui
+        .add_enabled(index + 1 < len, egui::Button::new("⏷").small())
+        .accessible_name(format!("Move down {name}"))
+        .on_hover_text("Move down")
+        .clicked()
+    {
+        action = Some(ListMove::Down);
+    }
+    if ui
+        .small_button("copy")
+        .accessible_name(format!("Duplicate {name}"))
+        .on_hover_text("Duplicate this rule")
+        .clicked()
+    {
+        action = Some(ListMove::Duplicate);
+    }
+    if ui
+        .small_button("🗑")
+        .accessible_name(format!("Delete {name}"))
+        .on_hover_text("Delete this rule (undo with Ctrl+Z)")
+        .clicked()
+    {
+        action = Some(ListMove::Delete);
+    }
+    action
+}
+
+pub(super) fn display_name(label: &str, id: &str) -> String {
+    if label.trim().is_empty() {
+        id.to_owned()
+    } else {
+        label.to_owned()
+    }
+}
+
+/// Field names a rule can use: declared fields, then the leads' columns, sorted.
+pub(super) fn field_choices(model: &Model, leads: &LeadSet) -> Vec<String> {
+    let mut names: Vec<String> = model.fields.iter().map(|f| f.name.clone()).collect();
+    for column in &leads.columns {
+        let declared = model.fields.iter().any(|f| {
+            let key = crate::leads::normalize_name(&column.name);
+            crate::leads::normalize_name(&f.name) == key
+                || f.aliases
+                    .iter()
+                    .any(|a| crate::leads::normalize_name(a) == key)
+        });
+        if !declared {
+            names.push(column.name.clone());
+        }
+    }
+    names.sort_by_key(|n| n.to_lowercase());
+    names.dedup();
+    names
+}
+
+/// Activity names known from the event log, sorted.
+pub(super) fn activity_choices(leads: &LeadSet) -> Vec<String> {
+    let mut names: Vec<String> = leads
+        .events
+        .as_ref()
+        .map(|e| e.activities.clone())
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+pub(super) fn field_picker(
+    ui: &mut Ui,
+    id: impl std::hash::Hash + std::fmt::Debug,
+    field: &mut String,
+    choices: &[String],
+    name: &str,
+) {
+    ui.horizontal(|ui| {
+        let label = ui.label("Field");
+        egui::ComboBox::from_id_salt(id)
+            .selected_text(field.as_str())
+            .width(200.0)
+            .show_ui(ui, |ui| {
+                for choice in choices {
+                    ui.selectable_value(field, choice.clone(), choice);
+                }
+            })
+            .response
+            .labelled_by(label.id)
+            .on_hover_text(format!("The lead field {name} reads"));
+    });
+}
+
+pub(super) fn points_slider(ui: &mut Ui, points: &mut f64, name: &str, tooltip: &str) {
+    ui.horizontal(|ui| {
+        ui.label("Points");
+        ui.add(
+            egui::Slider::new(points, -50.0..=50.0)
+                .step_by(1.0)
+                .clamping(egui::SliderClamping::Never),
+        )
+        .accessible_name(format!("Points of {name}"))
+        .on_hover_text(tooltip);
+    });
+}
+
+pub(super) fn rule_header(
+    ui: &mut Ui,
+    enabled: &mut bool,
+    label: &mut String,
+    id: &str,
+    proposed_by: &mut Option<Team>,
+) {
+    let name = display_name(label, id);
+    ui.checkbox(enabled, "")
+        .accessible_name(format!("Enabled {name}"))
+        .on_hover_text("Turn this rule on or off without deleting it");
+    ui.add(egui::TextEdit::singleline(label).desired_width(170.0))
+        .accessible_name(format!("Name of {id}"))
+        .on_hover_text("What the rule is called in explanations");
+    team_choice(ui, (id, "team"), proposed_by);
+}
+
+pub(super) fn rule_footer(ui: &mut Ui, id: &mut String, rationale: &mut String) {
+    ui.horizontal(|ui| {
+        text_field(
+            ui,
+            "Id",
+            id,
+            "A stable id other tools refer to; must be unique",
+        );
+    });
+    let label = ui.label("Rationale");
+    ui.add(
+        egui::TextEdit::multiline(rationale)
+            .desired_rows(2)
+            .desired_width(f32::INFINITY),
+    )
+    .labelled_by(label.id)
+    .on_hover_text("Why this rule exists, in a sentence both teams agree on");
+}

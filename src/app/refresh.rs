@@ -1,0 +1,102 @@
+//! Bringing the derived results up to date before the panels draw: scores and validation, the
+//! table's rows, and the calibration and compare views' results while they are shown. Each is
+//! keyed on what it is computed from, so an unchanged frame recomputes nothing.
+
+use super::derived::Inputs;
+use super::state::{CalibrationResults, CentralView, StudioApp};
+use super::table_rows::RowsKey;
+
+impl StudioApp {
+    /// Brings scores, counts and validation up to date; true when anything shown changed.
+    pub fn refresh_derived(&mut self) -> bool {
+        self.derived.update(Inputs {
+            document: &self.document,
+            saved: &self.saved,
+            leads: &self.leads,
+            leads_version: self.leads_version,
+            as_of: self.as_of,
+        })
+    }
+
+    /// Brings every derived result the next frame shows up to date.
+    pub(super) fn refresh_views(&mut self, gesture_in_progress: bool) {
+        self.refresh_derived();
+        if self.view.selected_lead.is_none()
+            && !self.view.auto_selected
+            && !self.derived.board.scores.is_empty()
+        {
+            // Start with the best-scoring lead, so the breakdown shows something at once.
+            self.view.auto_selected = true;
+            let scores = &self.derived.board.scores;
+            self.view.selected_lead =
+                (0..scores.len()).max_by(|a, b| scores[*a].score.total_cmp(&scores[*b].score));
+        }
+        let key = RowsKey {
+            scores: self.derived.generation,
+            verdicts: self.document.verdicts_revision(),
+            search: self.view.search.clone(),
+            show_status: self.view.show_status,
+            sort: self.settings.sort_column,
+            descending: self.settings.sort_descending,
+        };
+        self.table.refresh(
+            key,
+            &self.leads,
+            &self.document.model,
+            &self.derived.board.scores,
+            &self.document.verdicts,
+            gesture_in_progress,
+        );
+        match self.view.central {
+            CentralView::Calibration => self.refresh_calibration(),
+            CentralView::Compare => self.refresh_compare(),
+            CentralView::Preview | CentralView::Agreement => {}
+        }
+    }
+
+    /// Recomputes funnel, sweep and lift when the scores changed since the last time.
+    pub fn refresh_calibration(&mut self) {
+        if self.calibration.funnel.is_some()
+            && self.calibration.generation == self.derived.generation
+        {
+            return;
+        }
+        if self.derived.board.scores.len() != self.leads.len() {
+            // Background rescoring has not delivered yet.
+            return;
+        }
+        let lift = crate::calibration::rule_lift(
+            &self.document.model,
+            &self.leads,
+            self.derived
+                .evaluation_for(&self.document, &self.leads, self.as_of),
+        );
+        let model = &self.document.model;
+        self.calibration = CalibrationResults {
+            generation: self.derived.generation,
+            funnel: Some(crate::calibration::funnel(
+                &self.leads,
+                &self.derived.board.scores,
+            )),
+            sweep: crate::calibration::threshold_sweep(
+                model,
+                &self.leads,
+                &self.derived.board.scores,
+            ),
+            lift,
+        };
+    }
+
+    /// Rescores the second model when the leads changed under it.
+    pub fn refresh_compare(&mut self) {
+        let Some(compare) = &mut self.compare else {
+            return;
+        };
+        if compare.leads_version == self.leads_version && compare.scores.len() == self.leads.len() {
+            return;
+        }
+        let evaluation = crate::scoring::Evaluation::new(&compare.model, &self.leads, self.as_of);
+        compare.scores = crate::scoring::score_all(&compare.model, &evaluation);
+        compare.leads_version = self.leads_version;
+    }
+}

@@ -1,0 +1,428 @@
+//! The app's state and the actions that change it. A leaf of the app: the panels, the file
+//! handling and the shell all use these types; this module uses none of them.
+//!
+//! Panels read the state through `&StudioApp` and push [`Action`]s; `StudioApp::apply`
+//! (`apply.rs`) is the one place that changes it, after the panels are drawn.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use super::derived::Derived;
+use super::document::{ChangeRecord, Document, DocumentEdit, History, SavedState};
+use super::files::{DialogMode, PendingDialog, Purpose};
+use super::settings::{Settings, SortColumn, ThemeChoice};
+use super::table_rows::TableRows;
+use crate::calibration::{Funnel, RuleLift, SweepPoint};
+use crate::edit::ModelEdit;
+use crate::leads::{EventLog, LeadSet, LeadsError, LoadReport, Progress, Verdict};
+use crate::model::{Model, Team};
+use crate::scoring::LeadScore;
+
+/// Something that changes the app's state: asked for by a panel, a shortcut, a dropped file or a
+/// finished background job, and applied in order by `StudioApp::apply`.
+#[must_use = "an action does nothing until it is pushed to the app's queue"]
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// A change to the document: undoable, one undo step per gesture.
+    Edit(DocumentEdit),
+    /// Files, history, dialogs, quitting: side effects.
+    Command(Command),
+    /// Selection, filters, tabs and settings: remembered or not, never undone.
+    View(ViewAction),
+}
+
+impl From<DocumentEdit> for Action {
+    fn from(edit: DocumentEdit) -> Action {
+        Action::Edit(edit)
+    }
+}
+
+impl From<ModelEdit> for Action {
+    fn from(edit: ModelEdit) -> Action {
+        Action::Edit(DocumentEdit::Model(Box::new(edit)))
+    }
+}
+
+impl From<Command> for Action {
+    fn from(command: Command) -> Action {
+        Action::Command(command)
+    }
+}
+
+impl From<ViewAction> for Action {
+    fn from(change: ViewAction) -> Action {
+        Action::View(change)
+    }
+}
+
+/// Something the user asked for that touches files, history or dialogs.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    New,
+    /// Ask for a model file to open.
+    Open,
+    OpenPath(PathBuf),
+    Save,
+    /// Save what is unsaved: the model, and the leads when sales' verdicts changed.
+    SaveAll,
+    SaveAs,
+    SaveToPath(PathBuf),
+    ImportLeads,
+    ImportLeadsPath(PathBuf),
+    ImportLeadsSkippingBadRows(PathBuf),
+    ImportEvents,
+    ImportEventsPath(PathBuf),
+    ImportEventsSkippingBadRows(PathBuf),
+    /// A file dropped on the window: a model, leads or an event log, by its name and header.
+    OpenDropped(PathBuf),
+    CancelImport,
+    ExportAgreed,
+    ExportAgreedPath(PathBuf),
+    /// Write the leads with sales' verdicts (to the file they came from, or a chosen one).
+    SaveLeads,
+    SaveLeadsPath(PathBuf),
+    /// Open a second model to compare with.
+    OpenCompare,
+    OpenComparePath(PathBuf),
+    CloseCompare,
+    Undo,
+    Redo,
+    RestoreAutosave,
+    DiscardAutosave,
+    Quit,
+    /// Run the inner command without asking about unsaved changes (the user said discard).
+    Discarding(Box<Command>),
+}
+
+impl Command {
+    /// The command to run with a path chosen for `purpose`.
+    pub fn with_path(purpose: Purpose, path: PathBuf) -> Command {
+        match purpose {
+            Purpose::OpenModel => Command::OpenPath(path),
+            Purpose::SaveModelAs => Command::SaveToPath(path),
+            Purpose::ImportLeads => Command::ImportLeadsPath(path),
+            Purpose::ImportEvents => Command::ImportEventsPath(path),
+            Purpose::ExportAgreed => Command::ExportAgreedPath(path),
+            Purpose::CompareModel => Command::OpenComparePath(path),
+            Purpose::SaveLeads => Command::SaveLeadsPath(path),
+        }
+    }
+}
+
+/// A change to what is shown and how: never part of the document, never undone.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ViewAction {
+    SelectLead(usize),
+    Search(String),
+    /// Show or hide the leads of one status, by [`crate::scoring::Status::index`].
+    ShowStatus(usize, bool),
+    /// Sort the table by a column; the same column again flips the direction.
+    SortBy(SortColumn),
+    EditorTab(EditorTab),
+    Central(CentralView),
+    ShowHistory(bool),
+    SignForm(SignForm),
+    CalibrationInputs(CalibrationInputs),
+    /// Where the score histogram was drawn (tests drag the threshold there).
+    HistogramDrawn(egui::Rect),
+    Theme(ThemeChoice),
+    EditAs(Team),
+    Zoom(ZoomStep),
+    DismissNotice,
+    /// The text typed into the path dialog.
+    PathText(String),
+    CloseDialog,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ZoomStep {
+    In,
+    Out,
+    Reset,
+}
+
+/// A message shown once in the status area.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Notice {
+    pub text: String,
+    pub is_error: bool,
+}
+
+/// A modal question or form.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Dialog {
+    /// Unsaved changes: save, discard or cancel before running `then`.
+    ConfirmDiscard { then: Box<Command> },
+    /// No native file dialog: type a path instead.
+    PathEntry { purpose: Purpose, text: String },
+    /// A leads or events import failed; offer to skip the bad rows.
+    ImportFailed {
+        path: PathBuf,
+        events: bool,
+        message: String,
+    },
+    /// Work from a session that did not close cleanly.
+    RestoreAutosave { saved_at: String },
+}
+
+/// What the central area shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum CentralView {
+    #[default]
+    Preview,
+    Agreement,
+    Calibration,
+    Compare,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum EditorTab {
+    #[default]
+    Fit,
+    Engagement,
+    Overrides,
+    Scoring,
+    SignOff,
+}
+
+/// The signing form's fields (not part of the document).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SignForm {
+    pub person: String,
+    pub comment: String,
+}
+
+/// The calibration view's targets.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CalibrationInputs {
+    pub target_rate_percent: f64,
+    pub capacity_per_month: f64,
+    pub period_days: f64,
+}
+
+impl Default for CalibrationInputs {
+    fn default() -> Self {
+        CalibrationInputs {
+            target_rate_percent: 25.0,
+            capacity_per_month: 20.0,
+            period_days: 90.0,
+        }
+    }
+}
+
+/// Selection, filters and panel choices: persisted or not, but never undone.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ViewState {
+    pub selected_lead: Option<usize>,
+    pub search: String,
+    /// Shown statuses, by [`crate::scoring::Status::index`].
+    pub show_status: [bool; 5],
+    pub editor_tab: EditorTab,
+    pub show_history: bool,
+    /// Where the score histogram was drawn last frame (tests drag the threshold there).
+    pub histogram_rect: Option<egui::Rect>,
+    /// The first lead was selected automatically once.
+    pub auto_selected: bool,
+    pub sign_form: SignForm,
+    pub central: CentralView,
+    pub calibration_inputs: CalibrationInputs,
+}
+
+impl Default for ViewState {
+    fn default() -> Self {
+        ViewState {
+            selected_lead: None,
+            search: String::new(),
+            show_status: [true; 5],
+            editor_tab: EditorTab::Fit,
+            show_history: false,
+            histogram_rect: None,
+            auto_selected: false,
+            sign_form: SignForm::default(),
+            central: CentralView::Preview,
+            calibration_inputs: CalibrationInputs::default(),
+        }
+    }
+}
+
+/// Funnel, sweep and lift of the current scores (derived; computed while the view is shown).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CalibrationResults {
+    /// The scores' generation they are for.
+    pub generation: u64,
+    pub funnel: Option<Funnel>,
+    pub sweep: Vec<SweepPoint>,
+    pub lift: Vec<RuleLift>,
+}
+
+/// A second model to compare with, and its scores on the same leads.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CompareState {
+    pub model: Model,
+    pub label: String,
+    pub scores: Vec<LeadScore>,
+    /// The lead set the scores are for.
+    pub leads_version: u64,
+}
+
+/// What a background import sends back.
+pub enum ImportOutcome {
+    Leads(Result<(LeadSet, LoadReport), LeadsError>),
+    Events(Result<(Option<EventLog>, LoadReport), LeadsError>),
+}
+
+/// An import running on a thread.
+pub struct ImportJob {
+    pub path: PathBuf,
+    pub events: bool,
+    pub bytes: u64,
+    pub started: std::time::Instant,
+    pub receiver: std::sync::mpsc::Receiver<ImportOutcome>,
+    /// Bytes read so far; cancelling it stops the loader at its next block.
+    pub progress: Arc<Progress>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct FrameStats {
+    pub last_ms: f64,
+    pub worst_ms: f64,
+    pub frames: u64,
+    /// Whole-frame CPU time (UI, tessellation and painting) as eframe reports it.
+    pub worst_cpu_ms: f64,
+    pub total_cpu_ms: f64,
+    pub cpu_frames: u64,
+}
+
+/// The app's whole state.
+pub struct StudioApp {
+    pub document: Document,
+    pub history: History,
+    /// The session's change history, oldest first.
+    pub changes: Vec<ChangeRecord>,
+    /// The model as last saved or opened, and the verdicts as in the leads file.
+    pub saved: SavedState,
+    pub model_path: Option<PathBuf>,
+    /// Shared with the background rescoring thread; replaced, never edited in place.
+    pub leads: Arc<LeadSet>,
+    /// Sales' verdicts as in the leads file (as imported or last saved).
+    pub leads_file_verdicts: Arc<Vec<Option<Verdict>>>,
+    /// The leads file, when the leads came from one (verdicts are saved back there).
+    pub leads_path: Option<PathBuf>,
+    pub leads_label: String,
+    pub as_of: i32,
+    /// Bumped whenever the leads are replaced or get an event log.
+    pub leads_version: u64,
+    /// Scores, counts, histogram and validation of the current document (derived).
+    pub derived: Derived,
+    /// The table's rows after filter and sort (derived).
+    pub table: TableRows,
+    /// Funnel, sweep and lift, computed while the calibration view is shown (derived).
+    pub calibration: CalibrationResults,
+    /// A second model to compare with.
+    pub compare: Option<CompareState>,
+    pub view: ViewState,
+    pub settings: Settings,
+    pub notices: Vec<Notice>,
+    pub dialog: Option<Dialog>,
+    pub dialogs: DialogMode,
+    pub(super) pending_dialog: Option<PendingDialog>,
+    /// A large import running in the background.
+    pub import_job: Option<ImportJob>,
+    /// Imports asked for while another was running; they start when it completes.
+    pub(super) after_import: Vec<Command>,
+    /// Actions waiting to be applied, in order.
+    pub(super) actions: Vec<Action>,
+    /// Where unsaved work is written every few seconds; `None` turns autosave off.
+    pub autosave_path: Option<PathBuf>,
+    pub(super) autosave: super::files::AutosaveState,
+    /// When the live document last changed, and its revisions then.
+    pub(super) last_edit_time: f64,
+    pub(super) last_seen_revisions: Option<(super::document::Revision, super::document::Revision)>,
+    /// Set once the user chose to close despite unsaved changes.
+    pub(super) close_confirmed: bool,
+    pub quit_requested: bool,
+    /// Longest and latest frame times (ms), for the status bar and for measuring.
+    pub frame_stats: FrameStats,
+    pub(super) fonts_installed: bool,
+    pub(super) window_title: String,
+}
+
+impl StudioApp {
+    /// The app on a given model and leads, with no files behind them.
+    pub fn new(model: Model, leads: LeadSet, leads_label: String) -> StudioApp {
+        let leads_file_verdicts = Arc::new(leads.verdicts.clone());
+        let document = Document::new(model, leads_file_verdicts.clone());
+        let as_of = leads.default_as_of();
+        StudioApp {
+            history: History::new(&document),
+            saved: SavedState::of(&document),
+            document,
+            changes: Vec::new(),
+            model_path: None,
+            leads: Arc::new(leads),
+            leads_file_verdicts,
+            leads_path: None,
+            leads_label,
+            as_of,
+            leads_version: 0,
+            derived: Derived::default(),
+            table: TableRows::default(),
+            calibration: CalibrationResults::default(),
+            compare: None,
+            view: ViewState::default(),
+            settings: Settings::default(),
+            notices: Vec::new(),
+            dialog: None,
+            dialogs: DialogMode::PathEntryOnly,
+            pending_dialog: None,
+            import_job: None,
+            after_import: Vec::new(),
+            actions: Vec::new(),
+            autosave_path: None,
+            autosave: super::files::AutosaveState::default(),
+            last_edit_time: 0.0,
+            last_seen_revisions: None,
+            close_confirmed: false,
+            quit_requested: false,
+            frame_stats: FrameStats::default(),
+            fonts_installed: false,
+            window_title: String::new(),
+        }
+    }
+
+    pub fn model(&self) -> &Model {
+        &self.document.model
+    }
+
+    /// Team currently editing.
+    pub fn team(&self) -> Team {
+        self.settings.editing_as
+    }
+
+    /// True when the model or the verdicts differ from what was saved.
+    pub fn is_dirty(&self) -> bool {
+        !self.saved.model_is_saved(&self.document) || !self.saved.verdicts_are_saved(&self.document)
+    }
+
+    /// Queues an action; it is applied after the panels of this frame are drawn.
+    pub fn push(&mut self, action: impl Into<Action>) {
+        self.actions.push(action.into());
+    }
+
+    /// The window title: model name, file and an unsaved marker.
+    pub fn title(&self) -> String {
+        let file = self
+            .model_path
+            .as_ref()
+            .and_then(|p| p.file_name())
+            .map_or_else(
+                || "not saved".to_owned(),
+                |f| f.to_string_lossy().into_owned(),
+            );
+        format!(
+            "{}{} ({file}) — mql-studio",
+            if self.is_dirty() { "● " } else { "" },
+            self.document.model.name
+        )
+    }
+}
