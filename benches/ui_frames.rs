@@ -7,6 +7,8 @@
 //! frame by frame, and prints the time our code plus egui's layout take per frame
 //! (`StudioApp::frame_ui` and the test harness). Painting is not included: it depends on the GPU
 //! (see the README).
+// A test or benchmark may stop at its first failure.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::time::Instant;
 

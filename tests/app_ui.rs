@@ -1,6 +1,8 @@
 //! The workshop app driven headlessly with egui_kittest: widgets are found by their accessible
 //! names, clicked, typed into and dragged; every test asserts on the app's state.
 #![cfg(feature = "gui")]
+// A test or benchmark may stop at its first failure.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::{Path, PathBuf};
 

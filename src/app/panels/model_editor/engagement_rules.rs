@@ -3,10 +3,7 @@
 
 use egui::{RichText, Ui};
 
-use super::rule_card::{
-    activity_choices, display_name, list_buttons, points_slider, push_card_edits, rule_footer,
-    rule_header,
-};
+use super::rule_card::{activity_choices, points_slider, rule_card_ui, rule_footer};
 use super::{EditContext, show_problems};
 use crate::app::state::Action;
 use crate::app::widgets::{optional_days_field, optional_number_field, text_field};
@@ -31,67 +28,53 @@ pub(super) fn engagement_rules_ui(
         );
     }
     for (index, rule) in model.engagement.rules.iter().enumerate() {
-        let name = display_name(&rule.label, &rule.id);
-        let mut edited = rule.clone();
-        let mut list_move = None;
-        ui.push_id(("engagement", index), |ui| {
-            egui::Frame::group(ui.style()).show(ui, |ui| {
-                ui.set_width(ui.available_width());
-                ui.horizontal(|ui| {
-                    rule_header(
-                        ui,
-                        &mut edited.enabled,
-                        &mut edited.label,
-                        &rule.id,
-                        &mut edited.proposed_by,
-                    );
-                    list_move = list_buttons(ui, index, len, &name);
-                });
-                points_slider(
+        let card = |ui: &mut Ui, edited: &mut EngagementRule, name: &str| {
+            points_slider(
+                ui,
+                &mut edited.points,
+                name,
+                "Points per occurrence (or once); negative for unsubscribes and bounces",
+            );
+            ui.horizontal(|ui| {
+                let default_cap = edited.points.abs() * 3.0;
+                optional_number_field(
                     ui,
-                    &mut edited.points,
-                    &name,
-                    "Points per occurrence (or once); negative for unsubscribes and bounces",
+                    "Cap",
+                    &mut edited.cap,
+                    default_cap,
+                    0.0..=1000.0,
+                    "The most this rule can add (or take away)",
                 );
-                ui.horizontal(|ui| {
-                    let default_cap = edited.points.abs() * 3.0;
-                    optional_number_field(
-                        ui,
-                        "Cap",
-                        &mut edited.cap,
-                        default_cap,
-                        0.0..=1000.0,
-                        "The most this rule can add (or take away)",
-                    );
-                    optional_days_field(
-                        ui,
-                        "Window",
-                        &mut edited.window_days,
-                        30,
-                        "Only activity within this many days counts",
-                    );
-                    optional_number_field(
-                        ui,
-                        "Half-life",
-                        &mut edited.half_life_days,
-                        30.0,
-                        0.5..=3650.0,
-                        "Activity counts half as much every this many days",
-                    );
-                });
-                show_problems(ui, context.problems_of(&rule.id));
-                egui::CollapsingHeader::new("Activity, counting and rationale")
-                    .id_salt("details")
-                    .show(ui, |ui| engagement_details_ui(ui, &mut edited, &activities));
+                optional_days_field(
+                    ui,
+                    "Window",
+                    &mut edited.window_days,
+                    30,
+                    "Only activity within this many days counts",
+                );
+                optional_number_field(
+                    ui,
+                    "Half-life",
+                    &mut edited.half_life_days,
+                    30.0,
+                    0.5..=3650.0,
+                    "Activity counts half as much every this many days",
+                );
             });
-        });
-        push_card_edits(
-            actions,
-            ModelEdit::Engagement,
+            show_problems(ui, context.problems_of(&rule.id));
+            egui::CollapsingHeader::new("Activity, counting and rationale")
+                .id_salt("details")
+                .show(ui, |ui| engagement_details_ui(ui, edited, &activities));
+        };
+        rule_card_ui(
+            ui,
+            "engagement",
             index,
+            len,
             rule,
-            edited,
-            list_move,
+            ModelEdit::Engagement,
+            actions,
+            card,
         );
     }
     if ui

@@ -3,10 +3,7 @@
 use egui::{RichText, Ui};
 
 use super::conditions::condition_ui;
-use super::rule_card::{
-    display_name, field_choices, field_picker, list_buttons, points_slider, push_card_edits,
-    rule_footer, rule_header,
-};
+use super::rule_card::{field_choices, field_picker, points_slider, rule_card_ui, rule_footer};
 use super::{EditContext, show_problems};
 use crate::app::state::Action;
 use crate::edit::{ListEdit, ModelEdit};
@@ -22,26 +19,19 @@ pub(super) fn fit_rules_ui(
     let len = model.fit.rules.len();
     show_problems(ui, context.problems_at("fit."));
     for (index, rule) in model.fit.rules.iter().enumerate() {
-        let name = display_name(&rule.label, &rule.id);
-        let mut edited = rule.clone();
-        let mut list_move = None;
-        ui.push_id(("fit", index), |ui| {
-            egui::Frame::group(ui.style()).show(ui, |ui| {
-                ui.set_width(ui.available_width());
-                ui.horizontal(|ui| {
-                    rule_header(
-                        ui,
-                        &mut edited.enabled,
-                        &mut edited.label,
-                        &rule.id,
-                        &mut edited.proposed_by,
-                    );
-                    list_move = list_buttons(ui, index, len, &name);
-                });
+        rule_card_ui(
+            ui,
+            "fit",
+            index,
+            len,
+            rule,
+            ModelEdit::Fit,
+            actions,
+            |ui, edited, name| {
                 points_slider(
                     ui,
                     &mut edited.points,
-                    &name,
+                    name,
                     "Fit points when the condition holds; negative for poor fit",
                 );
                 ui.label(
@@ -51,7 +41,7 @@ pub(super) fn fit_rules_ui(
                 egui::CollapsingHeader::new("Condition and rationale")
                     .id_salt("details")
                     .show(ui, |ui| {
-                        field_picker(ui, "field", &mut edited.field, &choices, &name);
+                        field_picker(ui, "field", &mut edited.field, &choices, name);
                         let field = edited.field.clone();
                         condition_ui(
                             ui,
@@ -63,9 +53,8 @@ pub(super) fn fit_rules_ui(
                         );
                         rule_footer(ui, &mut edited.id, &mut edited.rationale);
                     });
-            });
-        });
-        push_card_edits(actions, ModelEdit::Fit, index, rule, edited, list_move);
+            },
+        );
     }
     if ui
         .button("➕ Add fit rule")

@@ -3,10 +3,7 @@
 use egui::{RichText, Ui};
 
 use super::conditions::condition_ui;
-use super::rule_card::{
-    display_name, field_choices, field_picker, list_buttons, push_card_edits, rule_footer,
-    rule_header,
-};
+use super::rule_card::{field_choices, field_picker, rule_card_ui, rule_footer};
 use super::{EditContext, show_problems};
 use crate::app::state::Action;
 use crate::app::widgets::{optional_days_field, text_field};
@@ -24,48 +21,33 @@ pub(super) fn overrides_ui(
     let len = model.overrides.len();
     ui.label(RichText::new("An override applies when all of its criteria hold. Disqualifiers win over fast-tracks.").weak());
     for (index, rule) in model.overrides.iter().enumerate() {
-        let name = display_name(&rule.label, &rule.id);
-        let mut edited = rule.clone();
-        let mut list_move = None;
-        ui.push_id(("override", index), |ui| {
-            egui::Frame::group(ui.style()).show(ui, |ui| {
-                ui.set_width(ui.available_width());
-                ui.horizontal(|ui| {
-                    rule_header(
-                        ui,
-                        &mut edited.enabled,
-                        &mut edited.label,
-                        &rule.id,
-                        &mut edited.proposed_by,
-                    );
-                    list_move = list_buttons(ui, index, len, &name);
-                });
-                ui.horizontal(|ui| {
-                    ui.radio_value(&mut edited.action, OverrideAction::Disqualify, "Disqualify")
-                        .on_hover_text("Never an MQL (competitor, existing customer)");
-                    ui.radio_value(&mut edited.action, OverrideAction::FastTrack, "Fast-track")
-                        .on_hover_text("An MQL now (demo request)");
-                });
-                ui.label(
-                    RichText::new(
-                        rule.when
-                            .iter()
-                            .map(Criterion::describe)
-                            .collect::<Vec<_>>()
-                            .join(" and "),
-                    )
-                    .weak(),
-                );
-                show_problems(ui, context.problems_of(&rule.id));
-                egui::CollapsingHeader::new("Criteria and rationale")
-                    .id_salt("details")
-                    .show(ui, |ui| {
-                        criteria_ui(ui, &mut edited, &choices, &model.fields, context.leads);
-                        rule_footer(ui, &mut edited.id, &mut edited.rationale);
-                    });
+        let card = |ui: &mut Ui, edited: &mut Override, _name: &str| {
+            ui.horizontal(|ui| {
+                ui.radio_value(&mut edited.action, OverrideAction::Disqualify, "Disqualify")
+                    .on_hover_text("Never an MQL (competitor, existing customer)");
+                ui.radio_value(&mut edited.action, OverrideAction::FastTrack, "Fast-track")
+                    .on_hover_text("An MQL now (demo request)");
             });
-        });
-        push_card_edits(actions, ModelEdit::Override, index, rule, edited, list_move);
+            let criteria: Vec<String> = rule.when.iter().map(Criterion::describe).collect();
+            ui.label(RichText::new(criteria.join(" and ")).weak());
+            show_problems(ui, context.problems_of(&rule.id));
+            egui::CollapsingHeader::new("Criteria and rationale")
+                .id_salt("details")
+                .show(ui, |ui| {
+                    criteria_ui(ui, edited, &choices, &model.fields, context.leads);
+                    rule_footer(ui, &mut edited.id, &mut edited.rationale);
+                });
+        };
+        rule_card_ui(
+            ui,
+            "override",
+            index,
+            len,
+            rule,
+            ModelEdit::Override,
+            actions,
+            card,
+        );
     }
     ui.horizontal(|ui| {
         for (label, action, base) in [

@@ -8,7 +8,7 @@ use crate::app::state::Action;
 use crate::app::widgets::{team_choice, text_field};
 use crate::edit::{ListEdit, ModelEdit};
 use crate::leads::LeadSet;
-use crate::model::{Model, Team};
+use crate::model::{EngagementRule, FitRule, Model, Override, Team};
 
 /// What a rule card's list buttons asked for.
 #[derive(Clone, Copy)]
@@ -30,8 +30,66 @@ impl ListMove {
     }
 }
 
+/// A rule that is drawn as a card: its header's parts.
+pub(super) trait CardRule: Clone + PartialEq {
+    fn id(&self) -> &str;
+    fn label(&self) -> &str;
+    /// Enabled, label and proposing team, to edit in the header.
+    fn header_parts(&mut self) -> (&mut bool, &mut String, &mut Option<Team>);
+}
+
+macro_rules! card_rule {
+    ($rule:ty) => {
+        impl CardRule for $rule {
+            fn id(&self) -> &str {
+                &self.id
+            }
+            fn label(&self) -> &str {
+                &self.label
+            }
+            fn header_parts(&mut self) -> (&mut bool, &mut String, &mut Option<Team>) {
+                (&mut self.enabled, &mut self.label, &mut self.proposed_by)
+            }
+        }
+    };
+}
+
+card_rule!(FitRule);
+card_rule!(EngagementRule);
+card_rule!(Override);
+
+/// Draws one rule's card: the header with its list buttons, then `body` on a copy of the rule;
+/// pushes what changed as edits to the list `list`.
+#[allow(clippy::too_many_arguments)] // each is one plain input of the card
+pub(super) fn rule_card_ui<R: CardRule>(
+    ui: &mut Ui,
+    salt: &str,
+    index: usize,
+    len: usize,
+    rule: &R,
+    list: fn(ListEdit<R>) -> ModelEdit,
+    actions: &mut Vec<Action>,
+    body: impl FnOnce(&mut Ui, &mut R, &str),
+) {
+    let name = display_name(rule.label(), rule.id());
+    let mut edited = rule.clone();
+    let mut list_move = None;
+    ui.push_id((salt, index), |ui| {
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.horizontal(|ui| {
+                let (enabled, label, proposed_by) = edited.header_parts();
+                rule_header(ui, enabled, label, rule.id(), proposed_by);
+                list_move = list_buttons(ui, index, len, &name);
+            });
+            body(ui, &mut edited, &name);
+        });
+    });
+    push_card_edits(actions, list, index, rule, edited, list_move);
+}
+
 /// Pushes a card's edits: the edited copy of its rule when it differs, then a list move.
-pub(super) fn push_card_edits<R: Clone + PartialEq>(
+fn push_card_edits<R: Clone + PartialEq>(
     actions: &mut Vec<Action>,
     list: fn(ListEdit<R>) -> ModelEdit,
     index: usize,
@@ -52,7 +110,7 @@ pub(super) fn push_card_edits<R: Clone + PartialEq>(
     }
 }
 
-pub(super) fn list_buttons(ui: &mut Ui, index: usize, len: usize, name: &str) -> Option<ListMove> {
+fn list_buttons(ui: &mut Ui, index: usize, len: usize, name: &str) -> Option<ListMove> {
     let mut action = None;
     if ui
         .add_enabled(index > 0, egui::Button::new("⏶").small())
@@ -164,7 +222,7 @@ pub(super) fn points_slider(ui: &mut Ui, points: &mut f64, name: &str, tooltip: 
     });
 }
 
-pub(super) fn rule_header(
+fn rule_header(
     ui: &mut Ui,
     enabled: &mut bool,
     label: &mut String,
