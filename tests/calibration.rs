@@ -10,80 +10,21 @@ use mql_studio::calibration::{
     status_change_counts, status_changes, suggest_threshold, sweep_point, threshold_sweep,
 };
 use mql_studio::diff::RuleKind;
-use mql_studio::leads::{LeadSet, LoadOptions, Verdict, read_leads_csv};
+use mql_studio::leads::Verdict;
 use mql_studio::model::{
-    Condition, Counting, Criterion, EngagementRule, FitRule, Model, Override, OverrideAction,
+    Condition, Counting, Criterion, EngagementRule, FitRule, Model, OverrideAction,
 };
-use mql_studio::scoring::{Evaluation, LeadScore, Status, score_all};
+use mql_studio::scoring::{Evaluation, LeadScore, Status};
 use proptest::prelude::*;
+
+mod common;
+
+use common::leads::leads;
+use common::rules::{eng_rule, field_is, fit_rule, override_rule};
+use common::scoring::{assert_close, score_fast, statuses};
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
-
-fn leads(csv: &str) -> LeadSet {
-    read_leads_csv(csv.as_bytes(), "inline.csv", &LoadOptions::default())
-        .expect("inline leads parse")
-        .0
-}
-
-fn fit_rule(id: &str, field: &str, condition: Condition, points: f64) -> FitRule {
-    FitRule {
-        id: id.to_owned(),
-        label: String::new(),
-        field: field.to_owned(),
-        condition,
-        points,
-        enabled: true,
-        proposed_by: None,
-        rationale: String::new(),
-    }
-}
-
-/// An engagement rule reading the count column named like the activity.
-fn eng_rule(id: &str, activity: &str, points: f64, cap: Option<f64>) -> EngagementRule {
-    EngagementRule {
-        id: id.to_owned(),
-        label: String::new(),
-        activity: activity.to_owned(),
-        count_column: None,
-        counting: Counting::PerOccurrence,
-        points,
-        cap,
-        window_days: None,
-        half_life_days: None,
-        enabled: true,
-        proposed_by: None,
-        rationale: String::new(),
-    }
-}
-
-fn override_rule(id: &str, action: OverrideAction, when: Criterion) -> Override {
-    Override {
-        id: id.to_owned(),
-        label: String::new(),
-        action,
-        when: vec![when],
-        enabled: true,
-        proposed_by: None,
-        rationale: String::new(),
-    }
-}
-
-fn scores(model: &Model, set: &LeadSet) -> Vec<LeadScore> {
-    score_all(model, &Evaluation::new(model, set, 0))
-}
-
-fn statuses(scores: &[LeadScore]) -> Vec<Status> {
-    scores.iter().map(|s| s.status).collect()
-}
-
-fn assert_close(actual: Option<f64>, expected: f64) {
-    let actual = actual.unwrap_or_else(|| panic!("expected {expected}, got None"));
-    assert!(
-        (actual - expected).abs() < 1e-9,
-        "expected {expected}, got {actual}"
-    );
-}
 
 fn point(
     threshold: f64,
@@ -116,7 +57,10 @@ fn funnel_model() -> Model {
         ),
         fit_rule("size", "employees", Condition::AtLeast(200.0), 20.0),
     ];
-    model.engagement.rules = vec![eng_rule("pricing", "pricing", 10.0, Some(40.0))];
+    model.engagement.rules = vec![EngagementRule {
+        cap: Some(40.0),
+        ..eng_rule("pricing", "pricing", Counting::PerOccurrence, 10.0)
+    }];
     model.combine.mql_threshold = 60.0;
     model.combine.nurture_band = 15.0;
     model
@@ -139,7 +83,7 @@ L8,Analyst,100,0,lead,reject\n";
 fn the_funnel_counts_mqls_and_what_became_of_them() {
     let model = funnel_model();
     let set = leads(FUNNEL_LEADS);
-    let scored = scores(&model, &set);
+    let scored = score_fast(&model, &set, 0);
     assert_eq!(
         statuses(&scored),
         [
@@ -189,7 +133,7 @@ fn the_funnel_counts_mqls_and_what_became_of_them() {
 fn the_agreement_table_sorts_judged_leads_into_four_cells() {
     let model = funnel_model();
     let set = leads(FUNNEL_LEADS);
-    let scored = scores(&model, &set);
+    let scored = score_fast(&model, &set, 0);
     let table = agreement(&scored, &set.verdicts);
     // L1 MQL+accept, L7 MQL+accept; L2 MQL+reject; L3 lead+accept; L5, L8 lead+reject;
     // L4 and L6 have no verdict.
@@ -362,25 +306,25 @@ fn sweep_model() -> Model {
         ),
         fit_rule("size", "employees", Condition::AtLeast(200.0), 2.0),
     ];
-    model.engagement.rules = vec![eng_rule("pricing", "pricing", 1.0, Some(4.0))];
+    model.engagement.rules = vec![EngagementRule {
+        cap: Some(4.0),
+        ..eng_rule("pricing", "pricing", Counting::PerOccurrence, 1.0)
+    }];
     model.overrides = vec![
         override_rule(
             "dq-competitor",
             OverrideAction::Disqualify,
-            Criterion::Field {
-                field: "competitor".into(),
-                condition: Condition::IsTrue,
-            },
+            vec![field_is("competitor", Condition::IsTrue)],
         ),
         override_rule(
             "ft-demo",
             OverrideAction::FastTrack,
-            Criterion::Activity {
+            vec![Criterion::Activity {
                 activity: "demo_request".into(),
                 count_column: None,
                 at_least: 1,
                 window_days: None,
-            },
+            }],
         ),
     ];
     model.combine.scale = 10.0;
@@ -408,7 +352,7 @@ H,Analyst,500,1,0,no,lead\n";
 fn the_sweep_recomputes_the_mqls_at_every_threshold() {
     let model = sweep_model();
     let set = leads(SWEEP_LEADS);
-    let scored = scores(&model, &set);
+    let scored = score_fast(&model, &set, 0);
     let score_values: Vec<f64> = scored.iter().map(|s| s.score).collect();
     assert_eq!(score_values, [9.0, 6.0, 6.0, 4.0, 0.0, 10.0, 4.0, 3.0]);
     assert_eq!(
@@ -467,7 +411,7 @@ fn the_sweep_applies_the_gates() {
     let mut model = sweep_model();
     model.combine.min_fit = None;
     let set = leads(SWEEP_LEADS);
-    let scored = scores(&model, &set);
+    let scored = score_fast(&model, &set, 0);
     let sweep = threshold_sweep(&model, &set, &scored);
     // Without the gate D (4, an SQL) is eligible: at 4, MQLs E, A, B, C, G, D = 6, with an
     // outcome 5 (not G), SQLs A, C, D = 3: precision 3/5, recall 3/4.
@@ -476,7 +420,7 @@ fn the_sweep_applies_the_gates() {
     assert_eq!(sweep[5], point(5.0, 4, 2, Some(0.5), Some(0.5)));
     // A minimum-engagement gate of 3 keeps out B (2 engagement points), G (0) and H (1).
     model.combine.min_engagement = Some(3.0);
-    let scored = scores(&model, &set);
+    let scored = score_fast(&model, &set, 0);
     let sweep = threshold_sweep(&model, &set, &scored);
     // At 0: E + A, C, D = 4 MQLs, all with an outcome, SQLs A, C, D = 3: 3/4, 3/4.
     assert_eq!(sweep[0], point(0.0, 4, 3, Some(0.75), Some(0.75)));
@@ -486,7 +430,7 @@ fn the_sweep_applies_the_gates() {
 fn suggestions_pick_the_lowest_qualifying_threshold() {
     let model = sweep_model();
     let set = leads(SWEEP_LEADS);
-    let scored = scores(&model, &set);
+    let scored = score_fast(&model, &set, 0);
     let sweep = threshold_sweep(&model, &set, &scored);
     // Precision reaches 50 % first at 4 (most volume at that quality).
     let rate = suggest_threshold(&sweep, Target::MqlToSqlRate(0.5)).expect("a threshold");
@@ -544,7 +488,7 @@ fn suggestions_pick_the_lowest_qualifying_threshold() {
 fn the_sweep_follows_the_scale() {
     let set = leads(SWEEP_LEADS);
     let mut model = sweep_model();
-    let scored = scores(&model, &set);
+    let scored = score_fast(&model, &set, 0);
     // 7.5: whole thresholds 0 to 7.
     model.combine.scale = 7.5;
     let thresholds: Vec<f64> = threshold_sweep(&model, &set, &scored)
@@ -576,7 +520,7 @@ fn all_leads_mql() {
         .map(|l| format!("{l}\n"))
         .collect();
     let set = leads(&csv);
-    let scored = scores(&model, &set);
+    let scored = score_fast(&model, &set, 0);
     assert!(scored.iter().all(|s| s.status == Status::Mql));
     let f = funnel(&set, &scored);
     // 7 leads, all MQL; 6 with an outcome (not L6); SQLs L1, L3, L4, L7 = 4.
@@ -597,7 +541,7 @@ fn no_outcomes_no_positives_and_empty_lead_sets() {
 
     // No outcome column.
     let set = leads("id,job_title,employees,pricing\nL1,VP Sales,500,2\nL2,Analyst,100,0\n");
-    let scored = scores(&model, &set);
+    let scored = score_fast(&model, &set, 0);
     let f = funnel(&set, &scored);
     assert_eq!((f.leads, f.mqls, f.with_outcome), (2, 1, 0));
     assert_eq!(f.reading(), Reading::NoOutcomes);
@@ -619,7 +563,7 @@ fn no_outcomes_no_positives_and_empty_lead_sets() {
     let set = leads(
         "id,job_title,employees,pricing,Outcome\nL1,VP Sales,500,2,lead\nL2,Analyst,100,0,lead\n",
     );
-    let scored = scores(&model, &set);
+    let scored = score_fast(&model, &set, 0);
     let f = funnel(&set, &scored);
     assert_eq!(f.mql_to_sql(), Some(0.0));
     assert_eq!(f.sql_to_won(), None);
@@ -640,7 +584,7 @@ fn no_outcomes_no_positives_and_empty_lead_sets() {
     // No leads at all.
     let set = leads("id,job_title,employees,pricing,Outcome,Sales Verdict\n");
     assert!(set.is_empty());
-    let scored = scores(&model, &set);
+    let scored = score_fast(&model, &set, 0);
     let f = funnel(&set, &scored);
     assert_eq!(f, Funnel::default());
     assert_eq!(f.reading(), Reading::NoOutcomes);
@@ -660,7 +604,7 @@ fn no_outcomes_no_positives_and_empty_lead_sets() {
     let lifts = rule_lift(&model, &set, &Evaluation::new(&model, &set, 0));
     assert!(lifts.iter().all(|l| l.matched == 0 && l.rest == 0));
     // Scores from another lead set (longer than the leads): only common rows count.
-    let other = scores(&model, &leads(FUNNEL_LEADS));
+    let other = score_fast(&model, &leads(FUNNEL_LEADS), 0);
     assert_eq!(funnel(&set, &other), Funnel::default());
     assert_eq!(threshold_sweep(&model, &set, &other)[0].mqls, 0);
 }
@@ -704,15 +648,12 @@ fn lift_model() -> Model {
     ];
     model.engagement.rules = vec![EngagementRule {
         enabled: false,
-        ..eng_rule("webinar", "webinar", 10.0, None)
+        ..eng_rule("webinar", "webinar", Counting::PerOccurrence, 10.0)
     }];
     model.overrides = vec![override_rule(
         "dq-competitor",
         OverrideAction::Disqualify,
-        Criterion::Field {
-            field: "competitor".into(),
-            condition: Condition::IsTrue,
-        },
+        vec![field_is("competitor", Condition::IsTrue)],
     )];
     model
 }
@@ -907,7 +848,10 @@ fn status_changes_between_two_models() {
     let mut stricter = model.clone();
     stricter.combine.mql_threshold = 70.0;
     let set = leads(FUNNEL_LEADS);
-    let changes = status_changes(&scores(&model, &set), &scores(&stricter, &set));
+    let changes = status_changes(
+        &score_fast(&model, &set, 0),
+        &score_fast(&stricter, &set, 0),
+    );
     let rows: Vec<(usize, Status, Status)> =
         changes.iter().map(|c| (c.row, c.before, c.after)).collect();
     assert_eq!(

@@ -2,56 +2,23 @@
 #![cfg(feature = "cli")]
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 use std::sync::LazyLock;
 
 use mql_studio::export::{ScoredRow, scored_rows};
-use mql_studio::leads::{LeadSet, LoadOptions, load_events_csv, load_leads_csv, parse_day};
+use mql_studio::leads::{LeadSet, LoadOptions, load_leads_csv};
 use mql_studio::model::{Model, fmt_number};
 use mql_studio::scoring::{Evaluation, explain, explanation_text, score_all};
 
-fn repo(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
-}
+mod common;
 
-fn run(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mql-studio"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("the binary runs")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-fn path_str(path: &Path) -> &str {
-    path.to_str().expect("a UTF-8 path")
-}
-
-fn default_model() -> Model {
-    mql_studio::format::load_model(&repo("models/default.ron")).expect("the default model")
-}
+use common::cli::{path_str, run_in, stderr, stdout};
+use common::{bundled, day, default_model, repo};
 
 /// The bundled leads and events, loaded and scored by the library as the CLI should.
 fn library_rows() -> (Model, LeadSet, i32, Vec<ScoredRow>) {
-    let model = default_model();
-    let options = LoadOptions {
-        fields: model.fields.clone(),
-        ..LoadOptions::default()
-    };
-    let (mut leads, _) = load_leads_csv(&repo("assets/leads.csv"), &options).expect("leads");
-    load_events_csv(&repo("assets/events.csv"), &mut leads, false).expect("events");
-    let as_of = leads.default_as_of();
-    let evaluation = Evaluation::new(&model, &leads, as_of);
-    let scores = score_all(&model, &evaluation);
-    let rows = scored_rows(&model, &leads, &evaluation, &scores);
-    (model, leads, as_of, rows)
+    let b = bundled("models/default.ron");
+    let rows = scored_rows(&b.model, &b.leads, &b.evaluation, &b.scores);
+    (b.model, b.leads, b.as_of, rows)
 }
 
 fn score_args<'a>(out: &'a str, leads: &'a str, events: Option<&'a str>) -> Vec<&'a str> {
@@ -75,7 +42,7 @@ static EVENTS: LazyLock<PathBuf> = LazyLock::new(|| repo("assets/events.csv"));
 #[test]
 fn check_accepts_the_default_model() {
     let dir = tempfile::tempdir().expect("a temp dir");
-    let output = run(&["check", path_str(&MODEL)], dir.path());
+    let output = run_in(&["check", path_str(&MODEL)], dir.path());
     assert!(output.status.success(), "{}", stderr(&output));
     let text = stdout(&output);
     assert!(text.contains("B2B SaaS default"), "{text}");
@@ -91,14 +58,14 @@ fn check_refuses_an_invalid_model_and_names_the_rule() {
     let broken = text.replacen("cap: 24.0,", "cap: -24.0,", 1);
     let path = dir.path().join("broken.ron");
     std::fs::write(&path, broken).expect("write");
-    let output = run(&["check", path_str(&path)], dir.path());
+    let output = run_in(&["check", path_str(&path)], dir.path());
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     let text = stdout(&output);
     assert!(text.contains("rule `eng-pricing`"), "{text}");
     assert!(text.contains("1 error(s)"), "{text}");
 
     // `score` refuses it too, naming the rule.
-    let output = run(
+    let output = run_in(
         &[
             "score",
             "--model",
@@ -121,7 +88,7 @@ fn check_reports_a_malformed_file_with_line_and_column() {
     let dir = tempfile::tempdir().expect("a temp dir");
     let path = dir.path().join("bad.ron");
     std::fs::write(&path, "(\n    format_version: \"1.0\",\n    name: 42,\n)\n").expect("write");
-    let output = run(&["check", path_str(&path)], dir.path());
+    let output = run_in(&["check", path_str(&path)], dir.path());
     assert!(!output.status.success());
     let message = stderr(&output);
     assert!(message.contains("bad.ron"), "{message}");
@@ -138,7 +105,7 @@ fn score_to_csv_writes_every_lead_as_the_library_scores_it() {
     let dir = tempfile::tempdir().expect("a temp dir");
     let out = dir.path().join("x.csv");
     let args = score_args(path_str(&out), path_str(&LEADS), Some(path_str(&EVENTS)));
-    let output = run(&args, dir.path());
+    let output = run_in(&args, dir.path());
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(
         stderr(&output).contains(&format!(
@@ -195,7 +162,7 @@ fn score_to_csv_writes_every_lead_as_the_library_scores_it() {
 
     // Without --out the same CSV goes to standard output.
     let args = score_args("", path_str(&LEADS), Some(path_str(&EVENTS)));
-    let output = run(&args, dir.path());
+    let output = run_in(&args, dir.path());
     assert!(output.status.success());
     assert_eq!(output.stdout, std::fs::read(&out).expect("read x.csv"));
 }
@@ -206,7 +173,7 @@ fn score_to_json_writes_every_lead_as_the_library_scores_it() {
     let dir = tempfile::tempdir().expect("a temp dir");
     let out = dir.path().join("x.json");
     let args = score_args(path_str(&out), path_str(&LEADS), Some(path_str(&EVENTS)));
-    let output = run(&args, dir.path());
+    let output = run_in(&args, dir.path());
     assert!(output.status.success(), "{}", stderr(&output));
     let text = std::fs::read_to_string(&out).expect("read x.json");
     let value: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
@@ -242,7 +209,7 @@ fn score_with_count_columns_and_an_explicit_as_of_date() {
     let out = dir.path().join("counts.csv");
     let mut args = score_args(path_str(&out), path_str(&LEADS), None);
     args.extend(["--as-of", "2026-11-01"]);
-    let output = run(&args, dir.path());
+    let output = run_in(&args, dir.path());
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(
         stderr(&output).contains("as of 2026-11-01"),
@@ -256,7 +223,7 @@ fn score_with_count_columns_and_an_explicit_as_of_date() {
         ..LoadOptions::default()
     };
     let (leads, _) = load_leads_csv(&LEADS, &options).expect("leads");
-    let as_of = parse_day("2026-11-01").expect("date");
+    let as_of = day("2026-11-01");
     let evaluation = Evaluation::new(&model, &leads, as_of);
     let scores = score_all(&model, &evaluation);
     let rows = scored_rows(&model, &leads, &evaluation, &scores);
@@ -266,7 +233,7 @@ fn score_with_count_columns_and_an_explicit_as_of_date() {
 
     let mut args = score_args("", path_str(&LEADS), None);
     args.extend(["--as-of", "November"]);
-    let output = run(&args, dir.path());
+    let output = run_in(&args, dir.path());
     assert!(!output.status.success());
     assert!(stderr(&output).contains("--as-of"), "{}", stderr(&output));
 }
@@ -280,7 +247,7 @@ fn explain_prints_the_status_and_every_rule_of_a_lead() {
     let row = leads.row_of("L000002").expect("L000002 is in the sample");
     let explanation = explain(&model, &leads, row, as_of);
     let dir = tempfile::tempdir().expect("a temp dir");
-    let output = run(
+    let output = run_in(
         &[
             "explain",
             "--model",
@@ -328,7 +295,7 @@ fn explain_prints_the_status_and_every_rule_of_a_lead() {
 #[test]
 fn explain_of_an_unknown_lead_fails() {
     let dir = tempfile::tempdir().expect("a temp dir");
-    let output = run(
+    let output = run_in(
         &[
             "explain",
             "--model",
@@ -357,7 +324,7 @@ fn a_bad_csv_fails_naming_row_and_column() {
     let dir = tempfile::tempdir().expect("a temp dir");
     let leads = dir.path().join("bad.csv");
     std::fs::write(&leads, BAD_LEADS).expect("write");
-    let output = run(&score_args("", path_str(&leads), None), dir.path());
+    let output = run_in(&score_args("", path_str(&leads), None), dir.path());
     assert!(!output.status.success());
     let message = stderr(&output);
     assert!(message.contains("bad.csv"), "{message}");
@@ -377,7 +344,7 @@ fn skip_bad_rows_reports_how_many_were_skipped() {
     let out = dir.path().join("out.csv");
     let mut args = score_args(path_str(&out), path_str(&leads), None);
     args.push("--skip-bad-rows");
-    let output = run(&args, dir.path());
+    let output = run_in(&args, dir.path());
     assert!(output.status.success(), "{}", stderr(&output));
     let message = stderr(&output);
     assert!(
@@ -410,7 +377,7 @@ L5,Intern\n",
     )
     .expect("write");
     let out = dir.path().join("scored.csv");
-    let output = run(
+    let output = run_in(
         &score_args(path_str(&out), path_str(&leads), None),
         dir.path(),
     );
@@ -432,7 +399,7 @@ L5,Intern\n",
     );
     // JSON is not a spreadsheet: the ids stay as they are.
     let json = dir.path().join("scored.json");
-    let output = run(
+    let output = run_in(
         &score_args(path_str(&json), path_str(&leads), None),
         dir.path(),
     );
@@ -448,7 +415,7 @@ L5,Intern\n",
 
 /// Runs `generate` into `dir` (which the command creates).
 fn generate_into(dir: &Path, seed: &str) -> (Vec<u8>, Vec<u8>) {
-    let output = run(
+    let output = run_in(
         &[
             "generate",
             "--leads",
@@ -505,7 +472,7 @@ fn generate_is_deterministic() {
 #[test]
 fn the_bundled_sample_files_are_what_generate_writes_by_default() {
     let dir = tempfile::tempdir().expect("a temp dir");
-    let output = run(&["generate", "--out-dir", "sample"], dir.path());
+    let output = run_in(&["generate", "--out-dir", "sample"], dir.path());
     assert!(output.status.success(), "{}", stderr(&output));
     let sample = dir.path().join("sample");
     assert_eq!(
@@ -531,14 +498,14 @@ fn map_renames_a_header_to_a_model_field() {
     std::fs::write(&leads, "Lead ID,Job Title,Headcount\nL1,VP Sales,300\n").expect("write");
     let mut args = score_args("", path_str(&leads), None);
     args.extend(["--as-of", "2026-11-01"]);
-    let output = run(&args, dir.path());
+    let output = run_in(&args, dir.path());
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(
         stdout(&output),
         "id,fit,engagement,score,status,grade,fired_rules\nL1,20,0,20,lead,C4,fit-senior-title\n"
     );
     args.extend(["--map", "Headcount = employees"]);
-    let output = run(&args, dir.path());
+    let output = run_in(&args, dir.path());
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(
         stdout(&output),
@@ -548,7 +515,7 @@ L1,40,0,40,lead,B4,fit-senior-title;fit-company-size\n"
     // A mapping without `=` is refused.
     let mut args = score_args("", path_str(&leads), None);
     args.extend(["--map", "Headcount"]);
-    let output = run(&args, dir.path());
+    let output = run_in(&args, dir.path());
     assert!(!output.status.success());
     assert!(
         stderr(&output).contains("HEADER=FIELD"),

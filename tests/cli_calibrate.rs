@@ -2,68 +2,18 @@
 //! must be the library's numbers on the same files.
 #![cfg(feature = "cli")]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
 use mql_studio::calibration::{
     Target, agreement, funnel, monthly_capacity_to_count, percent, rule_lift, status_change_counts,
     status_changes, suggest_threshold, threshold_sweep,
 };
 use mql_studio::diff::diff_models;
 use mql_studio::format::load_model;
-use mql_studio::leads::{LeadSet, LoadOptions, load_events_csv, load_leads_csv};
-use mql_studio::model::{Model, fmt_number};
-use mql_studio::scoring::{Evaluation, LeadScore, score_all};
+use mql_studio::model::fmt_number;
 
-fn repo(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
-}
+mod common;
 
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mql-studio"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("the binary runs")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-fn path_str(path: &Path) -> &str {
-    path.to_str().expect("a UTF-8 path")
-}
-
-/// A model with the bundled leads and events, loaded and scored as the CLI does.
-struct Scored {
-    model: Model,
-    leads: LeadSet,
-    evaluation: Evaluation,
-    scores: Vec<LeadScore>,
-}
-
-fn scored(model_file: &str) -> Scored {
-    let model = load_model(&repo(model_file)).expect("the model loads");
-    let options = LoadOptions {
-        fields: model.fields.clone(),
-        ..LoadOptions::default()
-    };
-    let (mut leads, _) = load_leads_csv(&repo("assets/leads.csv"), &options).expect("leads");
-    load_events_csv(&repo("assets/events.csv"), &mut leads, false).expect("events");
-    let evaluation = Evaluation::new(&model, &leads, leads.default_as_of());
-    let scores = score_all(&model, &evaluation);
-    Scored {
-        model,
-        leads,
-        evaluation,
-        scores,
-    }
-}
+use common::cli::{path_str, run, stderr, stdout};
+use common::{bundled, repo};
 
 /// The lines of the section that starts with a line beginning with `title`, up to a blank line.
 fn section<'a>(text: &'a str, title: &str) -> Vec<&'a str> {
@@ -102,7 +52,7 @@ fn calibrate_prints_the_library_numbers_for_the_bundled_data() {
     ]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let text = stdout(&output);
-    let s = scored("models/default.ron");
+    let s = bundled("models/default.ron");
 
     // The funnel: each row's count, and the rates next to them.
     let f = funnel(&s.leads, &s.scores);
@@ -282,7 +232,7 @@ fn calibrate_without_a_target_uses_the_twenty_percent_rule() {
     ]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let text = stdout(&output);
-    let s = scored("models/default.ron");
+    let s = bundled("models/default.ron");
     let sweep = threshold_sweep(&s.model, &s.leads, &s.scores);
     let suggestion = suggest_threshold(&sweep, Target::MqlToSqlRate(0.2)).expect("a suggestion");
     assert!(text.contains(&suggestion.explanation), "{text}");
@@ -401,8 +351,8 @@ fn diff_with_leads_lists_the_leads_that_change_status() {
     ]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let text = stdout(&output);
-    let a = scored("models/default.ron");
-    let b = scored("models/default-sales-proposal.ron");
+    let a = bundled("models/default.ron");
+    let b = bundled("models/default-sales-proposal.ron");
     let changes = status_changes(&a.scores, &b.scores);
     assert!(changes.len() > 20, "the demo changes more than 20 leads");
     assert!(
@@ -500,7 +450,7 @@ fn diff_needs_leads_for_events() {
 #[test]
 fn the_numbers_in_the_calibration_page_are_the_library_numbers() {
     let page = std::fs::read_to_string(repo("docs/calibration.md")).expect("the page");
-    let s = scored("models/default.ron");
+    let s = bundled("models/default.ron");
 
     // The funnel and its reading.
     let f = funnel(&s.leads, &s.scores);
@@ -615,7 +565,7 @@ fn the_numbers_in_the_calibration_page_are_the_library_numbers() {
         [9, 3, 40, 76]
     );
     assert!(page.contains("9 / 3 / 40 / 76, agreement 85 / 128 = 66.4 %"));
-    let b = scored("models/default-sales-proposal.ron");
+    let b = bundled("models/default-sales-proposal.ron");
     let fb = funnel(&b.leads, &b.scores);
     assert_eq!(status_changes(&s.scores, &b.scores).len(), 32);
     assert_eq!(fb.mqls, 29);

@@ -1,25 +1,13 @@
 //! Reading leads and event logs from CRM-style CSV exports.
 
 use mql_studio::leads::{
-    Cell, LeadSet, LeadsError, LoadOptions, LoadReport, Outcome, RowError, Verdict, format_day,
-    parse_day, read_events_csv, read_leads_csv,
+    Cell, LeadSet, LeadsError, LoadOptions, LoadReport, Outcome, Verdict, format_day, parse_day,
 };
 use mql_studio::model::{FieldKind, FieldSpec};
 
-fn load(csv: &str, options: &LoadOptions) -> Result<(LeadSet, LoadReport), LeadsError> {
-    read_leads_csv(csv.as_bytes(), "leads.csv", options)
-}
+mod common;
 
-fn ok(csv: &str) -> LeadSet {
-    load(csv, &LoadOptions::default()).expect("the CSV loads").0
-}
-
-fn row_error(result: Result<(LeadSet, LoadReport), LeadsError>) -> RowError {
-    match result {
-        Err(LeadsError::Row(error)) => error,
-        other => panic!("expected a row error, got {other:?}"),
-    }
-}
+use common::leads::{leads, read_events, read_leads, row_error};
 
 fn file_error(result: Result<(LeadSet, LoadReport), LeadsError>) -> String {
     match result {
@@ -45,7 +33,7 @@ fn number_field(name: &str, aliases: &[&str]) -> FieldSpec {
 
 #[test]
 fn a_utf8_bom_is_ignored() {
-    let set = ok("\u{feff}Lead ID,Title\nL1,CEO\n");
+    let set = leads("\u{feff}Lead ID,Title\nL1,CEO\n");
     assert_eq!(set.columns[0].name, "Lead ID");
     assert_eq!(set.id_column, Some(0));
     assert_eq!(set.ids, ["L1"]);
@@ -55,7 +43,7 @@ fn a_utf8_bom_is_ignored() {
 #[test]
 fn a_semicolon_delimiter_is_detected() {
     // European exports: `;` between cells, commas inside values.
-    let set = ok("Lead ID;Company;Employees\nL1;Acme, Inc.;250\nL2;Beta;12\n");
+    let set = leads("Lead ID;Company;Employees\nL1;Acme, Inc.;250\nL2;Beta;12\n");
     assert_eq!(set.columns.len(), 3);
     assert_eq!(cell(&set, 0, "company"), "Acme, Inc.");
     assert_eq!(
@@ -63,7 +51,7 @@ fn a_semicolon_delimiter_is_detected() {
         Some(Cell::Number(12.0))
     );
     // A header with a quoted `;` inside still counts as comma-separated.
-    let set = ok("id,\"a;b;c\",x\n1,2,3\n");
+    let set = leads("id,\"a;b;c\",x\n1,2,3\n");
     assert_eq!(set.columns.len(), 3);
     assert_eq!(set.columns[1].name, "a;b;c");
     // An explicit delimiter wins over detection.
@@ -71,7 +59,7 @@ fn a_semicolon_delimiter_is_detected() {
         delimiter: Some(b';'),
         ..LoadOptions::default()
     };
-    let (set, _) = load("id;x,y\n1;2,3\n", &options).expect("loads");
+    let (set, _) = read_leads("id;x,y\n1;2,3\n", &options).expect("loads");
     assert_eq!(set.columns.len(), 2);
     assert_eq!(cell(&set, 0, "x,y"), "2,3");
 }
@@ -81,7 +69,7 @@ fn quoted_fields_keep_commas_quotes_and_newlines() {
     let csv = "id,company,notes\n\
 L1,\"Acme, Inc.\",\"first line\nsecond line\"\n\
 L2,\"The \"\"Best\"\" Co\",plain\n";
-    let set = ok(csv);
+    let set = leads(csv);
     assert_eq!(set.ids, ["L1", "L2"]);
     assert_eq!(cell(&set, 0, "company"), "Acme, Inc.");
     assert_eq!(cell(&set, 0, "notes"), "first line\nsecond line");
@@ -90,7 +78,7 @@ L2,\"The \"\"Best\"\" Co\",plain\n";
 
 #[test]
 fn windows_line_endings_are_read() {
-    let set = ok("id,employees\r\nL1,10\r\nL2,20\r\n");
+    let set = leads("id,employees\r\nL1,10\r\nL2,20\r\n");
     assert_eq!(set.ids, ["L1", "L2"]);
     assert_eq!(cell(&set, 1, "employees"), "20");
 }
@@ -98,7 +86,7 @@ fn windows_line_endings_are_read() {
 #[test]
 fn empty_and_blank_cells_are_missing() {
     let csv = "id,title,employees,target\nL1,,,\nL2,  ,  , \nL3,CEO,10,yes\n";
-    let set = ok(csv);
+    let set = leads(csv);
     assert_eq!(set.len(), 3);
     for row in 0..2 {
         for column in ["title", "employees", "target"] {
@@ -122,7 +110,7 @@ fn empty_and_blank_cells_are_missing() {
 
 #[test]
 fn rows_with_only_empty_cells_are_skipped_silently() {
-    let (set, report) = load(
+    let (set, report) = read_leads(
         "id,title\nL1,CEO\n,\n  ,  \nL2,CTO\n",
         &LoadOptions::default(),
     )
@@ -145,7 +133,8 @@ fn header_aliases_map_columns_to_model_fields() {
         fields: fields.clone(),
         ..LoadOptions::default()
     };
-    let (set, _) = load("Lead ID,Number of Employees\nL1,150\nL2,\n", &options).expect("loads");
+    let (set, _) =
+        read_leads("Lead ID,Number of Employees\nL1,150\nL2,\n", &options).expect("loads");
     let index = set
         .column_for("employees", &fields)
         .expect("found by alias");
@@ -156,7 +145,7 @@ fn header_aliases_map_columns_to_model_fields() {
     // Without the declaration the header is not found under the field name.
     assert_eq!(set.column_for("employees", &[]), None);
     // Header matching ignores case, spaces and punctuation.
-    let (set, _) = load("lead_id,COMPANY-SIZE\nL1,150\n", &options).expect("loads");
+    let (set, _) = read_leads("lead_id,COMPANY-SIZE\nL1,150\n", &options).expect("loads");
     assert!(set.column_for("employees", &fields).is_some());
 }
 
@@ -168,7 +157,7 @@ fn renames_map_a_header_to_a_field_name() {
         renames: vec![("Headcount".to_owned(), "employees".to_owned())],
         ..LoadOptions::default()
     };
-    let (set, _) = load("id,headcount\nL1,75\n", &options).expect("loads");
+    let (set, _) = read_leads("id,headcount\nL1,75\n", &options).expect("loads");
     assert_eq!(set.columns[1].name, "employees");
     assert_eq!(
         set.columns[1].kind(),
@@ -181,14 +170,14 @@ fn renames_map_a_header_to_a_field_name() {
         Some(Cell::Number(75.0))
     );
     // The declared type is enforced on the renamed column.
-    let error = row_error(load("id,Headcount\nL1,lots\n", &options));
+    let error = row_error(read_leads("id,Headcount\nL1,lots\n", &options));
     assert_eq!(error.row, 2);
     assert_eq!(error.column.as_deref(), Some("employees"));
 }
 
 #[test]
 fn duplicate_headers_are_refused() {
-    let message = file_error(load(
+    let message = file_error(read_leads(
         "id,Job Title,job_title\nL1,a,b\n",
         &LoadOptions::default(),
     ));
@@ -200,24 +189,24 @@ fn duplicate_headers_are_refused() {
         renames: vec![("Headcount".to_owned(), "employees".to_owned())],
         ..LoadOptions::default()
     };
-    let message = file_error(load("id,employees,Headcount\nL1,1,2\n", &options));
+    let message = file_error(read_leads("id,employees,Headcount\nL1,1,2\n", &options));
     assert!(message.contains("employees"), "{message}");
 }
 
 #[test]
 fn an_empty_file_is_refused_and_a_header_only_file_has_no_leads() {
     for empty in ["", "\u{feff}", "\n"] {
-        let message = file_error(load(empty, &LoadOptions::default()));
+        let message = file_error(read_leads(empty, &LoadOptions::default()));
         assert!(message.contains("empty"), "{empty:?}: {message}");
     }
-    let (set, report) = load("Lead ID,Title\n", &LoadOptions::default()).expect("loads");
+    let (set, report) = read_leads("Lead ID,Title\n", &LoadOptions::default()).expect("loads");
     assert!(set.is_empty());
     assert_eq!(report.rows_read, 0);
 }
 
 #[test]
 fn ids_come_from_the_id_column_or_the_row_number() {
-    let (set, report) = load("Title\nCEO\nCTO\n", &LoadOptions::default()).expect("loads");
+    let (set, report) = read_leads("Title\nCEO\nCTO\n", &LoadOptions::default()).expect("loads");
     assert_eq!(set.ids, ["2", "3"], "spreadsheet rows");
     assert!(
         report
@@ -230,15 +219,15 @@ fn ids_come_from_the_id_column_or_the_row_number() {
         id_column: Some("Email".to_owned()),
         ..LoadOptions::default()
     };
-    let (set, _) = load("id,email\n1,a@x.com\n2,b@x.com\n", &options).expect("loads");
+    let (set, _) = read_leads("id,email\n1,a@x.com\n2,b@x.com\n", &options).expect("loads");
     assert_eq!(set.ids, ["a@x.com", "b@x.com"]);
     let options = LoadOptions {
         id_column: Some("nope".to_owned()),
         ..LoadOptions::default()
     };
-    assert!(file_error(load("id\n1\n", &options)).contains("nope"));
+    assert!(file_error(read_leads("id\n1\n", &options)).contains("nope"));
     // A duplicated id is a warning.
-    let (_, report) = load("id\nA\nB\nA\n", &LoadOptions::default()).expect("loads");
+    let (_, report) = read_leads("id\nA\nB\nA\n", &LoadOptions::default()).expect("loads");
     assert!(
         report
             .warnings
@@ -253,13 +242,12 @@ fn ids_come_from_the_id_column_or_the_row_number() {
 fn numeric_looking_lead_ids_are_kept_exactly_as_written() {
     // HubSpot and Salesforce ids are often digits; leading zeros and long ids must survive so
     // that the event log and the output refer to the same leads.
-    let mut set = ok("Record ID,title\n007,CEO\n12345678901234567890,CTO\n1.50,CFO\n");
+    let mut set = leads("Record ID,title\n007,CEO\n12345678901234567890,CTO\n1.50,CFO\n");
     assert_eq!(set.ids, ["007", "12345678901234567890", "1.50"]);
     assert_eq!(set.row_of("007"), Some(0));
-    let report = read_events_csv(
-        b"Record ID,Activity,Timestamp\n007,demo,2026-10-01\n12345678901234567890,demo,2026-10-01\n",
-        "events.csv",
+    let report = read_events(
         &mut set,
+        "Record ID,Activity,Timestamp\n007,demo,2026-10-01\n12345678901234567890,demo,2026-10-01\n",
         false,
     )
     .expect("events load");
@@ -280,7 +268,7 @@ fn a_bad_number_in_a_declared_field_names_file_row_and_column() {
         ..LoadOptions::default()
     };
     let csv = "Lead ID,Number of Employees\nL1,150\nL2,about 200\nL3,300\n";
-    let error = row_error(load(csv, &options));
+    let error = row_error(read_leads(csv, &options));
     assert_eq!(error.file, "leads.csv");
     assert_eq!(error.row, 3, "the header is row 1, L1 row 2, L2 row 3");
     assert_eq!(error.column.as_deref(), Some("Number of Employees"));
@@ -290,7 +278,7 @@ fn a_bad_number_in_a_declared_field_names_file_row_and_column() {
         "leads.csv: row 3, column `Number of Employees`: expected a number, found \"about 200\""
     );
     // The same column undeclared is simply text.
-    let set = ok(csv);
+    let set = leads(csv);
     assert_eq!(
         set.column_by_name("Number of Employees").map(|c| c.kind()),
         Some(FieldKind::Text)
@@ -314,14 +302,17 @@ fn declared_bool_and_date_fields_are_checked_too() {
         ],
         ..LoadOptions::default()
     };
-    let error = row_error(load("id,target,created\nL1,maybe,2026-01-01\n", &options));
+    let error = row_error(read_leads(
+        "id,target,created\nL1,maybe,2026-01-01\n",
+        &options,
+    ));
     assert_eq!((error.row, error.column.as_deref()), (2, Some("target")));
-    let error = row_error(load(
+    let error = row_error(read_leads(
         "id,target,created\nL1,yes,2026-01-01\nL2,no,01/02/2026\n",
         &options,
     ));
     assert_eq!((error.row, error.column.as_deref()), (3, Some("created")));
-    let (set, _) = load("id,target,created\nL1,Y,2026-01-31\n", &options).expect("loads");
+    let (set, _) = read_leads("id,target,created\nL1,Y,2026-01-31\n", &options).expect("loads");
     assert_eq!(
         set.column_by_name("target").map(|c| c.cell(0)),
         Some(Cell::Bool(true))
@@ -340,18 +331,21 @@ fn row_numbers_count_records_not_lines() {
         ..LoadOptions::default()
     };
     let csv = "id,notes,employees\nL1,\"two\nlines\",10\nL2,x,ten\n";
-    let error = row_error(load(csv, &options));
+    let error = row_error(read_leads(csv, &options));
     assert_eq!(error.row, 3);
 }
 
 #[test]
 fn too_many_or_too_few_cells_is_a_row_error() {
-    let error = row_error(load("id,a,b\nL1,1,2\nL2,1,2,3\n", &LoadOptions::default()));
+    let error = row_error(read_leads(
+        "id,a,b\nL1,1,2\nL2,1,2,3\n",
+        &LoadOptions::default(),
+    ));
     assert_eq!(error.row, 3);
     assert_eq!(error.column, None);
     assert!(error.message.contains("4 cells"), "{}", error.message);
     assert!(error.message.contains("3 columns"), "{}", error.message);
-    let error = row_error(load("id,a,b\nL1,1\n", &LoadOptions::default()));
+    let error = row_error(read_leads("id,a,b\nL1,1\n", &LoadOptions::default()));
     assert_eq!(error.row, 2);
     assert!(error.message.contains("2 cells"), "{}", error.message);
     assert_eq!(
@@ -373,7 +367,7 @@ L2,ten,CTO\n\
 L3,30\n\
 L4,40,CFO,extra\n\
 L5,50,VP\n";
-    let (set, report) = load(csv, &options).expect("bad rows are skipped");
+    let (set, report) = read_leads(csv, &options).expect("bad rows are skipped");
     assert_eq!(set.ids, ["L1", "L5"]);
     assert_eq!(report.rows_read, 2);
     let skipped: Vec<(usize, Option<&str>)> = report
@@ -400,7 +394,7 @@ L3,Opportunity,\n\
 L4,Closed Won,would accept\n\
 L5,closed lost,no\n\
 L6,,\n";
-    let set = ok(csv);
+    let set = leads(csv);
     let reached = |sql, opportunity, won| {
         Some(Outcome {
             reached_sql: sql,
@@ -442,7 +436,7 @@ L2,no,yes,no\n\
 L3,yes,no,no\n\
 L4,no,no,no\n\
 L5,,,\n";
-    let set = ok(csv);
+    let set = leads(csv);
     let flags: Vec<Option<(bool, bool, bool)>> = set
         .outcomes
         .iter()
@@ -459,28 +453,28 @@ L5,,,\n";
         ]
     );
     // 1/0 flags work as well.
-    let set = ok("id,sql\nL1,1\nL2,0\n");
+    let set = leads("id,sql\nL1,1\nL2,0\n");
     assert_eq!(set.outcomes[0].map(|o| o.reached_sql), Some(true));
     assert_eq!(set.outcomes[1].map(|o| o.reached_sql), Some(false));
     // A file without outcome columns has none.
-    assert!(!ok("id\nL1\n").has_outcomes());
+    assert!(!leads("id\nL1\n").has_outcomes());
 }
 
 #[test]
 fn a_bad_stage_or_verdict_names_row_and_column() {
-    let error = row_error(load(
+    let error = row_error(read_leads(
         "id,Outcome\nL1,lead\nL2,maybe later\n",
         &LoadOptions::default(),
     ));
     assert_eq!(error.row, 3);
     assert_eq!(error.column.as_deref(), Some("Outcome"));
     assert!(error.message.contains("maybe later"), "{}", error.message);
-    let error = row_error(load(
+    let error = row_error(read_leads(
         "id,Verdict\nL1,accept\nL2,accept\nL3,dunno\n",
         &LoadOptions::default(),
     ));
     assert_eq!((error.row, error.column.as_deref()), (4, Some("Verdict")));
-    let error = row_error(load(
+    let error = row_error(read_leads(
         "id,Won\nL1,yes\nL2,perhaps\n",
         &LoadOptions::default(),
     ));
@@ -496,7 +490,7 @@ fn a_bad_stage_after_skipped_rows_names_its_own_row() {
         ..LoadOptions::default()
     };
     let csv = "id,Outcome\nL1,lead\nL2,lead,extra\nL3,sql\nL4,someday\n";
-    let (set, report) = load(csv, &options).expect("loads, skipping");
+    let (set, report) = read_leads(csv, &options).expect("loads, skipping");
     assert_eq!(set.ids, ["L1", "L3", "L4"]);
     assert_eq!(report.skipped.len(), 1);
     assert_eq!(report.skipped[0].row, 3);
@@ -511,21 +505,21 @@ fn a_bad_stage_after_skipped_rows_names_its_own_row() {
     assert!(set.outcomes[1].is_some_and(|o| o.reached_sql));
     // Without skipping it is an error naming its row.
     let csv = "id,Outcome\nL1,lead\n\nL3,sql\nL4,someday\n";
-    let error = row_error(load(csv, &LoadOptions::default()));
+    let error = row_error(read_leads(csv, &LoadOptions::default()));
     assert_eq!(error.row, 5, "a blank line is a row too: {error}");
     assert_eq!(error.column.as_deref(), Some("Outcome"));
     // Also after a row of empty cells.
     let csv = "id,Outcome\nL1,lead\n,\nL3,someday\n";
-    let error = row_error(load(csv, &LoadOptions::default()));
+    let error = row_error(read_leads(csv, &LoadOptions::default()));
     assert_eq!(error.row, 4, "{error}");
 }
 
 #[test]
 fn leads_without_an_id_are_named_after_their_own_row() {
     // The empty-cell row 3 is skipped; the lead without an id is on row 4.
-    let set = ok("id,title\nL1,CEO\n,\n,CTO\n");
+    let set = leads("id,title\nL1,CEO\n,\n,CTO\n");
     assert_eq!(set.ids, ["L1", "row-4"]);
-    let (set, _) = load("title\nCEO\n\"\"\nCTO\n", &LoadOptions::default()).expect("loads");
+    let (set, _) = read_leads("title\nCEO\n\"\"\nCTO\n", &LoadOptions::default()).expect("loads");
     assert_eq!(set.ids, ["2", "4"]);
 }
 
@@ -533,11 +527,7 @@ fn leads_without_an_id_are_named_after_their_own_row() {
 // Event logs
 
 fn leads_abc() -> LeadSet {
-    ok("Lead ID\nA\nB\nC\n")
-}
-
-fn events(set: &mut LeadSet, csv: &str, skip_bad_rows: bool) -> Result<LoadReport, LeadsError> {
-    read_events_csv(csv.as_bytes(), "events.csv", set, skip_bad_rows)
+    leads("Lead ID\nA\nB\nC\n")
 }
 
 fn days_of(set: &LeadSet, row: usize) -> Vec<String> {
@@ -548,7 +538,7 @@ fn days_of(set: &LeadSet, row: usize) -> Vec<String> {
 #[test]
 fn events_are_grouped_by_lead_in_file_order() {
     let mut set = leads_abc();
-    let report = events(
+    let report = read_events(
         &mut set,
         "\u{feff}Lead ID,Activity,Timestamp\n\
 B,webinar,2026-10-02T10:00:00Z\n\
@@ -570,7 +560,7 @@ B,pricing,2026-10-03\n",
 #[test]
 fn timestamps_with_offsets_count_on_their_utc_day_and_dates_stand_alone() {
     let mut set = leads_abc();
-    events(
+    read_events(
         &mut set,
         "id,event,time\n\
 A,x,2026-10-03T23:30:00-02:00\n\
@@ -598,7 +588,7 @@ A,x,2026-10-03T12:00:00Z\n",
 #[test]
 fn events_of_unknown_leads_are_counted_in_a_warning() {
     let mut set = leads_abc();
-    let report = events(
+    let report = read_events(
         &mut set,
         "lead_id,activity,timestamp\n\
 A,x,2026-10-01\n\
@@ -620,32 +610,28 @@ Z,x,2026-10-02\n",
 #[test]
 fn a_bad_timestamp_names_row_and_column() {
     let mut set = leads_abc();
-    let error = events(
+    let error = row_error(read_events(
         &mut set,
         "Lead ID,Activity,Event Date\nA,x,2026-10-01\nB,x,03/10/2026\n",
         false,
-    )
-    .expect_err("a bad timestamp");
-    let LeadsError::Row(error) = error else {
-        panic!("expected a row error, got {error:?}");
-    };
+    ));
     assert_eq!(error.file, "events.csv");
     assert_eq!(error.row, 3);
     assert_eq!(error.column.as_deref(), Some("Event Date"));
     assert!(error.message.contains("03/10/2026"), "{}", error.message);
     // An empty activity is an error too.
-    let error = events(&mut set, "id,activity,date\nA,,2026-10-01\n", false)
-        .expect_err("an empty activity");
-    let LeadsError::Row(error) = error else {
-        panic!("expected a row error");
-    };
+    let error = row_error(read_events(
+        &mut set,
+        "id,activity,date\nA,,2026-10-01\n",
+        false,
+    ));
     assert_eq!((error.row, error.column.as_deref()), (2, Some("activity")));
 }
 
 #[test]
 fn skip_bad_rows_skips_bad_events() {
     let mut set = leads_abc();
-    let report = events(
+    let report = read_events(
         &mut set,
         "id,activity,date\nA,x,2026-10-01\nA,x,yesterday\nB,,2026-10-01\n,,\nC,x,2026-10-02\n",
         true,
@@ -660,34 +646,17 @@ fn skip_bad_rows_skips_bad_events() {
 #[test]
 fn an_event_log_without_the_needed_columns_is_refused() {
     let mut set = leads_abc();
-    let error = events(&mut set, "id,when\nA,2026-10-01\n", false).expect_err("no activity");
+    let error = read_events(&mut set, "id,when\nA,2026-10-01\n", false).expect_err("no activity");
     let message = error.to_string();
     assert!(message.contains("activity"), "{message}");
     assert!(message.starts_with("events.csv"), "{message}");
-}
-
-/// A scratch directory for one test, removed at the end.
-struct Scratch(std::path::PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Scratch {
-        let dir = std::env::temp_dir().join(format!("mql-csv-{name}-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        Scratch(dir)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }
 
 #[test]
 fn a_load_reports_every_byte_of_the_file_and_stops_when_cancelled() {
     use mql_studio::leads::{Progress, load_events_csv_with_progress, load_leads_csv};
     use std::sync::Arc;
-    let scratch = Scratch::new("progress");
+    let scratch = tempfile::tempdir().expect("a temp dir");
     // Big enough for several blocks (4 MiB each), so progress is reported more than once.
     let options = mql_studio::generate::GenerateOptions {
         leads: 60_000,
@@ -696,8 +665,8 @@ fn a_load_reports_every_byte_of_the_file_and_stops_when_cancelled() {
     let (mut leads_csv, mut events_csv) = (Vec::new(), Vec::new());
     mql_studio::generate::generate(&options, &mut leads_csv, &mut events_csv).unwrap();
     assert!(events_csv.len() > 8 << 20, "{} bytes", events_csv.len());
-    let leads_path = scratch.0.join("leads.csv");
-    let events_path = scratch.0.join("events.csv");
+    let leads_path = scratch.path().join("leads.csv");
+    let events_path = scratch.path().join("events.csv");
     std::fs::write(&leads_path, &leads_csv).unwrap();
     std::fs::write(&events_path, &events_csv).unwrap();
 

@@ -7,15 +7,13 @@ use mql_studio::generate::{GenerateOptions, generate};
 use mql_studio::leads::{LeadSet, LoadOptions, read_events_csv, read_leads_csv};
 use mql_studio::model::{Condition, Counting, Criterion, FieldSpec, Model, grade_bands};
 use mql_studio::scoreboard::{Scoreboard, Update};
-use mql_studio::scoring::{
-    Evaluation, LeadScore, Status, Summary, explain, score_all, status_counts,
-};
+use mql_studio::scoring::{Evaluation, Status, Summary, score_all, status_counts};
 use proptest::prelude::*;
 
-fn default_model() -> Model {
-    mql_studio::format::model_from_str(include_str!("../models/default.ron"))
-        .expect("the bundled model parses")
-}
+mod common;
+
+use common::default_model;
+use common::scoring::{explain_agreeing, score_both_ways, score_fast};
 
 /// Generated leads: with an event log (`events: true`) or with count columns only.
 fn generated(count: usize, seed: u64, events: bool, fields: &[FieldSpec]) -> (LeadSet, i32) {
@@ -43,43 +41,12 @@ fn generated(count: usize, seed: u64, events: bool, fields: &[FieldSpec]) -> (Le
     (set, options.as_of)
 }
 
-/// Asserts that every lead's fast score equals its explained score, and that the fired rule
-/// ids agree with the explanation. Returns the scores.
-fn assert_paths_agree(model: &Model, set: &LeadSet, as_of: i32) -> Vec<LeadScore> {
-    let evaluation = Evaluation::new(model, set, as_of);
-    let scores = score_all(model, &evaluation);
-    assert_eq!(scores.len(), set.len());
-    for (row, fast) in scores.iter().enumerate() {
-        let simple = explain(model, set, row, as_of);
-        assert_eq!(
-            simple.score, *fast,
-            "lead {} (row {row}): simple {:?} != fast {:?}",
-            set.ids[row], simple.score, fast
-        );
-        let mut expected: Vec<&str> = simple
-            .rules
-            .iter()
-            .filter(|r| r.enabled && r.fired && r.points != 0.0)
-            .map(|r| r.id.as_str())
-            .collect();
-        expected.extend(
-            simple
-                .overrides
-                .iter()
-                .filter(|o| o.enabled && o.fired)
-                .map(|o| o.id.as_str()),
-        );
-        assert_eq!(evaluation.fired_rule_ids(model, row), expected);
-    }
-    scores
-}
-
 #[test]
 fn fast_equals_simple_on_2000_generated_leads_with_an_event_log() {
     let model = default_model();
     let (set, as_of) = generated(2000, 11, true, &model.fields);
     assert!(set.events.is_some());
-    let scores = assert_paths_agree(&model, &set, as_of);
+    let scores = score_both_ways(&model, &set, as_of);
     // The data exercise every status, so the comparison covers every branch of the status.
     let counts = status_counts(&scores);
     for status in Status::ALL {
@@ -92,7 +59,7 @@ fn fast_equals_simple_on_2000_generated_leads_with_count_columns() {
     let model = default_model();
     let (set, as_of) = generated(2000, 12, false, &model.fields);
     assert!(set.events.is_none());
-    let scores = assert_paths_agree(&model, &set, as_of);
+    let scores = score_both_ways(&model, &set, as_of);
     let counts = status_counts(&scores);
     assert!(counts[Status::Mql.index()] > 0, "{counts:?}");
     assert!(counts[Status::FastTracked.index()] > 0, "{counts:?}");
@@ -109,11 +76,7 @@ fn fast_equals_simple_with_decay_on_every_rule_and_an_earlier_as_of_date() {
     }
     let (set, as_of) = generated(800, 13, true, &model.fields);
     // Twenty days earlier: later events are in the future and must be ignored by both paths.
-    assert_paths_agree(&model, &set, as_of - 20);
-}
-
-fn rescored(model: &Model, set: &LeadSet, as_of: i32) -> Vec<LeadScore> {
-    score_all(model, &Evaluation::new(model, set, as_of))
+    score_both_ways(&model, &set, as_of - 20);
 }
 
 #[test]
@@ -139,7 +102,7 @@ fn refresh_after_changing_only_points_caps_and_the_mix_evaluates_nothing() {
     model.fit.max_points = 70.0;
     assert_eq!(evaluation.refresh(&model, &set), 0);
     let after = score_all(&model, &evaluation);
-    assert_eq!(after, rescored(&model, &set, as_of));
+    assert_eq!(after, score_fast(&model, &set, as_of));
     assert_ne!(after, before, "the changes must change some scores");
     // Reordering rules needs no evaluation either.
     model.fit.rules.reverse();
@@ -147,7 +110,7 @@ fn refresh_after_changing_only_points_caps_and_the_mix_evaluates_nothing() {
     assert_eq!(evaluation.refresh(&model, &set), 0);
     assert_eq!(
         score_all(&model, &evaluation),
-        rescored(&model, &set, as_of)
+        score_fast(&model, &set, as_of)
     );
 }
 
@@ -165,7 +128,7 @@ fn refresh_re_evaluates_exactly_the_rule_whose_condition_or_window_changed() {
     assert_eq!(evaluation.refresh(&model, &set), 1);
     assert_eq!(
         score_all(&model, &evaluation),
-        rescored(&model, &set, as_of)
+        score_fast(&model, &set, as_of)
     );
 
     // A fit rule's field.
@@ -173,7 +136,7 @@ fn refresh_re_evaluates_exactly_the_rule_whose_condition_or_window_changed() {
     assert_eq!(evaluation.refresh(&model, &set), 1);
     assert_eq!(
         score_all(&model, &evaluation),
-        rescored(&model, &set, as_of)
+        score_fast(&model, &set, as_of)
     );
 
     // An engagement window, then a half-life.
@@ -181,13 +144,13 @@ fn refresh_re_evaluates_exactly_the_rule_whose_condition_or_window_changed() {
     assert_eq!(evaluation.refresh(&model, &set), 1);
     assert_eq!(
         score_all(&model, &evaluation),
-        rescored(&model, &set, as_of)
+        score_fast(&model, &set, as_of)
     );
     model.engagement.rules[2].half_life_days = Some(10.0);
     assert_eq!(evaluation.refresh(&model, &set), 1);
     assert_eq!(
         score_all(&model, &evaluation),
-        rescored(&model, &set, as_of)
+        score_fast(&model, &set, as_of)
     );
 
     // An override's criterion.
@@ -199,7 +162,7 @@ fn refresh_re_evaluates_exactly_the_rule_whose_condition_or_window_changed() {
     assert_eq!(evaluation.refresh(&model, &set), 1);
     assert_eq!(
         score_all(&model, &evaluation),
-        rescored(&model, &set, as_of)
+        score_fast(&model, &set, as_of)
     );
 
     // A new rule, then a removed one.
@@ -212,7 +175,7 @@ fn refresh_re_evaluates_exactly_the_rule_whose_condition_or_window_changed() {
     assert_eq!(evaluation.refresh(&model, &set), 0);
     assert_eq!(
         score_all(&model, &evaluation),
-        rescored(&model, &set, as_of)
+        score_fast(&model, &set, as_of)
     );
     assert_eq!(evaluation.fit_matches.len(), model.fit.rules.len());
 }
@@ -232,7 +195,7 @@ fn refresh_with_two_rules_on_the_same_condition_evaluates_nothing_for_a_points_c
     assert_eq!(evaluation.refresh(&model, &set), 0);
     assert_eq!(
         score_all(&model, &evaluation),
-        rescored(&model, &set, as_of)
+        score_fast(&model, &set, as_of)
     );
 }
 
@@ -263,9 +226,9 @@ fn refresh_re_evaluates_the_rules_of_a_field_whose_aliases_changed() {
     // The three title rules (senior, manager, student) read the newly mapped column.
     assert_eq!(evaluation.refresh(&model, &set), 3);
     let with = score_all(&model, &evaluation);
-    assert_eq!(with, rescored(&model, &set, as_of));
+    assert_eq!(with, score_fast(&model, &set, as_of));
     assert_ne!(with, without);
-    assert_paths_agree(&model, &set, as_of);
+    score_both_ways(&model, &set, as_of);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -399,8 +362,8 @@ proptest! {
         let mut model = default_model();
         apply(&knobs, &mut model);
         prop_assert!(mql_studio::validate::is_valid(&mql_studio::validate::validate(&model)));
-        assert_paths_agree(&model, with_events, *as_of);
-        assert_paths_agree(&model, with_counts, *as_of);
+        score_both_ways(&model, with_events, *as_of);
+        score_both_ways(&model, with_counts, *as_of);
     }
 
     #[test]
@@ -435,14 +398,14 @@ proptest! {
         prop_assert_eq!(evaluation.refresh(&model, with_events), changed);
         prop_assert_eq!(
             score_all(&model, &evaluation),
-            rescored(&model, with_events, *as_of)
+            score_fast(&model, with_events, *as_of)
         );
     }
 }
 
 /// Asserts that a scoreboard holds exactly what scoring from scratch gives.
 fn assert_board_fresh(board: &Scoreboard, model: &Model, set: &LeadSet, as_of: i32, what: &str) {
-    let fresh = rescored(model, set, as_of);
+    let fresh = score_fast(model, set, as_of);
     assert!(
         board.scores == fresh,
         "{what}: scores differ from a fresh scoring"
@@ -592,7 +555,7 @@ fn the_scoreboard_does_the_least_work_for_each_edit_and_matches_a_fresh_scoring(
     }
     assert!(moved_any, "the edits moved some leads");
     // Every lead still agrees with the one-lead path after all those edits.
-    assert_paths_agree(&model, &set, as_of);
+    score_both_ways(&model, &set, as_of);
 }
 
 #[test]
@@ -606,12 +569,7 @@ fn scores_at_scale_split_across_threads_equal_the_one_lead_path() {
     let mut cursors = Vec::new();
     let mut fired = Vec::new();
     for row in (0..set.len()).step_by(97).chain(set.len() - 3..set.len()) {
-        let simple = explain(&model, &set, row, as_of);
-        assert_eq!(
-            simple.score, scores[row],
-            "lead {} (row {row})",
-            set.ids[row]
-        );
+        explain_agreeing(&model, &set, &evaluation, &scores, row);
         evaluation.fired_rule_ids_walking(&model, row, &mut cursors, &mut fired);
         assert_eq!(fired, evaluation.fired_rule_ids(&model, row), "row {row}");
     }

@@ -1,6 +1,6 @@
 //! The RON model format: round trips, atomic saves and readable errors.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use mql_studio::format::{
     FormatError, load_model, model_from_str, model_to_string, parse_version, save_model,
@@ -12,16 +12,9 @@ use mql_studio::model::{
 };
 use proptest::prelude::*;
 
-fn model_files() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("models");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("models/ exists")
-        .map(|entry| entry.expect("a directory entry").path())
-        .filter(|path| path.extension().is_some_and(|e| e == "ron"))
-        .collect();
-    files.sort();
-    files
-}
+mod common;
+
+use common::{default_model, model_error, model_files};
 
 fn files_in(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
@@ -66,7 +59,7 @@ fn every_bundled_model_survives_save_and_load_unchanged() {
 
 #[test]
 fn the_saved_text_keeps_the_field_order_and_implicit_some() {
-    let model = model_from_str(include_str!("../models/default.ron")).expect("parse");
+    let model = default_model();
     let text = model_to_string(&model).expect("serialise");
     assert!(text.starts_with("#![enable(implicit_some)]"), "{text}");
     assert!(text.ends_with('\n'));
@@ -84,7 +77,7 @@ fn save_model_replaces_the_file_completely_and_leaves_no_temporary_file() {
     let dir = tempfile::tempdir().expect("a temp dir");
     let path = dir.path().join("model.ron");
     // A long old file: a shorter new model must not leave its tail behind.
-    let mut big = model_from_str(include_str!("../models/default.ron")).expect("parse");
+    let mut big = default_model();
     big.description = "x".repeat(50_000);
     save_model(&path, &big).expect("save the old model");
     let small = Model::new("small");
@@ -165,10 +158,6 @@ const SMALL: &str = r#"(
 )
 "#;
 
-fn error_of(text: &str) -> FormatError {
-    model_from_str(text).expect_err("the text must not load")
-}
-
 #[test]
 fn the_small_model_loads() {
     let model = model_from_str(SMALL).expect("valid");
@@ -201,7 +190,7 @@ fn the_small_model_loads() {
 fn malformed_ron_gives_line_and_column() {
     // Line 3 is `    name: "small" ]`: the `]` is in column 19.
     let text = SMALL.replace(r#"name: "small","#, r#"name: "small" ],"#);
-    let error = error_of(&text);
+    let error = model_error(&text);
     let FormatError::Syntax { line, column, .. } = &error else {
         panic!("expected a syntax error, got {error:?}");
     };
@@ -210,7 +199,7 @@ fn malformed_ron_gives_line_and_column() {
     assert!(error.to_string().contains("line 3, column 19"), "{error}");
 
     // An unterminated file.
-    let error = error_of(&SMALL[..SMALL.len() - 3]);
+    let error = model_error(&SMALL[..SMALL.len() - 3]);
     assert!(matches!(error, FormatError::Syntax { .. }), "{error:?}");
     assert!(error.to_string().contains("line "), "{error}");
 }
@@ -221,7 +210,7 @@ fn an_unknown_field_is_named() {
         "points: 20.0,",
         "points: 20.0,\n                colour: \"red\",",
     );
-    let error = error_of(&text);
+    let error = model_error(&text);
     let message = error.to_string();
     assert!(message.contains("colour"), "{message}");
     let FormatError::Syntax { line, .. } = error else {
@@ -233,29 +222,29 @@ fn an_unknown_field_is_named() {
 #[test]
 fn a_missing_required_field_is_named() {
     let text = SMALL.replace("                points: 20.0,\n", "");
-    let message = error_of(&text).to_string();
+    let message = model_error(&text).to_string();
     assert!(message.contains("points"), "{message}");
     let text = SMALL.replace("    name: \"small\",\n", "");
-    let message = error_of(&text).to_string();
+    let message = model_error(&text).to_string();
     assert!(message.contains("`name`"), "{message}");
 }
 
 #[test]
 fn a_type_error_names_the_field() {
     let text = SMALL.replace("points: 20.0,", "points: \"twenty\",");
-    let error = error_of(&text);
+    let error = model_error(&text);
     let message = error.to_string();
     assert!(message.contains("in field `points`"), "{message}");
     assert!(message.contains("line 11"), "{message}");
     let text = SMALL.replace("mql_threshold: 75.0", "mql_threshold: true");
-    let message = error_of(&text).to_string();
+    let message = model_error(&text).to_string();
     assert!(message.contains("in field `mql_threshold`"), "{message}");
 }
 
 #[test]
 fn a_newer_major_version_is_refused_with_a_clear_message() {
     let text = SMALL.replace(r#""1.0""#, r#""2.0""#);
-    let error = error_of(&text);
+    let error = model_error(&text);
     assert!(
         matches!(error, FormatError::NewerVersion { .. }),
         "{error:?}"
@@ -268,7 +257,7 @@ fn a_newer_major_version_is_refused_with_a_clear_message() {
         "name: \"small\",",
         "name: \"small\",\n    audience: [\"emea\"],",
     );
-    let message = error_of(&text).to_string();
+    let message = model_error(&text).to_string();
     assert!(message.contains("2.0"), "{message}");
     // load_model puts the path in front.
     let dir = tempfile::tempdir().expect("a temp dir");
@@ -288,7 +277,7 @@ fn a_newer_minor_version_loads_unless_it_uses_a_newer_field() {
         "name: \"small\",",
         "name: \"small\",\n    audience: [\"emea\"],",
     );
-    let message = error_of(&text).to_string();
+    let message = model_error(&text).to_string();
     assert!(message.contains("audience"), "{message}");
     assert!(message.contains("1.1"), "{message}");
     assert!(message.contains("newer"), "{message}");
@@ -297,7 +286,7 @@ fn a_newer_minor_version_loads_unless_it_uses_a_newer_field() {
 #[test]
 fn a_version_that_is_not_a_number_is_refused() {
     let text = SMALL.replace(r#""1.0""#, r#""one""#);
-    let error = error_of(&text);
+    let error = model_error(&text);
     assert!(matches!(error, FormatError::BadVersion { .. }), "{error:?}");
     assert!(error.to_string().contains("\"one\""), "{error}");
     assert_eq!(parse_version("1.0"), Some((1, 0)));
@@ -308,7 +297,7 @@ fn a_version_that_is_not_a_number_is_refused() {
 #[test]
 fn a_missing_format_version_is_named() {
     let text = SMALL.replace("    format_version: \"1.0\",\n", "");
-    let message = error_of(&text).to_string();
+    let message = model_error(&text).to_string();
     assert!(message.contains("format_version"), "{message}");
 }
 
@@ -615,7 +604,7 @@ fn a_type_error_after_non_ascii_text_on_the_same_line_names_the_right_field() {
         "points: 20.0,",
         "label: \"Größe – Ärzte – Ölbranche – 東京\", points: \"x\", enabled: true,",
     );
-    let message = error_of(&text).to_string();
+    let message = model_error(&text).to_string();
     assert!(message.contains("in field `points`"), "{message}");
     assert!(message.contains("line 11"), "{message}");
 }
@@ -634,13 +623,13 @@ fn an_unknown_field_inside_a_condition_or_criterion_is_named() {
         "condition: Equals(\"CFO\"),",
         "condition: Between(min: 1.0, max: 2.0, maxx: 3.0),",
     );
-    let message = error_of(&text).to_string();
+    let message = model_error(&text).to_string();
     assert!(message.contains("maxx"), "{message}");
     let text = SMALL.replace(
         "    combine:",
         "    overrides: [(id: \"ft\", action: FastTrack, when: [Activity(activity: \"demo\", at_least: 1, windows_days: 7)])],\n    combine:",
     );
-    let message = error_of(&text).to_string();
+    let message = model_error(&text).to_string();
     assert!(message.contains("windows_days"), "{message}");
 }
 

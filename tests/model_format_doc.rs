@@ -8,12 +8,16 @@ use std::collections::BTreeSet;
 
 use mql_studio::export::{scored_rows, write_scored_csv};
 use mql_studio::format::{model_from_str, model_to_string};
-use mql_studio::leads::{
-    LeadSet, LeadsError, LoadOptions, parse_day, read_events_csv, read_leads_csv,
-};
+use mql_studio::leads::{LeadSet, LoadOptions, RowError};
 use mql_studio::model::{Band, Condition, Counting, Criterion, FieldKind, FieldSpec, Model};
 use mql_studio::scoring::{Evaluation, LeadScore, Section, Status, explain, round2, score_all};
 use mql_studio::validate::validate;
+
+mod common;
+
+use common::leads::{leads_with_fields, read_events, read_leads, row_error};
+use common::scoring::{close, explain_agreeing};
+use common::{day, default_model, model_error};
 
 const DOC: &str = include_str!("../docs/model-format.md");
 
@@ -110,21 +114,14 @@ fn load(example: &Example, with_events: bool) -> LeadSet {
         fields: example.model.fields.clone(),
         ..LoadOptions::default()
     };
-    let (mut leads, report) =
-        read_leads_csv(example.leads_csv.as_bytes(), "leads.csv", &options).unwrap();
+    let (mut leads, report) = read_leads(&example.leads_csv, &options).unwrap();
     assert!(
         report.skipped.is_empty() && report.warnings.is_empty(),
         "{report:?}"
     );
     assert_eq!(leads.ids, ["L1", "L2", "L3", "L4"]);
     if with_events {
-        let report = read_events_csv(
-            example.events_csv.as_bytes(),
-            "events.csv",
-            &mut leads,
-            false,
-        )
-        .unwrap();
+        let report = read_events(&mut leads, &example.events_csv, false).unwrap();
         assert_eq!(report.rows_read, 22, "every event but L9's is read");
         assert_eq!(report.warnings.len(), 1, "{:?}", report.warnings);
         assert!(
@@ -134,14 +131,6 @@ fn load(example: &Example, with_events: bool) -> LeadSet {
         );
     }
     leads
-}
-
-fn day(text: &str) -> i32 {
-    parse_day(text).unwrap()
-}
-
-fn close(actual: f64, expected: f64) -> bool {
-    (actual - expected).abs() < 1e-9
 }
 
 /// What the page states for one lead.
@@ -156,8 +145,16 @@ struct Expected {
     grade: &'static str,
 }
 
-fn check_lead(model: &Model, leads: &LeadSet, as_of: i32, score: &LeadScore, e: &Expected) {
+/// Checks one lead against the page, on both paths: `scores` are the fast path's.
+fn check_lead(
+    model: &Model,
+    leads: &LeadSet,
+    evaluation: &Evaluation,
+    scores: &[LeadScore],
+    e: &Expected,
+) {
     let row = leads.row_of(e.id).unwrap();
+    let score = &scores[row];
     // The sub-scores are rounded (§4.5), so they are exactly the numbers the page writes.
     assert_eq!(score.fit, e.fit, "{}: fit", e.id);
     assert_eq!(score.engagement, e.engagement, "{}: engagement", e.id);
@@ -172,12 +169,7 @@ fn check_lead(model: &Model, leads: &LeadSet, as_of: i32, score: &LeadScore, e: 
     assert_eq!(score.status, e.status, "{}: status", e.id);
     assert_eq!(score.grade(model), e.grade, "{}: grade", e.id);
     // The rule-by-rule path gives the same numbers, and the raw sums the page states.
-    let explanation = explain(model, leads, row, as_of);
-    assert_eq!(
-        &explanation.score, score,
-        "{}: explain and score_all differ",
-        e.id
-    );
+    let explanation = explain_agreeing(model, leads, evaluation, scores, row);
     assert!(
         close(explanation.fit_raw, e.fit_raw),
         "{}: fit_raw {} != {}",
@@ -306,8 +298,8 @@ fn worked_example_with_event_log() {
             grade: "D4",
         },
     ];
-    for (score, e) in scores.iter().zip(&expected) {
-        check_lead(model, &leads, as_of, score, e);
+    for e in &expected {
+        check_lead(model, &leads, &evaluation, &scores, e);
     }
 
     // The rounded sub-scores and the totals before rounding that the page states.
@@ -455,8 +447,8 @@ fn worked_example_with_count_columns() {
                 grade: "D2",
             },
         ];
-        for (score, e) in scores.iter().zip(&expected) {
-            check_lead(model, &leads, as_of, score, e);
+        for e in &expected {
+            check_lead(model, &leads, &evaluation, &scores, e);
         }
         // The activities without a column are reported.
         for activity in [
@@ -736,9 +728,9 @@ fn format_version_handling_is_as_documented() {
 #[test]
 fn activity_names_ignore_case_as_documented() {
     let model = model_from_str(&tiny_model("IsTrue", "PerOccurrence", FIELD_CRITERION)).unwrap();
-    let (mut leads, _) = read_leads_csv(b"id\nL1\n", "leads.csv", &LoadOptions::default()).unwrap();
-    let events = b"id,activity,date\nL1,A,2026-01-01\nL1,a ,2026-01-02\nL1, a,2026-01-03\n";
-    read_events_csv(events, "events.csv", &mut leads, false).unwrap();
+    let (mut leads, _) = read_leads("id\nL1\n", &LoadOptions::default()).unwrap();
+    let events = "id,activity,date\nL1,A,2026-01-01\nL1,a ,2026-01-02\nL1, a,2026-01-03\n";
+    read_events(&mut leads, events, false).unwrap();
     let log = leads.events.as_ref().unwrap();
     assert_eq!(log.activities, ["A"]);
     let evaluation = Evaluation::new(&model, &leads, day("2026-01-03"));
@@ -759,28 +751,9 @@ fn labelled(pairs: &[(&str, f64)]) -> Vec<(String, f64)> {
     pairs.iter().map(|(l, p)| ((*l).to_owned(), *p)).collect()
 }
 
-fn parse_error(text: &str) -> String {
-    model_from_str(text)
-        .map(|_| ())
-        .expect_err("the model should not parse")
-        .to_string()
-}
-
-fn leads_with(csv: &str, fields: Vec<FieldSpec>) -> LeadSet {
-    let options = LoadOptions {
-        fields,
-        ..LoadOptions::default()
-    };
-    read_leads_csv(csv.as_bytes(), "leads.csv", &options)
-        .unwrap_or_else(|e| panic!("{csv:?}: {e}"))
-        .0
-}
-
-fn row_error(csv: &str) -> mql_studio::leads::RowError {
-    match read_leads_csv(csv.as_bytes(), "leads.csv", &LoadOptions::default()) {
-        Err(LeadsError::Row(error)) => error,
-        other => panic!("{csv:?}: expected a row error, got {other:?}"),
-    }
+/// The row error of loading `csv` with the default options.
+fn row_error_in(csv: &str) -> RowError {
+    row_error(read_leads(csv, &LoadOptions::default()))
 }
 
 #[test]
@@ -800,10 +773,10 @@ fn a_model_file_may_start_with_a_bom_and_name_its_structures() {
         .replace("combine: (", "combine: Combine(");
     assert_eq!(model_from_str(&named).unwrap(), expected);
     assert_eq!(
-        parse_error(&plain.replacen('(', "Modell(", 1)),
+        model_error(&plain.replacen('(', "Modell(", 1)).to_string(),
         "line 1, column 1: Expected struct `Model` but found `Modell`"
     );
-    let nested = parse_error(&plain.replace("fit: (", "fit: Fit("));
+    let nested = model_error(&plain.replace("fit: (", "fit: Fit(")).to_string();
     assert!(
         nested.ends_with("in field `fit`: Expected struct `FitSection` but found `Fit`"),
         "{nested}"
@@ -821,7 +794,7 @@ fn a_model_file_may_start_with_a_bom_and_name_its_structures() {
 fn unknown_fields_inside_enum_variants_are_errors() {
     // §1.5.
     let activity = r#"Activity(activity: "demo_request", at_least: 1, windows_days: 7)"#;
-    let error = parse_error(&tiny_model("IsTrue", "Once", activity));
+    let error = model_error(&tiny_model("IsTrue", "Once", activity)).to_string();
     assert!(error.starts_with("line 6, column "), "{error}");
     assert!(
         error.ends_with(
@@ -830,13 +803,13 @@ fn unknown_fields_inside_enum_variants_are_errors() {
         "{error}"
     );
     let between = "Between(min: 1.0, max: 2.0, foo: 3.0)";
-    let error = parse_error(&tiny_model(between, "Once", FIELD_CRITERION));
+    let error = model_error(&tiny_model(between, "Once", FIELD_CRITERION)).to_string();
     assert!(
         error.contains("Unexpected field named `foo` in `Between`"),
         "{error}"
     );
     let field = r#"Field(field: "x", condition: IsTrue, extra: 1)"#;
-    let error = parse_error(&tiny_model("IsTrue", "Once", field));
+    let error = model_error(&tiny_model("IsTrue", "Once", field)).to_string();
     assert!(
         error.contains("Unexpected field named `extra` in `Field`"),
         "{error}"
@@ -932,7 +905,7 @@ fn contains_any(value: &str, cell: &str) -> bool {
         FIELD_CRITERION,
     ))
     .unwrap();
-    let leads = leads_with(&format!("id,x\nL1,\"{cell}\"\n"), Vec::new());
+    let leads = leads_with_fields(&format!("id,x\nL1,\"{cell}\"\n"), Vec::new());
     let evaluation = Evaluation::new(&model, &leads, 0);
     let held = evaluation.fit_matches[0][0];
     let explained = explain(&model, &leads, 0, 0).rules[0].fired;
@@ -989,7 +962,7 @@ fn contains_any_matches_whole_words() {
 #[test]
 fn the_default_model_marks_students_with_whole_words() {
     // §4.1: `models/default.ron`'s fit-student rule.
-    let model = model_from_str(include_str!("../models/default.ron")).unwrap();
+    let model = default_model();
     let (index, rule) = model
         .fit
         .rules
@@ -1005,7 +978,7 @@ fn the_default_model_marks_students_with_whole_words() {
             "Trainee".to_owned()
         ])
     );
-    let leads = leads_with(
+    let leads = leads_with_fields(
         "id,Job Title\nL1,Marketing Intern\nL2,Graduate Trainee\nL3,International Sales Director\n",
         model.fields.clone(),
     );
@@ -1028,7 +1001,7 @@ fn sub_scores_are_rounded_before_gates_grades_and_total() {
 )"#;
     let model = model_from_str(text).unwrap();
     assert!(validate(&model).is_empty(), "{:?}", validate(&model));
-    let leads = leads_with("id,x,a\nL1,yes,1\n", Vec::new());
+    let leads = leads_with_fields("id,x,a\nL1,yes,1\n", Vec::new());
     let evaluation = Evaluation::new(&model, &leads, 0);
     let score = score_all(&model, &evaluation)[0];
     assert_eq!((score.fit, score.engagement), (25.0, 30.0));
@@ -1062,7 +1035,7 @@ fn count_columns_of_yes_no_values_count_one() {
     )
     .unwrap();
     let run = |csv: &str, fields: Vec<FieldSpec>| {
-        let leads = leads_with(csv, fields);
+        let leads = leads_with_fields(csv, fields);
         let evaluation = Evaluation::new(&model, &leads, 0);
         (
             evaluation.engagement_counts[0].to_dense(leads.len()),
@@ -1094,8 +1067,7 @@ fn count_columns_of_yes_no_values_count_one() {
 fn lead_ids_are_text_unless_declared() {
     // §3.4.
     let csv = "Lead ID,x\n007,1\n12345678901234567890,2\n,3\n";
-    let (leads, report) =
-        read_leads_csv(csv.as_bytes(), "leads.csv", &LoadOptions::default()).unwrap();
+    let (leads, report) = read_leads(csv, &LoadOptions::default()).unwrap();
     assert_eq!(leads.ids, ["007", "12345678901234567890", "row-4"]);
     assert!(report.warnings.is_empty(), "{report:?}");
     let declared = |kind| {
@@ -1105,20 +1077,22 @@ fn lead_ids_are_text_unless_declared() {
             aliases: Vec::new(),
         }]
     };
-    assert_eq!(leads_with(csv, declared(FieldKind::Text)).ids, leads.ids);
     assert_eq!(
-        leads_with("Lead ID,x\n007,1\n12,2\n", declared(FieldKind::Number)).ids,
+        leads_with_fields(csv, declared(FieldKind::Text)).ids,
+        leads.ids
+    );
+    assert_eq!(
+        leads_with_fields("Lead ID,x\n007,1\n12,2\n", declared(FieldKind::Number)).ids,
         ["7", "12"]
     );
     // Events that spell the id the same way match.
     let mut leads = leads;
     let events = "Lead ID,Activity,Timestamp\n007,demo_request,2026-01-01\n";
-    let report = read_events_csv(events.as_bytes(), "events.csv", &mut leads, false).unwrap();
+    let report = read_events(&mut leads, events, false).unwrap();
     assert_eq!(report.rows_read, 1);
     assert!(report.warnings.is_empty(), "{report:?}");
     // Without an id column the ids are the row numbers.
-    let (leads, report) =
-        read_leads_csv(b"x,y\n1,2\n3,4\n", "leads.csv", &LoadOptions::default()).unwrap();
+    let (leads, report) = read_leads("x,y\n1,2\n3,4\n", &LoadOptions::default()).unwrap();
     assert_eq!(leads.ids, ["2", "3"]);
     assert_eq!(
         report.warnings,
@@ -1129,32 +1103,28 @@ fn lead_ids_are_text_unless_declared() {
 #[test]
 fn row_numbers_are_spreadsheet_rows() {
     // §3.1: a record is one row even when a quoted cell spans lines ...
-    assert_eq!(row_error("id,x\nL1,\"a\nb\nc\"\nL3,1,2\n").row, 3);
-    assert_eq!(row_error("id,x\r\nL1,\"a\r\nb\"\r\nL3,1,2\r\n").row, 3);
-    assert_eq!(row_error("id,\"x\ny\"\nL1,1\nL2,1,2\n").row, 3);
+    assert_eq!(row_error_in("id,x\nL1,\"a\nb\nc\"\nL3,1,2\n").row, 3);
+    assert_eq!(row_error_in("id,x\r\nL1,\"a\r\nb\"\r\nL3,1,2\r\n").row, 3);
+    assert_eq!(row_error_in("id,\"x\ny\"\nL1,1\nL2,1,2\n").row, 3);
     // ... and rows of blank cells and blank lines count.
-    assert_eq!(row_error("id,x\nL1,1\n,\nL4,1,2\n").row, 4);
-    assert_eq!(row_error("id,x\nL1,1\n\nL3,1\nL4,1,2\n").row, 5);
-    assert_eq!(row_error("id,x\nL1,1\n\n\nL4,1\nL5,1,2\n").row, 6);
-    let leads = leads_with("id,x\nL1,\"a\nb\"\n,2\n", Vec::new());
+    assert_eq!(row_error_in("id,x\nL1,1\n,\nL4,1,2\n").row, 4);
+    assert_eq!(row_error_in("id,x\nL1,1\n\nL3,1\nL4,1,2\n").row, 5);
+    assert_eq!(row_error_in("id,x\nL1,1\n\n\nL4,1\nL5,1,2\n").row, 6);
+    let leads = leads_with_fields("id,x\nL1,\"a\nb\"\n,2\n", Vec::new());
     assert_eq!(leads.ids, ["L1", "row-3"]);
     // The event log is numbered the same way.
-    let mut leads = leads_with("id\nL1\n", Vec::new());
+    let mut leads = leads_with_fields("id\nL1\n", Vec::new());
     let events = "id,activity,date\nL1,a,2026-01-01\n\nL1,a,2026-01-02\nL1,,2026-01-03\n";
-    match read_events_csv(events.as_bytes(), "events.csv", &mut leads, false) {
-        Err(LeadsError::Row(error)) => {
-            assert_eq!(error.row, 5, "{error}");
-            assert_eq!(error.column.as_deref(), Some("activity"));
-        }
-        other => panic!("expected a row error, got {other:?}"),
-    }
+    let error = row_error(read_events(&mut leads, events, false));
+    assert_eq!(error.row, 5, "{error}");
+    assert_eq!(error.column.as_deref(), Some("activity"));
     // The first record after blank lines counts them too (a spreadsheet shows L3 on row 4).
     let options = LoadOptions {
         skip_bad_rows: true,
         ..LoadOptions::default()
     };
     let csv = "id,x\nL1,1\n\nL3,1,2\nL4,1,2\n";
-    let (_, report) = read_leads_csv(csv.as_bytes(), "leads.csv", &options).unwrap();
+    let (_, report) = read_leads(csv, &options).unwrap();
     let rows: Vec<usize> = report.skipped.iter().map(|e| e.row).collect();
     assert_eq!(rows, [4, 5]);
 }
@@ -1166,12 +1136,12 @@ fn bad_outcome_values_stop_the_load_or_become_warnings() {
     let stage_error = "leads.csv: row 3, column `Stage`: unknown stage \"someday\": expected lead, mql, sql, opportunity, won or lost";
     let left_empty = "; that lead's outcome and verdict were left empty";
     let csv = "id,Stage,Verdict\nL1,sql,accept\nL2,someday,accept\nL3,won,maybe\n";
-    assert_eq!(row_error(csv).to_string(), stage_error);
+    assert_eq!(row_error_in(csv).to_string(), stage_error);
     let options = LoadOptions {
         skip_bad_rows: true,
         ..LoadOptions::default()
     };
-    let (leads, report) = read_leads_csv(csv.as_bytes(), "leads.csv", &options).unwrap();
+    let (leads, report) = read_leads(csv, &options).unwrap();
     assert_eq!(leads.ids, ["L1", "L2", "L3"]);
     assert!(report.skipped.is_empty());
     assert_eq!(
@@ -1190,12 +1160,12 @@ fn bad_outcome_values_stop_the_load_or_become_warnings() {
     assert_eq!((leads.outcomes[2], leads.verdicts[2]), (None, None));
     // A flag that is not a yes/no is the same.
     let csv = "id,Reached SQL\nL1,yes\nL2,perhaps\n";
-    let error = row_error(csv);
+    let error = row_error_in(csv);
     assert_eq!(
         (error.row, error.column.as_deref()),
         (3, Some("Reached SQL"))
     );
-    let (leads, report) = read_leads_csv(csv.as_bytes(), "leads.csv", &options).unwrap();
+    let (leads, report) = read_leads(csv, &options).unwrap();
     assert_eq!(report.warnings.len(), 1);
     assert!(report.warnings[0].ends_with(left_empty), "{report:?}");
     assert!(leads.outcomes[0].is_some_and(|o| o.reached_sql));
@@ -1207,7 +1177,7 @@ fn fired_rules_list_engagement_rules_only_with_activity() {
     // §6: `AtLeast(0)` (a validation error, scored anyway here) gives points at any count, but
     // only a lead with some activity gets them and lists the rule.
     let model = model_from_str(&tiny_model("IsTrue", "AtLeast(0)", FIELD_CRITERION)).unwrap();
-    let leads = leads_with("id,x,a\nL1,no,2\nL2,no,0\n", Vec::new());
+    let leads = leads_with_fields("id,x,a\nL1,no,2\nL2,no,0\n", Vec::new());
     let evaluation = Evaluation::new(&model, &leads, 0);
     let scores = score_all(&model, &evaluation);
     assert_eq!(evaluation.fired_rule_ids(&model, 0), ["e"]);

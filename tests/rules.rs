@@ -4,114 +4,19 @@
 //! the fast path (`Evaluation` + `score_all`) and by the simple path (`explain`), and the two
 //! must agree.
 
-use mql_studio::leads::{LeadSet, LoadOptions, parse_day, read_events_csv, read_leads_csv};
+use mql_studio::leads::LeadSet;
 use mql_studio::model::{
-    Band, Condition, Counting, Criterion, EngagementRule, FieldKind, FieldSpec, FitRule, Model,
-    Override, OverrideAction,
+    Band, Condition, Counting, Criterion, EngagementRule, FieldKind, FieldSpec, Model,
+    OverrideAction,
 };
-use mql_studio::scoring::{Evaluation, LeadScore, Status, event_weight, explain, score_all};
+use mql_studio::scoring::{Evaluation, Status, event_weight, explain};
 
-// ---------------------------------------------------------------------------------------------
-// Helpers
+mod common;
 
-fn day(text: &str) -> i32 {
-    parse_day(text).expect("a valid date in the test")
-}
-
-fn leads(csv: &str) -> LeadSet {
-    read_leads_csv(csv.as_bytes(), "inline.csv", &LoadOptions::default())
-        .expect("inline leads parse")
-        .0
-}
-
-fn leads_with_fields(csv: &str, fields: Vec<FieldSpec>) -> LeadSet {
-    let options = LoadOptions {
-        fields,
-        ..LoadOptions::default()
-    };
-    read_leads_csv(csv.as_bytes(), "inline.csv", &options)
-        .expect("inline leads parse")
-        .0
-}
-
-fn with_events(mut set: LeadSet, csv: &str) -> LeadSet {
-    let report =
-        read_events_csv(csv.as_bytes(), "events.csv", &mut set, false).expect("events parse");
-    assert!(report.skipped.is_empty(), "{report:?}");
-    set
-}
-
-fn fit_rule(id: &str, field: &str, condition: Condition, points: f64) -> FitRule {
-    FitRule {
-        id: id.to_owned(),
-        label: String::new(),
-        field: field.to_owned(),
-        condition,
-        points,
-        enabled: true,
-        proposed_by: None,
-        rationale: String::new(),
-    }
-}
-
-fn eng_rule(id: &str, activity: &str, counting: Counting, points: f64) -> EngagementRule {
-    EngagementRule {
-        id: id.to_owned(),
-        label: String::new(),
-        activity: activity.to_owned(),
-        count_column: None,
-        counting,
-        points,
-        cap: None,
-        window_days: None,
-        half_life_days: None,
-        enabled: true,
-        proposed_by: None,
-        rationale: String::new(),
-    }
-}
-
-fn override_rule(id: &str, action: OverrideAction, when: Vec<Criterion>) -> Override {
-    Override {
-        id: id.to_owned(),
-        label: String::new(),
-        action,
-        when,
-        enabled: true,
-        proposed_by: None,
-        rationale: String::new(),
-    }
-}
-
-fn field_is(field: &str, condition: Condition) -> Criterion {
-    Criterion::Field {
-        field: field.to_owned(),
-        condition,
-    }
-}
-
-/// Scores every lead on the fast path, and checks that `explain` gives the very same score.
-fn score(model: &Model, set: &LeadSet, as_of: i32) -> Vec<LeadScore> {
-    let evaluation = Evaluation::new(model, set, as_of);
-    let fast = score_all(model, &evaluation);
-    assert_eq!(fast.len(), set.len());
-    for (row, lead_score) in fast.iter().enumerate() {
-        let simple = explain(model, set, row, as_of);
-        assert_eq!(
-            simple.score, *lead_score,
-            "fast and simple paths differ for lead {}",
-            set.ids[row]
-        );
-    }
-    fast
-}
-
-fn assert_close(actual: f64, expected: f64) {
-    assert!(
-        (actual - expected).abs() < 1e-9,
-        "expected {expected}, got {actual}"
-    );
-}
+use common::day;
+use common::leads::{leads, leads_with_fields, with_events};
+use common::rules::{eng_rule, field_is, fit_rule, override_rule};
+use common::scoring::{assert_close, score_both_ways, statuses};
 
 /// A model in which one score point is one fit or engagement point: fit capped at 60 and
 /// weighted 0.6, engagement capped at 40 and weighted 0.4, on a scale of 100
@@ -145,7 +50,7 @@ fn fires(field: &str, condition: Condition) -> [bool; 4] {
         .fit
         .rules
         .push(fit_rule("rule", field, condition, 10.0));
-    let scores = score(&model, &set, day("2026-01-01"));
+    let scores = score_both_ways(&model, &set, day("2026-01-01"));
     let mut out = [false; 4];
     for (row, lead_score) in scores.iter().enumerate() {
         // The only rule is worth 10, so fit is 10 when it fired and 0 when it did not.
@@ -408,7 +313,7 @@ fn fields_are_found_by_normalized_name_and_by_declared_alias() {
         Condition::AtLeast(100.0),
         30.0,
     ));
-    let scores = score(&model, &set, day("2026-01-01"));
+    let scores = score_both_ways(&model, &set, day("2026-01-01"));
     // A: 20 + 30 = 50; B: neither.
     assert_close(scores[0].fit, 50.0);
     assert_close(scores[1].fit, 0.0);
@@ -444,7 +349,7 @@ C,Student,cy@gmail.com\n";
         -20.0,
     ));
     let as_of = day("2026-01-01");
-    let scores = score(&model, &set, as_of);
+    let scores = score_both_ways(&model, &set, as_of);
     // A: +20. B: +20 - 15 = 5. C: -15 - 20 = -35, floored at 0.
     assert_close(scores[0].fit, 20.0);
     assert_close(scores[1].fit, 5.0);
@@ -475,7 +380,7 @@ fn disabled_rules_contribute_nothing() {
     dq.enabled = false;
     model.overrides.push(dq);
     let as_of = day("2026-01-01");
-    let scores = score(&model, &set, as_of);
+    let scores = score_both_ways(&model, &set, as_of);
     assert_close(scores[0].fit, 0.0);
     assert_close(scores[0].engagement, 0.0);
     assert_eq!(scores[0].status, Status::Lead);
@@ -489,7 +394,7 @@ fn disabled_rules_contribute_nothing() {
         rule.enabled = true;
     }
     model.overrides[0].enabled = true;
-    let scores = score(&model, &set, as_of);
+    let scores = score_both_ways(&model, &set, as_of);
     assert_close(scores[0].fit, 50.0);
     assert_close(scores[0].engagement, 10.0);
     assert_eq!(scores[0].status, Status::Disqualified);
@@ -521,7 +426,7 @@ fn engagement_of(rule: EngagementRule, set: &LeadSet) -> Vec<f64> {
     model.engagement.max_points = 1000.0; // out of the way
     model.engagement.rules.push(rule);
     let as_of = day("2026-10-31");
-    let scores = score(&model, set, as_of);
+    let scores = score_both_ways(&model, set, as_of);
     (0..set.len())
         .map(|row| explain(&model, set, row, as_of).engagement_raw)
         .zip(&scores)
@@ -603,7 +508,7 @@ A,PRICING_PAGE_VIEW,2026-10-31\n",
             window_days: None,
         }],
     ));
-    let scores = score(&model, &set, day("2026-10-31"));
+    let scores = score_both_ways(&model, &set, day("2026-10-31"));
     assert_eq!(scores[0].status, Status::FastTracked);
 }
 
@@ -629,7 +534,7 @@ fn a_cap_limits_what_a_negative_rule_takes_away() {
         .rules
         .push(eng_rule("pos", "pricing", Counting::Once, 30.0));
     model.engagement.rules.push(negative);
-    let scores = score(&model, &set, day("2026-10-31"));
+    let scores = score_both_ways(&model, &set, day("2026-10-31"));
     assert_close(scores[0].engagement, 20.0);
     assert_close(scores[1].engagement, 20.0);
     assert_close(scores[2].engagement, 0.0);
@@ -757,8 +662,8 @@ fn disqualify_beats_fast_track() {
         OverrideAction::Disqualify,
         vec![field_is("competitor", Condition::IsTrue)],
     ));
-    let scores = score(&model, &set, day("2026-01-01"));
-    let statuses: Vec<Status> = scores.iter().map(|s| s.status).collect();
+    let scores = score_both_ways(&model, &set, day("2026-01-01"));
+    let statuses = statuses(&scores);
     assert_eq!(
         statuses,
         [
@@ -788,7 +693,7 @@ fn a_disqualified_lead_is_not_an_mql_whatever_its_score() {
         OverrideAction::Disqualify,
         vec![field_is("customer", Condition::IsTrue)],
     ));
-    let scores = score(&model, &set, day("2026-01-01"));
+    let scores = score_both_ways(&model, &set, day("2026-01-01"));
     // Fit 60 -> score 60, above the threshold 50, but disqualified.
     assert_close(scores[0].score, 60.0);
     assert_eq!(scores[0].status, Status::Disqualified);
@@ -807,8 +712,8 @@ fn an_override_fires_only_when_all_its_criteria_hold() {
             field_is("employees", Condition::AtLeast(1000.0)),
         ],
     ));
-    let scores = score(&model, &set, day("2026-01-01"));
-    let statuses: Vec<Status> = scores.iter().map(|s| s.status).collect();
+    let scores = score_both_ways(&model, &set, day("2026-01-01"));
+    let statuses = statuses(&scores);
     assert_eq!(statuses, [Status::FastTracked, Status::Lead, Status::Lead]);
     let b = explain(&model, &set, 1, day("2026-01-01"));
     assert!(!b.overrides[0].fired);
@@ -842,8 +747,8 @@ C,demo_request,2026-11-02\n",
             window_days: Some(7),
         }],
     ));
-    let scores = score(&model, &set, day("2026-10-31"));
-    let statuses: Vec<Status> = scores.iter().map(|s| s.status).collect();
+    let scores = score_both_ways(&model, &set, day("2026-10-31"));
+    let statuses = statuses(&scores);
     assert_eq!(
         statuses,
         [Status::FastTracked, Status::Lead, Status::FastTracked]
@@ -852,7 +757,7 @@ C,demo_request,2026-11-02\n",
     if let Criterion::Activity { window_days, .. } = &mut model.overrides[0].when[0] {
         *window_days = None;
     }
-    let scores = score(&model, &set, day("2026-10-31"));
+    let scores = score_both_ways(&model, &set, day("2026-10-31"));
     assert_eq!(scores[1].status, Status::FastTracked);
 }
 
@@ -870,8 +775,8 @@ fn an_activity_criterion_reads_a_count_column_without_an_event_log() {
             window_days: Some(30),
         }],
     ));
-    let scores = score(&model, &set, day("2026-10-31"));
-    let statuses: Vec<Status> = scores.iter().map(|s| s.status).collect();
+    let scores = score_both_ways(&model, &set, day("2026-10-31"));
+    let statuses = statuses(&scores);
     assert_eq!(statuses, [Status::FastTracked, Status::Lead, Status::Lead]);
 }
 
@@ -916,7 +821,7 @@ B,unsubscribe,2026-10-31\n",
         .rules
         .push(eng_rule("unsub", "unsubscribe", Counting::Once, -5.0));
     let as_of = day("2026-10-31");
-    let scores = score(&model, &set, as_of);
+    let scores = score_both_ways(&model, &set, as_of);
     assert_close(scores[0].fit, 60.0);
     assert_close(scores[0].engagement, 40.0);
     assert_close(scores[0].score, 100.0);
@@ -965,7 +870,7 @@ fn the_worked_example_finance_director_with_a_demo_is_an_mql() {
         .engagement
         .rules
         .push(eng_rule("demo", "live_demo", Counting::Once, 40.0));
-    let scores = score(&model, &set, day("2026-10-31"));
+    let scores = score_both_ways(&model, &set, day("2026-10-31"));
     assert_close(scores[0].fit, 50.0);
     assert_close(scores[0].engagement, 40.0);
     assert_close(scores[0].score, 90.0);
@@ -1000,7 +905,7 @@ fn the_mix_weights_the_shares_of_the_caps_and_rounds_to_two_decimals() {
     let mut count = eng_rule("e", "e", Counting::PerOccurrence, 1.0);
     count.count_column = Some("e".into());
     model.engagement.rules.push(count);
-    let scores = score(&model, &set, day("2026-01-01"));
+    let scores = score_both_ways(&model, &set, day("2026-01-01"));
     assert_eq!(scores[0].score, 16.67);
     assert_eq!(scores[1].score, 50.0);
     assert_eq!(scores[2].score, 33.33);
@@ -1009,7 +914,7 @@ fn the_mix_weights_the_shares_of_the_caps_and_rounds_to_two_decimals() {
     // On a scale of 10 the same leads score a tenth: 1.666... -> 1.67, 5, 3.333... -> 3.33.
     model.combine.scale = 10.0;
     model.combine.mql_threshold = 5.0;
-    let scores = score(&model, &set, day("2026-01-01"));
+    let scores = score_both_ways(&model, &set, day("2026-01-01"));
     assert_eq!(scores[0].score, 1.67);
     assert_eq!(scores[1].score, 5.0);
     assert_eq!(scores[2].score, 3.33);
@@ -1042,7 +947,7 @@ fn status_follows_the_threshold_and_the_nurture_band() {
     let model = dial_model();
     assert_eq!(model.combine.mql_threshold, 75.0);
     assert_eq!(model.combine.nurture_band, 15.0);
-    let scores = score(&model, &set, day("2026-01-01"));
+    let scores = score_both_ways(&model, &set, day("2026-01-01"));
     let got: Vec<(f64, Status)> = scores.iter().map(|s| (s.score, s.status)).collect();
     assert_eq!(
         got,
@@ -1057,7 +962,7 @@ fn status_follows_the_threshold_and_the_nurture_band() {
     // With no nurture band, B and C are plain leads.
     let mut narrow = model;
     narrow.combine.nurture_band = 0.0;
-    let scores = score(&narrow, &set, day("2026-01-01"));
+    let scores = score_both_ways(&narrow, &set, day("2026-01-01"));
     assert_eq!(scores[1].status, Status::Lead);
     assert_eq!(scores[2].status, Status::Lead);
 }
@@ -1071,7 +976,7 @@ fn a_lead_above_the_threshold_that_fails_a_gate_is_nurture() {
     model.combine.min_fit = Some(40.0);
     model.combine.nurture_band = 0.0; // the gate alone makes it nurture
     let as_of = day("2026-01-01");
-    let scores = score(&model, &set, as_of);
+    let scores = score_both_ways(&model, &set, as_of);
     assert_close(scores[0].score, 76.0);
     assert_eq!(scores[0].status, Status::Nurture);
     assert_eq!(scores[1].status, Status::Mql);
@@ -1086,7 +991,7 @@ fn a_lead_above_the_threshold_that_fails_a_gate_is_nurture() {
     let mut model = dial_model();
     model.combine.mql_threshold = 60.0;
     model.combine.min_engagement = Some(10.0);
-    let scores = score(&model, &set, as_of);
+    let scores = score_both_ways(&model, &set, as_of);
     assert_eq!(scores[0].status, Status::Nurture);
     assert_eq!(scores[1].status, Status::Mql);
     // A fast-track ignores the gates.
@@ -1095,7 +1000,7 @@ fn a_lead_above_the_threshold_that_fails_a_gate_is_nurture() {
         OverrideAction::FastTrack,
         vec![field_is("tier", Condition::Equals("a".into()))],
     ));
-    let scores = score(&model, &set, as_of);
+    let scores = score_both_ways(&model, &set, as_of);
     assert_eq!(scores[0].status, Status::FastTracked);
 }
 
@@ -1106,7 +1011,7 @@ fn grades_combine_the_fit_grade_and_the_engagement_level() {
     // -> D4. E: fit 0, e 40 -> D1.
     let set = leads("id,tier,e\nA,a,30\nB,c,10\nC,d,29.99\nD,none,0\nE,none,40\n");
     let model = dial_model();
-    let scores = score(&model, &set, day("2026-01-01"));
+    let scores = score_both_ways(&model, &set, day("2026-01-01"));
     let grades: Vec<String> = scores.iter().map(|s| s.grade(&model)).collect();
     assert_eq!(grades, ["A1", "B3", "C2", "D4", "D1"]);
     // Custom bands, checked at their edges: fit "Hot" from 50, "Cold" below.
@@ -1122,7 +1027,7 @@ fn grades_combine_the_fit_grade_and_the_engagement_level() {
         },
     ];
     let set = leads("id,tier,e\nA,b,0\nB,c,0\n");
-    let scores = score(&custom, &set, day("2026-01-01"));
+    let scores = score_both_ways(&custom, &set, day("2026-01-01"));
     assert_eq!(scores[0].grade(&custom), "Hot4");
     assert_eq!(scores[1].grade(&custom), "Cold4");
 }
@@ -1174,7 +1079,7 @@ fn a_yes_no_count_column_counts_yes_as_one_occurrence() {
     rule.count_column = Some("Demo Requested".to_owned());
     rule.window_days = None;
     model.engagement.rules.push(rule);
-    let scores = score(&model, &set, day("2026-10-31"));
+    let scores = score_both_ways(&model, &set, day("2026-10-31"));
     assert_close(scores[0].engagement, 15.0);
     assert_close(scores[1].engagement, 0.0);
     assert_close(scores[2].engagement, 0.0);

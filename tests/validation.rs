@@ -2,15 +2,14 @@
 //! there is one); a valid model has none.
 
 use mql_studio::model::{
-    Band, Condition, Counting, Criterion, FieldKind, FieldSpec, FitRule, Model, Override,
-    OverrideAction,
+    Band, Condition, Counting, Criterion, FieldKind, FieldSpec, Model, Override, OverrideAction,
 };
 use mql_studio::validate::{Problem, Severity, is_valid, validate};
 
-fn default_model() -> Model {
-    mql_studio::format::model_from_str(include_str!("../models/default.ron"))
-        .expect("the bundled model parses")
-}
+mod common;
+
+use common::default_model;
+use common::rules::{fit_rule, override_rule};
 
 fn errors(model: &Model) -> Vec<Problem> {
     validate(model)
@@ -293,13 +292,8 @@ fn unordered_grade_bands_are_errors() {
 fn an_override_without_criteria_is_an_error() {
     let mut model = default_model();
     model.overrides.push(Override {
-        id: "dq-everyone".into(),
         label: "Oops".into(),
-        action: OverrideAction::Disqualify,
-        when: vec![],
-        enabled: true,
-        proposed_by: None,
-        rationale: String::new(),
+        ..override_rule("dq-everyone", OverrideAction::Disqualify, vec![])
     });
     single_error(
         &model,
@@ -429,16 +423,12 @@ fn oddities_are_warnings_that_keep_the_model_valid() {
     let mut model = default_model();
     model.fit.rules[0].points = 0.0;
     // A numeric condition on a field declared as text.
-    model.fit.rules.push(FitRule {
-        id: "fit-numeric-title".into(),
-        label: String::new(),
-        field: "job_title".into(),
-        condition: Condition::AtLeast(3.0),
-        points: 5.0,
-        enabled: true,
-        proposed_by: None,
-        rationale: String::new(),
-    });
+    model.fit.rules.push(fit_rule(
+        "fit-numeric-title",
+        "job_title",
+        Condition::AtLeast(3.0),
+        5.0,
+    ));
     let problems = validate(&model);
     assert!(is_valid(&problems), "{problems:#?}");
     let warned: Vec<&str> = problems

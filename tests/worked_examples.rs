@@ -4,16 +4,21 @@
 //! Every expected number below is worked out by hand from the example and the model file (the
 //! arithmetic is written next to each lead), never copied from the program's output. Every lead is
 //! scored both ways the engine offers: [`Evaluation`] + [`score_all`] (the fast path) and
-//! [`explain`] (the simple path), and both must give the stated fit, engagement, score and status.
+//! [`explain`](mql_studio::scoring::explain) (the simple path), and both must give the stated
+//! fit, engagement, score and status. Each example is a table ([`Example`]): one row per lead.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
 
 use mql_studio::format::load_model;
-use mql_studio::leads::{LeadSet, LoadOptions, parse_day, read_events_csv, read_leads_csv};
 use mql_studio::model::Model;
-use mql_studio::scoring::{Evaluation, Explanation, Section, Status, explain, score_all};
+use mql_studio::scoring::{Evaluation, Explanation, Section, Status, score_all};
 use mql_studio::validate::{is_valid, validate};
+
+mod common;
+
+use common::leads::{leads_for, with_events};
+use common::scoring::explain_agreeing;
+use common::{day, model_files, repo};
 
 /// The example models this file covers (besides `default.ron`).
 const EXAMPLE_MODELS: [&str; 10] = [
@@ -32,56 +37,25 @@ const EXAMPLE_MODELS: [&str; 10] = [
 /// The as-of date of every example unless a test moves it.
 const AS_OF: &str = "2026-11-01";
 
-fn models_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("models")
-}
-
-fn day(text: &str) -> i32 {
-    parse_day(text).unwrap_or_else(|| panic!("{text:?} is not a date"))
-}
-
 /// Loads a model from `models/` and insists that it validates without errors.
 fn load(name: &str) -> Model {
-    let path = models_dir().join(name);
-    let model = load_model(&path).unwrap_or_else(|e| panic!("{name} does not load: {e}"));
+    let model = load_model(&repo("models").join(name))
+        .unwrap_or_else(|e| panic!("{name} does not load: {e}"));
     let problems = validate(&model);
     assert!(is_valid(&problems), "{name} has errors: {problems:#?}");
     model
 }
 
-/// Reads an inline leads CSV the way the CLI does (the model's declared fields and aliases).
-fn leads(model: &Model, csv: &str) -> LeadSet {
-    let options = LoadOptions {
-        fields: model.fields.clone(),
-        ..LoadOptions::default()
-    };
-    let (leads, report) = read_leads_csv(csv.as_bytes(), "leads.csv", &options)
-        .unwrap_or_else(|e| panic!("the inline leads do not load: {e}"));
-    assert!(report.skipped.is_empty(), "{:?}", report.skipped);
-    assert!(report.warnings.is_empty(), "{:?}", report.warnings);
-    assert_eq!(report.rows_read, leads.len());
-    leads
-}
-
-/// Attaches an inline event log (lead id, activity, timestamp).
-fn with_events(mut leads: LeadSet, csv: &str) -> LeadSet {
-    let report = read_events_csv(csv.as_bytes(), "events.csv", &mut leads, false)
-        .unwrap_or_else(|e| panic!("the inline events do not load: {e}"));
-    assert!(report.skipped.is_empty(), "{:?}", report.skipped);
-    assert!(report.warnings.is_empty(), "{:?}", report.warnings);
-    leads
-}
-
 /// What a worked example says about one lead.
-struct Expected {
-    id: &'static str,
+struct Expected<'a> {
+    id: &'a str,
     fit: f64,
     engagement: f64,
     score: f64,
     status: Status,
 }
 
-fn lead(id: &'static str, fit: f64, engagement: f64, score: f64, status: Status) -> Expected {
+fn lead(id: &str, fit: f64, engagement: f64, score: f64, status: Status) -> Expected<'_> {
     Expected {
         id,
         fit,
@@ -91,110 +65,131 @@ fn lead(id: &'static str, fit: f64, engagement: f64, score: f64, status: Status)
     }
 }
 
-/// Scores every lead both ways and checks each against its expectation; every lead of the set
-/// must have one. Returns the explanations, by lead id, for further checks.
-fn assert_scores(
-    model: &Model,
-    leads: &LeadSet,
-    as_of: i32,
-    expected: &[Expected],
-) -> Vec<(String, Explanation)> {
-    assert_eq!(
-        leads.len(),
-        expected.len(),
-        "every inline lead needs an expectation"
-    );
-    let evaluation = Evaluation::new(model, leads, as_of);
-    assert!(
-        evaluation.warnings.is_empty(),
-        "the inline data misses something the model reads: {:?}",
-        evaluation.warnings
-    );
-    let scores = score_all(model, &evaluation);
-    let mut explanations = Vec::new();
-    for e in expected {
-        let row = leads
-            .row_of(e.id)
-            .unwrap_or_else(|| panic!("no lead {} in the inline leads", e.id));
-        let fast = scores[row];
-        let explained = explain(model, leads, row, as_of);
-        for (path, s) in [("score_all", fast), ("explain", explained.score)] {
+/// One worked example: a model file, inline leads (and events) and, for every lead, the fit,
+/// engagement, score and status worked out by hand as of a date.
+struct Example<'a> {
+    /// A file in `models/`.
+    model: &'a str,
+    /// The leads CSV, read the way the CLI reads it (the model's fields and aliases).
+    leads: &'a str,
+    /// The event log (lead id, activity, timestamp), if the example has one.
+    events: Option<&'a str>,
+    as_of: &'a str,
+    /// One row per lead of `leads`, none missing.
+    expected: &'a [Expected<'a>],
+}
+
+/// A checked example: its model and every lead's explanation, by lead id, for further checks.
+struct Checked {
+    model: Model,
+    explanations: Vec<(String, Explanation)>,
+}
+
+impl Example<'_> {
+    /// Scores every lead both ways, [`Evaluation`] + [`score_all`] (the fast path) and
+    /// [`explain`](mql_studio::scoring::explain) (the simple path), and checks each against its
+    /// row. A failure names the example, the date, the lead and the path.
+    #[track_caller]
+    fn check(&self) -> Checked {
+        let model = load(self.model);
+        let mut leads = leads_for(&model, self.leads);
+        if let Some(events) = self.events {
+            leads = with_events(leads, events);
+        }
+        let as_of = day(self.as_of);
+        let example = format!("{} as of {}", self.model, self.as_of);
+        assert_eq!(
+            leads.len(),
+            self.expected.len(),
+            "{example}: every inline lead needs an expectation"
+        );
+        let evaluation = Evaluation::new(&model, &leads, as_of);
+        assert!(
+            evaluation.warnings.is_empty(),
+            "{example}: the inline data misses something the model reads: {:?}",
+            evaluation.warnings
+        );
+        let scores = score_all(&model, &evaluation);
+        let mut explanations = Vec::new();
+        for e in self.expected {
+            let row = leads
+                .row_of(e.id)
+                .unwrap_or_else(|| panic!("{example}: no lead {} in the inline leads", e.id));
+            // Both paths give the same score and name the same fired rules and overrides.
+            let explained = explain_agreeing(&model, &leads, &evaluation, &scores, row);
+            for (path, s) in [("score_all", scores[row]), ("explain", explained.score)] {
+                assert_eq!(
+                    (s.fit, s.engagement, s.score, s.status),
+                    (e.fit, e.engagement, e.score, e.status),
+                    "{example}, lead {} by {path}: (fit, engagement, score, status), \
+                     computed (left) and worked out by hand (right)",
+                    e.id
+                );
+            }
             assert_eq!(
-                (s.fit, s.engagement, s.score, s.status),
-                (e.fit, e.engagement, e.score, e.status),
-                "{}: lead {} as of {as_of} (fit, engagement, score, status)",
-                path,
+                explained.distance_to_threshold,
+                e.score - model.combine.mql_threshold,
+                "{example}, lead {}: distance to the threshold",
                 e.id
             );
+            // The explanation's rule list adds up to the raw sub-scores.
+            let sum = |fit: bool| -> f64 {
+                explained
+                    .rules
+                    .iter()
+                    .filter(|r| r.enabled && (r.section == Section::Fit) == fit)
+                    .map(|r| r.points)
+                    .sum()
+            };
+            assert_eq!(
+                sum(true),
+                explained.fit_raw,
+                "{example}, lead {}: fit rules",
+                e.id
+            );
+            assert_eq!(
+                sum(false),
+                explained.engagement_raw,
+                "{example}, lead {}: engagement rules",
+                e.id
+            );
+            explanations.push((e.id.to_owned(), explained));
         }
-        assert_eq!(fast, explained.score, "lead {}: both paths agree", e.id);
-        assert_eq!(
-            explained.distance_to_threshold,
-            e.score - model.combine.mql_threshold,
-            "lead {}",
-            e.id
-        );
-        // The explanation's rule list adds up to the raw sub-scores.
-        let sum = |fit: bool| -> f64 {
-            explained
-                .rules
-                .iter()
-                .filter(|r| r.enabled && (r.section == Section::Fit) == fit)
-                .map(|r| r.points)
-                .sum()
-        };
-        assert_eq!(sum(true), explained.fit_raw, "lead {}", e.id);
-        assert_eq!(sum(false), explained.engagement_raw, "lead {}", e.id);
-        // Both paths name the same fired rules and overrides.
-        let from_explain: BTreeSet<&str> = explained
+        Checked {
+            model,
+            explanations,
+        }
+    }
+}
+
+impl Checked {
+    fn explanation(&self, id: &str) -> &Explanation {
+        &self
+            .explanations
+            .iter()
+            .find(|(lead_id, _)| lead_id == id)
+            .unwrap_or_else(|| panic!("no explanation for {id}"))
+            .1
+    }
+
+    /// The ids of the enabled rules and overrides that fired for a lead, sorted.
+    fn fired(&self, id: &str) -> Vec<&str> {
+        let e = self.explanation(id);
+        let mut ids: Vec<&str> = e
             .rules
             .iter()
-            .filter(|r| r.enabled && r.fired && r.points != 0.0)
+            .filter(|r| r.enabled && r.fired)
             .map(|r| r.id.as_str())
             .chain(
-                explained
-                    .overrides
+                e.overrides
                     .iter()
                     .filter(|o| o.enabled && o.fired)
                     .map(|o| o.id.as_str()),
             )
             .collect();
-        let from_evaluation: BTreeSet<&str> =
-            evaluation.fired_rule_ids(model, row).into_iter().collect();
-        assert_eq!(from_explain, from_evaluation, "lead {}", e.id);
-        explanations.push((e.id.to_owned(), explained));
+        ids.sort_unstable();
+        ids
     }
-    explanations
-}
-
-/// The ids of the enabled rules and overrides that fired for a lead, sorted.
-fn fired<'a>(explanations: &'a [(String, Explanation)], id: &str) -> Vec<&'a str> {
-    let (_, e) = explanations
-        .iter()
-        .find(|(lead_id, _)| lead_id == id)
-        .unwrap_or_else(|| panic!("no explanation for {id}"));
-    let mut ids: Vec<&str> = e
-        .rules
-        .iter()
-        .filter(|r| r.enabled && r.fired)
-        .map(|r| r.id.as_str())
-        .chain(
-            e.overrides
-                .iter()
-                .filter(|o| o.enabled && o.fired)
-                .map(|o| o.id.as_str()),
-        )
-        .collect();
-    ids.sort_unstable();
-    ids
-}
-
-fn explanation<'a>(explanations: &'a [(String, Explanation)], id: &str) -> &'a Explanation {
-    &explanations
-        .iter()
-        .find(|(lead_id, _)| lead_id == id)
-        .unwrap_or_else(|| panic!("no explanation for {id}"))
-        .1
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -203,15 +198,12 @@ fn explanation<'a>(explanations: &'a [(String, Explanation)], id: &str) -> &'a E
 #[test]
 fn every_model_file_loads_and_validates() {
     let mut found = BTreeSet::new();
-    for entry in std::fs::read_dir(models_dir()).expect("models/ is readable") {
-        let path = entry.expect("a directory entry").path();
-        if path.extension().is_some_and(|e| e == "ron") {
-            let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            let model = load_model(&path).unwrap_or_else(|e| panic!("{name}: {e}"));
-            let problems = validate(&model);
-            assert!(is_valid(&problems), "{name} has errors: {problems:#?}");
-            found.insert(name);
-        }
+    for path in model_files() {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let model = load_model(&path).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let problems = validate(&model);
+        assert!(is_valid(&problems), "{name} has errors: {problems:#?}");
+        found.insert(name);
     }
     for name in EXAMPLE_MODELS.iter().chain(&["default.ron"]) {
         assert!(found.contains(*name), "models/{name} is missing");
@@ -276,13 +268,10 @@ fn example_models_are_documented_and_warning_free() {
 #[cfg(feature = "cli")]
 #[test]
 fn mql_studio_check_accepts_every_example_model() {
+    use common::cli::{path_str, run, stdout};
     for name in EXAMPLE_MODELS {
-        let output = std::process::Command::new(env!("CARGO_BIN_EXE_mql-studio"))
-            .arg("check")
-            .arg(models_dir().join(name))
-            .output()
-            .expect("mql-studio runs");
-        let stdout = String::from_utf8_lossy(&output.stdout);
+        let output = run(&["check", path_str(&repo("models").join(name))]);
+        let stdout = stdout(&output);
         assert_eq!(output.status.code(), Some(0), "{name}:\n{stdout}");
         assert!(stdout.contains("is valid"), "{name}:\n{stdout}");
         assert!(!stdout.contains("error:"), "{name}:\n{stdout}");
@@ -295,26 +284,20 @@ fn mql_studio_check_accepts_every_example_model() {
 
 #[test]
 fn example_1_points_per_action() {
-    let model = load("points-per-action.ron");
-    // Raw points are scale points: 35 fit points weigh 0.35 and 65 engagement points 0.65 of 100.
-    assert_eq!(model.fit.max_points, 35.0);
-    assert_eq!(model.engagement.max_points, 65.0);
-    assert_eq!(model.combine.scale, 100.0);
-    let csv = "Lead ID,Job Title,Employees,eBook Downloads,Webinars Attended,Pricing Page Views\n\
-               P-TITLE,Director of Marketing,50,0,0,0\n\
-               P-SIZE,Analyst,1200,0,0,0\n\
-               P-EBOOK,Analyst,50,2,0,0\n\
-               P-WEBINAR,Analyst,50,0,1,0\n\
-               P-PRICING,Analyst,50,0,0,3\n\
-               P-NEAR,Head of Finance,300,1,0,0\n\
-               P-MIX,Head of Finance,300,1,1,0\n\
-               P-ALL,VP Sales,800,1,1,1\n";
-    let leads = leads(&model, csv);
-    let explanations = assert_scores(
-        &model,
-        &leads,
-        day(AS_OF),
-        &[
+    let checked = Example {
+        model: "points-per-action.ron",
+        leads: "Lead ID,Job Title,Employees,eBook Downloads,Webinars Attended,Pricing Page Views\n\
+            P-TITLE,Director of Marketing,50,0,0,0\n\
+            P-SIZE,Analyst,1200,0,0,0\n\
+            P-EBOOK,Analyst,50,2,0,0\n\
+            P-WEBINAR,Analyst,50,0,1,0\n\
+            P-PRICING,Analyst,50,0,0,3\n\
+            P-NEAR,Head of Finance,300,1,0,0\n\
+            P-MIX,Head of Finance,300,1,1,0\n\
+            P-ALL,VP Sales,800,1,1,1\n",
+        events: None,
+        as_of: AS_OF,
+        expected: &[
             // Job title +15 (50 employees is below the size band).
             lead("P-TITLE", 15.0, 0.0, 15.0, Status::Lead),
             // Company size +20.
@@ -332,18 +315,24 @@ fn example_1_points_per_action() {
             // Everything: 15 + 20 + 10 + 25 + 30 = 100.
             lead("P-ALL", 35.0, 65.0, 100.0, Status::Mql),
         ],
-    );
-    for (id, e) in &explanations {
+    }
+    .check();
+    let model = &checked.model;
+    // Raw points are scale points: 35 fit points weigh 0.35 and 65 engagement points 0.65 of 100.
+    assert_eq!(model.fit.max_points, 35.0);
+    assert_eq!(model.engagement.max_points, 65.0);
+    assert_eq!(model.combine.scale, 100.0);
+    for (id, e) in &checked.explanations {
         assert_eq!(
             e.score.score,
             e.score.fit + e.score.engagement,
             "{id}: raw points are scale points"
         );
     }
-    assert_eq!(fired(&explanations, "P-TITLE"), ["fit-job-title"]);
-    assert_eq!(fired(&explanations, "P-SIZE"), ["fit-company-size"]);
+    assert_eq!(checked.fired("P-TITLE"), ["fit-job-title"]);
+    assert_eq!(checked.fired("P-SIZE"), ["fit-company-size"]);
     assert_eq!(
-        fired(&explanations, "P-ALL"),
+        checked.fired("P-ALL"),
         [
             "eng-ebook",
             "eng-pricing",
@@ -352,23 +341,21 @@ fn example_1_points_per_action() {
             "fit-job-title"
         ]
     );
-    assert_eq!(explanation(&explanations, "P-ALL").grade, "A1");
+    assert_eq!(checked.explanation("P-ALL").grade, "A1");
 }
 
 #[test]
 fn example_1_other_teams_variant() {
-    let model = load("points-per-action-variant.ron");
-    let csv = "Lead ID,Job Title,Employees,Whitepaper Downloads,Demo Sign-ups,Pricing Page Views\n\
-               V-WHITE-PAPER,Analyst,50,1,0,0\n\
-               V-DEMO,Analyst,50,0,1,0\n\
-               V-CONTENT,Director of IT,100,1,1,0\n\
-               V-ALL,VP Sales,800,1,1,1\n";
-    let leads = leads(&model, csv);
-    let explanations = assert_scores(
-        &model,
-        &leads,
-        day(AS_OF),
-        &[
+    let checked = Example {
+        model: "points-per-action-variant.ron",
+        leads: "Lead ID,Job Title,Employees,Whitepaper Downloads,Demo Sign-ups,Pricing Page Views\n\
+            V-WHITE-PAPER,Analyst,50,1,0,0\n\
+            V-DEMO,Analyst,50,0,1,0\n\
+            V-CONTENT,Director of IT,100,1,1,0\n\
+            V-ALL,VP Sales,800,1,1,1\n",
+        events: None,
+        as_of: AS_OF,
+        expected: &[
             // White paper 10.
             lead("V-WHITE-PAPER", 0.0, 10.0, 10.0, Status::Lead),
             // Product demo sign-up 25.
@@ -378,9 +365,10 @@ fn example_1_other_teams_variant() {
             // 15 + 20 + 10 + 25 + 30 = 100.
             lead("V-ALL", 35.0, 65.0, 100.0, Status::Mql),
         ],
-    );
-    assert_eq!(fired(&explanations, "V-WHITE-PAPER"), ["eng-white-paper"]);
-    assert_eq!(fired(&explanations, "V-DEMO"), ["eng-demo-signup"]);
+    }
+    .check();
+    assert_eq!(checked.fired("V-WHITE-PAPER"), ["eng-white-paper"]);
+    assert_eq!(checked.fired("V-DEMO"), ["eng-demo-signup"]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -388,26 +376,19 @@ fn example_1_other_teams_variant() {
 
 #[test]
 fn example_2_sixty_forty() {
-    let model = load("sixty-forty.ron");
-    assert_eq!(
-        (model.combine.fit_weight, model.combine.engagement_weight),
-        (0.6, 0.4)
-    );
-    assert_eq!(model.combine.mql_threshold, 75.0);
-    let csv = "Lead ID,Job Title,Industry,Employees,Email,Live Demos Attended,\
-               Technical Webinars Attended,Pricing Page Views,Case Study Views\n\
-               D-FINANCE,Finance Director,SaaS,150,dana@acme-saas.com,1,0,0,0\n\
-               D-FINANCE-QUIET,Finance Director,SaaS,150,dana@acme-saas.com,0,0,0,0\n\
-               D-CTO,CTO,SaaS,150,chris@acme-saas.com,0,0,1,0\n\
-               D-CTO-CASE-STUDY,CTO,SaaS,150,chris@acme-saas.com,0,0,1,1\n\
-               D-CTO-WEBINAR,CTO,SaaS,150,chris@acme-saas.com,0,1,1,0\n\
-               D-CAPPED,VP Finance,Software,2000,vic@bigco.com,1,1,3,4\n";
-    let leads = leads(&model, csv);
-    let explanations = assert_scores(
-        &model,
-        &leads,
-        day(AS_OF),
-        &[
+    let checked = Example {
+        model: "sixty-forty.ron",
+        leads: "Lead ID,Job Title,Industry,Employees,Email,Live Demos Attended,\
+            Technical Webinars Attended,Pricing Page Views,Case Study Views\n\
+            D-FINANCE,Finance Director,SaaS,150,dana@acme-saas.com,1,0,0,0\n\
+            D-FINANCE-QUIET,Finance Director,SaaS,150,dana@acme-saas.com,0,0,0,0\n\
+            D-CTO,CTO,SaaS,150,chris@acme-saas.com,0,0,1,0\n\
+            D-CTO-CASE-STUDY,CTO,SaaS,150,chris@acme-saas.com,0,0,1,1\n\
+            D-CTO-WEBINAR,CTO,SaaS,150,chris@acme-saas.com,0,1,1,0\n\
+            D-CAPPED,VP Finance,Software,2000,vic@bigco.com,1,1,3,4\n",
+        events: None,
+        as_of: AS_OF,
+        expected: &[
             // The example: finance director 20 + SaaS 15 + 150 employees 15 = 50 fit points;
             // a live demo adds 40; 50 + 40 = 90 >= 75.
             lead("D-FINANCE", 50.0, 40.0, 90.0, Status::Mql),
@@ -423,9 +404,16 @@ fn example_2_sixty_forty() {
             // capped to the 40 % share: 60 + 40 = 100.
             lead("D-CAPPED", 60.0, 40.0, 100.0, Status::Mql),
         ],
-    );
+    }
+    .check();
+    let model = &checked.model;
     assert_eq!(
-        fired(&explanations, "D-FINANCE"),
+        (model.combine.fit_weight, model.combine.engagement_weight),
+        (0.6, 0.4)
+    );
+    assert_eq!(model.combine.mql_threshold, 75.0);
+    assert_eq!(
+        checked.fired("D-FINANCE"),
         [
             "eng-live-demo",
             "fit-saas",
@@ -435,7 +423,7 @@ fn example_2_sixty_forty() {
     );
     // "CTO" is matched exactly, and "Director" is not mistaken for "CTO" (nor the reverse).
     assert_eq!(
-        fired(&explanations, "D-CTO"),
+        checked.fired("D-CTO"),
         [
             "eng-pricing",
             "fit-c-suite-abbreviation",
@@ -443,10 +431,10 @@ fn example_2_sixty_forty() {
             "fit-size-core"
         ]
     );
-    let finance = explanation(&explanations, "D-FINANCE");
+    let finance = checked.explanation("D-FINANCE");
     assert_eq!(finance.grade, "A1");
     assert_eq!(finance.reason, "MQL: score 90 reaches the threshold 75");
-    let cto = explanation(&explanations, "D-CTO");
+    let cto = checked.explanation("D-CTO");
     assert_eq!(cto.distance_to_threshold, -15.0);
     assert_eq!(cto.grade, "A3");
     assert!(
@@ -454,7 +442,7 @@ fn example_2_sixty_forty() {
         "{}",
         cto.reason
     );
-    let capped = explanation(&explanations, "D-CAPPED");
+    let capped = checked.explanation("D-CAPPED");
     assert_eq!((capped.fit_raw, capped.engagement_raw), (60.0, 85.0));
 }
 
@@ -493,15 +481,13 @@ const FOURTEEN_DAY_EVENTS: &str = "lead_id,activity,timestamp\n\
 
 #[test]
 fn example_3_burst_within_fourteen_days_crosses_sixty() {
-    let model = load("fourteen-day-window.ron");
-    assert_eq!(model.combine.mql_threshold, 60.0);
-    let leads = with_events(leads(&model, FOURTEEN_DAY_LEADS), FOURTEEN_DAY_EVENTS);
-    // Fit for all four: SaaS 10 (80 employees and an analyst title score nothing).
-    let explanations = assert_scores(
-        &model,
-        &leads,
-        day(AS_OF),
-        &[
+    let checked = Example {
+        model: "fourteen-day-window.ron",
+        leads: FOURTEEN_DAY_LEADS,
+        events: Some(FOURTEEN_DAY_EVENTS),
+        as_of: AS_OF,
+        // Fit for all four: SaaS 10 (80 employees and an analyst title score nothing).
+        expected: &[
             // Ages 13, 8, 4 (whitepapers), 10, 2 (pricing), 0 (webinar): all inside.
             // 3 x 5 + 2 x 10 + 15 = 50; 10 + 50 = 60 reaches the threshold.
             lead("W-BURST", 10.0, 50.0, 60.0, Status::Mql),
@@ -514,9 +500,11 @@ fn example_3_burst_within_fourteen_days_crosses_sixty() {
             // Three case studies, capped at 10: 10 + 10 = 20.
             lead("W-CASE", 10.0, 10.0, 20.0, Status::Lead),
         ],
-    );
+    }
+    .check();
+    assert_eq!(checked.model.combine.mql_threshold, 60.0);
     assert_eq!(
-        fired(&explanations, "W-BURST"),
+        checked.fired("W-BURST"),
         [
             "eng-pricing",
             "eng-product-webinar",
@@ -524,7 +512,7 @@ fn example_3_burst_within_fourteen_days_crosses_sixty() {
             "fit-saas"
         ]
     );
-    let burst = explanation(&explanations, "W-BURST");
+    let burst = checked.explanation("W-BURST");
     let whitepapers = burst
         .rules
         .iter()
@@ -535,7 +523,7 @@ fn example_3_burst_within_fourteen_days_crosses_sixty() {
         "{}",
         whitepapers.detail
     );
-    let spread = explanation(&explanations, "W-SPREAD");
+    let spread = checked.explanation("W-SPREAD");
     assert!(
         spread
             .rules
@@ -546,15 +534,14 @@ fn example_3_burst_within_fourteen_days_crosses_sixty() {
 
 #[test]
 fn example_3_the_webinar_is_what_crosses_the_threshold() {
-    let model = load("fourteen-day-window.ron");
-    let leads = with_events(leads(&model, FOURTEEN_DAY_LEADS), FOURTEEN_DAY_EVENTS);
     // The day before the webinar: events of 2026-11-01 are in the future and count 0; every
     // other event is one day younger, so the whitepaper of 10-18 (age 13) is inside now.
-    assert_scores(
-        &model,
-        &leads,
-        day("2026-10-31"),
-        &[
+    let day_before = Example {
+        model: "fourteen-day-window.ron",
+        leads: FOURTEEN_DAY_LEADS,
+        events: Some(FOURTEEN_DAY_EVENTS),
+        as_of: "2026-10-31",
+        expected: &[
             // 3 x 5 + 2 x 10 = 35; 10 + 35 = 45: nurture, not yet an MQL.
             lead("W-BURST", 10.0, 35.0, 45.0, Status::Nurture),
             lead("W-EDGE-OUT", 10.0, 35.0, 45.0, Status::Nurture),
@@ -563,37 +550,36 @@ fn example_3_the_webinar_is_what_crosses_the_threshold() {
             // Case studies of 10-30 and 10-31: 2 x 5 = 10.
             lead("W-CASE", 10.0, 10.0, 20.0, Status::Lead),
         ],
-    );
+    };
+    day_before.check();
     // Two weeks later the burst has aged out of the window: the webinar of 11-01 is 14 days old.
     let fit_only = |id| lead(id, 10.0, 0.0, 10.0, Status::Lead);
-    assert_scores(
-        &model,
-        &leads,
-        day("2026-11-15"),
-        &[
+    Example {
+        as_of: "2026-11-15",
+        expected: &[
             fit_only("W-BURST"),
             fit_only("W-EDGE-OUT"),
             fit_only("W-SPREAD"),
             fit_only("W-CASE"),
         ],
-    );
+        ..day_before
+    }
+    .check();
 }
 
 #[test]
 fn example_3_count_columns_have_no_dates() {
     // Without an event log the aggregate counts are taken as they are: the window cannot apply.
-    let model = load("fourteen-day-window.ron");
-    let csv = "Lead ID,Job Title,Industry,Employees,Whitepaper Downloads,Pricing Page Views,\
-               Product Webinars Attended,Case Study Views\n\
-               C-BURST,Marketing Analyst,SaaS,80,3,2,1,0\n\
-               C-ONE-SHORT,Marketing Analyst,SaaS,80,2,2,1,0\n\
-               C-MANAGER,Marketing Manager,SaaS,250,4,1,0,0\n";
-    let leads = leads(&model, csv);
-    assert_scores(
-        &model,
-        &leads,
-        day(AS_OF),
-        &[
+    Example {
+        model: "fourteen-day-window.ron",
+        leads: "Lead ID,Job Title,Industry,Employees,Whitepaper Downloads,Pricing Page Views,\
+            Product Webinars Attended,Case Study Views\n\
+            C-BURST,Marketing Analyst,SaaS,80,3,2,1,0\n\
+            C-ONE-SHORT,Marketing Analyst,SaaS,80,2,2,1,0\n\
+            C-MANAGER,Marketing Manager,SaaS,250,4,1,0,0\n",
+        events: None,
+        as_of: AS_OF,
+        expected: &[
             // 10 + 3 x 5 + 2 x 10 + 15 = 60.
             lead("C-BURST", 10.0, 50.0, 60.0, Status::Mql),
             // One whitepaper fewer: 55.
@@ -601,7 +587,8 @@ fn example_3_count_columns_have_no_dates() {
             // Fit 10 + 10 + 20 = 40; whitepapers 4 x 5 = 20 capped to 15, pricing 10: 40 + 25.
             lead("C-MANAGER", 40.0, 25.0, 65.0, Status::Mql),
         ],
-    );
+    }
+    .check();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -609,23 +596,21 @@ fn example_3_count_columns_have_no_dates() {
 
 #[test]
 fn example_4_target_account_fast_track() {
-    let model = load("target-account-fast-track.ron");
-    let csv = "Lead ID,Job Title,Employees,Target Account,Is Competitor,Email Opens,\
-               Case Study Clicks,Pricing Page Views,Webinars Attended\n\
-               T-ALL,Marketing Coordinator,25000,yes,no,5,1,0,0\n\
-               T-NOT-TARGET,Marketing Coordinator,25000,no,no,5,1,0,0\n\
-               T-1000-EMPLOYEES,Marketing Coordinator,1000,yes,no,5,1,0,0\n\
-               T-SIZE-UNKNOWN,Marketing Coordinator,,yes,no,5,1,0,0\n\
-               T-4-OPENS,Marketing Coordinator,25000,yes,no,4,1,0,0\n\
-               T-NO-CLICK,Marketing Coordinator,25000,yes,no,7,0,0,0\n\
-               T-COMPETITOR,Marketing Coordinator,25000,yes,yes,5,1,0,0\n\
-               T-ON-SCORE,VP Finance,2000,yes,no,0,0,2,1\n";
-    let leads = leads(&model, csv);
-    let explanations = assert_scores(
-        &model,
-        &leads,
-        day(AS_OF),
-        &[
+    let checked = Example {
+        model: "target-account-fast-track.ron",
+        leads: "Lead ID,Job Title,Employees,Target Account,Is Competitor,Email Opens,\
+            Case Study Clicks,Pricing Page Views,Webinars Attended\n\
+            T-ALL,Marketing Coordinator,25000,yes,no,5,1,0,0\n\
+            T-NOT-TARGET,Marketing Coordinator,25000,no,no,5,1,0,0\n\
+            T-1000-EMPLOYEES,Marketing Coordinator,1000,yes,no,5,1,0,0\n\
+            T-SIZE-UNKNOWN,Marketing Coordinator,,yes,no,5,1,0,0\n\
+            T-4-OPENS,Marketing Coordinator,25000,yes,no,4,1,0,0\n\
+            T-NO-CLICK,Marketing Coordinator,25000,yes,no,7,0,0,0\n\
+            T-COMPETITOR,Marketing Coordinator,25000,yes,yes,5,1,0,0\n\
+            T-ON-SCORE,VP Finance,2000,yes,no,0,0,2,1\n",
+        events: None,
+        as_of: AS_OF,
+        expected: &[
             // All four criteria: target 20 + 25,000 employees 20 = 40 fit; 5 opens 5 + one
             // click 5 = 10; 40 + 10 = 50, far below 75, but an automatic MQL.
             lead("T-ALL", 40.0, 10.0, 50.0, Status::FastTracked),
@@ -645,9 +630,10 @@ fn example_4_target_account_fast_track() {
             // An MQL on points alone: 20 + 20 + 20 = 60 fit; 2 x 10 + 10 = 30; 90 >= 75.
             lead("T-ON-SCORE", 60.0, 30.0, 90.0, Status::Mql),
         ],
-    );
+    }
+    .check();
     assert_eq!(
-        fired(&explanations, "T-ALL"),
+        checked.fired("T-ALL"),
         [
             "eng-case-study-click",
             "eng-email-opens",
@@ -657,11 +643,12 @@ fn example_4_target_account_fast_track() {
         ]
     );
     assert!(
-        explanation(&explanations, "T-ALL")
+        checked
+            .explanation("T-ALL")
             .reason
             .contains("fast-tracked by Engaged target account"),
         "{}",
-        explanation(&explanations, "T-ALL").reason
+        checked.explanation("T-ALL").reason
     );
     for id in [
         "T-NOT-TARGET",
@@ -672,7 +659,7 @@ fn example_4_target_account_fast_track() {
         "T-ON-SCORE",
     ] {
         assert!(
-            !fired(&explanations, id).contains(&"ft-target-account-engaged"),
+            !checked.fired(id).contains(&"ft-target-account-engaged"),
             "{id}"
         );
     }
@@ -680,41 +667,40 @@ fn example_4_target_account_fast_track() {
 
 #[test]
 fn example_4_opens_and_click_must_be_recent() {
-    let model = load("target-account-fast-track.ron");
-    let csv = "Lead ID,Job Title,Employees,Target Account,Is Competitor\n\
-               E-RECENT,Marketing Coordinator,25000,yes,no\n\
-               E-OLD-OPEN,Marketing Coordinator,25000,yes,no\n\
-               E-OLD-CLICK,Marketing Coordinator,25000,yes,no\n\
-               E-VP,VP Sales,3000,yes,no\n";
     // The 30-day window holds 2026-10-03 to 2026-11-01 (ages 0 to 29).
-    let events = "Lead ID,Activity,Timestamp\n\
-                  E-RECENT,email_open,2026-10-05\n\
-                  E-RECENT,email_open,2026-10-12\n\
-                  E-RECENT,email_open,2026-10-19\n\
-                  E-RECENT,email_open,2026-10-26\n\
-                  E-RECENT,email_open,2026-11-01\n\
-                  E-RECENT,case_study_click,2026-11-01\n\
-                  E-OLD-OPEN,email_open,2026-10-02\n\
-                  E-OLD-OPEN,email_open,2026-10-12\n\
-                  E-OLD-OPEN,email_open,2026-10-19\n\
-                  E-OLD-OPEN,email_open,2026-10-26\n\
-                  E-OLD-OPEN,email_open,2026-11-01\n\
-                  E-OLD-OPEN,case_study_click,2026-11-01\n\
-                  E-OLD-CLICK,email_open,2026-10-05\n\
-                  E-OLD-CLICK,email_open,2026-10-12\n\
-                  E-OLD-CLICK,email_open,2026-10-19\n\
-                  E-OLD-CLICK,email_open,2026-10-26\n\
-                  E-OLD-CLICK,email_open,2026-11-01\n\
-                  E-OLD-CLICK,case_study_click,2026-09-30\n\
-                  E-VP,webinar_attended,2026-08-20\n\
-                  E-VP,pricing_page_view,2026-10-30\n\
-                  E-VP,pricing_page_view,2026-10-31\n";
-    let leads = with_events(leads(&model, csv), events);
-    assert_scores(
-        &model,
-        &leads,
-        day(AS_OF),
-        &[
+    Example {
+        model: "target-account-fast-track.ron",
+        leads: "Lead ID,Job Title,Employees,Target Account,Is Competitor\n\
+            E-RECENT,Marketing Coordinator,25000,yes,no\n\
+            E-OLD-OPEN,Marketing Coordinator,25000,yes,no\n\
+            E-OLD-CLICK,Marketing Coordinator,25000,yes,no\n\
+            E-VP,VP Sales,3000,yes,no\n",
+        events: Some(
+            "Lead ID,Activity,Timestamp\n\
+            E-RECENT,email_open,2026-10-05\n\
+            E-RECENT,email_open,2026-10-12\n\
+            E-RECENT,email_open,2026-10-19\n\
+            E-RECENT,email_open,2026-10-26\n\
+            E-RECENT,email_open,2026-11-01\n\
+            E-RECENT,case_study_click,2026-11-01\n\
+            E-OLD-OPEN,email_open,2026-10-02\n\
+            E-OLD-OPEN,email_open,2026-10-12\n\
+            E-OLD-OPEN,email_open,2026-10-19\n\
+            E-OLD-OPEN,email_open,2026-10-26\n\
+            E-OLD-OPEN,email_open,2026-11-01\n\
+            E-OLD-OPEN,case_study_click,2026-11-01\n\
+            E-OLD-CLICK,email_open,2026-10-05\n\
+            E-OLD-CLICK,email_open,2026-10-12\n\
+            E-OLD-CLICK,email_open,2026-10-19\n\
+            E-OLD-CLICK,email_open,2026-10-26\n\
+            E-OLD-CLICK,email_open,2026-11-01\n\
+            E-OLD-CLICK,case_study_click,2026-09-30\n\
+            E-VP,webinar_attended,2026-08-20\n\
+            E-VP,pricing_page_view,2026-10-30\n\
+            E-VP,pricing_page_view,2026-10-31\n",
+        ),
+        as_of: AS_OF,
+        expected: &[
             // Five opens at ages 27, 20, 13, 6, 0 and a click today: 40 + 10, fast-tracked.
             lead("E-RECENT", 40.0, 10.0, 50.0, Status::FastTracked),
             // The first open is 30 days old: four count. No fast-track; 40 + 5 (click) = 45.
@@ -724,7 +710,8 @@ fn example_4_opens_and_click_must_be_recent() {
             // Webinar 73 days ago (90-day window) 10 + two pricing visits 20: 60 + 30 = 90.
             lead("E-VP", 60.0, 30.0, 90.0, Status::Mql),
         ],
-    );
+    }
+    .check();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -732,21 +719,19 @@ fn example_4_opens_and_click_must_be_recent() {
 
 #[test]
 fn example_5_trade_show_bulk_import() {
-    let model = load("trade-show.ron");
-    let csv = "Lead ID,Job Title,Industry,Employees,Follow-up Requested,Is Competitor,\
-               Booth Sessions,Talks Attended,Pricing Page Views\n\
-               S-FAST,Marketing Manager,Retail,40,yes,no,3,0,0\n\
-               S-TWO-SESSIONS,Marketing Manager,Retail,40,yes,no,2,0,0\n\
-               S-NO-FOLLOW-UP,Marketing Manager,Retail,40,no,no,4,0,0\n\
-               S-FOLLOW-UP-BLANK,Marketing Manager,Retail,40,,no,3,0,0\n\
-               S-COMPETITOR,Product Manager,SaaS,300,yes,yes,5,0,0\n\
-               S-ON-SCORE,VP Engineering,SaaS,300,no,no,1,1,2\n";
-    let leads = leads(&model, csv);
-    let explanations = assert_scores(
-        &model,
-        &leads,
-        day(AS_OF),
-        &[
+    let checked = Example {
+        model: "trade-show.ron",
+        leads: "Lead ID,Job Title,Industry,Employees,Follow-up Requested,Is Competitor,\
+            Booth Sessions,Talks Attended,Pricing Page Views\n\
+            S-FAST,Marketing Manager,Retail,40,yes,no,3,0,0\n\
+            S-TWO-SESSIONS,Marketing Manager,Retail,40,yes,no,2,0,0\n\
+            S-NO-FOLLOW-UP,Marketing Manager,Retail,40,no,no,4,0,0\n\
+            S-FOLLOW-UP-BLANK,Marketing Manager,Retail,40,,no,3,0,0\n\
+            S-COMPETITOR,Product Manager,SaaS,300,yes,yes,5,0,0\n\
+            S-ON-SCORE,VP Engineering,SaaS,300,no,no,1,1,2\n",
+        events: None,
+        as_of: AS_OF,
+        expected: &[
             // No fit; booth visit 5 + 3+ sessions 15 = 20; a score of 20, but an MQL on import.
             lead("S-FAST", 0.0, 20.0, 20.0, Status::FastTracked),
             // Two sessions: 5.
@@ -760,51 +745,52 @@ fn example_5_trade_show_bulk_import() {
             // 60 fit; booth 5 + talk 10 + 2 pricing visits 20 = 35; 95 on points.
             lead("S-ON-SCORE", 60.0, 35.0, 95.0, Status::Mql),
         ],
-    );
+    }
+    .check();
     assert_eq!(
-        fired(&explanations, "S-FAST"),
+        checked.fired("S-FAST"),
         ["eng-booth-3plus", "eng-booth-visit", "ft-trade-show"]
     );
-    assert!(!fired(&explanations, "S-NO-FOLLOW-UP").contains(&"ft-trade-show"));
-    assert!(!fired(&explanations, "S-TWO-SESSIONS").contains(&"ft-trade-show"));
+    assert!(!checked.fired("S-NO-FOLLOW-UP").contains(&"ft-trade-show"));
+    assert!(!checked.fired("S-TWO-SESSIONS").contains(&"ft-trade-show"));
 }
 
 #[test]
 fn example_5_trade_show_from_badge_scans() {
-    let model = load("trade-show.ron");
-    let csv = "Lead ID,Job Title,Industry,Employees,Follow-up Requested,Is Competitor\n\
-               X-FAST,Marketing Manager,Retail,40,yes,no\n\
-               X-VP,VP Engineering,SaaS,300,no,no\n";
-    let events = "Lead ID,Activity,Timestamp\n\
-                  X-FAST,booth_session,2026-10-20T09:10:00Z\n\
-                  X-FAST,booth_session,2026-10-20T11:45:00Z\n\
-                  X-FAST,booth_session,2026-10-20T15:30:00Z\n\
-                  X-VP,booth_session,2026-10-20T10:00:00Z\n\
-                  X-VP,talk_attended,2026-10-20T14:00:00Z\n\
-                  X-VP,pricing_page_view,2026-10-25T08:00:00Z\n";
-    let leads = with_events(leads(&model, csv), events);
     // Imported 12 days after the show.
-    assert_scores(
-        &model,
-        &leads,
-        day(AS_OF),
-        &[
+    let imported_soon = Example {
+        model: "trade-show.ron",
+        leads: "Lead ID,Job Title,Industry,Employees,Follow-up Requested,Is Competitor\n\
+            X-FAST,Marketing Manager,Retail,40,yes,no\n\
+            X-VP,VP Engineering,SaaS,300,no,no\n",
+        events: Some(
+            "Lead ID,Activity,Timestamp\n\
+            X-FAST,booth_session,2026-10-20T09:10:00Z\n\
+            X-FAST,booth_session,2026-10-20T11:45:00Z\n\
+            X-FAST,booth_session,2026-10-20T15:30:00Z\n\
+            X-VP,booth_session,2026-10-20T10:00:00Z\n\
+            X-VP,talk_attended,2026-10-20T14:00:00Z\n\
+            X-VP,pricing_page_view,2026-10-25T08:00:00Z\n",
+        ),
+        as_of: AS_OF,
+        expected: &[
             lead("X-FAST", 0.0, 20.0, 20.0, Status::FastTracked),
             // 60 fit; booth 5 + talk 10 + one pricing visit 10 = 25; 85.
             lead("X-VP", 60.0, 25.0, 85.0, Status::Mql),
         ],
-    );
+    };
+    imported_soon.check();
     // Imported 36 days after the show: the scans are outside the 30-day window.
-    assert_scores(
-        &model,
-        &leads,
-        day("2026-11-25"),
-        &[
+    Example {
+        as_of: "2026-11-25",
+        expected: &[
             lead("X-FAST", 0.0, 0.0, 0.0, Status::Lead),
             // The pricing visit is 31 days old too: 60 + 0 = 60, the bottom of the nurture band.
             lead("X-VP", 60.0, 0.0, 60.0, Status::Nurture),
         ],
-    );
+        ..imported_soon
+    }
+    .check();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -813,20 +799,18 @@ fn example_5_trade_show_from_badge_scans() {
 
 #[test]
 fn example_6_architecture_firm() {
-    let model = load("architecture-firm.ron");
-    let csv = "Lead ID,Company Type,Build Budget,BIM Checklist Downloads\n\
-               A-MQL,Property Developer,12000000,1\n\
-               A-EXACTLY-5M,Real Estate Developer,5000000,2\n\
-               A-BUDGET-SHORT,Property Developer,4999999,1\n\
-               A-NO-CHECKLIST,Property Developer,8000000,0\n\
-               A-CONTRACTOR,General Contractor,20000000,1\n\
-               A-HOMEOWNER,Homeowner,300000,0\n";
-    let leads = leads(&model, csv);
-    assert_scores(
-        &model,
-        &leads,
-        day(AS_OF),
-        &[
+    Example {
+        model: "architecture-firm.ron",
+        leads: "Lead ID,Company Type,Build Budget,BIM Checklist Downloads\n\
+            A-MQL,Property Developer,12000000,1\n\
+            A-EXACTLY-5M,Real Estate Developer,5000000,2\n\
+            A-BUDGET-SHORT,Property Developer,4999999,1\n\
+            A-NO-CHECKLIST,Property Developer,8000000,0\n\
+            A-CONTRACTOR,General Contractor,20000000,1\n\
+            A-HOMEOWNER,Homeowner,300000,0\n",
+        events: None,
+        as_of: AS_OF,
+        expected: &[
             // Developer 30 + budget 30 + checklist 40.
             lead("A-MQL", 60.0, 40.0, 100.0, Status::Mql),
             // "At least 5 million" includes 5 million; two downloads count once.
@@ -836,29 +820,28 @@ fn example_6_architecture_firm() {
             lead("A-CONTRACTOR", 30.0, 40.0, 70.0, Status::Nurture),
             lead("A-HOMEOWNER", 0.0, 0.0, 0.0, Status::Lead),
         ],
-    );
+    }
+    .check();
 }
 
 #[test]
 fn example_6_bookkeeping_agency() {
-    let model = load("bookkeeping-agency.ron");
-    let csv = "Lead ID,Country,Industry,ARR,Job Title,Trial Data Uploads,Pricing Page Views\n\
-               B-MQL,United Kingdom,SaaS,4500000,Head of Finance,1,2\n\
-               B-ARR-1M,UK,SaaS,1000000,Finance Director,1,1\n\
-               B-ARR-10M,UK,SaaS,10000000,CFO,1,1\n\
-               B-ARR-OVER,UK,SaaS,10000001,CFO,1,1\n\
-               B-ARR-UNDER,UK,SaaS,999999,CFO,1,1\n\
-               B-US,United States,SaaS,4500000,CFO,1,1\n\
-               B-NOT-FINANCE,UK,SaaS,4500000,CTO,1,1\n\
-               B-AGENCY,UK,Marketing Agency,4500000,CFO,1,1\n\
-               B-NO-UPLOAD,UK,SaaS,4500000,CFO,0,3\n\
-               B-NO-PRICING,UK,SaaS,4500000,CFO,2,0\n";
-    let leads = leads(&model, csv);
-    assert_scores(
-        &model,
-        &leads,
-        day(AS_OF),
-        &[
+    Example {
+        model: "bookkeeping-agency.ron",
+        leads: "Lead ID,Country,Industry,ARR,Job Title,Trial Data Uploads,Pricing Page Views\n\
+            B-MQL,United Kingdom,SaaS,4500000,Head of Finance,1,2\n\
+            B-ARR-1M,UK,SaaS,1000000,Finance Director,1,1\n\
+            B-ARR-10M,UK,SaaS,10000000,CFO,1,1\n\
+            B-ARR-OVER,UK,SaaS,10000001,CFO,1,1\n\
+            B-ARR-UNDER,UK,SaaS,999999,CFO,1,1\n\
+            B-US,United States,SaaS,4500000,CFO,1,1\n\
+            B-NOT-FINANCE,UK,SaaS,4500000,CTO,1,1\n\
+            B-AGENCY,UK,Marketing Agency,4500000,CFO,1,1\n\
+            B-NO-UPLOAD,UK,SaaS,4500000,CFO,0,3\n\
+            B-NO-PRICING,UK,SaaS,4500000,CFO,2,0\n",
+        events: None,
+        as_of: AS_OF,
+        expected: &[
             // UK 15 + SaaS 15 + ARR 15 + finance lead 15; upload 20 + pricing 20.
             lead("B-MQL", 60.0, 40.0, 100.0, Status::Mql),
             // "ARR 1-10 million" includes both ends.
@@ -874,24 +857,23 @@ fn example_6_bookkeeping_agency() {
             lead("B-NO-UPLOAD", 60.0, 20.0, 80.0, Status::Nurture),
             lead("B-NO-PRICING", 60.0, 20.0, 80.0, Status::Nurture),
         ],
-    );
+    }
+    .check();
 }
 
 #[test]
 fn example_6_cyber_security_msp() {
-    let model = load("cyber-security-msp.ron");
-    let csv = "Lead ID,Industry,Zero-Trust Roadmap Webinar,Breach-Cost Calculator Requests\n\
-               C-HEALTHCARE,Healthcare,1,1\n\
-               C-FINTECH,fintech,1,2\n\
-               C-RETAIL,Retail,1,1\n\
-               C-WEBINAR-ONLY,Healthcare,1,0\n\
-               C-CALCULATOR-ONLY,Fintech,0,1\n";
-    let leads = leads(&model, csv);
-    assert_scores(
-        &model,
-        &leads,
-        day(AS_OF),
-        &[
+    Example {
+        model: "cyber-security-msp.ron",
+        leads: "Lead ID,Industry,Zero-Trust Roadmap Webinar,Breach-Cost Calculator Requests\n\
+            C-HEALTHCARE,Healthcare,1,1\n\
+            C-FINTECH,fintech,1,2\n\
+            C-RETAIL,Retail,1,1\n\
+            C-WEBINAR-ONLY,Healthcare,1,0\n\
+            C-CALCULATOR-ONLY,Fintech,0,1\n",
+        events: None,
+        as_of: AS_OF,
+        expected: &[
             // Healthcare 60 + webinar 20 + calculator 20.
             lead("C-HEALTHCARE", 60.0, 40.0, 100.0, Status::Mql),
             // Industry matching ignores case.
@@ -901,54 +883,53 @@ fn example_6_cyber_security_msp() {
             lead("C-WEBINAR-ONLY", 60.0, 20.0, 80.0, Status::Nurture),
             lead("C-CALCULATOR-ONLY", 60.0, 20.0, 80.0, Status::Nurture),
         ],
-    );
+    }
+    .check();
 }
 
 #[test]
 fn example_6_cyber_security_msp_needs_that_webinar() {
-    let model = load("cyber-security-msp.ron");
-    let csv = "Lead ID,Industry\n\
-               M-ROADMAP,Healthcare\n\
-               M-OTHER-WEBINAR,Healthcare\n\
-               M-LAST-QUARTER,Fintech\n";
-    let events = "Lead ID,Activity,Timestamp\n\
-                  M-ROADMAP,zero_trust_roadmap_webinar,2026-10-20\n\
-                  M-ROADMAP,breach_cost_calculator_request,2026-10-28\n\
-                  M-OTHER-WEBINAR,webinar_attended,2026-10-20\n\
-                  M-OTHER-WEBINAR,breach_cost_calculator_request,2026-10-28\n\
-                  M-LAST-QUARTER,zero_trust_roadmap_webinar,2026-08-15\n\
-                  M-LAST-QUARTER,breach_cost_calculator_request,2026-10-28\n";
-    let leads = with_events(leads(&model, csv), events);
-    assert_scores(
-        &model,
-        &leads,
-        day(AS_OF),
-        &[
+    Example {
+        model: "cyber-security-msp.ron",
+        leads: "Lead ID,Industry\n\
+            M-ROADMAP,Healthcare\n\
+            M-OTHER-WEBINAR,Healthcare\n\
+            M-LAST-QUARTER,Fintech\n",
+        events: Some(
+            "Lead ID,Activity,Timestamp\n\
+            M-ROADMAP,zero_trust_roadmap_webinar,2026-10-20\n\
+            M-ROADMAP,breach_cost_calculator_request,2026-10-28\n\
+            M-OTHER-WEBINAR,webinar_attended,2026-10-20\n\
+            M-OTHER-WEBINAR,breach_cost_calculator_request,2026-10-28\n\
+            M-LAST-QUARTER,zero_trust_roadmap_webinar,2026-08-15\n\
+            M-LAST-QUARTER,breach_cost_calculator_request,2026-10-28\n",
+        ),
+        as_of: AS_OF,
+        expected: &[
             lead("M-ROADMAP", 60.0, 40.0, 100.0, Status::Mql),
             // Some other webinar is not the zero-trust roadmap webinar: 60 + 20.
             lead("M-OTHER-WEBINAR", 60.0, 20.0, 80.0, Status::Nurture),
             // The roadmap webinar 78 days ago is outside the 60-day window: 60 + 20.
             lead("M-LAST-QUARTER", 60.0, 20.0, 80.0, Status::Nurture),
         ],
-    );
+    }
+    .check();
 }
 
 #[test]
 fn example_6_hubspot_list() {
-    let model = load("hubspot-list.ron");
-    let csv = "Lead ID,Lifecycle Stage,Persona,Number of Pageviews\n\
-               H-ON-LIST,Lead,Finance Leader,3\n\
-               H-LOWER-CASE,lead,finance leader,12\n\
-               H-TWO-VIEWS,Lead,Finance Leader,2\n\
-               H-SUBSCRIBER,Subscriber,Finance Leader,5\n\
-               H-OTHER-PERSONA,Lead,IT Manager,9\n\
-               H-NO-PERSONA,Lead,,4\n";
-    let leads = leads(&model, csv);
-    let explanations = assert_scores(
-        &model,
-        &leads,
-        day(AS_OF),
-        &[
+    let checked = Example {
+        model: "hubspot-list.ron",
+        leads: "Lead ID,Lifecycle Stage,Persona,Number of Pageviews\n\
+            H-ON-LIST,Lead,Finance Leader,3\n\
+            H-LOWER-CASE,lead,finance leader,12\n\
+            H-TWO-VIEWS,Lead,Finance Leader,2\n\
+            H-SUBSCRIBER,Subscriber,Finance Leader,5\n\
+            H-OTHER-PERSONA,Lead,IT Manager,9\n\
+            H-NO-PERSONA,Lead,,4\n",
+        events: None,
+        as_of: AS_OF,
+        expected: &[
             // Lead 30 + finance leader 30 + page views >= 3 (3 counts) 40.
             lead("H-ON-LIST", 60.0, 40.0, 100.0, Status::Mql),
             lead("H-LOWER-CASE", 60.0, 40.0, 100.0, Status::Mql),
@@ -957,9 +938,10 @@ fn example_6_hubspot_list() {
             lead("H-OTHER-PERSONA", 30.0, 40.0, 70.0, Status::Nurture),
             lead("H-NO-PERSONA", 30.0, 40.0, 70.0, Status::Nurture),
         ],
-    );
+    }
+    .check();
     assert_eq!(
-        fired(&explanations, "H-ON-LIST"),
+        checked.fired("H-ON-LIST"),
         [
             "eng-page-views-3plus",
             "fit-lifecycle-lead",
