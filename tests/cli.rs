@@ -1,5 +1,7 @@
 //! The command-line interface, run as a real process.
 #![cfg(feature = "cli")]
+// A test may stop at its first failure.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;

@@ -1,5 +1,7 @@
 //! The fast path (`Evaluation` + `score_all`) must give exactly the numbers of the simple path
 //! (`explain`), on generated data, after incremental refreshes, and for random models.
+// A test may stop at its first failure.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::sync::OnceLock;
 

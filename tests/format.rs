@@ -1,4 +1,6 @@
 //! The RON model format: round trips, atomic saves and readable errors.
+// A test may stop at its first failure.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::Path;
 

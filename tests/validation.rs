@@ -1,5 +1,7 @@
 //! Model validation: every error of `validate` is reported as an error naming the rule (where
 //! there is one); a valid model has none.
+// A test may stop at its first failure.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use mql_studio::model::{
     Band, Condition, Counting, Criterion, FieldKind, FieldSpec, Model, Override, OverrideAction,
