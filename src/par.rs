@@ -1,6 +1,6 @@
 //! Parallel work, in one place: how many threads to use, and the helpers that spread work over
-//! them (columns one by one and two tasks at once for loading, the same worker on several
-//! threads for the CSV pipeline).
+//! them (rows in chunks for scoring, columns one by one and two tasks at once for loading, the
+//! same worker on several threads for the CSV pipeline).
 //!
 //! Every helper gives the same result whatever the number of threads: each piece of work is done
 //! exactly as it would be alone, and results come back in order. A panic on a worker (only ever a
@@ -26,6 +26,48 @@ pub(crate) fn csv_threads(size: u64, block_size: usize) -> usize {
         return 1;
     }
     available_threads().clamp(1, MAX_CSV_THREADS)
+}
+
+/// The smallest share of rows worth a thread of its own.
+const MIN_ROWS_PER_THREAD: usize = 50_000;
+
+/// Runs `work(start_row, chunk)` over `items` split across the machine's cores (the caller's
+/// thread alone for small inputs). Each chunk is processed exactly as the whole would be, so the
+/// results do not depend on the number of threads.
+pub fn for_each_chunk<T: Send>(items: &mut [T], work: impl Fn(usize, &mut [T]) + Sync) {
+    map_chunks(items, work);
+}
+
+/// Like [`for_each_chunk`], returning each chunk's result in order.
+pub fn map_chunks<T: Send, R: Send>(
+    items: &mut [T],
+    work: impl Fn(usize, &mut [T]) -> R + Sync,
+) -> Vec<R> {
+    let threads = available_threads();
+    let chunk = items
+        .len()
+        .div_ceil(threads.max(1))
+        .max(MIN_ROWS_PER_THREAD);
+    if items.len() <= chunk {
+        return vec![work(0, items)];
+    }
+    std::thread::scope(|scope| {
+        let work = &work;
+        let mut parts = items.chunks_mut(chunk).enumerate();
+        // The calling thread takes the first chunk instead of waiting idle.
+        let first = parts.next();
+        let handles: Vec<_> = parts
+            .map(|(index, part)| scope.spawn(move || work(index * chunk, part)))
+            .collect();
+        let mut results = Vec::with_capacity(handles.len() + 1);
+        if let Some((_, part)) = first {
+            results.push(work(0, part));
+        }
+        for handle in handles {
+            results.push(joined(handle.join()));
+        }
+        results
+    })
 }
 
 /// `f` of every item, on up to `threads` threads, in the items' order.
