@@ -3,10 +3,9 @@
 //! event log or a count column). The column path decides a text condition once per distinct
 //! value with the same code.
 
+use super::arithmetic::event_weight;
 use crate::leads::{Cell, Column, EventLog, LeadSet};
 use crate::model::Condition;
-
-use super::arithmetic::event_weight;
 
 /// A condition with its text values lower-cased once.
 pub(super) struct PreparedCondition<'a> {
