@@ -177,6 +177,9 @@ impl<'a> IdIndex<'a> {
 
     /// The row of `id`. Events usually come in the leads' order, so the row after `previous`
     /// is tried first (when no id appears twice, it is then the only row with that id).
+    // Per event inside `read_block`, compiled in another module: `#[inline]` keeps it
+    // inlinable there.
+    #[inline]
     fn get(&self, id: &[u8], previous: Option<u32>) -> Option<u32> {
         if self.unique
             && let Some(next) = previous.map(|row| row as usize + 1)

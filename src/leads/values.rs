@@ -180,6 +180,8 @@ const POWERS_OF_TEN: [f64; 16] = [
 
 /// `[+-]digits[.digits]` with at most 15 digits, exactly as `str::parse::<f64>` reads it (both
 /// parts are exact doubles, so one division rounds correctly); `None` for any other form.
+// Per number cell while loading, in another module: `#[inline]` keeps it inlinable there.
+#[inline]
 pub(super) fn quick_number(bytes: &[u8]) -> Option<f64> {
     let (negative, digits) = match bytes.split_first() {
         Some((b'-', rest)) => (true, rest),

@@ -75,6 +75,9 @@ enum Value {
 }
 
 /// A typed column's cell; `None` for a text or undeclared column, whose cells are kept as text.
+// Per typed cell inside `read_block`, compiled in another module: `#[inline]` keeps it
+// inlinable there.
+#[inline]
 fn parse_cell(kind: Kind, cell: &[u8]) -> Result<Option<Value>, &'static str> {
     Ok(Some(match kind {
         Kind::Text | Kind::Guess => return Ok(None),
