@@ -5,7 +5,7 @@
 //!   lead once (a match per fit rule, an effective activity count per engagement rule). Changing
 //!   points, caps, the mix, the threshold or the gates then only needs [`score_all`] (`batch`), a
 //!   cheap pass over those columns;
-//! - the one-lead path: [`explain`] (`explain`) scores one lead directly from its cells and lists
+//! - the one-lead path: [`explain()`] (`explain`) scores one lead directly from its cells and lists
 //!   why, rule by rule.
 //!
 //! What both use lives in one place: `arithmetic` (rounding, points and caps, decay, the mix,
