@@ -29,6 +29,7 @@ pub mod format;
 pub mod generate;
 pub mod leads;
 pub mod model;
+mod par;
 pub mod scoreboard;
 pub mod scoring;
 pub mod validate;

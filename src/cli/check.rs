@@ -1,0 +1,77 @@
+//! `check`: a model's summary and its validation problems.
+
+use std::path::Path;
+
+use anyhow::Result;
+
+use super::print_stdout;
+use crate::format::load_model;
+use crate::model::{Model, fmt_number};
+use crate::validate::{Severity, is_valid, validate};
+
+/// A model's summary, as `check` prints it.
+pub fn model_summary(model: &Model) -> String {
+    let c = &model.combine;
+    let mut lines = vec![
+        format!(
+            "{} ({}, format {})",
+            model.name,
+            model.status.label(),
+            model.format_version
+        ),
+        format!(
+            "  fit: {} rules, capped at {}; engagement: {} rules, capped at {}; {} overrides",
+            model.fit.rules.len(),
+            fmt_number(model.fit.max_points),
+            model.engagement.rules.len(),
+            fmt_number(model.engagement.max_points),
+            model.overrides.len()
+        ),
+        format!(
+            "  mix: fit {} % / engagement {} % of {} points; MQL at {}, nurture from {}",
+            fmt_number(c.fit_weight * 100.0),
+            fmt_number(c.engagement_weight * 100.0),
+            fmt_number(c.scale),
+            fmt_number(c.mql_threshold),
+            fmt_number(c.mql_threshold - c.nurture_band)
+        ),
+    ];
+    if c.min_fit.is_some() || c.min_engagement.is_some() {
+        lines.push(format!(
+            "  gates: minimum fit {}, minimum engagement {}",
+            c.min_fit.map_or("none".to_owned(), fmt_number),
+            c.min_engagement.map_or("none".to_owned(), fmt_number)
+        ));
+    }
+    for sign_off in &model.sign_offs {
+        lines.push(format!(
+            "  signed by {} for {} on {}",
+            sign_off.person,
+            sign_off.team.label(),
+            sign_off.date
+        ));
+    }
+    lines.join("\n")
+}
+
+pub(super) fn check_command(path: &Path) -> Result<i32> {
+    let model = load_model(path)?;
+    let mut out = format!("{}\n", model_summary(&model));
+    let problems = validate(&model);
+    for problem in &problems {
+        out.push_str(&format!("{problem}\n"));
+    }
+    let code = if is_valid(&problems) {
+        out.push_str(&format!("ok: {} is valid\n", path.display()));
+        0
+    } else {
+        let errors = problems
+            .iter()
+            .filter(|p| p.severity == Severity::Error)
+            .count();
+        out.push_str(&format!("{} has {errors} error(s)\n", path.display()));
+        1
+    };
+    print_stdout(&out)?;
+    Ok(code)
+}

@@ -1,0 +1,282 @@
+//! The command-line interface: `score`, `check`, `explain`, `calibrate`, `diff`, `generate`.
+//! `main` parses the arguments with [`Cli`] and hands them to [`run`].
+//!
+//! This file holds the arguments, the dispatch and what the commands share (loading a model and
+//! leads, printing reports); each command, or pair of commands, has its own file.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+
+use crate::format::load_model;
+use crate::leads::{LeadSet, LoadOptions, LoadReport, load_events_csv, load_leads_csv, parse_day};
+use crate::model::Model;
+use crate::validate::{Severity, is_valid, validate};
+
+mod calibrate;
+mod check;
+mod diff;
+mod generate;
+mod score;
+
+pub use check::model_summary;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "mql-studio",
+    version,
+    about = "Design, preview and export MQL lead-scoring models. Without a command, opens the workshop app."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Open this model in the app (default: the bundled default model).
+    #[arg(long, global = false)]
+    pub model: Option<PathBuf>,
+    /// Open these sample leads in the app (default: the bundled sample leads).
+    #[arg(long)]
+    pub leads: Option<PathBuf>,
+    /// The event log to open with the leads in the app.
+    #[arg(long)]
+    pub events: Option<PathBuf>,
+}
+
+/// Where the leads come from, shared by the commands that read leads.
+#[derive(Debug, clap::Args)]
+pub struct LeadsArgs {
+    /// The leads CSV (one row per lead).
+    #[arg(long)]
+    pub leads: PathBuf,
+    /// An event log CSV (lead id, activity, timestamp); without it, count columns are read.
+    #[arg(long)]
+    pub events: Option<PathBuf>,
+    /// Score as of this date (YYYY-MM-DD); default: the day of the latest event, or today.
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// Skip rows that cannot be read instead of stopping at the first one.
+    #[arg(long)]
+    pub skip_bad_rows: bool,
+    /// Map a CSV header to a model field, e.g. --map "Headcount=employees" (repeatable).
+    #[arg(long = "map", value_name = "HEADER=FIELD")]
+    pub renames: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Score every lead and write id, fit, engagement, score, status, grade and fired rules.
+    Score {
+        #[arg(long)]
+        model: PathBuf,
+        #[command(flatten)]
+        leads: LeadsArgs,
+        /// Output file: .csv or .json (default: CSV on standard output).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Validate a model and print its summary; exits non-zero when it has errors.
+    Check { model: PathBuf },
+    /// Show why one lead has its score, rule by rule.
+    Explain {
+        #[arg(long)]
+        model: PathBuf,
+        #[command(flatten)]
+        leads: LeadsArgs,
+        /// The lead id.
+        #[arg(long)]
+        id: String,
+    },
+    /// Calibrate a model against history: the funnel and its reading, a threshold sweep,
+    /// suggested thresholds, each rule's lift and the agreement with sales' verdicts.
+    Calibrate {
+        #[arg(long)]
+        model: PathBuf,
+        #[command(flatten)]
+        leads: LeadsArgs,
+        /// Suggest the lowest threshold whose MQL → SQL rate reaches this (0 to 1, e.g. 0.25).
+        #[arg(long, value_name = "RATE")]
+        target_rate: Option<f64>,
+        /// Suggest the lowest threshold that gives at most this many MQLs.
+        #[arg(long, value_name = "N")]
+        target_mqls: Option<usize>,
+        /// Sales capacity: MQLs sales can work a month (needs --period-days).
+        #[arg(long, value_name = "N", requires = "period_days")]
+        mqls_per_month: Option<f64>,
+        /// The number of days the leads file covers (with --mqls-per-month).
+        #[arg(long, value_name = "DAYS", requires = "mqls_per_month")]
+        period_days: Option<f64>,
+    },
+    /// Compare two models rule by rule and, with leads, list the leads that change status.
+    Diff {
+        /// The model before (e.g. the current one).
+        a: PathBuf,
+        /// The model after (e.g. a team's proposal).
+        b: PathBuf,
+        /// Leads to score with both models (CSV, one row per lead).
+        #[arg(long)]
+        leads: Option<PathBuf>,
+        /// An event log CSV for the leads.
+        #[arg(long, requires = "leads")]
+        events: Option<PathBuf>,
+        /// Score as of this date (YYYY-MM-DD); default: the day of the latest event, or today.
+        #[arg(long, value_name = "DATE", requires = "leads")]
+        as_of: Option<String>,
+        /// Skip lead rows that cannot be read.
+        #[arg(long, requires = "leads")]
+        skip_bad_rows: bool,
+        /// Map a CSV header to a model field, e.g. --map "Headcount=employees" (repeatable).
+        #[arg(long = "map", value_name = "HEADER=FIELD", requires = "leads")]
+        renames: Vec<String>,
+    },
+    /// Write seeded sample leads (and an event log) for demos and benchmarks.
+    Generate {
+        /// How many leads.
+        #[arg(long, default_value_t = 300)]
+        leads: usize,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// The last day of activity (YYYY-MM-DD).
+        #[arg(long, default_value = "2026-11-01")]
+        as_of: String,
+        /// Leave out the aggregate count columns.
+        #[arg(long)]
+        no_count_columns: bool,
+        /// Where to write leads.csv and events.csv.
+        #[arg(long, default_value = ".")]
+        out_dir: PathBuf,
+    },
+}
+
+/// Runs a command; `Ok(code)` is the process exit code.
+pub fn run(command: Command) -> Result<i32> {
+    match command {
+        Command::Score { model, leads, out } => {
+            score::score_command(&model, &leads, out.as_deref())
+        }
+        Command::Check { model } => check::check_command(&model),
+        Command::Explain { model, leads, id } => score::explain_command(&model, &leads, &id),
+        Command::Calibrate {
+            model,
+            leads,
+            target_rate,
+            target_mqls,
+            mqls_per_month,
+            period_days,
+        } => {
+            let capacity = mqls_per_month.zip(period_days);
+            calibrate::calibrate_command(&model, &leads, target_rate, target_mqls, capacity)
+        }
+        Command::Diff {
+            a,
+            b,
+            leads,
+            events,
+            as_of,
+            skip_bad_rows,
+            renames,
+        } => {
+            let leads = leads.map(|leads| LeadsArgs {
+                leads,
+                events,
+                as_of,
+                skip_bad_rows,
+                renames,
+            });
+            diff::diff_command(&a, &b, leads.as_ref())
+        }
+        Command::Generate {
+            leads,
+            seed,
+            as_of,
+            no_count_columns,
+            out_dir,
+        } => generate::generate_command(leads, seed, &as_of, !no_count_columns, &out_dir),
+    }
+}
+
+/// Loads a model and refuses one with errors, printing them.
+fn load_valid_model(path: &Path) -> Result<Model> {
+    let model = load_model(path)?;
+    let problems = validate(&model);
+    if !is_valid(&problems) {
+        let list: Vec<String> = problems
+            .iter()
+            .filter(|p| p.severity == Severity::Error)
+            .map(|p| format!("  {p}"))
+            .collect();
+        bail!(
+            "{} has errors; fix them (see `mql-studio check`):\n{}",
+            path.display(),
+            list.join("\n")
+        );
+    }
+    Ok(model)
+}
+
+/// Loads leads (and events) as the arguments say, reporting skipped rows and warnings on stderr.
+pub fn load_leads(args: &LeadsArgs, model: &Model) -> Result<(LeadSet, i32)> {
+    let renames = args
+        .renames
+        .iter()
+        .map(|m| {
+            m.split_once('=')
+                .map(|(h, f)| (h.trim().to_owned(), f.trim().to_owned()))
+                .with_context(|| format!("--map {m:?}: expected HEADER=FIELD"))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let options = LoadOptions {
+        fields: model.fields.clone(),
+        skip_bad_rows: args.skip_bad_rows,
+        renames,
+        ..LoadOptions::default()
+    };
+    let (mut leads, report) = load_leads_csv(&args.leads, &options)?;
+    print_report(&report, "leads");
+    if let Some(events) = &args.events {
+        let report = load_events_csv(events, &mut leads, args.skip_bad_rows)?;
+        print_report(&report, "events");
+    }
+    let as_of = match &args.as_of {
+        Some(text) => parse_day(text)
+            .with_context(|| format!("--as-of {text:?}: expected a date like 2026-11-01"))?,
+        None => leads.default_as_of(),
+    };
+    Ok((leads, as_of))
+}
+
+fn print_report(report: &LoadReport, what: &str) {
+    if !report.skipped.is_empty() {
+        eprintln!(
+            "skipped {} bad {what} rows (read {}):",
+            report.skipped.len(),
+            report.rows_read
+        );
+        for problem in report.skipped.iter().take(10) {
+            eprintln!("  {problem}");
+        }
+        if report.skipped.len() > 10 {
+            eprintln!("  … and {} more", report.skipped.len() - 10);
+        }
+    }
+    for warning in &report.warnings {
+        eprintln!("warning: {warning}");
+    }
+}
+
+/// A rate for a table cell: `12.5 %`, or `–` when there is none.
+fn rate_cell(rate: Option<f64>) -> String {
+    rate.map_or_else(|| "–".to_owned(), crate::calibration::percent)
+}
+
+/// Writes a report to standard output; a reader that went away (`| head`) is not an error.
+fn print_stdout(text: &str) -> Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        result => Ok(result?),
+    }
+}

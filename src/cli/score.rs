@@ -1,0 +1,94 @@
+//! `score` (every lead, to CSV or JSON) and `explain` (one lead, rule by rule).
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+
+use super::{LeadsArgs, load_leads, load_valid_model, print_stdout};
+use crate::scoring::{Evaluation, Status, explain, explanation_text, score_all, status_counts};
+
+pub(super) fn score_command(
+    model_path: &Path,
+    args: &LeadsArgs,
+    out: Option<&Path>,
+) -> Result<i32> {
+    let model = load_valid_model(model_path)?;
+    let (leads, as_of) = load_leads(args, &model)?;
+    let evaluation = Evaluation::new(&model, &leads, as_of);
+    for warning in &evaluation.warnings {
+        eprintln!("warning: {warning}");
+    }
+    let scores = score_all(&model, &evaluation);
+    let json = out.is_some_and(|p| {
+        p.extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+    });
+    let write = |writer: &mut dyn Write| -> std::io::Result<()> {
+        if json {
+            let rows = crate::export::scored_rows(&model, &leads, &evaluation, &scores);
+            serde_json::to_writer_pretty(&mut *writer, &rows)?;
+            writer.write_all(b"\n")
+        } else {
+            // Streamed: no row objects, no whole file in memory.
+            crate::export::write_scores_csv(&mut *writer, &model, &leads, &evaluation, &scores)
+                .map_err(std::io::Error::other)
+        }
+    };
+    match out {
+        Some(path) => crate::format::write_atomically_with(path, write)
+            .with_context(|| format!("cannot write {}", path.display()))?,
+        None => {
+            let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+            match write(&mut stdout).and_then(|()| stdout.flush()) {
+                Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => {}
+                Err(error) if is_broken_pipe(&error) => {}
+                result => result?,
+            }
+        }
+    }
+    let counts = status_counts(&scores);
+    let summary: Vec<String> = Status::ALL
+        .iter()
+        .map(|s| format!("{} {}", counts[s.index()], s.label()))
+        .collect();
+    eprintln!(
+        "scored {} leads as of {}: {}",
+        leads.len(),
+        crate::leads::format_day(as_of),
+        summary.join(", ")
+    );
+    // The process ends right after this: freeing a million leads one allocation at a time
+    // would only delay the exit (about half a second).
+    std::mem::forget((leads, evaluation, scores));
+    Ok(0)
+}
+
+/// A broken pipe wrapped by the CSV writer.
+fn is_broken_pipe(error: &std::io::Error) -> bool {
+    error
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<csv::Error>())
+        .is_some_and(|csv_error| match csv_error.kind() {
+            csv::ErrorKind::Io(io) => io.kind() == std::io::ErrorKind::BrokenPipe,
+            _ => false,
+        })
+}
+
+pub(super) fn explain_command(model_path: &Path, args: &LeadsArgs, id: &str) -> Result<i32> {
+    let model = load_valid_model(model_path)?;
+    let (leads, as_of) = load_leads(args, &model)?;
+    let Some(row) = leads.row_of(id) else {
+        bail!(
+            "no lead with id `{id}` in {} ({} leads)",
+            args.leads.display(),
+            leads.len()
+        );
+    };
+    let explanation = explain(&model, &leads, row, as_of);
+    for warning in crate::scoring::data_warnings(&model, &leads) {
+        eprintln!("warning: {warning}");
+    }
+    print_stdout(&explanation_text(&model, &explanation))?;
+    Ok(0)
+}

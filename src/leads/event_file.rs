@@ -1,0 +1,660 @@
+//! The event log reader: one row per event (lead id, activity, timestamp), grouped by lead into
+//! an [`EventLog`] attached to the leads. Also how an event log is recognised by its header
+//! ([`is_event_log_header`], and from a file's first bytes [`looks_like_event_log`]), with the
+//! reader's own column-finding, so that the two cannot disagree.
+
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use super::csv::{
+    BLOCK_SIZE, BlockDict, BlockError, BlockInfo, Input, Interner, Position, Start, cell_text,
+    estimate, hash_bytes, header_in_prefix, open, read_block, run_blocks, trim_cell,
+};
+use super::values::{parse_day, quick_day};
+use super::{EventLog, LeadSet, LeadsError, LoadReport, Progress, RowError, normalize_name};
+
+/// Headers of each column (as [`normalize_name`] makes them), in order of preference.
+const EVENT_LEAD_COLUMNS: &[&str] = &["leadid", "id", "lead", "recordid", "contactid"];
+const EVENT_ACTIVITY_COLUMNS: &[&str] = &["activity", "activitytype", "event", "eventtype", "type"];
+const EVENT_TIME_COLUMNS: &[&str] = &[
+    "timestamp",
+    "time",
+    "date",
+    "occurredat",
+    "datetime",
+    "eventtime",
+    "eventdate",
+];
+
+/// How many bytes of a file [`sniff_header`] is meant to be given: more than any real header.
+pub const HEADER_SNIFF_BYTES: usize = 64 * 1024;
+
+/// Where an event log's columns are.
+struct EventColumns {
+    lead: usize,
+    activity: usize,
+    time: usize,
+}
+
+/// Finds an event log's columns among `headers`; `Err` names the first one missing.
+fn event_columns(headers: &[String]) -> Result<EventColumns, &'static str> {
+    let keys: Vec<String> = headers.iter().map(|h| normalize_name(h)).collect();
+    let find = |candidates: &[&str], what: &'static str| {
+        candidates
+            .iter()
+            .find_map(|key| keys.iter().position(|h| h == key))
+            .ok_or(what)
+    };
+    Ok(EventColumns {
+        lead: find(EVENT_LEAD_COLUMNS, "lead id")?,
+        activity: find(EVENT_ACTIVITY_COLUMNS, "activity")?,
+        time: find(EVENT_TIME_COLUMNS, "timestamp")?,
+    })
+}
+
+/// True when `headers` name a lead id, an activity and a timestamp column: exactly the headers
+/// whose columns the event reader finds.
+pub fn is_event_log_header(headers: &[String]) -> bool {
+    event_columns(headers).is_ok()
+}
+
+/// The header of a CSV file from its first bytes (say [`HEADER_SNIFF_BYTES`] of them), read as
+/// the readers read it: a UTF-8 byte-order mark skipped, `,` or `;` detected, quoted headers and
+/// `\r\n` understood. `None` when the header line does not end within `prefix` (so a file that
+/// is only a header needs its line end), or cannot be read.
+pub fn sniff_header(prefix: &[u8]) -> Option<Vec<String>> {
+    let record = header_in_prefix(prefix)?;
+    Some(record.iter().map(str::to_owned).collect())
+}
+
+/// True when a file that starts with `prefix` has an event log's header: [`sniff_header`], then
+/// [`is_event_log_header`]. Reads no file, so the app can decide before loading.
+pub fn looks_like_event_log(prefix: &[u8]) -> bool {
+    sniff_header(prefix).is_some_and(|headers| is_event_log_header(&headers))
+}
+
+/// Loads an event log (lead id, activity, timestamp) and attaches it to `leads`.
+pub fn load_events_csv(
+    path: &Path,
+    leads: &mut LeadSet,
+    skip_bad_rows: bool,
+) -> Result<LoadReport, LeadsError> {
+    read_events(
+        Input::File(path),
+        &path.display().to_string(),
+        leads,
+        skip_bad_rows,
+        BLOCK_SIZE,
+        None,
+    )
+}
+
+/// Like [`load_events_csv`], reporting the bytes read to `progress` and stopping with
+/// [`LeadsError::Cancelled`] when it is cancelled.
+pub fn load_events_csv_with_progress(
+    path: &Path,
+    leads: &mut LeadSet,
+    skip_bad_rows: bool,
+    progress: &Progress,
+) -> Result<LoadReport, LeadsError> {
+    read_events(
+        Input::File(path),
+        &path.display().to_string(),
+        leads,
+        skip_bad_rows,
+        BLOCK_SIZE,
+        Some(progress),
+    )
+}
+
+/// Reads an event log from CSV bytes and attaches it to `leads`. Events of unknown leads are
+/// counted in a warning, not an error: CRM exports often include deleted contacts.
+pub fn read_events_csv(
+    bytes: &[u8],
+    file: &str,
+    leads: &mut LeadSet,
+    skip_bad_rows: bool,
+) -> Result<LoadReport, LeadsError> {
+    read_events(
+        Input::Bytes(bytes),
+        file,
+        leads,
+        skip_bad_rows,
+        BLOCK_SIZE,
+        None,
+    )
+}
+
+/// What the event reader needs to read a block.
+struct EventsFormat<'a> {
+    lead: usize,
+    activity: usize,
+    time: usize,
+    /// Lead id → row (the first row for a duplicated id).
+    rows_of: IdIndex<'a>,
+    delimiter: u8,
+    split: bool,
+    skip_bad_rows: bool,
+    /// The events of the last block read (to size the next block's vectors).
+    events_hint: AtomicUsize,
+}
+
+/// Lead id → row, the first row for a duplicated id.
+struct IdIndex<'a> {
+    ids: &'a [String],
+    /// The row + 1 in the low half (0 for an empty slot), the hash's high half above.
+    slots: Vec<u64>,
+    /// No id appears twice.
+    unique: bool,
+}
+
+impl<'a> IdIndex<'a> {
+    fn new(ids: &'a [String]) -> IdIndex<'a> {
+        let size = (ids.len() / 7 * 10 + 16).next_power_of_two();
+        let mask = size - 1;
+        let mut slots = vec![0u64; size];
+        let mut unique = true;
+        'ids: for (row, id) in ids.iter().enumerate() {
+            let hash = hash_bytes(id.as_bytes());
+            let mut i = Interner::home(hash, mask);
+            loop {
+                let slot = slots[i];
+                if slot == 0 {
+                    slots[i] = Interner::pack(hash, row as u32);
+                    break;
+                }
+                if (slot ^ hash) >> 32 == 0
+                    && ids.get((slot & 0xFFFF_FFFF) as usize - 1) == Some(id)
+                {
+                    unique = false;
+                    continue 'ids;
+                }
+                i = (i + 1) & mask;
+            }
+        }
+        IdIndex { ids, slots, unique }
+    }
+
+    /// The row of `id`. Events usually come in the leads' order, so the row after `previous`
+    /// is tried first (when no id appears twice, it is then the only row with that id).
+    // Per event inside `read_block`, compiled in another module: `#[inline]` keeps it
+    // inlinable there.
+    #[inline]
+    fn get(&self, id: &[u8], previous: Option<u32>) -> Option<u32> {
+        if self.unique
+            && let Some(next) = previous.map(|row| row as usize + 1)
+            && self
+                .ids
+                .get(next)
+                .is_some_and(|candidate| candidate.as_bytes() == id)
+        {
+            return Some(next as u32);
+        }
+        let hash = hash_bytes(id);
+        let mask = self.slots.len() - 1;
+        let mut i = Interner::home(hash, mask);
+        loop {
+            let slot = self.slots[i];
+            if slot == 0 {
+                return None;
+            }
+            let row = (slot & 0xFFFF_FFFF) as u32 - 1;
+            if (slot ^ hash) >> 32 == 0
+                && self
+                    .ids
+                    .get(row as usize)
+                    .is_some_and(|candidate| candidate.as_bytes() == id)
+            {
+                return Some(row);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+}
+
+/// The events of one block.
+struct EventsBlock {
+    info: BlockInfo,
+    leads: Vec<u32>,
+    /// Codes in `activities`.
+    codes: Vec<u32>,
+    days: Vec<i32>,
+    activities: BlockDict,
+    unknown: usize,
+    /// The first event of an unknown lead: its row (relative to the block) and lead id.
+    first_unknown: Option<(i64, String)>,
+}
+
+/// Parses one block's events; read ahead when `start` is `None`, else in order from `start`.
+fn read_events_block(format: &EventsFormat<'_>, block: &[u8], start: Option<Start>) -> EventsBlock {
+    // About as many as the last block had.
+    let expected = format.events_hint.load(Ordering::Relaxed);
+    let mut leads = Vec::with_capacity(expected);
+    let mut codes = Vec::with_capacity(expected);
+    let mut days = Vec::with_capacity(expected);
+    let mut activities = BlockDict::new(true);
+    let mut unknown = 0;
+    let mut first_unknown = None;
+    // Events of a lead usually come together: remember the last lead looked up.
+    let mut last_lead: Vec<u8> = Vec::new();
+    let mut last_row: Option<u32> = None;
+    let mut last_found: Option<u32> = None;
+    let info = read_block(
+        block,
+        format.delimiter,
+        format.split,
+        start,
+        format.skip_bad_rows,
+        |record, row| {
+            let get = |i: usize| trim_cell(record.cell(block, i));
+            let (lead, activity, time) = (get(format.lead), get(format.activity), get(format.time));
+            if lead.is_empty() && activity.is_empty() && time.is_empty() {
+                return Ok(());
+            }
+            if activity.is_empty() {
+                return Err(BlockError {
+                    row,
+                    column: Some(format.activity),
+                    message: "the activity is empty".to_owned(),
+                });
+            }
+            let day = quick_day(time)
+                .or_else(|| std::str::from_utf8(time).ok().and_then(parse_day))
+                .ok_or_else(|| BlockError {
+                    row,
+                    column: Some(format.time),
+                    message: format!(
+                        "expected a date or timestamp like 2026-10-03T14:22:00Z, found {:?}",
+                        cell_text(time)
+                    ),
+                })?;
+            if last_lead != lead || last_lead.is_empty() {
+                last_lead.clear();
+                last_lead.extend_from_slice(lead);
+                last_row = format.rows_of.get(lead, last_found);
+                last_found = last_row.or(last_found);
+            }
+            match last_row {
+                Some(lead_row) => {
+                    // Activity names match ignoring case (as in `EventLog::activity_index`),
+                    // so `Pricing_Page_View` and `pricing_page_view` are one activity, not two.
+                    codes.push(activities.intern(activity));
+                    leads.push(lead_row);
+                    days.push(day);
+                }
+                None => {
+                    unknown += 1;
+                    if first_unknown.is_none() {
+                        first_unknown = Some((row, cell_text(lead).into_owned()));
+                    }
+                }
+            }
+            Ok(())
+        },
+    );
+    format.events_hint.store(leads.len(), Ordering::Relaxed);
+    EventsBlock {
+        info,
+        leads,
+        codes,
+        days,
+        activities,
+        unknown,
+        first_unknown,
+    }
+}
+
+/// The events read so far, in file order.
+struct EventsMerge<'f> {
+    format: &'f EventsFormat<'f>,
+    file: &'f str,
+    header_names: &'f [String],
+    activities: Vec<String>,
+    index: Interner,
+    activity: Vec<u32>,
+    day: Vec<i32>,
+    /// Events per lead.
+    counts: Vec<u32>,
+    /// Per event, its lead, once the events are not in lead order (until then the counts say
+    /// it).
+    leads: Option<Vec<u32>>,
+    last_lead: u32,
+    report: LoadReport,
+    unknown: usize,
+    first_unknown: Option<(usize, String)>,
+    position: Position,
+    size: u64,
+}
+
+impl EventsMerge<'_> {
+    fn merge(&mut self, bytes: &[u8], block: EventsBlock) -> Result<(), LeadsError> {
+        let mut block = if self.position.needs_again(&block.info) {
+            read_events_block(self.format, bytes, Some(self.position.start()))
+        } else {
+            block
+        };
+        for error in block.info.errors.iter() {
+            let problem = RowError {
+                file: self.file.to_owned(),
+                row: self.position.row(error.row),
+                column: error.column.and_then(|i| self.header_names.get(i).cloned()),
+                message: error.message.clone(),
+            };
+            if self.format.skip_bad_rows {
+                self.report.skipped.push(problem);
+            } else {
+                return Err(problem.into());
+            }
+        }
+        self.unknown += block.unknown;
+        if self.first_unknown.is_none()
+            && let Some((row, id)) = block.first_unknown
+        {
+            self.first_unknown = Some((self.position.row(row), id));
+        }
+        if self.activity.is_empty() && !block.codes.is_empty() {
+            // An event has at least an id, an activity and a date of 8 bytes or more.
+            let expected = estimate(block.codes.len(), bytes.len(), self.size, 12);
+            self.activity.reserve(expected);
+            self.day.reserve(expected);
+        }
+        let global = block
+            .activities
+            .merge_into(&mut self.activities, &mut self.index);
+        self.activity.extend(
+            block
+                .codes
+                .iter()
+                .map(|&code| global.get(code as usize).copied().unwrap_or_default()),
+        );
+        self.day.extend_from_slice(&block.days);
+        for &lead in &block.leads {
+            match &mut self.leads {
+                Some(leads) => leads.push(lead),
+                None if lead >= self.last_lead => self.last_lead = lead,
+                None => {
+                    // The first event out of lead order: spell out the leads so far.
+                    let mut leads = Vec::with_capacity(self.activity.capacity());
+                    for (row, &count) in self.counts.iter().enumerate() {
+                        leads.extend(std::iter::repeat_n(row as u32, count as usize));
+                    }
+                    leads.push(lead);
+                    self.leads = Some(leads);
+                }
+            }
+            if let Some(count) = self.counts.get_mut(lead as usize) {
+                *count += 1;
+            }
+        }
+        self.report.rows_read += block.leads.len();
+        self.position.advance(bytes, &block.info);
+        Ok(())
+    }
+
+    /// Groups the events by lead (a stable counting sort, so the order within a lead is the
+    /// file order).
+    fn finish(self) -> EventLog {
+        let EventsMerge {
+            activities,
+            mut activity,
+            mut day,
+            counts,
+            leads,
+            ..
+        } = self;
+        let mut offsets = Vec::with_capacity(counts.len() + 1);
+        let mut total = 0u32;
+        offsets.push(0);
+        for &count in &counts {
+            total += count;
+            offsets.push(total);
+        }
+        drop(counts);
+        if let Some(mut leads) = leads {
+            // Each event's place, then the arrays one at a time.
+            let mut next = offsets.clone();
+            for lead in &mut leads {
+                if let Some(slot) = next.get_mut(*lead as usize) {
+                    *lead = *slot;
+                    *slot += 1;
+                }
+            }
+            drop(next);
+            activity = place(&leads, &activity);
+            day = place(&leads, &day);
+        }
+        activity.shrink_to_fit();
+        day.shrink_to_fit();
+        EventLog {
+            activities,
+            offsets,
+            activity,
+            day,
+        }
+    }
+}
+
+/// `values` moved to `places`.
+fn place<T: Copy + Default>(places: &[u32], values: &[T]) -> Vec<T> {
+    let mut placed = vec![T::default(); values.len()];
+    for (&at, &value) in places.iter().zip(values) {
+        if let Some(slot) = placed.get_mut(at as usize) {
+            *slot = value;
+        }
+    }
+    placed
+}
+
+/// Reads an event log from `input` in blocks of `block_size` bytes (a parameter so that tests can
+/// cut files anywhere) and attaches it to `leads`.
+pub(crate) fn read_events(
+    input: Input<'_>,
+    file: &str,
+    leads: &mut LeadSet,
+    skip_bad_rows: bool,
+    block_size: usize,
+    progress: Option<&Progress>,
+) -> Result<LoadReport, LeadsError> {
+    let opened = open(input, None, block_size, progress)?;
+    let header_record = opened.header.as_ref().map_err(|e| LeadsError::File {
+        file: file.to_owned(),
+        message: format!("cannot read the header row: {e}"),
+    })?;
+    let header_names: Vec<String> = header_record.iter().map(str::to_owned).collect();
+    let columns = event_columns(&header_names).map_err(|what| LeadsError::File {
+        file: file.to_owned(),
+        message: format!(
+            "no {what} column: an event log needs lead id, activity and timestamp columns"
+        ),
+    })?;
+
+    let lead_count = leads.len();
+    let rows_of = IdIndex::new(&leads.ids);
+    let format = EventsFormat {
+        lead: columns.lead,
+        activity: columns.activity,
+        time: columns.time,
+        rows_of,
+        delimiter: opened.delimiter,
+        split: opened.producer.split,
+        skip_bad_rows,
+        events_hint: AtomicUsize::new(0),
+    };
+    let mut merge = EventsMerge {
+        format: &format,
+        file,
+        header_names: &header_names,
+        activities: Vec::new(),
+        index: Interner::new(),
+        activity: Vec::new(),
+        day: Vec::new(),
+        counts: vec![0; lead_count],
+        leads: None,
+        last_lead: 0,
+        report: LoadReport::default(),
+        unknown: 0,
+        first_unknown: None,
+        position: Position::new(&opened, header_record),
+        size: opened.size,
+    };
+    let threads = crate::par::csv_threads(opened.size, block_size);
+    run_blocks(
+        opened.producer,
+        threads,
+        &|bytes| read_events_block(&format, bytes, None),
+        |bytes, block| merge.merge(bytes, block),
+    )?;
+    let mut report = std::mem::take(&mut merge.report);
+    if let Some((row, id)) = merge.first_unknown.take() {
+        report.warnings.push(format!(
+            "{} events refer to leads that are not in the leads file (the first: `{id}` on row {row}); they were ignored",
+            merge.unknown
+        ));
+    }
+    let log = merge.finish();
+    drop(format);
+    leads.events = Some(log);
+    Ok(report)
+}
+
+/// Groups events by lead (a counting sort, so the order within a lead is the file order).
+pub fn build_event_log(
+    lead_count: usize,
+    activities: Vec<String>,
+    triples: Vec<(u32, u32, i32)>,
+) -> EventLog {
+    let mut offsets = vec![0u32; lead_count + 1];
+    for &(lead, _, _) in &triples {
+        if let Some(slot) = offsets.get_mut(lead as usize + 1) {
+            *slot += 1;
+        }
+    }
+    for i in 1..offsets.len() {
+        offsets[i] += offsets[i - 1];
+    }
+    let mut next = offsets.clone();
+    let mut activity = vec![0u32; triples.len()];
+    let mut day = vec![0i32; triples.len()];
+    for (lead, code, when) in triples {
+        if let Some(slot) = next.get_mut(lead as usize) {
+            let at = *slot as usize;
+            if let (Some(a), Some(d)) = (activity.get_mut(at), day.get_mut(at)) {
+                *a = code;
+                *d = when;
+            }
+            *slot += 1;
+        }
+    }
+    EventLog {
+        activities,
+        offsets,
+        activity,
+        day,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::leads::{LoadOptions, format_day, read_leads_csv};
+
+    #[test]
+    fn events_out_of_lead_order_are_grouped_in_file_order() {
+        let (mut leads, _) =
+            read_leads_csv(b"id\nA\nB\nC\n", "leads.csv", &LoadOptions::default()).expect("leads");
+        let events = "id,activity,date\nB,x,2026-10-02\nB,y,2026-10-03\nA,x,2026-10-01\nC,z,2026-10-04\nA,y,2026-10-05\nB,x,2026-10-06\n";
+        read_events_csv(events.as_bytes(), "events.csv", &mut leads, false).expect("events");
+        let log = leads.events.expect("a log");
+        assert_eq!(log.offsets, [0, 2, 5, 6]);
+        assert_eq!(log.activities, ["x", "y", "z"]);
+        assert_eq!(log.activity, [0, 1, 0, 1, 0, 2]);
+        let days: Vec<String> = log.day.iter().map(|&d| format_day(d)).collect();
+        assert_eq!(
+            days,
+            [
+                "2026-10-01",
+                "2026-10-05",
+                "2026-10-02",
+                "2026-10-03",
+                "2026-10-06",
+                "2026-10-04"
+            ]
+        );
+    }
+
+    fn headers(names: &[&str]) -> Vec<String> {
+        names.iter().map(|name| (*name).to_owned()).collect()
+    }
+
+    #[test]
+    fn an_event_log_is_recognised_by_its_columns() {
+        assert!(is_event_log_header(&headers(&[
+            "Lead ID", "Activity", "Date"
+        ])));
+        assert!(is_event_log_header(&headers(&[
+            "type",
+            "occurred_at",
+            "Contact ID"
+        ])));
+        assert!(!is_event_log_header(&headers(&["Activity", "Timestamp"])));
+        assert!(!is_event_log_header(&headers(&[
+            "Lead ID",
+            "Job Title",
+            "Employees"
+        ])));
+        assert!(looks_like_event_log(
+            b"Lead ID,Activity,Date\nL1,webinar,2026-10-01\n"
+        ));
+        assert!(!looks_like_event_log(
+            b"Lead ID,Job Title,Number of Employees\nL1,VP Marketing,250\n"
+        ));
+    }
+
+    #[test]
+    fn headers_are_sniffed_as_the_readers_read_them() {
+        let sniffed =
+            sniff_header(b"\xEF\xBB\xBF\"Lead; ID\";\"Activity\";Time\r\nL1;x;2026-10-01\r\n");
+        assert_eq!(sniffed, Some(headers(&["Lead; ID", "Activity", "Time"])));
+        assert_eq!(
+            sniff_header(b"\n\"Lead\nID\",\"Say \"\"hi\"\"\",Date\n"),
+            Some(headers(&["Lead\nID", "Say \"hi\"", "Date"]))
+        );
+        // Until the header line ends, more bytes could change it.
+        let file = b"Lead ID,Activity,Date\nL1,webinar,2026-10-01\n";
+        let line_end = file.iter().position(|&b| b == b'\n').unwrap_or_default();
+        for cut in 0..=line_end {
+            assert_eq!(sniff_header(&file[..cut]), None, "{cut} bytes");
+        }
+        assert!(looks_like_event_log(&file[..=line_end]));
+        let mut long = "Lead ID,Activity,Date".to_owned();
+        while long.len() <= HEADER_SNIFF_BYTES {
+            long.push_str(",Another column");
+        }
+        long.push_str("\nL1,webinar,2026-10-01\n");
+        assert_eq!(sniff_header(&long.as_bytes()[..HEADER_SNIFF_BYTES]), None);
+        assert!(looks_like_event_log(long.as_bytes()));
+    }
+
+    #[test]
+    fn the_reader_reads_what_the_sniffer_recognises() {
+        for header in [
+            "Lead ID,Activity,Date",
+            "\u{feff}id;type;time",
+            "Lead,Event Type,Event Date",
+            "\"Lead ID\",\"Activity\",\"Occurred At\"",
+            "Activity,Timestamp",
+            "Lead ID,Activity",
+            "Lead ID,Job Title,Industry",
+            "lead_id;activity;date;notes",
+        ] {
+            let file = format!("{header}\r\n");
+            let mut leads = LeadSet::default();
+            let read = read_events_csv(file.as_bytes(), "events.csv", &mut leads, false);
+            assert_eq!(
+                looks_like_event_log(file.as_bytes()),
+                read.is_ok(),
+                "{header}: {read:?}"
+            );
+        }
+    }
+}

@@ -1,0 +1,307 @@
+//! Leads: a column store loaded from CRM-style CSV exports, with an optional event log, outcomes
+//! and sales verdicts.
+//!
+//! Columns are typed and dictionary-encoded so that a million leads fit in memory and a condition
+//! on a text field is decided once per distinct value, not once per lead.
+//!
+//! This file holds the data types ([`LeadSet`], [`Column`], [`EventLog`], …). The rest:
+//! - `values`: reading one value (days, numbers, yes/no, stages, verdicts) and [`normalize_name`];
+//! - `options`: how to load ([`LoadOptions`], [`Progress`]) and what came of it ([`LoadReport`],
+//!   [`LeadsError`], [`RowError`]);
+//! - `lead_file`: the leads reader ([`load_leads_csv`], [`read_leads_csv`]), with lead ids,
+//!   outcomes and verdicts;
+//! - `event_file`: the event log reader ([`load_events_csv`], [`read_events_csv`]) and the
+//!   recognition of an event log by its header ([`looks_like_event_log`]);
+//! - `csv`: what both readers share: records, blocks read on several threads, interned texts and
+//!   typed columns (internal).
+
+use std::collections::HashMap;
+
+use crate::model::{FieldKind, FieldSpec};
+
+mod csv;
+mod event_file;
+mod lead_file;
+mod options;
+mod values;
+
+pub use self::csv::detect_delimiter;
+pub use event_file::{
+    HEADER_SNIFF_BYTES, build_event_log, is_event_log_header, load_events_csv,
+    load_events_csv_with_progress, looks_like_event_log, read_events_csv, sniff_header,
+};
+pub use lead_file::{load_leads_csv, read_leads_csv};
+pub use options::{LeadsError, LoadOptions, LoadReport, Progress, RowError};
+pub use values::{
+    day_number, format_day, normalize_name, parse_bool, parse_day, parse_number, today,
+};
+
+/// The code of a missing cell in a text column.
+pub const MISSING_TEXT: u32 = u32::MAX;
+/// A missing cell in a bool column.
+pub const MISSING_BOOL: u8 = 2;
+/// A missing cell in a date column.
+pub const MISSING_DATE: i32 = i32::MIN;
+
+/// The values of one column, typed.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ColumnData {
+    /// Distinct values and, per lead, the index of its value (or [`MISSING_TEXT`]).
+    Text { dict: Vec<String>, codes: Vec<u32> },
+    /// `NaN` is missing.
+    Number(Vec<f64>),
+    /// 0 false, 1 true, [`MISSING_BOOL`] missing.
+    Bool(Vec<u8>),
+    /// Days since 1970-01-01; [`MISSING_DATE`] is missing.
+    Date(Vec<i32>),
+}
+
+/// One cell, borrowed from its column.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Cell<'a> {
+    Missing,
+    Text(&'a str),
+    Number(f64),
+    Bool(bool),
+    Date(i32),
+}
+
+impl Cell<'_> {
+    pub fn is_missing(&self) -> bool {
+        matches!(self, Cell::Missing)
+    }
+
+    /// The cell as a person reads it.
+    pub fn display(&self) -> String {
+        match self {
+            Cell::Missing => String::new(),
+            Cell::Text(text) => (*text).to_owned(),
+            Cell::Number(n) => crate::model::fmt_number(*n),
+            Cell::Bool(b) => if *b { "true" } else { "false" }.to_owned(),
+            Cell::Date(day) => format_day(*day),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Column {
+    /// The header as it appears in the file (or as renamed by a column mapping).
+    pub name: String,
+    pub data: ColumnData,
+}
+
+impl Column {
+    pub fn kind(&self) -> FieldKind {
+        match self.data {
+            ColumnData::Text { .. } => FieldKind::Text,
+            ColumnData::Number(_) => FieldKind::Number,
+            ColumnData::Bool(_) => FieldKind::Bool,
+            ColumnData::Date(_) => FieldKind::Date,
+        }
+    }
+
+    pub fn cell(&self, row: usize) -> Cell<'_> {
+        match &self.data {
+            ColumnData::Text { dict, codes } => match codes.get(row) {
+                Some(&code) if code != MISSING_TEXT => dict
+                    .get(code as usize)
+                    .map_or(Cell::Missing, |s| Cell::Text(s)),
+                _ => Cell::Missing,
+            },
+            ColumnData::Number(values) => match values.get(row) {
+                Some(v) if !v.is_nan() => Cell::Number(*v),
+                _ => Cell::Missing,
+            },
+            ColumnData::Bool(values) => match values.get(row) {
+                Some(0) => Cell::Bool(false),
+                Some(1) => Cell::Bool(true),
+                _ => Cell::Missing,
+            },
+            ColumnData::Date(values) => match values.get(row) {
+                Some(&day) if day != MISSING_DATE => Cell::Date(day),
+                _ => Cell::Missing,
+            },
+        }
+    }
+
+    /// Distinct non-missing values as text, sorted, with how many leads have each.
+    pub fn distinct_values(&self, limit: usize) -> Vec<(String, usize)> {
+        let mut counts: HashMap<String, usize> = HashMap::new();
+        match &self.data {
+            ColumnData::Text { dict, codes } => {
+                let mut per_code = vec![0usize; dict.len()];
+                for &code in codes {
+                    if let Some(count) = per_code.get_mut(code as usize) {
+                        *count += 1;
+                    }
+                }
+                for (value, count) in dict.iter().zip(per_code) {
+                    if count > 0 {
+                        *counts.entry(value.clone()).or_default() += count;
+                    }
+                }
+            }
+            _ => {
+                for row in 0..self.len() {
+                    let cell = self.cell(row);
+                    if !cell.is_missing() {
+                        *counts.entry(cell.display()).or_default() += 1;
+                    }
+                }
+            }
+        }
+        let mut values: Vec<(String, usize)> = counts.into_iter().collect();
+        values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        values.truncate(limit);
+        values
+    }
+
+    pub fn len(&self) -> usize {
+        match &self.data {
+            ColumnData::Text { codes, .. } => codes.len(),
+            ColumnData::Number(v) => v.len(),
+            ColumnData::Bool(v) => v.len(),
+            ColumnData::Date(v) => v.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Activities per lead, stored by lead (compressed sparse rows).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct EventLog {
+    /// Distinct activity names (ignoring case; the first spelling is kept), in order of first
+    /// appearance.
+    pub activities: Vec<String>,
+    /// Lead `i`'s events are `offsets[i]..offsets[i + 1]`.
+    pub offsets: Vec<u32>,
+    /// Per event: index into `activities`.
+    pub activity: Vec<u32>,
+    /// Per event: the day it happened (days since 1970-01-01, UTC).
+    pub day: Vec<i32>,
+}
+
+impl EventLog {
+    pub fn len(&self) -> usize {
+        self.day.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.day.is_empty()
+    }
+
+    /// The index of an activity name (case-insensitive).
+    pub fn activity_index(&self, name: &str) -> Option<u32> {
+        let wanted = name.trim();
+        self.activities
+            .iter()
+            .position(|a| a.eq_ignore_ascii_case(wanted))
+            .map(|i| i as u32)
+    }
+
+    /// The event range of one lead.
+    pub fn range(&self, lead: usize) -> std::ops::Range<usize> {
+        let start = self.offsets.get(lead).copied().unwrap_or(0) as usize;
+        let end = self.offsets.get(lead + 1).copied().unwrap_or(0) as usize;
+        start..end.max(start)
+    }
+
+    pub fn latest_day(&self) -> Option<i32> {
+        self.day.iter().copied().max()
+    }
+}
+
+/// What happened to a lead after it was scored (for calibration).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Outcome {
+    pub reached_sql: bool,
+    pub reached_opportunity: bool,
+    pub won: bool,
+}
+
+/// Sales' own call on a sample lead.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub enum Verdict {
+    Accept,
+    Reject,
+}
+
+impl Verdict {
+    pub fn label(self) -> &'static str {
+        match self {
+            Verdict::Accept => "accept",
+            Verdict::Reject => "reject",
+        }
+    }
+}
+
+/// A set of leads, column by column.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LeadSet {
+    pub columns: Vec<Column>,
+    /// Lead ids in row order: from the id column, or the row number when there is none.
+    pub ids: Vec<String>,
+    pub id_column: Option<usize>,
+    pub events: Option<EventLog>,
+    /// Per lead; `None` when the lead (or the whole file) has no outcome.
+    pub outcomes: Vec<Option<Outcome>>,
+    pub verdicts: Vec<Option<Verdict>>,
+}
+
+impl LeadSet {
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// The column for a model field: by the field's name or one of its aliases, matched on
+    /// [`normalize_name`].
+    pub fn column_for(&self, field: &str, specs: &[FieldSpec]) -> Option<usize> {
+        let mut keys = vec![normalize_name(field)];
+        if let Some(spec) = specs.iter().find(|s| s.name == field) {
+            keys.extend(spec.aliases.iter().map(|a| normalize_name(a)));
+        }
+        keys.iter().find_map(|key| {
+            self.columns
+                .iter()
+                .position(|c| normalize_name(&c.name) == *key)
+        })
+    }
+
+    pub fn column_by_name(&self, name: &str) -> Option<&Column> {
+        let key = normalize_name(name);
+        self.columns.iter().find(|c| normalize_name(&c.name) == key)
+    }
+
+    /// The row of a lead id.
+    pub fn row_of(&self, id: &str) -> Option<usize> {
+        self.ids.iter().position(|candidate| candidate == id)
+    }
+
+    /// True when at least one lead has an outcome.
+    pub fn has_outcomes(&self) -> bool {
+        self.outcomes.iter().any(Option::is_some)
+    }
+
+    /// A display value for a lead's field, looked up by column name.
+    pub fn display(&self, row: usize, column_name: &str) -> String {
+        self.column_by_name(column_name)
+            .map(|c| c.cell(row).display())
+            .unwrap_or_default()
+    }
+
+    /// The as-of date to score against when none is given: the day of the latest event, or
+    /// today when there is no event log (count columns have no dates).
+    pub fn default_as_of(&self) -> i32 {
+        self.events
+            .as_ref()
+            .and_then(EventLog::latest_day)
+            .unwrap_or_else(today)
+    }
+}

@@ -1,0 +1,420 @@
+//! Reading one value as CRM exports write it: days, numbers, yes/no, funnel stages and sales
+//! verdicts, and the header names they are found under ([`normalize_name`]).
+//!
+//! The quick paths (`quick_day`, `quick_number`, `bool_word`) read the common forms straight from
+//! a cell's bytes while loading; anything else goes to jiff or `str::parse`, so both read the
+//! same values.
+
+use super::{Outcome, Verdict};
+
+/// A header or field name reduced to lowercase letters and digits, so that `Job Title`,
+/// `job_title` and `JobTitle` are the same column.
+pub fn normalize_name(name: &str) -> String {
+    name.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Today's date (UTC) as days since 1970-01-01.
+pub fn today() -> i32 {
+    let seconds = jiff::Timestamp::now().as_second();
+    seconds.div_euclid(86_400) as i32
+}
+
+fn epoch() -> jiff::civil::Date {
+    jiff::civil::date(1970, 1, 1)
+}
+
+/// Days since 1970-01-01 of a civil date.
+pub fn day_number(date: jiff::civil::Date) -> i32 {
+    epoch()
+        .until((jiff::Unit::Day, date))
+        .map(|span| span.get_days())
+        .unwrap_or(0)
+}
+
+/// `YYYY-MM-DD` of a day number.
+pub fn format_day(day: i32) -> String {
+    epoch()
+        .checked_add(jiff::Span::new().days(day as i64))
+        .map(|d| d.to_string())
+        .unwrap_or_else(|_| format!("day {day}"))
+}
+
+/// Parses a date (`2026-10-03`) or a timestamp (`2026-10-03T14:22:00Z`, `2026-10-03 14:22`,
+/// `2026-10-03T14:22:00+02:00`) into its UTC day. A timestamp without an offset keeps its date.
+pub fn parse_day(text: &str) -> Option<i32> {
+    let text = text.trim();
+    if let Some(day) = quick_day(text.as_bytes()) {
+        return Some(day);
+    }
+    if text.len() == 10 {
+        return text.parse::<jiff::civil::Date>().ok().map(day_number);
+    }
+    if let Ok(timestamp) = text.parse::<jiff::Timestamp>() {
+        return Some(timestamp.as_second().div_euclid(86_400) as i32);
+    }
+    text.parse::<jiff::civil::DateTime>()
+        .ok()
+        .map(|dt| day_number(dt.date()))
+}
+
+#[inline(always)]
+fn days_in_month(year: u32, month: u32) -> u32 {
+    match month {
+        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => {
+            29
+        }
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (the arithmetic jiff does), for years
+/// 0 to 9999.
+#[inline(always)]
+fn days_from_civil(year: u32, month: u32, day: u32) -> i32 {
+    // Counted from March 400 years earlier, so that every number stays positive.
+    let year = year + 400 - u32::from(month <= 2);
+    let era = year / 400;
+    let year_of_era = year - era * 400;
+    let month_from_march = if month >= 3 { month - 3 } else { month + 9 };
+    let day_of_year = (153 * month_from_march + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    (era * 146_097 + day_of_era) as i32 - 146_097 - 719_468
+}
+
+/// The day of the common forms, without jiff: `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM[:SS]` (`T` or a
+/// space) and `YYYY-MM-DDTHH:MM:SSZ`. `None` for anything else, including invalid dates and
+/// times, which jiff then reads (or refuses) as before.
+#[inline]
+pub(super) fn quick_day(bytes: &[u8]) -> Option<i32> {
+    let eight = |at: usize| {
+        bytes
+            .get(at..at + 8)
+            .and_then(|b| <[u8; 8]>::try_from(b).ok())
+            .map(u64::from_le_bytes)
+    };
+    // `YYYY-MM-`: the dashes made zeros, then eight digits.
+    let head = eight(0)?;
+    if (head >> 32) & 0xFF != u64::from(b'-') || head >> 56 != u64::from(b'-') {
+        return None;
+    }
+    let [y0, y1, y2, y3, _, m0, m1, _] =
+        digits8((head & 0x00FF_FF00_FFFF_FFFF) | 0x3000_0030_0000_0000)?;
+    let (d0, d1) = match bytes.get(8..10)? {
+        &[d0, d1] => (d0.wrapping_sub(b'0'), d1.wrapping_sub(b'0')),
+        _ => return None,
+    };
+    if d0 > 9 || d1 > 9 {
+        return None;
+    }
+    let year = u32::from(y0) * 1000 + u32::from(y1) * 100 + u32::from(y2) * 10 + u32::from(y3);
+    let month = u32::from(m0) * 10 + u32::from(m1);
+    let day = u32::from(d0) * 10 + u32::from(d1);
+    if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
+        return None;
+    }
+    let separator = |at: usize| matches!(bytes.get(at), Some(b'T' | b' '));
+    let ok = match bytes.len() {
+        10 => true,
+        16 => {
+            // `THH:MM`
+            let time = bytes.get(11..16).unwrap_or_default();
+            separator(10)
+                && matches!(*time, [h0, h1, b':', i0, i1]
+                    if two_digits(h0, h1) <= 23 && two_digits(i0, i1) <= 59)
+        }
+        19 | 20 => {
+            // `THH:MM:SS` and maybe `Z` (an instant in UTC, whose day is the date's; years at
+            // the ends of jiff's range are left to jiff).
+            let time = eight(11).unwrap_or_default();
+            let colons =
+                (time >> 16) & 0xFF == u64::from(b':') && (time >> 40) & 0xFF == u64::from(b':');
+            separator(10)
+                && colons
+                && digits8((time & 0xFFFF_00FF_FF00_FFFF) | 0x0000_3000_0030_0000).is_some_and(
+                    |[h0, h1, _, i0, i1, _, s0, s1]| {
+                        h0 * 10 + h1 <= 23 && i0 * 10 + i1 <= 59 && s0 * 10 + s1 <= 59
+                    },
+                )
+                && (bytes.len() == 19
+                    || (bytes.get(19) == Some(&b'Z') && (1..=9998).contains(&year)))
+        }
+        _ => false,
+    };
+    ok.then(|| days_from_civil(year, month, day))
+}
+
+/// Eight ASCII digits (little-endian in a word) as their values.
+#[inline(always)]
+fn digits8(word: u64) -> Option<[u8; 8]> {
+    let values = word.wrapping_sub(0x3030_3030_3030_3030);
+    // A byte of 10 or more gets its high bit, from the addition or already.
+    let bad = (values.wrapping_add(0x7676_7676_7676_7676) | values) & 0x8080_8080_8080_8080;
+    (bad == 0).then(|| values.to_le_bytes())
+}
+
+/// Two ASCII digits as a number; `u32::MAX` when they are not digits.
+#[inline(always)]
+fn two_digits(tens: u8, ones: u8) -> u32 {
+    let (tens, ones) = (tens.wrapping_sub(b'0'), ones.wrapping_sub(b'0'));
+    if tens < 10 && ones < 10 {
+        u32::from(tens) * 10 + u32::from(ones)
+    } else {
+        u32::MAX
+    }
+}
+
+/// Parses a number as CRM exports write it: `1200`, `1200.5`, `-3`, `1e6`.
+pub fn parse_number(text: &str) -> Option<f64> {
+    let text = text.trim();
+    quick_number(text.as_bytes()).or_else(|| text.parse::<f64>().ok().filter(|v| v.is_finite()))
+}
+
+const POWERS_OF_TEN: [f64; 16] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+];
+
+/// `[+-]digits[.digits]` with at most 15 digits, exactly as `str::parse::<f64>` reads it (both
+/// parts are exact doubles, so one division rounds correctly); `None` for any other form.
+// Per number cell while loading, in another module: `#[inline]` keeps it inlinable there.
+#[inline]
+pub(super) fn quick_number(bytes: &[u8]) -> Option<f64> {
+    let (negative, digits) = match bytes.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        Some((b'+', rest)) => (false, rest),
+        _ => (false, bytes),
+    };
+    if digits.is_empty() || digits.len() > 16 {
+        return None;
+    }
+    let mut mantissa: u64 = 0;
+    let mut dot = None;
+    for (i, &byte) in digits.iter().enumerate() {
+        match byte {
+            b'0'..=b'9' => mantissa = mantissa * 10 + u64::from(byte - b'0'),
+            b'.' if dot.is_none() && i > 0 && i + 1 < digits.len() => dot = Some(i),
+            _ => return None,
+        }
+    }
+    let decimals = dot.map_or(0, |dot| digits.len() - dot - 1);
+    let count = digits.len() - usize::from(dot.is_some());
+    if count > 15 {
+        return None;
+    }
+    let value = mantissa as f64 / POWERS_OF_TEN.get(decimals).copied()?;
+    Some(if negative { -value } else { value })
+}
+
+/// Parses the usual spellings of yes and no.
+pub fn parse_bool(text: &str) -> Option<bool> {
+    bool_word(text.trim().as_bytes())
+}
+
+/// [`parse_bool`] of a trimmed cell, without allocating.
+pub(super) fn bool_word(word: &[u8]) -> Option<bool> {
+    const TRUE: [&[u8]; 5] = [b"true", b"yes", b"y", b"1", b"x"];
+    const FALSE: [&[u8]; 4] = [b"false", b"no", b"n", b"0"];
+    if word.len() > 5 {
+        None
+    } else if TRUE.iter().any(|w| w.eq_ignore_ascii_case(word)) {
+        Some(true)
+    } else if FALSE.iter().any(|w| w.eq_ignore_ascii_case(word)) {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+pub(super) fn parse_verdict(text: &str) -> Option<Verdict> {
+    let key = normalize_name(text);
+    match key.as_str() {
+        "accept" | "accepted" | "wouldaccept" | "yes" | "true" | "call" => Some(Verdict::Accept),
+        "reject" | "rejected" | "wouldreject" | "no" | "false" | "pass" => Some(Verdict::Reject),
+        _ => None,
+    }
+}
+
+/// Reads a funnel stage into an outcome; `None` for a value that is not a stage.
+pub(super) fn parse_stage(text: &str) -> Option<Outcome> {
+    let key = normalize_name(text);
+    let reached = |sql, opportunity, won| Outcome {
+        reached_sql: sql,
+        reached_opportunity: opportunity,
+        won,
+    };
+    match key.as_str() {
+        "lead" | "subscriber" | "mql" | "nurture" | "disqualified" | "unqualified" | "none" => {
+            Some(reached(false, false, false))
+        }
+        "sql" | "salesqualified" | "salesqualifiedlead" => Some(reached(true, false, false)),
+        "opportunity" | "opp" | "closedlost" | "lost" => Some(reached(true, true, false)),
+        "won" | "closedwon" | "customer" => Some(reached(true, true, true)),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `parse_day` as it was before the quick path: jiff for every form.
+    fn jiff_day(text: &str) -> Option<i32> {
+        let text = text.trim();
+        if text.len() == 10 {
+            return text.parse::<jiff::civil::Date>().ok().map(day_number);
+        }
+        if let Ok(timestamp) = text.parse::<jiff::Timestamp>() {
+            return Some(timestamp.as_second().div_euclid(86_400) as i32);
+        }
+        text.parse::<jiff::civil::DateTime>()
+            .ok()
+            .map(|dt| day_number(dt.date()))
+    }
+
+    #[test]
+    fn quick_days_are_jiffs_days() {
+        let years = [
+            0, 1, 4, 99, 100, 400, 1582, 1600, 1700, 1800, 1899, 1900, 1904, 1969, 1970, 1971,
+            1999, 2000, 2001, 2023, 2024, 2025, 2026, 2100, 2400, 9998, 9999,
+        ];
+        let times = [
+            "",
+            "T00:00:00",
+            "T23:59:59",
+            "T12:34:56Z",
+            "T00:00:00Z",
+            "T23:59:59Z",
+            " 14:22",
+            "T14:22",
+            " 23:59:59",
+            " 10:00:00Z",
+            "T24:00:00",
+            "T12:60:00",
+            "T12:00:60",
+            "T12:00:60Z",
+            "t10:00:00z",
+            "T10:00:00+02:00",
+            "T23:30:00-02:00",
+            "T01:00:00+14:00",
+            "T10:00:00.5Z",
+            "T1:00:00Z",
+            "T10:00Z",
+            "Z",
+        ];
+        let mut quick = 0;
+        for year in years {
+            for month in 0..=13 {
+                for day in 0..=32 {
+                    for time in times {
+                        let text = format!("{year:04}-{month:02}-{day:02}{time}");
+                        assert_eq!(parse_day(&text), jiff_day(&text), "{text}");
+                        quick += usize::from(quick_day(text.as_bytes()).is_some());
+                    }
+                }
+            }
+        }
+        assert!(
+            quick > 30_000,
+            "the usual forms take the quick path ({quick})"
+        );
+        for text in [
+            "2026-1-03",
+            "2026-10-3",
+            "26-10-03",
+            "2026/10/03",
+            "+2026-10-03",
+            "-0001-10-03",
+            "2026-10-03T",
+            " 2026-10-03 ",
+            "2026-10-03 14:22:00 ",
+            "20261003",
+            "2026-W40-5",
+            "２０２６-10-03",
+            "",
+        ] {
+            assert_eq!(parse_day(text), jiff_day(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn quick_numbers_are_std_numbers() {
+        let reference = |t: &str| t.trim().parse::<f64>().ok().filter(|v| v.is_finite());
+        let mut texts: Vec<String> = [
+            "0",
+            "-0",
+            "+0",
+            "007",
+            "-0.0",
+            "0.1",
+            "1.5",
+            "123456789012345",
+            "1234567890123456",
+            "999999999999999",
+            "0.000000000000001",
+            "12345678.9012345",
+            "-12.50",
+            "1.",
+            ".5",
+            "-.5",
+            "+",
+            "-",
+            "",
+            "1e3",
+            "1E-3",
+            "inf",
+            "-inf",
+            "NaN",
+            "1,5",
+            "1_000",
+            " 12 ",
+            "0x10",
+            "1.2.3",
+            "--1",
+            "+-1",
+            "١٢",
+        ]
+        .map(String::from)
+        .to_vec();
+        let mut rng = fastrand::Rng::with_seed(7);
+        for _ in 0..20_000 {
+            let digits = rng.usize(1..=17);
+            let mut text: String = (0..digits)
+                .map(|_| char::from(b'0' + rng.u8(0..10)))
+                .collect();
+            if rng.bool() {
+                let at = rng.usize(0..=text.len());
+                text.insert(at, '.');
+            }
+            if rng.bool() {
+                text.insert(0, if rng.bool() { '-' } else { '+' });
+            }
+            texts.push(text);
+        }
+        for text in &texts {
+            assert_eq!(
+                parse_number(text).map(f64::to_bits),
+                reference(text).map(f64::to_bits),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn bool_words_are_as_before() {
+        let reference = |t: &str| match t.trim().to_ascii_lowercase().as_str() {
+            "true" | "yes" | "y" | "1" | "x" => Some(true),
+            "false" | "no" | "n" | "0" => Some(false),
+            _ => None,
+        };
+        for text in [
+            "TRUE", "Yes", "yEs", "x", "X", "2", "", " y ", "ye", "nO", "false ", "é", "yes!",
+            "falsey", "\u{a0}no",
+        ] {
+            assert_eq!(parse_bool(text), reference(text), "{text:?}");
+        }
+    }
+}
