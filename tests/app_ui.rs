@@ -606,6 +606,14 @@ impl egui::DroppedFile for DroppedPath {
     }
 }
 
+/// Drops a file on the window, as a file manager would.
+fn drop_file(harness: &mut Harness<'static, StudioApp>, path: &Path) {
+    harness
+        .input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(DroppedPath(path.to_owned())));
+}
+
 #[test]
 fn dropping_a_model_file_opens_it() {
     let dir = temp_dir("drop");
@@ -614,10 +622,7 @@ fn dropping_a_model_file_opens_it() {
     model.combine.mql_threshold = 42.0;
     mql_studio::format::save_model(&path, &model).expect("save");
     let mut harness = harness();
-    harness
-        .input_mut()
-        .dropped_files
-        .push(std::sync::Arc::new(DroppedPath(path.clone())));
+    drop_file(&mut harness, &path);
     harness.run_steps(3);
     let app = harness.state();
     assert_eq!(app.model().name, "Dropped model");
@@ -636,10 +641,7 @@ fn dropping_an_event_log_with_a_date_column_imports_it_as_events() {
     .expect("write");
     let mut harness = harness();
     let leads_before = harness.state().leads.len();
-    harness
-        .input_mut()
-        .dropped_files
-        .push(std::sync::Arc::new(DroppedPath(path.clone())));
+    drop_file(&mut harness, &path);
     harness.run_steps(3);
     let app = harness.state();
     assert_eq!(
@@ -666,10 +668,7 @@ fn a_huge_dropped_file_is_recognised_from_its_header_alone() {
     file.set_len(1 << 40).expect("sparse");
     drop(file);
     let mut harness = harness();
-    harness
-        .input_mut()
-        .dropped_files
-        .push(std::sync::Arc::new(DroppedPath(path.clone())));
+    drop_file(&mut harness, &path);
     harness.run_steps(1);
     let job = harness
         .state()

@@ -8,13 +8,9 @@ use std::sync::Arc;
 use super::files::read_prefix;
 use super::state::{Command, Dialog, ImportJob, ImportOutcome, StudioApp};
 use crate::leads::{
-    EventLog, LeadSet, LoadOptions, Progress, load_events_csv_with_progress, load_leads_csv,
+    EventLog, HEADER_SNIFF_BYTES, LeadSet, LoadOptions, Progress, load_events_csv_with_progress,
+    load_leads_csv, looks_like_event_log,
 };
-// TEMP-SHIM until the engine split lands
-const HEADER_SNIFF_BYTES: usize = 64 * 1024;
-fn looks_like_event_log(_prefix: &[u8]) -> bool {
-    false
-}
 
 /// Files at least this big are imported on a thread, with a progress window.
 pub const BACKGROUND_IMPORT_BYTES: u64 = 8 * 1024 * 1024;
@@ -66,10 +62,18 @@ impl StudioApp {
         match extension.as_str() {
             "ron" => self.push(Command::OpenPath(path.to_owned())),
             "csv" | "tsv" | "txt" => match read_prefix(path, HEADER_SNIFF_BYTES) {
-                Ok(prefix) if looks_like_event_log(&prefix) => {
-                    self.push(Command::ImportEventsPath(path.to_owned()));
+                Ok(mut prefix) => {
+                    if prefix.len() < HEADER_SNIFF_BYTES {
+                        // The whole file: a header without a line end is still a header.
+                        prefix.push(b'\n');
+                    }
+                    let command = if looks_like_event_log(&prefix) {
+                        Command::ImportEventsPath(path.to_owned())
+                    } else {
+                        Command::ImportLeadsPath(path.to_owned())
+                    };
+                    self.push(command);
                 }
-                Ok(_) => self.push(Command::ImportLeadsPath(path.to_owned())),
                 Err(error) => {
                     self.notify_error(format!("could not read {}: {error}", path.display()));
                 }
