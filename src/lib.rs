@@ -9,7 +9,8 @@
 //!   [`scoreboard`]: scores, counts and histogram kept up to date while a model is edited;
 //! - [`calibration`]: funnel, threshold sweep, rule lift, agreement with sales' verdicts;
 //!   [`diff`]: what differs between two models, rule by rule;
-//! - [`export`]: scored leads as CSV or JSON; [`generate`]: seeded sample data.
+//! - [`export`]: scored leads as CSV or JSON; [`generate`]: seeded sample data;
+//!   [`text`]: user text made safe to print (control characters escaped, long values cut).
 //!
 //! ```
 //! use mql_studio::{format, leads, scoring};
@@ -32,6 +33,7 @@ pub mod model;
 mod par;
 pub mod scoreboard;
 pub mod scoring;
+pub mod text;
 pub mod validate;
 
 #[cfg(feature = "cli")]

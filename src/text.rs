@@ -1,0 +1,84 @@
+//! Text that came from users (cells, lead ids, rule labels, file names) made safe to print in a
+//! terminal or a message: control characters escaped, long values cut. Use it wherever user data
+//! reaches stdout, stderr or an error message.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+/// Most characters of a user value quoted in a message; longer values end in "…".
+pub const QUOTE_LIMIT: usize = 80;
+
+/// `text` with every control character (Unicode `Cc`: C0, DEL and C1) written as `\u{…}`
+/// (`\t`, `\n`, `\r` as themselves, escaped), so it cannot move the cursor, ring a bell or
+/// change a terminal's colours. Everything else is unchanged.
+pub fn printable(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        push_printable(&mut out, c);
+    }
+    Cow::Owned(out)
+}
+
+/// `text` for a message: in double quotes, control characters escaped as in [`printable`], at
+/// most [`QUOTE_LIMIT`] characters of it, then `…` when it was longer.
+pub fn quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len().min(QUOTE_LIMIT * 2) + 4);
+    out.push('"');
+    let mut chars = text.chars();
+    for c in chars.by_ref().take(QUOTE_LIMIT) {
+        push_printable(&mut out, c);
+    }
+    out.push('"');
+    if chars.next().is_some() {
+        out.push('…');
+    }
+    out
+}
+
+fn push_printable(out: &mut String, c: char) {
+    match c {
+        '\t' => out.push_str("\\t"),
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        c if c.is_control() => {
+            out.push_str("\\u{");
+            // Writing into a String cannot fail.
+            if write!(out, "{:x}", u32::from(c)).is_err() {
+                out.push('?');
+            }
+            out.push('}');
+        }
+        c => out.push(c),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_escaped_and_the_rest_kept() {
+        assert_eq!(printable("L000001"), "L000001");
+        assert!(matches!(printable("Zoë – ok"), Cow::Borrowed(_)));
+        assert_eq!(
+            printable("a\u{1b}[31mred\u{7}\tb\r\n\u{9b}"),
+            "a\\u{1b}[31mred\\u{7}\\tb\\r\\n\\u{9b}"
+        );
+    }
+
+    #[test]
+    fn quotes_are_bounded() {
+        assert_eq!(quoted("lots"), "\"lots\"");
+        let long = "x".repeat(QUOTE_LIMIT + 1);
+        let shown = quoted(&long);
+        assert_eq!(shown, format!("\"{}\"…", "x".repeat(QUOTE_LIMIT)));
+        assert_eq!(
+            quoted(&"y".repeat(QUOTE_LIMIT)).chars().count(),
+            QUOTE_LIMIT + 2
+        );
+        assert_eq!(quoted("\u{1b}"), "\"\\u{1b}\"");
+    }
+}
