@@ -217,17 +217,27 @@ pub fn save_model(path: &Path, model: &Model) -> Result<(), FormatError> {
 }
 
 /// Writes bytes to a temporary file beside `path`, syncs it, then renames it over `path`.
+/// See [`write_atomically_with`] for symbolic links, what is refused and the temporary file.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     write_atomically_with(path, |file| file.write_all(bytes))
 }
 
 /// Like [`write_atomically`], streaming: `write` fills a buffered temporary file, which replaces
 /// `path` only once it is complete and synced.
+///
+/// - A symbolic link is followed to its final target, and the target is replaced: the link stays
+///   a link, to the new content (a dangling link gets its target created).
+/// - Anything that exists and is not a regular file (a directory, a named pipe, a device, a
+///   socket) is refused with a [`ReplaceRefused`] error and left alone.
+/// - The temporary file is `.<file name>.mql-studio-tmp-XXXXXX` beside the target; a crash can
+///   leave one behind, and [`remove_stale_temporary_files`] removes those.
+/// - On Unix the directory is synced after the rename, so the new name survives a power cut.
 pub fn write_atomically_with(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
-    let directory = match path.parent() {
+    let target = replaceable_target(path)?;
+    let directory = match target.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     };
@@ -235,13 +245,18 @@ pub fn write_atomically_with(
     // result: create it like any new file instead (0666 less the umask), and give it the
     // permissions of the file it replaces, if any.
     let mut builder = tempfile::Builder::new();
+    let prefix = temporary_prefix(&target);
+    builder
+        .prefix(&prefix)
+        .suffix("")
+        .rand_bytes(TEMPORARY_RANDOM_CHARS);
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         builder.permissions(std::fs::Permissions::from_mode(0o666));
     }
     let mut temporary = builder.tempfile_in(directory)?;
-    if let Ok(existing) = std::fs::metadata(path)
+    if let Ok(existing) = std::fs::metadata(&target)
         && existing.is_file()
     {
         temporary
@@ -254,6 +269,187 @@ pub fn write_atomically_with(
         buffered.flush()?;
     }
     temporary.as_file().sync_all()?;
-    temporary.persist(path).map_err(|e| e.error)?;
+    temporary.persist(&target).map_err(|e| e.error)?;
+    sync_directory(directory)
+}
+
+/// What marks a temporary file of [`write_atomically`]: `.<file name>` + this + random characters.
+pub const TEMPORARY_MARKER: &str = ".mql-studio-tmp-";
+const TEMPORARY_RANDOM_CHARS: usize = 6;
+/// Most symbolic links followed from one path (Linux's own limit is 40).
+const MAX_LINKS: usize = 40;
+
+/// Why [`write_atomically`] refused to replace a path (wrapped in the `std::io::Error` it returns).
+#[derive(Debug, thiserror::Error)]
+pub enum ReplaceRefused {
+    #[error("{} is {what}, not a regular file: refusing to replace it", .path.display())]
+    NotARegularFile { path: PathBuf, what: &'static str },
+    #[error(
+        "{} is a symbolic link to {}, which is {what}, not a regular file: refusing to replace it",
+        .link.display(),
+        .path.display()
+    )]
+    LinkToNonFile {
+        link: PathBuf,
+        /// Where the links lead.
+        path: PathBuf,
+        what: &'static str,
+    },
+    #[error("{}: more than {MAX_LINKS} symbolic links to follow (a loop?)", .path.display())]
+    TooManyLinks { path: PathBuf },
+}
+
+/// The path a write to `path` must replace: `path` itself, or the final target of the symbolic
+/// links it is; an error if what is there is not a regular file.
+fn replaceable_target(path: &Path) -> std::io::Result<PathBuf> {
+    let mut current = path.to_owned();
+    for _ in 0..=MAX_LINKS {
+        let metadata = match std::fs::symlink_metadata(&current) {
+            Ok(metadata) => metadata,
+            // Nothing there yet: a new file (or the missing target of a dangling link).
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(current),
+            Err(error) => return Err(error),
+        };
+        let kind = metadata.file_type();
+        if kind.is_symlink() {
+            let next = std::fs::read_link(&current)?;
+            current = match current.parent() {
+                // A relative link is relative to the directory the link is in.
+                Some(parent) if next.is_relative() => parent.join(next),
+                _ => next,
+            };
+            continue;
+        }
+        if kind.is_file() {
+            return Ok(current);
+        }
+        let (what, error_kind) = describe_non_file(&kind);
+        let refused = if current == path {
+            ReplaceRefused::NotARegularFile {
+                path: current,
+                what,
+            }
+        } else {
+            ReplaceRefused::LinkToNonFile {
+                link: path.to_owned(),
+                path: current,
+                what,
+            }
+        };
+        return Err(std::io::Error::new(error_kind, refused));
+    }
+    Err(std::io::Error::new(
+        std::io::ErrorKind::InvalidInput,
+        ReplaceRefused::TooManyLinks {
+            path: path.to_owned(),
+        },
+    ))
+}
+
+fn describe_non_file(kind: &std::fs::FileType) -> (&'static str, std::io::ErrorKind) {
+    if kind.is_dir() {
+        return ("a directory", std::io::ErrorKind::IsADirectory);
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let what = if kind.is_fifo() {
+            Some("a named pipe (FIFO)")
+        } else if kind.is_char_device() || kind.is_block_device() {
+            Some("a device")
+        } else if kind.is_socket() {
+            Some("a socket")
+        } else {
+            None
+        };
+        if let Some(what) = what {
+            return (what, std::io::ErrorKind::InvalidInput);
+        }
+    }
+    ("not a regular file", std::io::ErrorKind::InvalidInput)
+}
+
+/// `.<file name>.mql-studio-tmp-`: hidden, and recognisable as ours and as whose temporary it is.
+fn temporary_prefix(target: &Path) -> std::ffi::OsString {
+    let mut prefix = std::ffi::OsString::from(".");
+    prefix.push(target.file_name().unwrap_or_else(|| "file".as_ref()));
+    prefix.push(TEMPORARY_MARKER);
+    prefix
+}
+
+/// True for a name [`write_atomically`] gives its temporary files.
+pub fn is_temporary_file_name(name: &std::ffi::OsStr) -> bool {
+    // The target's name may not be UTF-8; the marker and the random characters are ASCII.
+    let name = name.to_string_lossy();
+    let Some(rest) = name.strip_prefix('.') else {
+        return false;
+    };
+    let Some((target, random)) = rest.rsplit_once(TEMPORARY_MARKER) else {
+        return false;
+    };
+    !target.is_empty()
+        && random.len() == TEMPORARY_RANDOM_CHARS
+        && random.chars().all(|c| c.is_ascii_alphanumeric())
+}
+
+/// Removes the temporary files [`write_atomically`] left in `directory` (after a crash or a
+/// `kill -9` mid-save) that were last written more than `older_than` ago; younger ones may belong
+/// to a save in progress in another process and are left alone. Returns the files removed.
+/// Only regular files with our name are touched; symbolic links and everything else are not.
+pub fn remove_stale_temporary_files(
+    directory: &Path,
+    older_than: std::time::Duration,
+) -> std::io::Result<Vec<PathBuf>> {
+    let now = std::time::SystemTime::now();
+    let mut removed = Vec::new();
+    for entry in std::fs::read_dir(directory)? {
+        let entry = entry?;
+        if !is_temporary_file_name(&entry.file_name()) {
+            continue;
+        }
+        // `DirEntry::metadata` does not follow symbolic links.
+        let Ok(metadata) = entry.metadata() else {
+            continue;
+        };
+        if !metadata.is_file() {
+            continue;
+        }
+        let age = metadata
+            .modified()
+            .ok()
+            .and_then(|modified| now.duration_since(modified).ok());
+        if age.is_some_and(|age| age > older_than) {
+            match std::fs::remove_file(entry.path()) {
+                Ok(()) => removed.push(entry.path()),
+                // Another process cleaned it up first.
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+                Err(error) => return Err(error),
+            }
+        }
+    }
+    Ok(removed)
+}
+
+/// Syncs a directory, so a rename in it is on disk. File systems that cannot sync a directory
+/// say so with `EINVAL`: nothing more can be done there.
+#[cfg(unix)]
+fn sync_directory(directory: &Path) -> std::io::Result<()> {
+    match std::fs::File::open(directory).and_then(|d| d.sync_all()) {
+        Err(error)
+            if matches!(
+                error.kind(),
+                std::io::ErrorKind::InvalidInput | std::io::ErrorKind::Unsupported
+            ) =>
+        {
+            Ok(())
+        }
+        other => other,
+    }
+}
+
+/// Elsewhere a rename is durable once the file is synced (Windows cannot open a directory as a
+/// file to sync it).
+#[cfg(not(unix))]
+fn sync_directory(_directory: &Path) -> std::io::Result<()> {
     Ok(())
 }

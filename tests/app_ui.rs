@@ -9,8 +9,9 @@ use std::path::{Path, PathBuf};
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use mql_studio::app::{Command, Dialog, EditorTab, StudioApp, ViewAction};
+use mql_studio::app::{Command, Dialog, EditorTab, Purpose, StudioApp, ViewAction};
 use mql_studio::edit::ModelEdit;
+use mql_studio::leads::Verdict;
 use mql_studio::model::{Model, Team};
 use mql_studio::scoring::{Evaluation, Status, score_all};
 
@@ -795,6 +796,158 @@ fn sales_verdicts_are_saved_with_the_leads_and_read_back() {
     assert_eq!(reloaded.ids, harness.state().leads.ids);
 }
 
+/// Flips lead `row`'s verdict in the breakdown; returns every verdict after.
+fn flip_verdict(harness: &mut Harness<'static, StudioApp>, row: usize) -> Vec<Option<Verdict>> {
+    harness.state_mut().push(ViewAction::SelectLead(row));
+    harness.run_steps(3);
+    let before = harness.state().document.verdicts[row];
+    let target = if before == Some(Verdict::Accept) {
+        "Would reject"
+    } else {
+        "Would accept"
+    };
+    harness.get_by_label(target).click();
+    harness.run_steps(3);
+    assert_ne!(harness.state().document.verdicts[row], before);
+    harness.state().document.verdicts.to_vec()
+}
+
+/// The verdicts in a leads file.
+fn verdicts_in(path: &Path) -> Vec<Option<Verdict>> {
+    let options = mql_studio::leads::LoadOptions::default();
+    let (leads, _) = mql_studio::leads::load_leads_csv(path, &options).expect("the leads load");
+    leads.verdicts
+}
+
+#[test]
+fn no_save_writes_over_the_leads_file_the_user_gave_without_asking() {
+    let dir = temp_dir("leads-kept");
+    let leads = dir.path().join("crm.csv");
+    std::fs::write(&leads, mql_studio::app::SAMPLE_LEADS).expect("write");
+    let original = std::fs::read(&leads).expect("read");
+    let unchanged = |when: &str| {
+        assert!(
+            std::fs::read(&leads).expect("read") == original,
+            "the leads file changed: {when}"
+        );
+    };
+    let model_path = dir.path().join("workshop.ron");
+    let model =
+        mql_studio::format::model_from_str(mql_studio::app::DEFAULT_MODEL).expect("bundled model");
+    mql_studio::format::save_model(&model_path, &model).expect("save");
+    let mut harness = harness();
+    harness
+        .state_mut()
+        .push(Command::OpenPath(model_path.clone()));
+    harness
+        .state_mut()
+        .push(Command::ImportLeadsPath(leads.clone()));
+    harness.run_steps(3);
+    assert_eq!(harness.state().leads_path.as_deref(), Some(leads.as_path()));
+
+    // Ctrl+S saves the model to its file; the verdicts stay unsaved work, and not in the leads.
+    harness
+        .get_by_label("Points of Senior decision maker")
+        .set_value_accesskit(30.0);
+    harness.run_steps(3);
+    flip_verdict(&mut harness, 0);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    harness.run_steps(3);
+    assert!(harness.state().dialog.is_none());
+    let saved = mql_studio::format::load_model(&model_path).expect("the model loads");
+    assert_eq!(saved.fit.rules[0].points, 30.0);
+    assert!(harness.state().is_dirty(), "the verdicts are not saved yet");
+    let notice = &harness.state().notices.last().expect("a notice").text;
+    assert!(notice.contains("verdicts are not saved yet"), "{notice}");
+    unchanged("Ctrl+S");
+
+    // Save in the unsaved-changes dialog saves the model, then asks where the verdicts go: a new
+    // file beside the leads by default. New runs once both are saved.
+    harness
+        .get_by_label("Points of Senior decision maker")
+        .set_value_accesskit(35.0);
+    harness.run_steps(3);
+    let expected = harness.state().document.verdicts.to_vec();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::N);
+    harness.run_steps(3);
+    harness.get_by_label("Save").click();
+    harness.run_steps(3);
+    unchanged("Save in the unsaved-changes dialog");
+    let suggested = dir.path().join("crm-with-verdicts.csv");
+    match &harness.state().dialog {
+        Some(Dialog::PathEntry { purpose, text }) => {
+            assert_eq!(*purpose, Purpose::SaveLeads);
+            assert_eq!(*text, suggested.display().to_string());
+        }
+        other => panic!("the verdicts' path should be asked for, found {other:?}"),
+    }
+    let saved = mql_studio::format::load_model(&model_path).expect("the model loads");
+    assert_eq!(saved.fit.rules[0].points, 35.0, "the model was saved first");
+    assert_eq!(
+        harness.state().model().name,
+        "B2B SaaS default",
+        "New waits"
+    );
+    harness.get_by_label("OK").click();
+    harness.run_steps(4);
+    assert_eq!(verdicts_in(&suggested), expected);
+    assert_eq!(
+        harness.state().model().name,
+        "Untitled model",
+        "then New ran"
+    );
+    assert!(!harness.state().is_dirty());
+    unchanged("saving the verdicts beside it");
+
+    // Save leads with verdicts…, typed over the imported file, asks first; Cancel keeps it.
+    flip_verdict(&mut harness, 1);
+    file_menu(&mut harness, "Save leads with verdicts…");
+    match &harness.state().dialog {
+        Some(Dialog::PathEntry { text, .. }) => {
+            assert_eq!(
+                *text,
+                suggested.display().to_string(),
+                "where they went last"
+            );
+        }
+        other => panic!("a path dialog should be open, found {other:?}"),
+    }
+    enter_path(&mut harness, &leads);
+    match &harness.state().dialog {
+        Some(Dialog::ConfirmReplace { path, note, .. }) => {
+            assert_eq!(path, &leads);
+            assert!(
+                note.as_deref()
+                    .is_some_and(|n| n.contains("leads file you imported")),
+                "{note:?}"
+            );
+        }
+        other => panic!("replacing the imported file should be confirmed, found {other:?}"),
+    }
+    harness.get_by_label("Cancel").click();
+    harness.run_steps(3);
+    assert!(harness.state().dialog.is_none());
+    assert!(harness.state().is_dirty());
+    unchanged("Cancel");
+
+    // A new file the user names gets them.
+    let chosen = dir.path().join("chosen.csv");
+    file_menu(&mut harness, "Save leads with verdicts…");
+    enter_path(&mut harness, &chosen);
+    assert_eq!(verdicts_in(&chosen), *harness.state().document.verdicts);
+    assert!(!harness.state().is_dirty());
+    unchanged("saving to a new file");
+
+    // The imported file is replaced only on the user's explicit say.
+    flip_verdict(&mut harness, 2);
+    file_menu(&mut harness, "Save leads with verdicts…");
+    enter_path(&mut harness, &leads);
+    harness.get_by_label("Replace").click();
+    harness.run_steps(3);
+    assert_eq!(verdicts_in(&leads), *harness.state().document.verdicts);
+    assert!(!harness.state().is_dirty());
+}
+
 #[test]
 fn the_agreement_view_matches_the_engine_and_opens_a_lead() {
     let mut harness = harness();
@@ -972,6 +1125,215 @@ fn unsaved_work_is_autosaved_in_the_background_and_removed_once_saved() {
     assert!(
         !autosave.exists(),
         "the autosave is removed once the work is saved"
+    );
+}
+
+/// One frame, `seconds` of app time after the last one.
+fn step_after(harness: &mut Harness<'static, StudioApp>, seconds: f64) {
+    let now = harness.ctx.input(|i| i.time);
+    harness.input_mut().time = Some(now + seconds);
+    harness.step();
+}
+
+/// When the app asked for its next frame (`Duration::MAX`: not until there is input).
+fn repaint_delay(harness: &Harness<'static, StudioApp>) -> std::time::Duration {
+    harness
+        .output()
+        .viewport_output
+        .get(&egui::ViewportId::ROOT)
+        .map_or(std::time::Duration::MAX, |viewport| viewport.repaint_delay)
+}
+
+/// Runs frames as the window does while nothing happens (no mouse, no keys): the next frame only
+/// when the app asked for one, at the app time it asked for, for up to `seconds` of app time.
+/// Returns how many frames ran.
+fn run_idle(harness: &mut Harness<'static, StudioApp>, seconds: f64) -> usize {
+    let end = harness.ctx.input(|i| i.time) + seconds;
+    let mut frames = 0;
+    while frames < 5000 {
+        let delay = repaint_delay(harness);
+        if delay == std::time::Duration::MAX {
+            break;
+        }
+        let wait = delay.as_secs_f64().max(1.0 / 60.0);
+        if harness.ctx.input(|i| i.time) + wait > end {
+            break;
+        }
+        step_after(harness, wait);
+        frames += 1;
+        // Real time for the autosave's thread to write.
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    frames
+}
+
+#[test]
+fn the_last_value_of_a_drag_is_autosaved_without_further_input_and_restored_after_a_crash() {
+    use mql_studio::app::{AUTOSAVE_SECONDS, read_autosave};
+    let dir = temp_dir("autosave-idle");
+    let autosave = dir.path().join("autosave.ron");
+    let mut app = StudioApp::with_bundled_data();
+    app.autosave_path = Some(autosave.clone());
+    let mut harness = harness_with(app);
+    let rect = harness
+        .state()
+        .view
+        .histogram_rect
+        .expect("the histogram was drawn");
+    let at = |fraction: f32| egui::pos2(rect.left() + rect.width() * fraction, rect.center().y);
+    harness.hover_at(at(0.8));
+    step_after(&mut harness, 0.1);
+    harness.drag_at(at(0.8));
+    step_after(&mut harness, 0.1);
+    harness.hover_at(at(0.7));
+    step_after(&mut harness, 0.1);
+    // The pointer rests mid-drag past an autosave tick: that value is written.
+    step_after(&mut harness, AUTOSAVE_SECONDS + 0.5);
+    let mid = harness.state().model().combine.mql_threshold;
+    let mut waited = 0;
+    while read_autosave(&autosave).map(|a| a.model.combine.mql_threshold) != Some(mid) {
+        assert!(
+            waited < 1000,
+            "the mid-drag value {mid} was not autosaved: {:?} at {}; dirty {}",
+            read_autosave(&autosave).map(|a| a.model.combine.mql_threshold),
+            harness.ctx.input(|i| i.time),
+            harness.state().is_dirty()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        waited += 1;
+    }
+    // The drag goes on and ends; then nothing happens.
+    for fraction in [0.6, 0.5, 0.45] {
+        harness.hover_at(at(fraction));
+        step_after(&mut harness, 0.1);
+    }
+    harness.drop_at(at(0.45));
+    step_after(&mut harness, 0.1);
+    step_after(&mut harness, 0.1);
+    let last = harness.state().model().combine.mql_threshold;
+    assert_ne!(last, mid, "the drag moved the threshold on");
+
+    let frames = run_idle(&mut harness, 3.0 * AUTOSAVE_SECONDS);
+    let saved = read_autosave(&autosave).expect("an autosave");
+    assert_eq!(
+        saved.model.combine.mql_threshold, last,
+        "the autosave holds the last value ({frames} idle frames ran)"
+    );
+    // Then the app rests: nothing left to write, no frame asked for.
+    assert_eq!(repaint_delay(&harness), std::time::Duration::MAX);
+    assert!(frames < 20, "{frames} frames while idle");
+
+    // A crash now (the autosave stays as it is): the next start offers the last value.
+    drop(harness);
+    let mut app = StudioApp::with_bundled_data();
+    app.autosave_path = Some(autosave.clone());
+    app.dialog = Some(Dialog::RestoreAutosave {
+        saved_at: saved.saved_at.clone(),
+    });
+    let mut restarted = harness_with(app);
+    restarted.get_by_label("Restore").click();
+    restarted.run_steps(3);
+    let app = restarted.state();
+    assert_eq!(app.model().combine.mql_threshold, last);
+    assert!(app.is_dirty());
+    // The verdicts in it are as in the leads file: not unsaved work to be asked about.
+    assert!(app.saved.verdicts_are_saved(&app.document));
+}
+
+#[test]
+fn save_in_the_unsaved_changes_dialog_asks_for_an_untitled_models_path_then_quits() {
+    let dir = temp_dir("save-then-quit");
+    let path = dir.path().join("untitled.ron");
+    let mut harness = harness();
+    harness
+        .get_by_label("Points of Senior decision maker")
+        .set_value_accesskit(42.0);
+    harness.run_steps(3);
+    harness.state_mut().push(Command::Quit);
+    harness.run_steps(3);
+    harness.get_by_label("Save").click();
+    harness.run_steps(3);
+    // The model has no file yet: its path is asked for, and Quit waits for it.
+    match &harness.state().dialog {
+        Some(Dialog::PathEntry { purpose, .. }) => assert_eq!(*purpose, Purpose::SaveModelAs),
+        other => panic!("the model's path should be asked for, found {other:?}"),
+    }
+    assert!(!harness.state().quit_requested);
+    enter_path(&mut harness, &path);
+    let saved = mql_studio::format::load_model(&path).expect("the model was saved");
+    assert_eq!(saved.fit.rules[0].points, 42.0);
+    assert!(harness.state().quit_requested, "then Quit went on");
+
+    // Cancelling the path stops there: nothing saved, no quitting.
+    let mut harness = self::harness();
+    harness
+        .get_by_label("Points of Senior decision maker")
+        .set_value_accesskit(43.0);
+    harness.run_steps(3);
+    harness.state_mut().push(Command::Quit);
+    harness.run_steps(3);
+    harness.get_by_label("Save").click();
+    harness.run_steps(3);
+    harness.get_by_label("Cancel").click();
+    harness.run_steps(3);
+    assert!(harness.state().dialog.is_none());
+    assert!(!harness.state().quit_requested);
+    assert!(harness.state().is_dirty());
+}
+
+#[test]
+fn temporary_files_left_by_an_interrupted_save_are_removed_at_the_next_start() {
+    let models = temp_dir("stale-temporaries");
+    let storage = temp_dir("stale-storage");
+    let model = models.path().join("workshop.ron");
+    mql_studio::format::save_model(&model, &Model::new("Workshop")).expect("save");
+    let aged = |path: &Path, age: std::time::Duration| {
+        std::fs::write(path, "half a file").expect("write");
+        std::fs::File::options()
+            .write(true)
+            .open(path)
+            .expect("open")
+            .set_modified(std::time::SystemTime::now() - age)
+            .expect("set the modification time");
+    };
+    let hour = std::time::Duration::from_secs(3600);
+    // What `kill -9` mid-save left beside a recent model and beside the autosave.
+    let stale_model = models.path().join(".workshop.ron.mql-studio-tmp-Xy12Zq");
+    aged(&stale_model, hour);
+    let stale_autosave = storage.path().join(".autosave.ron.mql-studio-tmp-Ab34Cd");
+    aged(&stale_autosave, hour);
+    // Another mql-studio saving right now: its temporary file is fresh, and stays.
+    let in_progress = models.path().join(".workshop.ron.mql-studio-tmp-Qr56St");
+    aged(&in_progress, std::time::Duration::ZERO);
+    let mut app = StudioApp::with_bundled_data();
+    app.settings.recent_files = vec![model.clone()];
+    app.autosave_path = Some(storage.path().join("autosave.ron"));
+    app.open_start_files(&mql_studio::app::StartOptions::default());
+    let mut harness = harness_with(app);
+    let removed_notice = |app: &StudioApp| {
+        app.notices
+            .iter()
+            .any(|n| n.text.starts_with("removed 2 temporary file(s)"))
+    };
+    let mut steps = 0;
+    while !removed_notice(harness.state()) {
+        assert!(
+            steps < 500,
+            "no cleanup notice: {:?}",
+            harness.state().notices
+        );
+        harness.step();
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        steps += 1;
+    }
+    assert!(!stale_model.exists());
+    assert!(!stale_autosave.exists());
+    assert!(in_progress.exists(), "a save in progress is left alone");
+    assert_eq!(
+        mql_studio::format::load_model(&model)
+            .expect("the model")
+            .name,
+        "Workshop"
     );
 }
 

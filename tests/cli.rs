@@ -205,6 +205,78 @@ fn score_to_json_writes_every_lead_as_the_library_scores_it() {
     }
 }
 
+#[cfg(unix)]
+#[test]
+fn score_out_writes_through_a_link_and_refuses_a_fifo_or_a_directory() {
+    use common::files::{is_fifo, make_fifo, names_in};
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let score_to = |out: &Path| {
+        run_in(
+            &score_args(path_str(out), path_str(&LEADS), None),
+            dir.path(),
+        )
+    };
+    let reference = dir.path().join("reference.csv");
+    let output = score_to(&reference);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let expected = std::fs::read(&reference).expect("read");
+
+    // A symbolic link: the scores replace its target, and the link stays a link.
+    let target = dir.path().join("target.csv");
+    std::fs::write(&target, "old scores").expect("write");
+    let link = dir.path().join("link.csv");
+    std::os::unix::fs::symlink("target.csv", &link).expect("symlink");
+    let output = score_to(&link);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        std::fs::read(&target).expect("read") == expected,
+        "the link's target holds the scores"
+    );
+    assert_eq!(
+        std::fs::read_link(&link).expect("still a link"),
+        Path::new("target.csv")
+    );
+
+    // A named pipe is refused with a clear error, and stays a pipe.
+    let fifo = dir.path().join("pipe.csv");
+    make_fifo(&fifo);
+    let output = score_to(&fifo);
+    assert!(!output.status.success());
+    let message = stderr(&output);
+    assert!(
+        message.contains("pipe.csv") && message.contains("named pipe (FIFO), not a regular file"),
+        "{message}"
+    );
+    assert!(is_fifo(&fifo));
+
+    // So is a directory, with what it holds.
+    let folder = dir.path().join("folder.csv");
+    std::fs::create_dir(&folder).expect("mkdir");
+    std::fs::write(folder.join("keep.txt"), "precious").expect("write");
+    let output = score_to(&folder);
+    assert!(!output.status.success());
+    assert!(
+        stderr(&output).contains("a directory"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(
+        std::fs::read_to_string(folder.join("keep.txt")).expect("read"),
+        "precious"
+    );
+    // No temporary file was left behind.
+    assert_eq!(
+        names_in(dir.path()),
+        [
+            "folder.csv",
+            "link.csv",
+            "pipe.csv",
+            "reference.csv",
+            "target.csv"
+        ]
+    );
+}
+
 #[test]
 fn score_with_count_columns_and_an_explicit_as_of_date() {
     let dir = tempfile::tempdir().expect("a temp dir");

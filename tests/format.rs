@@ -138,6 +138,170 @@ fn a_failed_save_keeps_the_target_and_leaves_no_temporary_file() {
     assert!(error.to_string().contains("no-such-dir"), "{error}");
 }
 
+#[cfg(unix)]
+#[test]
+fn a_save_through_a_symbolic_link_replaces_the_target_and_keeps_the_link() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let elsewhere = tempfile::tempdir().expect("another temp dir");
+    let real = dir.path().join("real.ron");
+    save_model(&real, &Model::new("old")).expect("save");
+    // A relative link beside the target, a link to that link, and an absolute link from
+    // another directory: each save replaces the real file and leaves every link as it was.
+    let relative = dir.path().join("relative.ron");
+    std::os::unix::fs::symlink("real.ron", &relative).expect("symlink");
+    let chained = dir.path().join("chained.ron");
+    std::os::unix::fs::symlink("relative.ron", &chained).expect("symlink");
+    let absolute = elsewhere.path().join("absolute.ron");
+    std::os::unix::fs::symlink(&real, &absolute).expect("symlink");
+    for (link, name) in [(&relative, "one"), (&chained, "two"), (&absolute, "three")] {
+        let before = std::fs::read_link(link).expect("a link");
+        save_model(link, &Model::new(name)).expect("save through the link");
+        assert!(
+            std::fs::symlink_metadata(link)
+                .expect("metadata")
+                .file_type()
+                .is_symlink(),
+            "{} is still a link",
+            link.display()
+        );
+        assert_eq!(std::fs::read_link(link).expect("a link"), before);
+        assert_eq!(load_model(&real).expect("load").name, name);
+    }
+    assert_eq!(
+        files_in(dir.path()),
+        ["chained.ron", "real.ron", "relative.ron"]
+    );
+    assert_eq!(files_in(elsewhere.path()), ["absolute.ron"]);
+    // A dangling link gets its target created, as a shell's `>` would.
+    let dangling = dir.path().join("dangling.ron");
+    std::os::unix::fs::symlink("created.ron", &dangling).expect("symlink");
+    save_model(&dangling, &Model::new("new")).expect("save through a dangling link");
+    assert_eq!(
+        load_model(&dir.path().join("created.ron"))
+            .expect("load")
+            .name,
+        "new"
+    );
+    assert!(
+        std::fs::symlink_metadata(&dangling)
+            .expect("metadata")
+            .file_type()
+            .is_symlink()
+    );
+    // A loop of links is an error, not a hang.
+    let a = dir.path().join("a.ron");
+    let b = dir.path().join("b.ron");
+    std::os::unix::fs::symlink("b.ron", &a).expect("symlink");
+    std::os::unix::fs::symlink("a.ron", &b).expect("symlink");
+    let error = save_model(&a, &Model::new("m")).expect_err("a loop");
+    assert!(error.to_string().contains("symbolic links"), "{error}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_save_refuses_to_replace_anything_but_a_regular_file() {
+    use common::files::{is_fifo, make_fifo};
+    use mql_studio::format::write_atomically;
+    let dir = tempfile::tempdir().expect("a temp dir");
+    // A named pipe: refused, and still a pipe.
+    let fifo = dir.path().join("scores.csv");
+    make_fifo(&fifo);
+    let error = write_atomically(&fifo, b"id\n").expect_err("a FIFO is not replaced");
+    assert_eq!(error.kind(), std::io::ErrorKind::InvalidInput);
+    assert!(
+        error.to_string().contains("named pipe") && error.to_string().contains("scores.csv"),
+        "{error}"
+    );
+    assert!(is_fifo(&fifo));
+    // A directory: refused, and its contents kept.
+    let folder = dir.path().join("folder.csv");
+    std::fs::create_dir(&folder).expect("mkdir");
+    std::fs::write(folder.join("keep.txt"), "precious").expect("write");
+    let error = write_atomically(&folder, b"id\n").expect_err("a directory is not replaced");
+    assert_eq!(error.kind(), std::io::ErrorKind::IsADirectory);
+    assert!(error.to_string().contains("a directory"), "{error}");
+    assert_eq!(
+        std::fs::read_to_string(folder.join("keep.txt")).expect("read"),
+        "precious"
+    );
+    // A link to a device (never the device itself: these tests may run as root): refused,
+    // naming both the link and what it leads to; the link stays.
+    let device = dir.path().join("null.csv");
+    std::os::unix::fs::symlink("/dev/null", &device).expect("symlink");
+    let error = write_atomically(&device, b"id\n").expect_err("a device is not replaced");
+    let message = error.to_string();
+    assert!(
+        message.contains("null.csv")
+            && message.contains("/dev/null")
+            && message.contains("a device"),
+        "{message}"
+    );
+    assert_eq!(
+        std::fs::read_link(&device).expect("still a link"),
+        Path::new("/dev/null")
+    );
+    // Nothing was left behind.
+    assert_eq!(
+        files_in(dir.path()),
+        ["folder.csv", "null.csv", "scores.csv"]
+    );
+}
+
+#[test]
+fn a_saves_temporary_file_is_named_after_its_target_and_removed_once_stale() {
+    use common::files::write_aged;
+    use mql_studio::format::{
+        is_temporary_file_name, remove_stale_temporary_files, write_atomically_with,
+    };
+    use std::time::Duration;
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let target = dir.path().join("model.ron");
+    // While a save runs, its temporary file is `.model.ron.mql-studio-tmp-XXXXXX`.
+    let mut seen = Vec::new();
+    write_atomically_with(&target, |file| {
+        seen = files_in(dir.path());
+        file.write_all(b"done")
+    })
+    .expect("write");
+    assert_eq!(seen.len(), 1, "{seen:?}");
+    let name = &seen[0];
+    assert!(name.starts_with(".model.ron.mql-studio-tmp-"), "{name}");
+    assert_eq!(name.len(), ".model.ron.mql-studio-tmp-".len() + 6, "{name}");
+    assert!(is_temporary_file_name(std::ffi::OsStr::new(name)));
+    assert_eq!(files_in(dir.path()), ["model.ron"]);
+
+    // What a `kill -9` mid-save leaves: old ones go, a save in progress (fresh) stays, and
+    // nothing that is not ours is touched, however old.
+    let hour = Duration::from_secs(3600);
+    let stale = dir.path().join(".model.ron.mql-studio-tmp-a1B2c3");
+    write_aged(&stale, b"half a mod", hour);
+    let fresh = dir.path().join(".model.ron.mql-studio-tmp-d4E5f6");
+    write_aged(&fresh, b"in progress", Duration::ZERO);
+    for other in [
+        ".model.ron.tmp123",
+        ".mql-studio-tmp-a1B2c3",
+        "model.ron.mql-studio-tmp-a1B2c3",
+        ".notes.mql-studio-tmp-toolongname",
+    ] {
+        write_aged(&dir.path().join(other), b"not ours", hour);
+    }
+    let removed =
+        remove_stale_temporary_files(dir.path(), Duration::from_secs(60)).expect("cleaned");
+    assert_eq!(removed, [stale]);
+    assert_eq!(
+        files_in(dir.path()),
+        [
+            ".model.ron.mql-studio-tmp-d4E5f6",
+            ".model.ron.tmp123",
+            ".mql-studio-tmp-a1B2c3",
+            ".notes.mql-studio-tmp-toolongname",
+            "model.ron",
+            "model.ron.mql-studio-tmp-a1B2c3",
+        ]
+    );
+    assert_eq!(std::fs::read(&target).expect("read"), b"done");
+}
+
 // ---------------------------------------------------------------------------------------------
 // Errors
 

@@ -116,6 +116,11 @@ impl StudioApp {
                 }
             }
             ViewAction::CloseDialog => self.dialog = None,
+            ViewAction::CancelDialog => {
+                self.dialog = None;
+                // The rest of a Save from the unsaved-changes dialog waited on this one.
+                self.after_save = None;
+            }
         }
     }
 

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use super::document::{Document, SavedState};
 use super::files::{
-    DialogMode, DialogOutcome, PendingDialog, Purpose, read_autosave, remove_autosave,
+    Cleanup, DialogMode, DialogOutcome, PendingDialog, Purpose, read_autosave, remove_autosave,
     write_autosave,
 };
 use super::state::{CentralView, Command, CompareState, Dialog, StudioApp};
@@ -16,7 +16,7 @@ use crate::model::{ChangelogEntry, Model, ModelStatus};
 use crate::validate::{Severity, is_valid};
 
 /// Seconds between autosaves of unsaved work.
-const AUTOSAVE_SECONDS: f64 = 3.0;
+pub const AUTOSAVE_SECONDS: f64 = 3.0;
 
 impl StudioApp {
     fn guard_unsaved(&mut self, command: Command) -> bool {
@@ -60,19 +60,16 @@ impl StudioApp {
                 other => self.run_command(other),
             },
             Command::Save => match self.model_path.clone() {
-                Some(path) => self.save_to(&path),
+                Some(path) => {
+                    self.save_to(&path);
+                }
                 None => self.ask_path(Purpose::SaveModelAs),
             },
             Command::SaveAs => self.ask_path(Purpose::SaveModelAs),
-            Command::SaveAll => {
-                if !self.saved.model_is_saved(&self.document) {
-                    self.run_command(Command::Save);
-                }
-                if !self.saved.verdicts_are_saved(&self.document) {
-                    self.run_command(Command::SaveLeads);
-                }
+            Command::SaveAll { then } => self.save_all(then.map(|then| *then)),
+            Command::SaveToPath(path) => {
+                self.save_to(&path);
             }
-            Command::SaveToPath(path) => self.save_to(&path),
             Command::ImportLeads => self.ask_path(Purpose::ImportLeads),
             Command::ImportLeadsPath(path) => self.import_leads(&path, false),
             Command::ImportLeadsSkippingBadRows(path) => self.import_leads(&path, true),
@@ -90,11 +87,9 @@ impl StudioApp {
             Command::OpenCompare => self.ask_path(Purpose::CompareModel),
             Command::OpenComparePath(path) => self.open_compare(&path),
             Command::CloseCompare => self.compare = None,
-            Command::SaveLeads => match self.leads_path.clone() {
-                Some(path) => self.save_leads(&path),
-                None => self.ask_path(Purpose::SaveLeads),
-            },
+            Command::SaveLeads => self.ask_path(Purpose::SaveLeads),
             Command::SaveLeadsPath(path) => self.save_leads(&path),
+            Command::TypedPath(purpose, path) => self.typed_path(purpose, path),
             Command::Undo => {
                 if self.history.undo(&mut self.document) {
                     self.record_change("undo".to_owned());
@@ -110,6 +105,11 @@ impl StudioApp {
                 }
             }
             Command::RestoreAutosave => self.restore_autosave(),
+            Command::RemoveStaleTemporaryFiles(directories) => {
+                if self.cleanup.is_none() {
+                    self.cleanup = Some(Cleanup::start(directories));
+                }
+            }
             Command::DiscardAutosave => {
                 if let Some(path) = self.autosave_path.clone()
                     && let Err(error) = remove_autosave(&path)
@@ -127,12 +127,9 @@ impl StudioApp {
     fn ask_path(&mut self, purpose: Purpose) {
         match self.dialogs {
             DialogMode::Native if self.pending_dialog.is_none() => {
-                let suggested = match purpose {
-                    Purpose::SaveModelAs | Purpose::ExportAgreed => {
-                        Some(format!("{}.ron", file_stem(&self.document.model.name)))
-                    }
-                    _ => None,
-                };
+                let suggested = purpose
+                    .saves()
+                    .then(|| PathBuf::from(self.suggested_path(purpose)));
                 self.pending_dialog = Some(PendingDialog::start(purpose, suggested));
             }
             DialogMode::Native => self.notify("a file dialog is already open"),
@@ -162,7 +159,98 @@ impl StudioApp {
                     .display()
                     .to_string()
             }
+            Purpose::SaveLeads => self.suggested_verdicts_path().display().to_string(),
             _ => String::new(),
+        }
+    }
+
+    /// Where to suggest saving the leads with verdicts: where they were saved last, or a new
+    /// file beside the imported one (`<name>-with-verdicts.csv`), never the imported file itself.
+    fn suggested_verdicts_path(&self) -> PathBuf {
+        if let Some(path) = &self.verdicts_path {
+            return path.clone();
+        }
+        match &self.leads_path {
+            Some(source) => {
+                let stem = source
+                    .file_stem()
+                    .map_or_else(|| "leads".into(), |s| s.to_string_lossy());
+                source.with_file_name(format!("{stem}-with-verdicts.csv"))
+            }
+            None => {
+                let name = "leads-with-verdicts.csv";
+                self.model_path
+                    .as_ref()
+                    .and_then(|p| p.parent())
+                    .map_or_else(|| PathBuf::from(name), |dir| dir.join(name))
+            }
+        }
+    }
+
+    /// A path typed for `purpose`: a save over a file that exists asks first (a native save
+    /// dialog asks by itself; the typed path is the only way to name a file without it).
+    fn typed_path(&mut self, purpose: Purpose, path: PathBuf) {
+        if purpose.saves() && std::fs::symlink_metadata(&path).is_ok() {
+            let imported = self
+                .leads_path
+                .as_deref()
+                .is_some_and(|leads| same_file(leads, &path));
+            let note = imported.then(|| {
+                if purpose == Purpose::SaveLeads {
+                    "This is the leads file you imported: it would be rewritten with a Sales Verdict column."
+                } else {
+                    "This is the leads file you imported: it would be replaced by the model."
+                }
+                .to_owned()
+            });
+            self.dialog = Some(Dialog::ConfirmReplace {
+                purpose,
+                path,
+                note,
+            });
+        } else {
+            self.run_command(Command::with_path(purpose, path));
+        }
+    }
+
+    /// Saves the model, then sales' verdicts, asking where when needed, then runs `then`.
+    fn save_all(&mut self, then: Option<Command>) {
+        self.commit_pending();
+        self.after_save = None;
+        let rest = Command::SaveAll {
+            then: then.clone().map(Box::new),
+        };
+        if !self.saved.model_is_saved(&self.document) {
+            match self.model_path.clone() {
+                Some(path) => {
+                    if !self.save_to(&path) {
+                        return;
+                    }
+                }
+                None => {
+                    self.after_save = Some(rest);
+                    self.ask_path(Purpose::SaveModelAs);
+                    return;
+                }
+            }
+        }
+        if !self.saved.verdicts_are_saved(&self.document) {
+            // Verdicts go to a file the user chooses: never over the leads file they gave
+            // without asking.
+            self.after_save = Some(rest);
+            self.ask_path(Purpose::SaveLeads);
+            return;
+        }
+        if let Some(then) = then {
+            self.push(then);
+        }
+    }
+
+    /// After a save asked for by [`Command::SaveAll`]: go on with the rest, or stop on failure.
+    fn continue_after_save(&mut self, saved: bool) {
+        match self.after_save.take() {
+            Some(rest) if saved => self.push(rest),
+            _ => {}
         }
     }
 
@@ -178,7 +266,11 @@ impl StudioApp {
                 self.pending_dialog = None;
                 self.push(Command::with_path(purpose, path));
             }
-            DialogOutcome::Cancelled => self.pending_dialog = None,
+            DialogOutcome::Cancelled => {
+                self.pending_dialog = None;
+                // A cancelled save stops the rest of a Save from the unsaved-changes dialog.
+                self.after_save = None;
+            }
             DialogOutcome::Unavailable => {
                 self.pending_dialog = None;
                 self.dialogs = DialogMode::PathEntryOnly;
@@ -231,18 +323,32 @@ impl StudioApp {
         }
     }
 
-    fn save_to(&mut self, path: &Path) {
+    /// Saves the model; true when it was saved.
+    fn save_to(&mut self, path: &Path) -> bool {
         self.commit_pending();
-        match save_model(path, &self.document.model) {
+        let saved = match save_model(path, &self.document.model) {
             Ok(()) => {
                 // The model is saved; verdict edits are saved with the leads (Save leads…).
                 self.saved.model_saved(&self.document);
                 self.model_path = Some(path.to_owned());
                 self.settings.remember(path.to_owned());
-                self.notify(format!("saved {}", path.display()));
+                if self.saved.verdicts_are_saved(&self.document) {
+                    self.notify(format!("saved {}", path.display()));
+                } else {
+                    self.notify(format!(
+                        "saved {}; sales' verdicts are not saved yet: File → Save leads with verdicts…",
+                        path.display()
+                    ));
+                }
+                true
             }
-            Err(error) => self.notify_error(format!("could not save: {error}")),
-        }
+            Err(error) => {
+                self.notify_error(format!("could not save: {error}"));
+                false
+            }
+        };
+        self.continue_after_save(saved);
+        saved
     }
 
     /// An agreed model must be valid and signed by both teams.
@@ -301,20 +407,26 @@ impl StudioApp {
                 .and_then(|()| {
                     crate::format::write_atomically(path, &bytes).map_err(|e| e.to_string())
                 });
-        match written {
+        let saved = match written {
             Ok(()) => {
                 self.saved.verdicts_saved(&self.document);
                 self.leads_file_verdicts = self.document.verdicts.clone();
-                self.leads_path = Some(path.to_owned());
+                // The imported file stays the leads' source; the next save suggests this one.
+                self.verdicts_path = Some(path.to_owned());
                 let judged = self.document.verdicts.iter().flatten().count();
                 self.notify(format!(
                     "saved {} leads with {judged} sales verdicts to {}",
                     self.leads.len(),
                     path.display()
                 ));
+                true
             }
-            Err(error) => self.notify_error(format!("could not save the leads: {error}")),
-        }
+            Err(error) => {
+                self.notify_error(format!("could not save the leads: {error}"));
+                false
+            }
+        };
+        self.continue_after_save(saved);
     }
 
     fn open_compare(&mut self, path: &Path) {
@@ -344,7 +456,12 @@ impl StudioApp {
             Some(file) => {
                 let original = file.model_path.clone();
                 self.set_document(file.model, original.clone());
-                if let Some(verdicts) = file.verdicts.filter(|v| v.len() == self.leads.len()) {
+                // Verdicts as in the leads file are not unsaved work: only changed ones are.
+                let changed = file.verdicts.filter(|v| {
+                    v.len() == self.leads.len()
+                        && v.as_slice() != self.leads_file_verdicts.as_slice()
+                });
+                if let Some(verdicts) = changed {
                     self.document =
                         Document::new(self.document.model.clone(), std::sync::Arc::new(verdicts));
                     self.history.reset(&self.document);
@@ -367,37 +484,60 @@ impl StudioApp {
     }
 
     /// Writes unsaved work every few seconds on a thread, and removes the autosave once nothing
-    /// is unsaved.
-    pub(super) fn autosave_tick(&mut self, now: f64) {
+    /// is unsaved. While there is something left to write (or remove), it asks for a frame at the
+    /// next tick: without input the window draws no frames, and the last edit would wait for the
+    /// next mouse move.
+    pub(super) fn autosave_tick(&mut self, now: f64, ctx: &egui::Context) {
         let Some(path) = self.autosave_path.clone() else {
             return;
         };
-        if now - self.autosave.last_time < AUTOSAVE_SECONDS {
-            return;
+        // A write that is done is collected at once, so a failure is reported without waiting.
+        let idle = self.finish_autosave_write(false);
+        if idle && now - self.autosave.last_time >= AUTOSAVE_SECONDS {
+            self.autosave.last_time = now;
+            self.autosave_step(&path);
         }
-        self.autosave.last_time = now;
+        if self.autosave.writing.is_some() {
+            ctx.request_repaint_after(std::time::Duration::from_millis(100));
+        } else if self.autosave_has_work() {
+            let wait = (self.autosave.last_time + AUTOSAVE_SECONDS - now).max(0.05);
+            ctx.request_repaint_after(std::time::Duration::from_secs_f64(wait));
+        }
+    }
+
+    /// True while the autosave file does not hold what it should: the unsaved work as it is now,
+    /// or nothing once all is saved.
+    fn autosave_has_work(&self) -> bool {
+        if self.autosave.writing.is_some() {
+            return true;
+        }
+        if self.is_dirty() {
+            self.autosave.written != Some(self.revisions())
+        } else {
+            self.autosave.written.is_some()
+        }
+    }
+
+    fn revisions(&self) -> (super::document::Revision, super::document::Revision) {
+        (
+            self.document.model_revision(),
+            self.document.verdicts_revision(),
+        )
+    }
+
+    /// Runs with no write in flight: one thing at a time on the autosave file (a removal racing a
+    /// write would leave stale work behind, offered again after the next start).
+    fn autosave_step(&mut self, path: &Path) {
         if !self.is_dirty() {
             if self.autosave.written.is_some() {
-                if let Err(error) = remove_autosave(&path) {
+                if let Err(error) = remove_autosave(path) {
                     self.notify_error(format!("could not delete the autosave: {error}"));
                 }
                 self.autosave.written = None;
             }
             return;
         }
-        if let Some(receiver) = &self.autosave.result {
-            match receiver.try_recv() {
-                Ok(Err(error)) => self.notify_error(format!("autosave failed: {error}")),
-                Ok(Ok(())) | Err(std::sync::mpsc::TryRecvError::Disconnected) => {}
-                // The previous write is still going: try again next time.
-                Err(std::sync::mpsc::TryRecvError::Empty) => return,
-            }
-            self.autosave.result = None;
-        }
-        let revisions = (
-            self.document.model_revision(),
-            self.document.verdicts_revision(),
-        );
+        let revisions = self.revisions();
         if self.autosave.written == Some(revisions) {
             return;
         }
@@ -405,14 +545,82 @@ impl StudioApp {
         let model = self.document.model.clone();
         let verdicts = self.document.verdicts.clone();
         let model_path = self.model_path.clone();
-        let (sender, receiver) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let result = write_autosave(&path, &model, model_path.as_deref(), Some(&verdicts));
-            // The app may have quit meanwhile: then nobody waits for the result.
-            sender.send(result).ok();
-        });
-        self.autosave.result = Some(receiver);
+        let path = path.to_owned();
+        self.autosave.writing = Some(std::thread::spawn(move || {
+            write_autosave(&path, &model, model_path.as_deref(), Some(&verdicts))
+        }));
         self.autosave.written = Some(revisions);
+    }
+
+    /// Collects the autosave write in flight, waiting for it when `wait`; false while it is still
+    /// running. A failed write is reported and tried again at the next tick.
+    fn finish_autosave_write(&mut self, wait: bool) -> bool {
+        let Some(writing) = self.autosave.writing.take() else {
+            return true;
+        };
+        if !wait && !writing.is_finished() {
+            self.autosave.writing = Some(writing);
+            return false;
+        }
+        let failure = match writing.join() {
+            Ok(Ok(())) => None,
+            Ok(Err(error)) => Some(error.to_string()),
+            Err(_) => Some("the autosave thread stopped".to_owned()),
+        };
+        if let Some(failure) = failure {
+            self.notify_error(format!("autosave failed: {failure}"));
+            self.autosave.written = None;
+        }
+        true
+    }
+
+    /// At exit: the write in flight is finished first; then, when the user saved everything or
+    /// chose to discard it, the autosave goes (it is only for crashes).
+    pub(super) fn autosave_on_exit(&mut self) {
+        self.finish_autosave_write(true);
+        if let Some(path) = &self.autosave_path
+            && (!self.is_dirty() || self.close_confirmed)
+            && let Err(error) = remove_autosave(path)
+        {
+            // The window is gone: the terminal is the only place left to say it.
+            eprintln!(
+                "mql-studio: could not delete the autosave {}: {error}",
+                path.display()
+            );
+        }
+    }
+
+    /// Checks on the start-up removal of stale temporary files; says what it removed.
+    pub(super) fn poll_cleanup(&mut self, ctx: &egui::Context) {
+        let Some(cleanup) = self.cleanup.take() else {
+            return;
+        };
+        match cleanup.poll() {
+            Ok(removed) => {
+                if !removed.is_empty() {
+                    let names: Vec<String> =
+                        removed.iter().map(|p| p.display().to_string()).collect();
+                    self.notify(format!(
+                        "removed {} temporary file(s) left behind by an interrupted save: {}",
+                        removed.len(),
+                        names.join(", ")
+                    ));
+                }
+            }
+            Err(running) => {
+                self.cleanup = Some(running);
+                ctx.request_repaint_after(std::time::Duration::from_millis(100));
+            }
+        }
+    }
+}
+
+/// True when two paths name the same file (through links or relative paths); a path that does
+/// not resolve is compared as written.
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
     }
 }
 

@@ -1,5 +1,6 @@
 //! The app's file plumbing, free of app state: native file dialogs (rfd on a thread, with a
-//! typed-path fallback), the autosave file, and reading the start of a dropped file.
+//! typed-path fallback), the autosave file, reading the start of a dropped file, and removing
+//! the temporary files an interrupted save left behind.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -46,7 +47,8 @@ impl Purpose {
         }
     }
 
-    fn saves(self) -> bool {
+    /// A dialog that picks where to write (and so may name a file that exists).
+    pub fn saves(self) -> bool {
         matches!(
             self,
             Purpose::SaveModelAs | Purpose::ExportAgreed | Purpose::SaveLeads
@@ -71,7 +73,9 @@ pub enum DialogOutcome {
 }
 
 impl PendingDialog {
-    pub fn start(purpose: Purpose, suggested_name: Option<String>) -> PendingDialog {
+    /// Opens a native dialog on a thread; a save dialog starts on `suggested` (its directory and
+    /// file name). Native save dialogs ask before replacing a file that exists.
+    pub fn start(purpose: Purpose, suggested: Option<PathBuf>) -> PendingDialog {
         let (sender, receiver) = mpsc::channel();
         std::thread::spawn(move || {
             let mut dialog = rfd::FileDialog::new();
@@ -84,8 +88,13 @@ impl PendingDialog {
                     dialog.add_filter("CSV", &["csv", "txt"])
                 }
             };
-            if let Some(name) = suggested_name {
-                dialog = dialog.set_file_name(name);
+            if let Some(suggested) = suggested {
+                if let Some(directory) = suggested.parent().filter(|d| d.is_dir()) {
+                    dialog = dialog.set_directory(directory);
+                }
+                if let Some(name) = suggested.file_name() {
+                    dialog = dialog.set_file_name(name.to_string_lossy());
+                }
             }
             let chosen = if purpose.saves() {
                 dialog.save_file()
@@ -180,11 +189,51 @@ pub fn remove_autosave(path: &Path) -> std::io::Result<()> {
 /// Where the background autosave stands.
 #[derive(Default)]
 pub struct AutosaveState {
-    /// The document revisions last written, if the autosave file holds unsaved work.
+    /// The document revisions last written (or being written), if the autosave file holds
+    /// unsaved work.
     pub written: Option<(Revision, Revision)>,
-    /// The write running on its thread.
-    pub result: Option<mpsc::Receiver<std::io::Result<()>>>,
+    /// The write running on its thread: nothing else touches the autosave file until it is done.
+    pub writing: Option<std::thread::JoinHandle<std::io::Result<()>>>,
     pub last_time: f64,
+}
+
+/// Temporary files of ours at least this old are left over from an interrupted save; younger ones
+/// may belong to a save in progress in another mql-studio (a save writes its temporary file
+/// continuously and renames it within seconds).
+pub const STALE_TEMPORARY_AGE: Duration = Duration::from_secs(10 * 60);
+
+/// Removing stale temporary files, on a thread (a directory on a network share may be slow).
+pub struct Cleanup {
+    handle: std::thread::JoinHandle<Vec<PathBuf>>,
+}
+
+impl Cleanup {
+    /// Starts removing the stale temporary files of [`crate::format::write_atomically`] in each
+    /// directory (each once; directories that cannot be read are skipped).
+    pub fn start(mut directories: Vec<PathBuf>) -> Cleanup {
+        directories.sort();
+        directories.dedup();
+        let handle = std::thread::spawn(move || {
+            directories
+                .iter()
+                .filter_map(|directory| {
+                    crate::format::remove_stale_temporary_files(directory, STALE_TEMPORARY_AGE).ok()
+                })
+                .flatten()
+                .collect()
+        });
+        Cleanup { handle }
+    }
+
+    /// The files removed, once the thread is done.
+    pub fn poll(self) -> Result<Vec<PathBuf>, Cleanup> {
+        if self.handle.is_finished() {
+            // A thread that panicked removed nothing we can tell of.
+            Ok(self.handle.join().unwrap_or_default())
+        } else {
+            Err(self)
+        }
+    }
 }
 
 #[cfg(test)]

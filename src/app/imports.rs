@@ -226,6 +226,8 @@ impl StudioApp {
         self.derived.reset();
         self.leads = Arc::new(leads);
         self.leads_path = Some(path.to_owned());
+        // New leads: their verdicts have not been saved anywhere yet.
+        self.verdicts_path = None;
         self.leads_file_verdicts = verdicts.clone();
         self.history.replace_verdicts(&mut self.document, verdicts);
         self.saved.verdicts_saved(&self.document);

@@ -22,9 +22,13 @@ mod widgets;
 
 use std::path::PathBuf;
 
+pub use commands::AUTOSAVE_SECONDS;
 pub use derived::Derived;
 pub use document::{ChangeRecord, Document, DocumentEdit, History, Revision, SavedState};
-pub use files::{DialogMode, PendingDialog, Purpose, write_autosave};
+pub use files::{
+    AutosaveFile, DialogMode, PendingDialog, Purpose, STALE_TEMPORARY_AGE, read_autosave,
+    write_autosave,
+};
 pub use imports::BACKGROUND_IMPORT_BYTES;
 pub use settings::{Settings, SortColumn, ThemeChoice};
 pub use state::{
@@ -95,6 +99,7 @@ impl StudioApp {
         self.read_dropped_files(&ctx);
         self.poll_file_dialog();
         self.poll_import(&ctx);
+        self.poll_cleanup(&ctx);
         mark("input");
         let drawn = panels::draw(self, ui);
         self.actions.extend(drawn);
@@ -110,7 +115,7 @@ impl StudioApp {
             ctx.request_repaint();
         }
         mark("derived again");
-        self.autosave_tick(now);
+        self.autosave_tick(now, &ctx);
         let elapsed = started.elapsed().as_secs_f64() * 1000.0;
         if timing && elapsed > 50.0 {
             let parts: Vec<String> = marks
@@ -168,8 +173,26 @@ impl StudioApp {
         }
     }
 
-    /// Loads the start files (or falls back to the bundled ones with a notice).
+    /// Loads the start files (or falls back to the bundled ones with a notice), and removes what
+    /// interrupted saves left behind in the directories the app knows: those of the start files,
+    /// of the recent files and of the autosave.
     pub fn open_start_files(&mut self, options: &StartOptions) {
+        let known = [
+            &options.model,
+            &options.leads,
+            &options.events,
+            &self.autosave_path,
+        ]
+        .into_iter()
+        .flatten()
+        .chain(&self.settings.recent_files);
+        let directories: Vec<PathBuf> = known
+            .map(|path| match path.parent() {
+                Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
+                _ => PathBuf::from("."),
+            })
+            .collect();
+        self.push(Command::RemoveStaleTemporaryFiles(directories));
         if let Some(path) = &options.model {
             self.push(Command::OpenPath(path.clone()));
         }
@@ -262,16 +285,7 @@ impl eframe::App for StudioApp {
             );
         }
         // A clean exit: the autosave is only for crashes.
-        if let Some(path) = &self.autosave_path
-            && (!self.is_dirty() || self.close_confirmed)
-            && let Err(error) = files::remove_autosave(path)
-        {
-            // The window is gone: the terminal is the only place left to say it.
-            eprintln!(
-                "mql-studio: could not delete the autosave {}: {error}",
-                path.display()
-            );
-        }
+        self.autosave_on_exit();
     }
 }
 

@@ -63,8 +63,12 @@ pub enum Command {
     Open,
     OpenPath(PathBuf),
     Save,
-    /// Save what is unsaved: the model, and the leads when sales' verdicts changed.
-    SaveAll,
+    /// Save what is unsaved: the model (to its file, or asking where), then sales' verdicts
+    /// (always asking where: never over the imported leads file without the user's say), then
+    /// run `then`. A cancelled dialog or a failed save stops there, and `then` does not run.
+    SaveAll {
+        then: Option<Box<Command>>,
+    },
     SaveAs,
     SaveToPath(PathBuf),
     ImportLeads,
@@ -78,9 +82,12 @@ pub enum Command {
     CancelImport,
     ExportAgreed,
     ExportAgreedPath(PathBuf),
-    /// Write the leads with sales' verdicts (to the file they came from, or a chosen one).
+    /// Ask where to write the leads with sales' verdicts (a new file beside the imported one by
+    /// default), then write them there.
     SaveLeads,
     SaveLeadsPath(PathBuf),
+    /// A path typed in the path dialog: for a save over an existing file, ask first.
+    TypedPath(Purpose, PathBuf),
     /// Open a second model to compare with.
     OpenCompare,
     OpenComparePath(PathBuf),
@@ -89,6 +96,9 @@ pub enum Command {
     Redo,
     RestoreAutosave,
     DiscardAutosave,
+    /// Remove what interrupted saves left behind (temporary files of ours, older than a few
+    /// minutes) in the directories the app knows: run once at start, on a thread.
+    RemoveStaleTemporaryFiles(Vec<PathBuf>),
     Quit,
     /// Run the inner command without asking about unsaved changes (the user said discard).
     Discarding(Box<Command>),
@@ -131,7 +141,11 @@ pub enum ViewAction {
     DismissNotice,
     /// The text typed into the path dialog.
     PathText(String),
+    /// The dialog was answered: close it (what it chose is pushed after this).
     CloseDialog,
+    /// The dialog was cancelled: close it, and drop what was waiting on it (the rest of a Save
+    /// from the unsaved-changes dialog).
+    CancelDialog,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -163,6 +177,13 @@ pub enum Dialog {
     },
     /// Work from a session that did not close cleanly.
     RestoreAutosave { saved_at: String },
+    /// A typed path names a file that exists: replace it?
+    ConfirmReplace {
+        purpose: Purpose,
+        path: PathBuf,
+        /// What the file is, when that matters ("the leads file you imported").
+        note: Option<String>,
+    },
 }
 
 /// What the central area shows.
@@ -306,8 +327,11 @@ pub struct StudioApp {
     pub leads: Arc<LeadSet>,
     /// Sales' verdicts as in the leads file (as imported or last saved).
     pub leads_file_verdicts: Arc<Vec<Option<Verdict>>>,
-    /// The leads file, when the leads came from one (verdicts are saved back there).
+    /// The leads file the user gave, when the leads came from one. Never written without the
+    /// user choosing it (and confirming, when typed).
     pub leads_path: Option<PathBuf>,
+    /// Where sales' verdicts were last saved (suggested for the next save).
+    pub verdicts_path: Option<PathBuf>,
     pub leads_label: String,
     pub as_of: i32,
     /// Bumped whenever the leads are replaced or get an event log.
@@ -338,6 +362,11 @@ pub struct StudioApp {
     /// When the live document last changed, and its revisions then.
     pub(super) last_edit_time: f64,
     pub(super) last_seen_revisions: Option<(super::document::Revision, super::document::Revision)>,
+    /// What to run once the save being asked for (a path dialog) is done: the rest of a
+    /// [`Command::SaveAll`]. Dropped when that save is cancelled or fails.
+    pub(super) after_save: Option<Command>,
+    /// Stale temporary files being removed at start, on a thread.
+    pub(super) cleanup: Option<super::files::Cleanup>,
     /// Set once the user chose to close despite unsaved changes.
     pub(super) close_confirmed: bool,
     pub quit_requested: bool,
@@ -362,6 +391,7 @@ impl StudioApp {
             leads: Arc::new(leads),
             leads_file_verdicts,
             leads_path: None,
+            verdicts_path: None,
             leads_label,
             as_of,
             leads_version: 0,
@@ -382,6 +412,8 @@ impl StudioApp {
             autosave: super::files::AutosaveState::default(),
             last_edit_time: 0.0,
             last_seen_revisions: None,
+            after_save: None,
+            cleanup: None,
             close_confirmed: false,
             quit_requested: false,
             frame_stats: FrameStats::default(),

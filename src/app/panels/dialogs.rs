@@ -1,4 +1,5 @@
-//! Modal dialogs: unsaved changes, typed paths, failed imports, crash recovery.
+//! Modal dialogs: unsaved changes, typed paths (and replacing a file that exists), failed
+//! imports, crash recovery.
 
 use crate::app::state::{Action, Command, Dialog, ViewAction};
 
@@ -7,6 +8,7 @@ use crate::app::state::{Action, Command, Dialog, ViewAction};
 pub fn dialog_ui(ctx: &egui::Context, dialog: &Dialog, actions: &mut Vec<Action>) {
     let mut chosen: Vec<Action> = Vec::new();
     let mut close = false;
+    let mut cancel = false;
     egui::Modal::new(egui::Id::unique("mql_dialog")).show(ctx, |ui| {
         ui.set_max_width(520.0);
         match dialog {
@@ -14,9 +16,19 @@ pub fn dialog_ui(ctx: &egui::Context, dialog: &Dialog, actions: &mut Vec<Action>
                 ui.heading("Unsaved changes");
                 ui.label("The model or sales' verdicts have changes that are not saved. Save them first?");
                 ui.horizontal(|ui| {
-                    if ui.button("Save").on_hover_text("Save, then continue").clicked() {
-                        chosen.push(Command::SaveAll.into());
-                        chosen.push((**then).clone().into());
+                    if ui
+                        .button("Save")
+                        .on_hover_text(
+                            "Save the model, then choose where to save sales' verdicts, then continue",
+                        )
+                        .clicked()
+                    {
+                        chosen.push(
+                            Command::SaveAll {
+                                then: Some(then.clone()),
+                            }
+                            .into(),
+                        );
                         close = true;
                     }
                     if ui
@@ -28,7 +40,7 @@ pub fn dialog_ui(ctx: &egui::Context, dialog: &Dialog, actions: &mut Vec<Action>
                         close = true;
                     }
                     if ui.button("Cancel").on_hover_text("Go back to editing").clicked() {
-                        close = true;
+                        cancel = true;
                     }
                 });
             }
@@ -48,11 +60,11 @@ pub fn dialog_ui(ctx: &egui::Context, dialog: &Dialog, actions: &mut Vec<Action>
                     let ok = ui.button("OK").on_hover_text("Use this path").clicked();
                     if (ok || entered) && !typed.trim().is_empty() {
                         let path = std::path::PathBuf::from(typed.trim());
-                        chosen.push(Command::with_path(*purpose, path).into());
+                        chosen.push(Command::TypedPath(*purpose, path).into());
                         close = true;
                     }
                     if ui.button("Cancel").clicked() {
-                        close = true;
+                        cancel = true;
                     }
                 });
             }
@@ -85,6 +97,34 @@ pub fn dialog_ui(ctx: &egui::Context, dialog: &Dialog, actions: &mut Vec<Action>
                     }
                 });
             }
+            Dialog::ConfirmReplace {
+                purpose,
+                path,
+                note,
+            } => {
+                ui.heading(purpose.title());
+                ui.label(format!("{} already exists. Replace it?", path.display()));
+                if let Some(note) = note {
+                    ui.label(note.as_str());
+                }
+                ui.horizontal(|ui| {
+                    if ui
+                        .button("Replace")
+                        .on_hover_text("Write over the file that is there")
+                        .clicked()
+                    {
+                        chosen.push(Command::with_path(*purpose, path.clone()).into());
+                        close = true;
+                    }
+                    if ui
+                        .button("Cancel")
+                        .on_hover_text("Leave the file as it is")
+                        .clicked()
+                    {
+                        cancel = true;
+                    }
+                });
+            }
             Dialog::RestoreAutosave { saved_at } => {
                 ui.heading("Restore unsaved work?");
                 ui.label(format!(
@@ -111,7 +151,9 @@ pub fn dialog_ui(ctx: &egui::Context, dialog: &Dialog, actions: &mut Vec<Action>
             }
         }
     });
-    if close {
+    if cancel {
+        actions.push(ViewAction::CancelDialog.into());
+    } else if close {
         actions.push(ViewAction::CloseDialog.into());
     }
     actions.extend(chosen);

@@ -67,7 +67,7 @@ pub fn menu_bar_ui(
                     "Save leads with verdicts…",
                     None,
                     Command::SaveLeads,
-                    "Write the leads with sales' verdicts to their CSV file (or a new one)",
+                    "Write the leads with sales' verdicts to a CSV file you choose (a new file by default)",
                 ),
                 (
                     "Export agreed model…",
