@@ -2,6 +2,8 @@
 #![no_main]
 
 #[path = "../bodies.rs"]
+// Each target uses one of the bodies.
+#[allow(dead_code)]
 mod bodies;
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| bodies::model_reader(data));
