@@ -33,8 +33,9 @@ pub enum FormatError {
     },
     /// The file (or text) is larger than [`MAX_MODEL_BYTES`]; a file is not read beyond that.
     #[error(
-        "{location}{} mql-studio reads model files of at most 16 MiB (a model is a few kilobytes): is this the right file?",
-        too_large_size(.size)
+        "{location}{} mql-studio reads model files of at most {} MiB (a model is a few kilobytes): is this the right file?",
+        too_large_size(.size),
+        read::MAX_MODEL_MIB
     )]
     TooLarge {
         location: String,
@@ -113,7 +114,7 @@ fn printable_path(path: &Path) -> String {
 fn too_large_size(size: &Option<u64>) -> String {
     match *size {
         Some(bytes) => format!("the file is {} MiB;", bytes.div_ceil(1024 * 1024)),
-        None => "the file goes on past 16 MiB;".to_owned(),
+        None => format!("the file goes on past {} MiB;", read::MAX_MODEL_MIB),
     }
 }
 

@@ -270,8 +270,8 @@ fn a_utf16_file_says_so() {
 // Files that are too large, endless, a folder or missing.
 
 #[test]
-fn a_file_over_16_mib_is_refused_without_being_read() {
-    assert_eq!(MAX_MODEL_BYTES, 16 * 1024 * 1024);
+fn a_file_over_64_mib_is_refused_without_being_read() {
+    assert_eq!(MAX_MODEL_BYTES, 64 * 1024 * 1024);
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("huge.ron");
     // A sparse file of 1 GiB: refusing it must not read it.
@@ -285,7 +285,7 @@ fn a_file_over_16_mib_is_refused_without_being_read() {
     assert_eq!(
         error.to_string(),
         format!(
-            "{}: the file is 1024 MiB; mql-studio reads model files of at most 16 MiB (a model is a few kilobytes): is this the right file?",
+            "{}: the file is 1024 MiB; mql-studio reads model files of at most 64 MiB (a model is a few kilobytes): is this the right file?",
             path.display()
         )
     );
@@ -315,7 +315,7 @@ fn an_endless_stream_is_read_only_up_to_the_limit() {
     assert!(
         error
             .to_string()
-            .starts_with("/dev/zero: the file goes on past 16 MiB;"),
+            .starts_with("/dev/zero: the file goes on past 64 MiB;"),
         "{error}"
     );
 }
@@ -410,6 +410,6 @@ mod cli {
     #[test]
     fn check_refuses_dev_zero() {
         let line = check_fails_with_one_line(Path::new("/dev/zero"));
-        assert!(line.contains("at most 16 MiB"), "{line}");
+        assert!(line.contains("at most 64 MiB"), "{line}");
     }
 }

@@ -6,10 +6,14 @@ use std::path::Path;
 
 use super::FormatError;
 
-/// The largest model file read, 16 MiB. A model is a few kilobytes (the bundled default is about
-/// 20 KB): anything larger is almost certainly the wrong file, and is refused before it is read
+/// The largest model file read, 64 MiB. A model is a few kilobytes (the bundled default is about
+/// 20 KB); mql-studio writes about 400 bytes per rule, so the limit still reads back a model of
+/// 150,000 rules it saved. Anything larger is the wrong file, and is refused before it is read
 /// whole. A stream without a size (a pipe, `/dev/zero`) is read up to this limit and no further.
-pub const MAX_MODEL_BYTES: u64 = 16 * 1024 * 1024;
+pub const MAX_MODEL_BYTES: u64 = MAX_MODEL_MIB * 1024 * 1024;
+
+/// [`MAX_MODEL_BYTES`] in MiB, as messages say it.
+pub(super) const MAX_MODEL_MIB: u64 = 64;
 
 /// The bytes of a model file, at most [`MAX_MODEL_BYTES`].
 pub(super) fn read_bounded(path: &Path) -> Result<Vec<u8>, FormatError> {
