@@ -5,6 +5,7 @@
 use std::collections::HashSet;
 
 use crate::model::{Band, Condition, Counting, Criterion, FieldKind, Model, fmt_number};
+use crate::text::printable;
 
 /// The largest number of points anywhere in a model: a rule's points (either sign), a rule's
 /// cap, the fit and engagement caps and the scale are at most 10,000. With these bounds every
@@ -44,13 +45,17 @@ impl std::fmt::Display for Problem {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
+        // Ids, field names and labels come from the file: no control character reaches a
+        // terminal.
+        let message = printable(&self.message);
         match &self.rule_id {
             Some(id) => write!(
                 f,
-                "{severity}: rule `{id}` ({}): {}",
-                self.path, self.message
+                "{severity}: rule `{}` ({}): {message}",
+                printable(id),
+                self.path
             ),
-            None => write!(f, "{severity}: {}: {}", self.path, self.message),
+            None => write!(f, "{severity}: {}: {message}", self.path),
         }
     }
 }

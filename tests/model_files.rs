@@ -406,6 +406,30 @@ mod cli {
         assert!(line.contains("whole number of days"), "{line}");
     }
 
+    #[test]
+    fn check_escapes_control_characters_from_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("evil.ron");
+        let text = small_with("name: \"small\"", "name: \"small\\u{1b}[2J\"")
+            .replace("id: \"fit-cfo\"", "id: \"fit\\u{7}\"")
+            .replace("id: \"eng-web\"", "id: \"fit\\u{7}\"");
+        std::fs::write(&path, text).unwrap();
+        let output = run(&["check", path_str(&path)]);
+        assert_eq!(output.status.code(), Some(1), "{output:?}");
+        let out = common::cli::stdout(&output);
+        assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "{out:?}");
+        assert!(
+            out.starts_with("small\\u{1b}[2J (draft, format 1.0)"),
+            "{out}"
+        );
+        assert!(
+            out.contains(
+                "error: rule `fit\\u{7}` (rules): the id `fit\\u{7}` is used by more than one rule"
+            ),
+            "{out}"
+        );
+    }
+
     #[cfg(unix)]
     #[test]
     fn check_refuses_dev_zero() {
