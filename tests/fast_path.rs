@@ -6,7 +6,7 @@
 use std::sync::OnceLock;
 
 use mql_studio::leads::LeadSet;
-use mql_studio::model::{Condition, Counting, Criterion, FieldSpec, Model, grade_bands};
+use mql_studio::model::{Condition, Counting, Criterion, Model, grade_bands};
 use mql_studio::scoreboard::{Scoreboard, Update};
 use mql_studio::scoring::{Evaluation, Status, Summary, score_all, status_counts};
 use proptest::prelude::*;

@@ -37,7 +37,7 @@ pub(super) fn read_bounded(path: &Path) -> Result<Vec<u8>, FormatError> {
     };
     // A regular file says its size: a large one is refused without reading it. Other files
     // (pipes, devices) may say 0, so they are read up to the limit.
-    let known = metadata.is_file().then(|| metadata.len());
+    let known = metadata.is_file().then_some(metadata.len());
     if let Some(size) = known
         && size > MAX_MODEL_BYTES
     {
