@@ -429,6 +429,8 @@ pub struct RuleLift {
     /// The rule's label, or its id when it has none.
     pub label: String,
     pub kind: RuleKind,
+    /// Whether the rule (or override) is enabled; its lift is computed either way.
+    pub enabled: bool,
     /// The rule's points as written (also when the rule is disabled); `None` for overrides.
     pub current_points: Option<f64>,
     /// Leads with an outcome the rule fires for.
@@ -488,14 +490,16 @@ pub fn points_from_odds(a: usize, b: usize, c: usize, d: usize) -> Option<f64> {
     smoothed_odds_ratio(a, b, c, d).map(|ratio| (POINTS_PER_DOUBLING * ratio.log2()).round() + 0.0)
 }
 
-fn lift_of(
-    id: &str,
-    label: &str,
+/// What [`lift_of`] reports about the rule itself.
+struct RuleFacts<'a> {
+    id: &'a str,
+    label: &'a str,
     kind: RuleKind,
+    enabled: bool,
     current_points: Option<f64>,
-    fires: impl Fn(usize) -> bool,
-    leads: &LeadSet,
-) -> RuleLift {
+}
+
+fn lift_of(rule: RuleFacts<'_>, fires: impl Fn(usize) -> bool, leads: &LeadSet) -> RuleLift {
     let (mut a, mut b, mut c, mut d) = (0usize, 0usize, 0usize, 0usize);
     for row in 0..leads.len() {
         let Some(outcome) = outcome_of(leads, row) else {
@@ -514,20 +518,21 @@ fn lift_of(
         (Some(m), Some(r)) if r > 0.0 => Some(m / r),
         _ => None,
     };
-    let suggested_points = if kind == RuleKind::Override {
+    let suggested_points = if rule.kind == RuleKind::Override {
         None
     } else {
         points_from_odds(a, b, c, d)
     };
     RuleLift {
-        id: id.to_owned(),
-        label: if label.trim().is_empty() {
-            id.to_owned()
+        id: rule.id.to_owned(),
+        label: if rule.label.trim().is_empty() {
+            rule.id.to_owned()
         } else {
-            label.to_owned()
+            rule.label.to_owned()
         },
-        kind,
-        current_points,
+        kind: rule.kind,
+        enabled: rule.enabled,
+        current_points: rule.current_points,
         matched: a + b,
         matched_sqls: a,
         matched_rate,
@@ -548,10 +553,13 @@ pub fn rule_lift(model: &Model, leads: &LeadSet, evaluation: &Evaluation) -> Vec
     for (i, rule) in model.fit.rules.iter().enumerate() {
         let matches = evaluation.fit_matches.get(i);
         out.push(lift_of(
-            &rule.id,
-            &rule.label,
-            RuleKind::Fit,
-            Some(rule.points),
+            RuleFacts {
+                id: &rule.id,
+                label: &rule.label,
+                kind: RuleKind::Fit,
+                enabled: rule.enabled,
+                current_points: Some(rule.points),
+            },
             |row| matches.and_then(|m| m.get(row)).copied().unwrap_or(false),
             leads,
         ));
@@ -567,10 +575,13 @@ pub fn rule_lift(model: &Model, leads: &LeadSet, evaluation: &Evaluation) -> Vec
             }
         }
         out.push(lift_of(
-            &rule.id,
-            &rule.label,
-            RuleKind::Engagement,
-            Some(rule.points),
+            RuleFacts {
+                id: &rule.id,
+                label: &rule.label,
+                kind: RuleKind::Engagement,
+                enabled: rule.enabled,
+                current_points: Some(rule.points),
+            },
             |row| did.get(row).copied().unwrap_or(false),
             leads,
         ));
@@ -578,10 +589,13 @@ pub fn rule_lift(model: &Model, leads: &LeadSet, evaluation: &Evaluation) -> Vec
     for (i, rule) in model.overrides.iter().enumerate() {
         let matches = evaluation.override_matches.get(i);
         out.push(lift_of(
-            &rule.id,
-            &rule.label,
-            RuleKind::Override,
-            None,
+            RuleFacts {
+                id: &rule.id,
+                label: &rule.label,
+                kind: RuleKind::Override,
+                enabled: rule.enabled,
+                current_points: None,
+            },
             |row| matches.and_then(|m| m.get(row)).copied().unwrap_or(false),
             leads,
         ));

@@ -7,14 +7,50 @@ use serde::Deserialize;
 
 use crate::model::{FORMAT_MAJOR, FORMAT_MINOR, FORMAT_VERSION, Model};
 
+mod messages;
+mod read;
+
+pub use read::MAX_MODEL_BYTES;
+
 /// Why a model file could not be read or written.
 #[derive(Debug, thiserror::Error)]
 pub enum FormatError {
+    /// Writing a model file failed.
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,
         #[source]
         source: std::io::Error,
+    },
+    /// The file could not be opened or read (missing, a folder, no permission, …). The message
+    /// says so in words; it carries no source, so an error chain prints it once.
+    #[error("{}: {message}", printable_path(.path))]
+    Read {
+        path: PathBuf,
+        /// What the operating system reported, e.g. `NotFound`.
+        kind: std::io::ErrorKind,
+        message: String,
+    },
+    /// The file (or text) is larger than [`MAX_MODEL_BYTES`]; a file is not read beyond that.
+    #[error(
+        "{location}{} mql-studio reads model files of at most {} MiB (a model is a few kilobytes): is this the right file?",
+        too_large_size(.size),
+        read::MAX_MODEL_MIB
+    )]
+    TooLarge {
+        location: String,
+        /// The size in bytes, when known (a regular file); `None` for a stream that went on
+        /// past the limit.
+        size: Option<u64>,
+    },
+    /// The bytes are not UTF-8 text: `line` and `column` (1-based, in characters) locate the
+    /// first byte that is not.
+    #[error("{location}line {line}, column {column}: {message}")]
+    NotUtf8 {
+        location: String,
+        line: usize,
+        column: usize,
+        message: String,
     },
     #[error("{location}line {line}, column {column}: {message}")]
     Syntax {
@@ -36,7 +72,7 @@ pub enum FormatError {
 impl FormatError {
     /// Attaches a file path to an error from parsing text.
     fn at(self, path: &Path) -> FormatError {
-        let location = format!("{}: ", path.display());
+        let location = format!("{}: ", printable_path(path));
         match self {
             FormatError::Syntax {
                 line,
@@ -49,12 +85,36 @@ impl FormatError {
                 column,
                 message,
             },
+            FormatError::NotUtf8 {
+                line,
+                column,
+                message,
+                ..
+            } => FormatError::NotUtf8 {
+                location,
+                line,
+                column,
+                message,
+            },
+            FormatError::TooLarge { size, .. } => FormatError::TooLarge { location, size },
             FormatError::NewerVersion { found, .. } => {
                 FormatError::NewerVersion { location, found }
             }
             FormatError::BadVersion { found, .. } => FormatError::BadVersion { location, found },
             other => other,
         }
+    }
+}
+
+/// A path for a message: control characters escaped.
+fn printable_path(path: &Path) -> String {
+    crate::text::printable(&path.display().to_string()).into_owned()
+}
+
+fn too_large_size(size: &Option<u64>) -> String {
+    match *size {
+        Some(bytes) => format!("the file is {} MiB;", bytes.div_ceil(1024 * 1024)),
+        None => format!("the file goes on past {} MiB;", read::MAX_MODEL_MIB),
     }
 }
 
@@ -76,8 +136,21 @@ pub fn parse_version(text: &str) -> Option<(u32, u32)> {
     Some((major.parse().ok()?, minor.parse().ok()?))
 }
 
+/// Parses a model from the bytes of a model file: UTF-8 text (a byte-order mark is ignored) of
+/// at most [`MAX_MODEL_BYTES`]. Bytes that are not UTF-8 are an error naming the line and
+/// column of the first one.
+pub fn model_from_bytes(bytes: &[u8]) -> Result<Model, FormatError> {
+    model_from_str(read::decode(bytes)?)
+}
+
 /// Parses a model from RON text. Errors carry line, column and the field concerned.
 pub fn model_from_str(text: &str) -> Result<Model, FormatError> {
+    if text.len() as u64 > MAX_MODEL_BYTES {
+        return Err(FormatError::TooLarge {
+            location: String::new(),
+            size: Some(text.len() as u64),
+        });
+    }
     // Some Windows editors start UTF-8 files with a byte-order mark.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let options = ron_options();
@@ -103,7 +176,7 @@ pub fn model_from_str(text: &str) -> Result<Model, FormatError> {
                     Ok(model)
                 }
                 Err(error) => {
-                    let mut syntax = syntax_error(text, &error);
+                    let mut syntax = messages::syntax_error(text, &error);
                     if major == FORMAT_MAJOR
                         && minor > FORMAT_MINOR
                         && let FormatError::Syntax { message, .. } = &mut syntax
@@ -118,8 +191,8 @@ pub fn model_from_str(text: &str) -> Result<Model, FormatError> {
             }
         }
         // The probe failed: either a syntax error (same as the strict one) or no version at all.
-        (Err(_), Err(error)) => Err(syntax_error(text, &error)),
-        (Err(error), Ok(_)) => Err(syntax_error(text, &error)),
+        (Err(_), Err(error)) => Err(messages::syntax_error(text, &error)),
+        (Err(error), Ok(_)) => Err(messages::syntax_error(text, &error)),
     }
 }
 
@@ -132,53 +205,6 @@ fn fill_default_bands(model: &mut Model) {
         model.engagement_levels =
             crate::model::grade_bands(&["1", "2", "3", "4"], model.engagement.max_points);
     }
-}
-
-fn syntax_error(text: &str, error: &ron::error::SpannedError) -> FormatError {
-    let position = error.span.start;
-    let mut message = error.code.to_string();
-    let mentions_field = message.contains("field named");
-    if !mentions_field && let Some(field) = enclosing_field(text, position.line, position.col) {
-        message = format!("in field `{field}`: {message}");
-    }
-    FormatError::Syntax {
-        location: String::new(),
-        line: position.line,
-        column: position.col,
-        message,
-    }
-}
-
-/// The name of the nearest `name:` before a position, so a type error can say which field it is in.
-fn enclosing_field(text: &str, line: usize, column: usize) -> Option<String> {
-    let mut offset = 0;
-    for (index, line_text) in text.split_inclusive('\n').enumerate() {
-        if index + 1 == line {
-            offset += line_text
-                .char_indices()
-                .nth(column.saturating_sub(1))
-                .map_or(line_text.len(), |(i, _)| i);
-            break;
-        }
-        offset += line_text.len();
-    }
-    let before = text.get(..offset.min(text.len()))?;
-    let bytes = before.as_bytes();
-    let mut end = bytes.len();
-    while end > 0 {
-        end -= 1;
-        if bytes[end] != b':' {
-            continue;
-        }
-        let mut start = end;
-        while start > 0 && (bytes[start - 1].is_ascii_alphanumeric() || bytes[start - 1] == b'_') {
-            start -= 1;
-        }
-        if start < end {
-            return before.get(start..end).map(str::to_owned);
-        }
-    }
-    None
 }
 
 /// Serialises a model as pretty RON with a stable field order.
@@ -198,13 +224,12 @@ pub fn model_to_string(model: &Model) -> Result<String, FormatError> {
     Ok(text)
 }
 
-/// Reads a model file.
+/// Reads a model file: at most [`MAX_MODEL_BYTES`] are read (a larger file, or a stream such as
+/// `/dev/zero` that goes on past it, is refused), then parsed as [`model_from_bytes`] does.
+/// Every error names the path.
 pub fn load_model(path: &Path) -> Result<Model, FormatError> {
-    let text = std::fs::read_to_string(path).map_err(|source| FormatError::Io {
-        path: path.to_owned(),
-        source,
-    })?;
-    model_from_str(&text).map_err(|e| e.at(path))
+    let bytes = read::read_bounded(path)?;
+    model_from_bytes(&bytes).map_err(|e| e.at(path))
 }
 
 /// Writes a model file atomically: the old file stays intact until the new one is complete.

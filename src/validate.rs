@@ -4,7 +4,23 @@
 
 use std::collections::HashSet;
 
-use crate::model::{Band, Condition, Counting, Criterion, FieldKind, Model};
+use crate::model::{Band, Condition, Counting, Criterion, FieldKind, Model, fmt_number};
+use crate::text::printable;
+
+/// The largest number of points anywhere in a model: a rule's points (either sign), a rule's
+/// cap, the fit and engagement caps and the scale are at most 10,000. With these bounds every
+/// score is a finite number (`docs/model-format.md` §4.11 gives the worst cases), and the
+/// scorer holds a model that skipped validation to them too.
+pub const MAX_POINTS: f64 = 10_000.0;
+
+/// A number for a message: `12.5`, `10,000`-style digits for whole numbers, `1e307` for huge.
+fn shown(value: f64) -> String {
+    if value.is_finite() && value.abs() >= 1e15 {
+        format!("{value:e}")
+    } else {
+        fmt_number(value)
+    }
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
@@ -29,13 +45,17 @@ impl std::fmt::Display for Problem {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
+        // Ids, field names and labels come from the file: no control character reaches a
+        // terminal.
+        let message = printable(&self.message);
         match &self.rule_id {
             Some(id) => write!(
                 f,
-                "{severity}: rule `{id}` ({}): {}",
-                self.path, self.message
+                "{severity}: rule `{}` ({}): {message}",
+                printable(id),
+                self.path
             ),
-            None => write!(f, "{severity}: {}: {}", self.path, self.message),
+            None => write!(f, "{severity}: {}: {message}", self.path),
         }
     }
 }
@@ -73,6 +93,38 @@ impl Findings {
             );
             false
         }
+    }
+}
+
+impl Findings {
+    /// An error when `value` is above [`MAX_POINTS`] (or, with `either_sign`, below
+    /// `-MAX_POINTS`), saying "`what` 1e20, but must be …"; `true` when it is within.
+    fn at_most_max(
+        &mut self,
+        rule_id: Option<&str>,
+        path: String,
+        what: &str,
+        value: f64,
+        either_sign: bool,
+    ) -> bool {
+        let within = if either_sign {
+            value.abs() <= MAX_POINTS
+        } else {
+            value <= MAX_POINTS
+        };
+        if !within {
+            let range = if either_sign {
+                "between -10,000 and 10,000"
+            } else {
+                "at most 10,000"
+            };
+            self.error(
+                rule_id,
+                path,
+                format!("{what} {}, but must be {range}", shown(value)),
+            );
+        }
+        within
     }
 }
 
@@ -192,22 +244,39 @@ fn check_fit(model: &Model, findings: &mut Findings) {
         "fit.max_points".into(),
         "fit.max_points",
         model.fit.max_points,
-    ) && model.fit.max_points <= 0.0
-    {
-        findings.error(
-            None,
-            "fit.max_points".into(),
-            "the fit cap must be greater than 0",
-        );
+    ) {
+        if model.fit.max_points <= 0.0 {
+            findings.error(
+                None,
+                "fit.max_points".into(),
+                "the fit cap must be greater than 0",
+            );
+        } else {
+            findings.at_most_max(
+                None,
+                "fit.max_points".into(),
+                "the fit cap is",
+                model.fit.max_points,
+                false,
+            );
+        }
     }
     for (i, rule) in model.fit.rules.iter().enumerate() {
         let path = format!("fit.rules[{i}]");
-        findings.finite(
+        if findings.finite(
             Some(&rule.id),
             format!("{path}.points"),
             "points",
             rule.points,
-        );
+        ) {
+            findings.at_most_max(
+                Some(&rule.id),
+                format!("{path}.points"),
+                "the points are",
+                rule.points,
+                true,
+            );
+        }
         check_condition(
             model,
             &rule.id,
@@ -233,32 +302,52 @@ fn check_engagement(model: &Model, findings: &mut Findings) {
         "engagement.max_points".into(),
         "engagement.max_points",
         max,
-    ) && max <= 0.0
-    {
-        findings.error(
-            None,
-            "engagement.max_points".into(),
-            "the engagement cap must be greater than 0",
-        );
+    ) {
+        if max <= 0.0 {
+            findings.error(
+                None,
+                "engagement.max_points".into(),
+                "the engagement cap must be greater than 0",
+            );
+        } else {
+            findings.at_most_max(
+                None,
+                "engagement.max_points".into(),
+                "the engagement cap is",
+                max,
+                false,
+            );
+        }
     }
     for (i, rule) in model.engagement.rules.iter().enumerate() {
         let path = format!("engagement.rules[{i}]");
         let id = Some(rule.id.as_str());
-        findings.finite(id, format!("{path}.points"), "points", rule.points);
+        if findings.finite(id, format!("{path}.points"), "points", rule.points) {
+            findings.at_most_max(
+                id,
+                format!("{path}.points"),
+                "the points are",
+                rule.points,
+                true,
+            );
+        }
         if rule.activity.trim().is_empty() {
             findings.error(id, format!("{path}.activity"), "the rule names no activity");
         }
         if let Some(cap) = rule.cap
             && findings.finite(id, format!("{path}.cap"), "the cap", cap)
-            && cap <= 0.0
         {
-            findings.error(
-                id,
-                format!("{path}.cap"),
-                format!(
-                    "the cap is {cap}: a cap is the most the rule adds (or takes away), so it must be greater than 0"
-                ),
-            );
+            if cap <= 0.0 {
+                findings.error(
+                    id,
+                    format!("{path}.cap"),
+                    format!(
+                        "the cap is {cap}: a cap is the most the rule adds (or takes away), so it must be greater than 0"
+                    ),
+                );
+            } else {
+                findings.at_most_max(id, format!("{path}.cap"), "the cap is", cap, false);
+            }
         }
         if rule.window_days == Some(0) {
             findings.error(
@@ -344,6 +433,14 @@ fn check_combine(model: &Model, findings: &mut Findings) {
             "combine.scale".into(),
             "the scale must be greater than 0",
         );
+    } else if scale_ok {
+        findings.at_most_max(
+            None,
+            "combine.scale".into(),
+            "the scale is",
+            combine.scale,
+            false,
+        );
     }
     let weights_ok = findings.finite(
         None,
@@ -383,8 +480,9 @@ fn check_combine(model: &Model, findings: &mut Findings) {
             None,
             "combine.mql_threshold".into(),
             format!(
-                "the MQL threshold {threshold} is outside the scale (above 0, at most {})",
-                combine.scale
+                "the MQL threshold {} is outside the scale (above 0, at most {})",
+                shown(threshold),
+                shown(combine.scale)
             ),
         );
     }
@@ -399,8 +497,9 @@ fn check_combine(model: &Model, findings: &mut Findings) {
             None,
             "combine.nurture_band".into(),
             format!(
-                "the nurture band {} must be between 0 and the threshold {threshold}",
-                combine.nurture_band
+                "the nurture band {} must be between 0 and the threshold {}",
+                shown(combine.nurture_band),
+                shown(threshold)
             ),
         );
     }
@@ -418,7 +517,11 @@ fn check_combine(model: &Model, findings: &mut Findings) {
                 findings.error(
                     None,
                     path,
-                    format!("{name} {gate} is outside 0..{cap}, so no lead could pass the gate"),
+                    format!(
+                        "{name} {} is outside 0..{}, so no lead could pass the gate",
+                        shown(gate),
+                        shown(cap)
+                    ),
                 );
             }
         }

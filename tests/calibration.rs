@@ -668,6 +668,9 @@ fn rule_lift_compares_the_sql_rate_of_matched_leads_with_the_rest() {
     let lifts = rule_lift(&model, &set, &evaluation);
     let ids: Vec<&str> = lifts.iter().map(|l| l.id.as_str()).collect();
     assert_eq!(ids, ["senior", "enterprise", "webinar", "dq-competitor"]);
+    // Each lift says whether its rule is enabled (the report marks the others "off").
+    let enabled: Vec<bool> = lifts.iter().map(|l| l.enabled).collect();
+    assert_eq!(enabled, [true, true, false, true]);
 
     // senior: matched L1-L4 (L9 has no outcome): a = 3 SQLs (L1, L2, L3), b = 1 (L4);
     // rest L5-L8: c = 1 (L5), d = 3. Rates 3/4 and 1/4, lift 3.

@@ -624,3 +624,38 @@ fn the_readme_examples_are_real_output() {
     }
     assert_eq!(checked, 2, "the README shows calibrate and diff");
 }
+
+#[test]
+fn calibrate_marks_the_disabled_rules_off_in_the_lift_table() {
+    let mut model = load_model(&repo("models/default.ron")).unwrap();
+    model.fit.rules[1].enabled = false;
+    model.overrides[0].enabled = false;
+    let off = [
+        model.fit.rules[1].label.clone(),
+        model.overrides[0].label.clone(),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("some-off.ron");
+    mql_studio::format::save_model(&path, &model).unwrap();
+    let output = run(&[
+        "calibrate",
+        "--model",
+        path_str(&path),
+        "--leads",
+        "assets/leads.csv",
+        "--events",
+        "assets/events.csv",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    let rows = section(&text, "Rule lift");
+    let marked: Vec<&str> = rows
+        .iter()
+        .filter(|line| line.contains("(off)"))
+        .map(|line| line.trim_start())
+        .collect();
+    assert_eq!(marked.len(), 2, "{text}");
+    for (line, label) in marked.iter().zip(&off) {
+        assert!(line.starts_with(&format!("{label} (off)")), "{line}");
+    }
+}

@@ -5,9 +5,8 @@
 
 use std::sync::OnceLock;
 
-use mql_studio::generate::{GenerateOptions, generate};
-use mql_studio::leads::{LeadSet, LoadOptions, read_events_csv, read_leads_csv};
-use mql_studio::model::{Condition, Counting, Criterion, FieldSpec, Model, grade_bands};
+use mql_studio::leads::LeadSet;
+use mql_studio::model::{Condition, Counting, Criterion, Model, grade_bands};
 use mql_studio::scoreboard::{Scoreboard, Update};
 use mql_studio::scoring::{Evaluation, Status, Summary, score_all, status_counts};
 use proptest::prelude::*;
@@ -15,33 +14,8 @@ use proptest::prelude::*;
 mod common;
 
 use common::default_model;
+use common::leads::generated;
 use common::scoring::{explain_agreeing, score_both_ways, score_fast};
-
-/// Generated leads: with an event log (`events: true`) or with count columns only.
-fn generated(count: usize, seed: u64, events: bool, fields: &[FieldSpec]) -> (LeadSet, i32) {
-    let options = GenerateOptions {
-        leads: count,
-        seed,
-        count_columns: !events,
-        ..GenerateOptions::default()
-    };
-    let (mut leads_csv, mut events_csv) = (Vec::new(), Vec::new());
-    let summary = generate(&options, &mut leads_csv, &mut events_csv).expect("generate");
-    assert_eq!(summary.leads, count);
-    let load = LoadOptions {
-        fields: fields.to_vec(),
-        ..LoadOptions::default()
-    };
-    let (mut set, report) = read_leads_csv(&leads_csv, "generated.csv", &load).expect("leads");
-    assert_eq!(report.rows_read, count);
-    assert!(report.skipped.is_empty());
-    if events {
-        let report = read_events_csv(&events_csv, "events.csv", &mut set, false).expect("events");
-        assert_eq!(report.rows_read, summary.events);
-        assert!(summary.events > count, "a realistic event log");
-    }
-    (set, options.as_of)
-}
 
 #[test]
 fn fast_equals_simple_on_2000_generated_leads_with_an_event_log() {

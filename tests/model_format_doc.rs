@@ -1189,3 +1189,101 @@ fn fired_rules_list_engagement_rules_only_with_activity() {
     let rule = l2.rules.iter().find(|r| r.id == "e").unwrap();
     assert!(!rule.fired && rule.points == 0.0);
 }
+
+#[test]
+fn reading_and_parse_errors_are_worded_as_documented() {
+    // §1.5: every message below is quoted on the page (after its path or position).
+    let doc = section("### 1.5 Reading the file, and parse errors");
+    let documented = |message: &str| {
+        assert!(doc.contains(message), "§1.5 does not quote {message:?}");
+    };
+    // After the path.
+    let dir = tempfile::tempdir().unwrap();
+    let after_path = |path: &std::path::Path| {
+        let message = mql_studio::format::load_model(path)
+            .unwrap_err()
+            .to_string();
+        let prefix = format!("{}: ", path.display());
+        message.strip_prefix(&prefix).unwrap().to_owned()
+    };
+    documented(&after_path(dir.path()));
+    documented(&after_path(&dir.path().join("x.ron")));
+    let huge = dir.path().join("huge.ron");
+    std::fs::File::create(&huge)
+        .unwrap()
+        .set_len(1 << 30)
+        .unwrap();
+    documented(&after_path(&huge));
+    // After the position (and the field, for the punctuation table).
+    let after_position = |text: &str| {
+        let message = model_error(text).to_string();
+        let (_, rest) = message.split_once(": ").unwrap();
+        rest.to_owned()
+    };
+    let after_field = |text: &str| {
+        let rest = after_position(text);
+        match rest.split_once("`: ") {
+            Some((field, rest)) if field.starts_with("in field `") => rest.to_owned(),
+            _ => rest,
+        }
+    };
+    let tiny = tiny_model("IsTrue", "Once", FIELD_CRITERION);
+    let latin1: Vec<u8> = tiny
+        .replace("variants", "défaut")
+        .chars()
+        .map(|c| u8::try_from(u32::from(c)).unwrap())
+        .collect();
+    let error = mql_studio::format::model_from_bytes(&latin1)
+        .unwrap_err()
+        .to_string();
+    documented(error.split_once(": ").unwrap().1);
+    let mut utf16 = vec![0xff, 0xfe];
+    utf16.extend(tiny.encode_utf16().flat_map(u16::to_le_bytes));
+    let error = mql_studio::format::model_from_bytes(&utf16)
+        .unwrap_err()
+        .to_string();
+    documented(&error);
+    let with_window = |window: &str| {
+        tiny.replace(
+            "counting: Once,",
+            &format!("counting: Once, window_days: {window},"),
+        )
+    };
+    documented(&after_position(&with_window("30.0")));
+    documented(&after_position(&with_window("5000000000")));
+    documented(&after_field(&tiny.replace(
+        "points: 1.0)]),\n    engagement",
+        "points: 1,5)]),\n    engagement",
+    )));
+    documented(&after_field(
+        &tiny.replace("name: \"variants\",", "name: \"variants\""),
+    ));
+    documented(&after_field(&tiny[..tiny.find("combine").unwrap()]));
+    documented(&after_field(&format!("{tiny})")));
+    documented(&after_field(" \n"));
+}
+
+#[test]
+fn the_bounds_are_the_documented_ones() {
+    // §2 (validation) and §4.4 / §4.11 (the scorer).
+    assert_eq!(mql_studio::validate::MAX_POINTS, 10_000.0);
+    assert!(DOC.contains("Every number of points in a model is at most 10,000 in size"));
+    assert_eq!(mql_studio::scoring::UNCAPPED_RULE_POINTS, 1e12);
+    assert!(section("### 4.4 Points of an engagement rule").contains("clamp(raw, −1e12, 1e12)"));
+    // A model beyond the bounds is scored as if at them (§4.11): NaN as 0, beyond as the bound.
+    let mut model = default_model();
+    let leads = leads_with_fields(
+        "Lead ID,Job Title,Number of Employees\nL1,VP Sales,250\n",
+        model.fields.clone(),
+    );
+    let at_bounds = {
+        let mut m = model.clone();
+        m.combine.scale = 10_000.0;
+        m.fit.rules[0].points = 0.0;
+        m
+    };
+    model.combine.scale = f64::INFINITY;
+    model.fit.rules[0].points = f64::NAN;
+    let scored = |m: &Model| score_all(m, &Evaluation::new(m, &leads, 0));
+    assert_eq!(scored(&model), scored(&at_bounds));
+}

@@ -452,3 +452,66 @@ fn errors_come_before_warnings() {
     assert_eq!(problems[1].severity, Severity::Warning);
     assert!(problems[0].to_string().starts_with("error: combine:"));
 }
+
+#[test]
+fn points_caps_and_the_scale_are_bounded_so_that_every_score_is_finite() {
+    use mql_studio::validate::MAX_POINTS;
+    assert_eq!(MAX_POINTS, 10_000.0);
+    // The model: a huge scale passed `check`, and every score was `inf`.
+    let mut model = default_model();
+    model.combine.scale = 1e307;
+    let problem = single_error(&model, None, "combine.scale", "at most 10,000");
+    assert_eq!(
+        problem.message,
+        "the scale is 1e307, but must be at most 10,000"
+    );
+    // Rule points, either sign, in fit and engagement rules.
+    for points in [1e308, -1e308, 10_000.5, -10_000.5] {
+        let mut model = default_model();
+        model.fit.rules[1].points = points;
+        let problem = single_error(
+            &model,
+            Some("fit-manager-title"),
+            "fit.rules[1].points",
+            "between -10,000 and 10,000",
+        );
+        assert!(problem.message.starts_with("the points are "), "{problem}");
+        let mut model = default_model();
+        model.engagement.rules[2].points = points;
+        single_error(
+            &model,
+            Some(model.engagement.rules[2].id.as_str()),
+            "engagement.rules[2].points",
+            "between -10,000 and 10,000",
+        );
+    }
+    // A rule's cap and the two sub-score caps.
+    let mut model = default_model();
+    model.engagement.rules[0].cap = Some(1e300);
+    single_error(
+        &model,
+        Some("eng-pricing"),
+        "engagement.rules[0].cap",
+        "the cap is 1e300, but must be at most 10,000",
+    );
+    let mut model = default_model();
+    model.fit.max_points = 20_000.0;
+    single_error(&model, None, "fit.max_points", "at most 10,000");
+    let mut model = default_model();
+    model.engagement.max_points = 1e20;
+    single_error(&model, None, "engagement.max_points", "at most 10,000");
+    // The bounds themselves are allowed.
+    let mut model = default_model();
+    model.fit.rules[1].points = MAX_POINTS;
+    model.fit.rules[2].points = -MAX_POINTS;
+    model.engagement.rules[0].cap = Some(MAX_POINTS);
+    model.engagement.rules[1].points = -MAX_POINTS;
+    model.combine.scale = MAX_POINTS;
+    assert_eq!(errors(&model), []);
+    let mut model = default_model();
+    model.fit.max_points = MAX_POINTS;
+    model.engagement.max_points = MAX_POINTS;
+    model.fit_grades = mql_studio::model::grade_bands(&["A", "B", "C", "D"], MAX_POINTS);
+    model.engagement_levels = mql_studio::model::grade_bands(&["1", "2", "3", "4"], MAX_POINTS);
+    assert_eq!(errors(&model), []);
+}

@@ -7,17 +7,25 @@ use anyhow::Result;
 use super::print_stdout;
 use crate::format::load_model;
 use crate::model::{Model, fmt_number};
+use crate::text::printable;
+
+/// A path for the report: control characters escaped.
+pub(super) fn shown_path(path: &Path) -> String {
+    printable(&path.display().to_string()).into_owned()
+}
 use crate::validate::{Severity, is_valid, validate};
 
 /// A model's summary, as `check` prints it.
 pub fn model_summary(model: &Model) -> String {
     let c = &model.combine;
+    // The name, version and signatures come from the file: no control character reaches a
+    // terminal.
     let mut lines = vec![
         format!(
             "{} ({}, format {})",
-            model.name,
+            printable(&model.name),
             model.status.label(),
-            model.format_version
+            printable(&model.format_version)
         ),
         format!(
             "  fit: {} rules, capped at {}; engagement: {} rules, capped at {}; {} overrides",
@@ -46,9 +54,9 @@ pub fn model_summary(model: &Model) -> String {
     for sign_off in &model.sign_offs {
         lines.push(format!(
             "  signed by {} for {} on {}",
-            sign_off.person,
+            printable(&sign_off.person),
             sign_off.team.label(),
-            sign_off.date
+            printable(&sign_off.date)
         ));
     }
     lines.join("\n")
@@ -62,14 +70,14 @@ pub(super) fn check_command(path: &Path) -> Result<i32> {
         out.push_str(&format!("{problem}\n"));
     }
     let code = if is_valid(&problems) {
-        out.push_str(&format!("ok: {} is valid\n", path.display()));
+        out.push_str(&format!("ok: {} is valid\n", shown_path(path)));
         0
     } else {
         let errors = problems
             .iter()
             .filter(|p| p.severity == Severity::Error)
             .count();
-        out.push_str(&format!("{} has {errors} error(s)\n", path.display()));
+        out.push_str(&format!("{} has {errors} error(s)\n", shown_path(path)));
         1
     };
     print_stdout(&out)?;

@@ -207,7 +207,7 @@ fn load_valid_model(path: &Path) -> Result<Model> {
             .collect();
         bail!(
             "{} has errors; fix them (see `mql-studio check`):\n{}",
-            path.display(),
+            check::shown_path(path),
             list.join("\n")
         );
     }

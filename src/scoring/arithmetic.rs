@@ -4,6 +4,53 @@
 
 use super::{LeadScore, Status};
 use crate::model::{Band, Counting, EngagementRule, Model};
+use crate::validate::MAX_POINTS;
+
+/// The most an engagement rule without a cap adds or takes away: `points × count` is clamped to
+/// `[-UNCAPPED_RULE_POINTS, UNCAPPED_RULE_POINTS]`, so a count column holding `1e308` gives a
+/// large finite number, never infinity (and two such rules of opposite signs never `NaN`).
+/// Real activity never comes near it: 10,000 points (the most a rule may be worth) times 100
+/// million occurrences.
+pub const UNCAPPED_RULE_POINTS: f64 = 1e12;
+
+/// A number of the model as the scorer uses it: `NaN` counts as 0, and a value beyond
+/// ±[`MAX_POINTS`] as ±`MAX_POINTS`. Every valid model's numbers are already in that range (the
+/// identity then); this keeps the scores of a model that skipped validation finite.
+#[inline]
+pub(super) fn bounded(value: f64) -> f64 {
+    if value.is_nan() {
+        0.0
+    } else {
+        value.clamp(-MAX_POINTS, MAX_POINTS)
+    }
+}
+
+/// The model's numbers that make the total, as the scorer uses them ([`bounded`]).
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Mix {
+    pub(super) fit_max: f64,
+    pub(super) engagement_max: f64,
+    pub(super) scale: f64,
+    pub(super) fit_weight: f64,
+    pub(super) engagement_weight: f64,
+    pub(super) threshold: f64,
+    pub(super) nurture_band: f64,
+}
+
+impl Mix {
+    pub(super) fn of(model: &Model) -> Mix {
+        let c = &model.combine;
+        Mix {
+            fit_max: bounded(model.fit.max_points),
+            engagement_max: bounded(model.engagement.max_points),
+            scale: bounded(c.scale),
+            fit_weight: bounded(c.fit_weight),
+            engagement_weight: bounded(c.engagement_weight),
+            threshold: bounded(c.mql_threshold),
+            nurture_band: bounded(c.nurture_band),
+        }
+    }
+}
 
 /// Rounds to 2 decimals, half away from zero.
 pub fn round2(value: f64) -> f64 {
@@ -37,21 +84,21 @@ pub fn engagement_points(rule: &EngagementRule, effective_count: f64) -> f64 {
 pub(super) struct PointsRule {
     pub(super) counting: Counting,
     pub(super) points: f64,
-    /// The cap as a clamp range (infinite without a cap, which leaves every value as it is).
+    /// The cap as a clamp range (±[`UNCAPPED_RULE_POINTS`] without a cap).
     pub(super) low: f64,
     pub(super) high: f64,
 }
 
 impl PointsRule {
     pub(super) fn new(rule: &EngagementRule) -> PointsRule {
-        let (low, high) = match rule.cap {
-            Some(cap) if cap > 0.0 => (-cap, cap),
-            _ => (f64::NEG_INFINITY, f64::INFINITY),
+        let high = match rule.cap.map(bounded) {
+            Some(cap) if cap > 0.0 => cap,
+            _ => UNCAPPED_RULE_POINTS,
         };
         PointsRule {
             counting: rule.counting,
-            points: rule.points,
-            low,
+            points: bounded(rule.points),
+            low: -high,
             high,
         }
     }
@@ -146,12 +193,22 @@ pub fn combine(
     disqualified: bool,
     fast_tracked: bool,
 ) -> LeadScore {
+    let mix = Mix::of(model);
     // Sub-scores are rounded like the total, so the numbers shown are the numbers that gates,
-    // grades and the total use.
-    let fit = round2(fit_raw.clamp(0.0, model.fit.max_points.max(0.0)));
-    let engagement = round2(engagement_raw.clamp(0.0, model.engagement.max_points.max(0.0)));
-    let score = total(model, fit, engagement);
-    let status = status_of(model, fit, engagement, score, disqualified, fast_tracked);
+    // grades and the total use. A raw sum that is not a number (only possible when a caller
+    // passes one) counts as 0.
+    let fit = round2(finite_or_zero(fit_raw).clamp(0.0, mix.fit_max.max(0.0)));
+    let engagement = round2(finite_or_zero(engagement_raw).clamp(0.0, mix.engagement_max.max(0.0)));
+    let score = mixed_total(&mix, fit, engagement);
+    let status = status_of(
+        model,
+        &mix,
+        fit,
+        engagement,
+        score,
+        disqualified,
+        fast_tracked,
+    );
     LeadScore {
         fit,
         engagement,
@@ -162,13 +219,28 @@ pub fn combine(
     }
 }
 
-/// The total on the scale from capped sub-scores, rounded to 2 decimals.
+/// `NaN` as 0; every other value unchanged (an infinite sum is clamped by the caller's cap).
+#[inline]
+fn finite_or_zero(value: f64) -> f64 {
+    if value.is_nan() { 0.0 } else { value }
+}
+
+/// The total on the scale from capped sub-scores, rounded to 2 decimals. Sub-scores outside
+/// `[0, cap]` are clamped into it first (a no-op for the sub-scores [`combine`] makes).
 pub fn total(model: &Model, fit: f64, engagement: f64) -> f64 {
-    let c = &model.combine;
+    let mix = Mix::of(model);
+    let fit = finite_or_zero(fit).clamp(0.0, mix.fit_max.max(0.0));
+    let engagement = finite_or_zero(engagement).clamp(0.0, mix.engagement_max.max(0.0));
+    mixed_total(&mix, fit, engagement)
+}
+
+/// The total from capped sub-scores (within `[0, cap]`), rounded to 2 decimals.
+#[inline]
+fn mixed_total(mix: &Mix, fit: f64, engagement: f64) -> f64 {
     round2(
-        (c.fit_weight * share(fit, model.fit.max_points)
-            + c.engagement_weight * share(engagement, model.engagement.max_points))
-            * c.scale,
+        (mix.fit_weight * share(fit, mix.fit_max)
+            + mix.engagement_weight * share(engagement, mix.engagement_max))
+            * mix.scale,
     )
 }
 
@@ -190,20 +262,21 @@ pub fn gates_pass(model: &Model, fit: f64, engagement: f64) -> bool {
 #[inline]
 fn status_of(
     model: &Model,
+    mix: &Mix,
     fit: f64,
     engagement: f64,
     score: f64,
     disqualified: bool,
     fast_tracked: bool,
 ) -> Status {
-    let threshold = model.combine.mql_threshold;
+    let threshold = mix.threshold;
     if disqualified {
         Status::Disqualified
     } else if fast_tracked {
         Status::FastTracked
     } else if score >= threshold && gates_pass(model, fit, engagement) {
         Status::Mql
-    } else if score >= threshold - model.combine.nurture_band {
+    } else if score >= threshold - mix.nurture_band {
         Status::Nurture
     } else {
         Status::Lead

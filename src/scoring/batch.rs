@@ -3,7 +3,9 @@
 //! each activity; fit, grade and overrides are scored once per fit-and-override pattern; the
 //! final pass works in blocks and gathers the [`Summary`] as it goes.
 
-use super::arithmetic::{ByHundredths, PointsRule, at_least, band_index, round2, share};
+use super::arithmetic::{
+    ByHundredths, Mix, PointsRule, at_least, band_index, bounded, round2, share,
+};
 use super::evaluation::{ActivityCounts, Evaluation};
 use super::{LeadScore, Status, Summary, histogram_bin};
 use crate::model::{Counting, Model, OverrideAction};
@@ -59,7 +61,7 @@ pub fn engagement_scores(model: &Model, evaluation: &Evaluation, out: &mut Vec<E
         .filter(|(rule, _)| rule.enabled)
         .map(|(rule, counts)| (PointsRule::new(rule), counts))
         .collect();
-    let max = model.engagement.max_points;
+    let max = bounded(model.engagement.max_points);
     let engagement_of = |points: f64| Engagement {
         points,
         share: share(points, max),
@@ -153,7 +155,8 @@ struct PatternScore {
 
 /// Scores each fit-and-override pattern once, from one lead that has it.
 fn pattern_scores(model: &Model, evaluation: &Evaluation) -> Vec<PatternScore> {
-    let fit_max = model.fit.max_points;
+    let mix = Mix::of(model);
+    let fit_max = mix.fit_max;
     evaluation
         .pattern_rows
         .iter()
@@ -163,7 +166,7 @@ fn pattern_scores(model: &Model, evaluation: &Evaluation) -> Vec<PatternScore> {
             let mut fit_raw = 0.0;
             for (rule, matches) in model.fit.rules.iter().zip(&evaluation.fit_matches) {
                 if rule.enabled && fired(matches) {
-                    fit_raw += rule.points;
+                    fit_raw += bounded(rule.points);
                 }
             }
             let mut disqualified = false;
@@ -187,7 +190,7 @@ fn pattern_scores(model: &Model, evaluation: &Evaluation) -> Vec<PatternScore> {
             };
             PatternScore {
                 fit,
-                fit_term: model.combine.fit_weight * share(fit, fit_max),
+                fit_term: mix.fit_weight * share(fit, fit_max),
                 fit_grade: band_index(&model.fit_grades, fit),
                 fit_gate: model.combine.min_fit.is_none_or(|gate| fit >= gate),
                 forced,
@@ -245,10 +248,11 @@ fn finish_range(
 ) {
     const STEP: usize = 1024;
     let combine = &model.combine;
-    let (engagement_weight, scale) = (combine.engagement_weight, combine.scale);
-    let threshold = combine.mql_threshold;
+    let mix = Mix::of(model);
+    let (engagement_weight, scale) = (mix.engagement_weight, mix.scale);
+    let threshold = mix.threshold;
     // `status_of` compares with `threshold - nurture_band`: the same subtraction, done once.
-    let nurture_floor = threshold - combine.nurture_band;
+    let nurture_floor = threshold - mix.nurture_band;
     let binned = scale > 0.0 && scale.is_finite();
     // A total and its histogram bin.
     let bin_of = |total: f64| {
@@ -259,7 +263,7 @@ fn finish_range(
         };
         (total, bin as u8)
     };
-    let highest = scale * (combine.fit_weight.max(0.0) + engagement_weight.max(0.0));
+    let highest = scale * (mix.fit_weight.max(0.0) + engagement_weight.max(0.0));
     let table = ByHundredths::new(highest, bin_of);
     let mut totals = [(0.0f64, 0u8); STEP];
     for ((out, pattern_ids), engagement) in out

@@ -169,7 +169,8 @@ pub(super) fn effective_count(
                 .sum()
         }
         ActivitySource::CountColumn(column) => match column.cell(row) {
-            Cell::Number(n) if n > 0.0 => n,
+            // A column built in code may hold infinity; a count is at most the largest double.
+            Cell::Number(n) if n > 0.0 => n.min(f64::MAX),
             // A yes/no column ("Demo Requested: yes") counts as one occurrence.
             Cell::Bool(true) => 1.0,
             Cell::Text(t) => crate::leads::parse_number(t).unwrap_or(0.0).max(0.0),

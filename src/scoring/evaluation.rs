@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use super::arithmetic::engagement_points;
+use super::arithmetic::{bounded, engagement_points};
 use super::conditions::{PreparedCondition, activity_source, effective_count};
 use crate::leads::{Cell, Column, ColumnData, LeadSet, MISSING_TEXT};
 use crate::model::{Condition, Criterion, EngagementRule, FieldSpec, Model};
@@ -270,7 +270,11 @@ impl Evaluation {
         ids: &mut Vec<&'m str>,
     ) {
         for (rule, matches) in model.fit.rules.iter().zip(&self.fit_matches) {
-            if rule.enabled && matches.get(row).copied().unwrap_or(false) && rule.points != 0.0 {
+            // The points as the scorer uses them (a `NaN` is 0: see `arithmetic::bounded`).
+            if rule.enabled
+                && matches.get(row).copied().unwrap_or(false)
+                && bounded(rule.points) != 0.0
+            {
                 ids.push(rule.id.as_str());
             }
         }

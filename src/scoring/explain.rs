@@ -5,7 +5,7 @@
 
 use std::fmt;
 
-use super::arithmetic::{combine, engagement_points, round2};
+use super::arithmetic::{Mix, bounded, combine, engagement_points, round2};
 use super::conditions::{ActivitySource, PreparedCondition, activity_source, effective_count};
 use super::{LeadScore, Status};
 use crate::leads::{Cell, LeadSet, format_day};
@@ -82,7 +82,7 @@ pub fn explain(model: &Model, leads: &LeadSet, row: usize, as_of: i32) -> Explan
             .and_then(|i| leads.columns.get(i));
         let cell = column.map_or(Cell::Missing, |c| c.cell(row));
         let fired = PreparedCondition::new(&rule.condition).holds(cell);
-        let points = if fired { rule.points } else { 0.0 };
+        let points = if fired { bounded(rule.points) } else { 0.0 };
         if rule.enabled {
             fit_raw += points;
         }
@@ -173,7 +173,7 @@ pub fn explain(model: &Model, leads: &LeadSet, row: usize, as_of: i32) -> Explan
             passed: score.engagement >= required,
         });
     }
-    let distance_to_threshold = round2(score.score - model.combine.mql_threshold);
+    let distance_to_threshold = round2(score.score - Mix::of(model).threshold);
     let reason = reason(model, &score, &overrides, &gates, distance_to_threshold);
     Explanation {
         lead_id: leads.ids.get(row).cloned().unwrap_or_default(),

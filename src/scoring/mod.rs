@@ -23,7 +23,8 @@ mod explain;
 
 pub use crate::par::{for_each_chunk, map_chunks};
 pub use arithmetic::{
-    band_index, combine, engagement_points, event_weight, gates_pass, round2, total,
+    UNCAPPED_RULE_POINTS, band_index, combine, engagement_points, event_weight, gates_pass, round2,
+    total,
 };
 pub use batch::{
     Engagement, engagement_scores, finish_scores, score_all, score_into, status_counts,
@@ -146,7 +147,8 @@ impl Summary {
     /// The summary of finished scores.
     pub fn of(model: &Model, scores: &[LeadScore]) -> Summary {
         let mut summary = Summary::default();
-        summary.add_all(model.combine.scale, scores);
+        // The scale the scores were made with (see `arithmetic::bounded`).
+        summary.add_all(arithmetic::bounded(model.combine.scale), scores);
         summary
     }
 

@@ -1,5 +1,6 @@
 //! Lead sets and event logs written inline in a test.
 
+use mql_studio::generate::{GenerateOptions, generate};
 use mql_studio::leads::{
     LeadSet, LeadsError, LoadOptions, LoadReport, RowError, read_events_csv, read_leads_csv,
 };
@@ -71,4 +72,30 @@ pub fn row_error<T: std::fmt::Debug>(result: Result<T, LeadsError>) -> RowError 
         Err(LeadsError::Row(error)) => error,
         other => panic!("expected a row error, got {other:?}"),
     }
+}
+
+/// Generated leads: with an event log (`events: true`) or with count columns only.
+pub fn generated(count: usize, seed: u64, events: bool, fields: &[FieldSpec]) -> (LeadSet, i32) {
+    let options = GenerateOptions {
+        leads: count,
+        seed,
+        count_columns: !events,
+        ..GenerateOptions::default()
+    };
+    let (mut leads_csv, mut events_csv) = (Vec::new(), Vec::new());
+    let summary = generate(&options, &mut leads_csv, &mut events_csv).expect("generate");
+    assert_eq!(summary.leads, count);
+    let load = LoadOptions {
+        fields: fields.to_vec(),
+        ..LoadOptions::default()
+    };
+    let (mut set, report) = read_leads_csv(&leads_csv, "generated.csv", &load).expect("leads");
+    assert_eq!(report.rows_read, count);
+    assert!(report.skipped.is_empty());
+    if events {
+        let report = read_events_csv(&events_csv, "events.csv", &mut set, false).expect("events");
+        assert_eq!(report.rows_read, summary.events);
+        assert!(summary.events > count, "a realistic event log");
+    }
+    (set, options.as_of)
 }
