@@ -25,6 +25,7 @@ mod columns;
 mod header;
 mod interner;
 mod pipeline;
+mod scan;
 mod source;
 mod tokenizer;
 
@@ -35,8 +36,35 @@ pub(crate) use columns::{BlockColumn, Builder, Kind, MISSING_INT, ints_to_text, 
 pub(crate) use header::header_in_prefix;
 pub(crate) use interner::{BlockDict, Interner, hash_bytes};
 pub(crate) use pipeline::run_blocks;
-pub(crate) use source::{Input, open};
+pub(crate) use source::{Block, Input, open};
 pub(crate) use tokenizer::{cell_text, trim_cell};
+
+use super::options::{MAX_CELL_BYTES, MAX_COLUMNS, MAX_HEADER_BYTES, MAX_ROW_BYTES};
+
+/// The limits a file is read with: [`Limits::FILE`] (the documented ones); tests read with small
+/// ones to reach them with small inputs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Limits {
+    /// Columns of the header, cells of a row.
+    pub(crate) columns: usize,
+    /// Bytes of a cell's text; a quoted cell's closing quote is at most this many bytes + 1
+    /// after its opening quote.
+    pub(crate) cell: usize,
+    /// Bytes of a row, from its first byte to its line end.
+    pub(crate) row: usize,
+    /// The header's line end is within this many bytes of the start of the file (after a
+    /// byte-order mark).
+    pub(crate) header: usize,
+}
+
+impl Limits {
+    pub(crate) const FILE: Limits = Limits {
+        columns: MAX_COLUMNS,
+        cell: MAX_CELL_BYTES,
+        row: MAX_ROW_BYTES,
+        header: MAX_HEADER_BYTES,
+    };
+}
 
 /// The bytes of a block read from a file (the last record of a block may take it further).
 pub(crate) const BLOCK_SIZE: usize = 1 << 20;

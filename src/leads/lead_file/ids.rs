@@ -4,6 +4,7 @@
 use rustc_hash::FxHashMap;
 
 use crate::leads::{ColumnData, LeadSet, LeadsError, LoadOptions, MISSING_TEXT, normalize_name};
+use crate::text::bounded;
 
 /// Headers of an id column (as [`normalize_name`] makes them), in order of preference.
 const ID_COLUMNS: &[&str] = &["leadid", "id", "recordid", "contactid"];
@@ -54,7 +55,7 @@ pub(super) fn lead_ids(
                 .position(|c| normalize_name(&c.name) == normalize_name(name))
                 .ok_or_else(|| LeadsError::File {
                     file: file.to_owned(),
-                    message: format!("there is no id column `{name}`"),
+                    message: format!("there is no id column `{}`", bounded(name)),
                 })?,
         ),
         None => find_column(set, ID_COLUMNS),
@@ -87,7 +88,8 @@ pub(super) fn lead_ids(
     };
     let duplicate = |id: &str, first: usize, row: usize| {
         format!(
-            "lead id `{id}` appears on rows {} and {}: events for it go to the first",
+            "lead id `{}` appears on rows {} and {}: events for it go to the first",
+            bounded(id),
             file_row(lead_rows, first),
             file_row(lead_rows, row)
         )

@@ -4,6 +4,7 @@
 use super::ids::{file_row, find_column};
 use crate::leads::values::{parse_bool, parse_stage, parse_verdict};
 use crate::leads::{Cell, Column, ColumnData, LeadSet, LeadsError, Outcome, RowError, Verdict};
+use crate::text::quoted;
 
 // Headers of each column (as `normalize_name` makes them), in order of preference.
 const SQL_COLUMNS: &[&str] = &["reachedsql", "sql", "becamesql"];
@@ -132,7 +133,7 @@ impl OutcomeColumns<'_> {
                 self.error(
                     row,
                     reader.column,
-                    format!("expected true/false or yes/no, found {text:?}"),
+                    format!("expected true/false or yes/no, found {}", quoted(&text)),
                 )
             }),
         }
@@ -147,7 +148,8 @@ impl OutcomeColumns<'_> {
                     row,
                     reader.column,
                     format!(
-                        "unknown stage {text:?}: expected lead, mql, sql, opportunity, won or lost"
+                        "unknown stage {}: expected lead, mql, sql, opportunity, won or lost",
+                        quoted(&text)
                     ),
                 )
             })?;
@@ -171,7 +173,10 @@ impl OutcomeColumns<'_> {
                 self.error(
                     row,
                     reader.column,
-                    format!("unknown sales verdict {text:?}: expected accept or reject"),
+                    format!(
+                        "unknown sales verdict {}: expected accept or reject",
+                        quoted(&text)
+                    ),
                 )
             })?;
         }
