@@ -536,3 +536,57 @@ fn an_odd_delimiter_is_refused() {
         assert!(message.contains("delimiter"), "{message}");
     }
 }
+
+#[cfg(feature = "cli")]
+#[test]
+fn the_cli_prints_the_as_of_warnings_and_keeps_the_as_of_date_given() {
+    use common::cli::{path_str, run, stderr};
+    let dir = tempfile::tempdir().unwrap();
+    let events = dir.path().join("events.csv");
+    let old = from_today(-45);
+    std::fs::write(
+        &events,
+        format!("Lead ID,Activity,Timestamp\nL000001,webinar,{old}\nL000002,demo,9999-12-31\n"),
+    )
+    .unwrap();
+    let scored = dir.path().join("scored.csv");
+    let args = [
+        "score",
+        "--model",
+        "models/default.ron",
+        "--leads",
+        "assets/leads.csv",
+        "--events",
+        path_str(&events),
+        "--out",
+        path_str(&scored),
+    ];
+    let output = run(&args);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let errors = stderr(&output);
+    assert!(
+        errors.contains("warning: 1 event is dated later than tomorrow"),
+        "{errors}"
+    );
+    assert!(
+        errors.contains(&format!(
+            "warning: scoring as of {old}, the day of the latest event, 45 days before today"
+        )),
+        "{errors}"
+    );
+    assert!(
+        errors.contains(&format!("scored 300 leads as of {old}")),
+        "{errors}"
+    );
+    // With --as-of, the default is not used and not warned about.
+    let mut given = args.to_vec();
+    given.extend(["--as-of", "2026-11-01"]);
+    let output = run(&given);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let errors = stderr(&output);
+    assert!(!errors.contains("the day of the latest event"), "{errors}");
+    assert!(
+        errors.contains("scored 300 leads as of 2026-11-01"),
+        "{errors}"
+    );
+}
