@@ -33,7 +33,7 @@ pub use event_file::{
 pub use lead_file::{load_leads_csv, read_leads_csv};
 pub use options::{
     LeadsError, LoadOptions, LoadReport, MAX_CELL_BYTES, MAX_COLUMNS, MAX_HEADER_BYTES,
-    MAX_ROW_BYTES, Progress, RowError,
+    MAX_ROW_BYTES, Progress, RowError, WARNINGS_LISTED,
 };
 pub use values::{
     day_number, format_day, normalize_name, parse_bool, parse_day, parse_number, today,

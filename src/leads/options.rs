@@ -19,6 +19,30 @@ pub const MAX_ROW_BYTES: usize = 8 << 20;
 /// The header row must end within the first 1 MiB of the file (after a byte-order mark).
 pub const MAX_HEADER_BYTES: usize = 1 << 20;
 
+/// Warnings of one kind (a duplicated lead id, a lead whose outcome was left empty) listed in a
+/// [`LoadReport`]; the rest are counted in one more warning.
+pub const WARNINGS_LISTED: usize = 20;
+
+/// Adds `warning` to `warnings` if fewer than [`WARNINGS_LISTED`] have been listed (`listed`
+/// counts every one offered).
+pub(crate) fn list_warning(
+    warnings: &mut Vec<String>,
+    listed: &mut usize,
+    warning: impl FnOnce() -> String,
+) {
+    if *listed < WARNINGS_LISTED {
+        warnings.push(warning());
+    }
+    *listed += 1;
+}
+
+/// The warning that counts the warnings of a kind not listed, if any.
+pub(crate) fn unlisted_warnings(warnings: &mut Vec<String>, listed: usize, what: &str) {
+    if let Some(more) = listed.checked_sub(WARNINGS_LISTED).filter(|&more| more > 0) {
+        warnings.push(format!("… and {more} more {what}"));
+    }
+}
+
 /// A number of bytes as the limits above are written: `1 MiB`, `8 MiB`, else bytes.
 pub(crate) fn size_text(bytes: usize) -> String {
     if bytes >= 1 << 20 && bytes.is_multiple_of(1 << 20) {

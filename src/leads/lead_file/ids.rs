@@ -3,6 +3,7 @@
 
 use rustc_hash::FxHashMap;
 
+use crate::leads::options::{list_warning, unlisted_warnings};
 use crate::leads::{ColumnData, LeadSet, LeadsError, LoadOptions, MISSING_TEXT, normalize_name};
 use crate::text::bounded;
 
@@ -94,6 +95,7 @@ pub(super) fn lead_ids(
             file_row(lead_rows, row)
         )
     };
+    let mut duplicates = 0;
     match column.map(|c| &c.data) {
         // Equal ids have equal codes, except that a missing id's `row-N` may equal a value.
         Some(ColumnData::Text { dict, codes }) => {
@@ -111,7 +113,8 @@ pub(super) fn lead_ids(
                 };
                 if let Some(seen) = code.and_then(|code| last.get_mut(code as usize)) {
                     if *seen != usize::MAX {
-                        warnings.push(duplicate(id, *seen, row));
+                        let first = *seen;
+                        list_warning(&mut warnings, &mut duplicates, || duplicate(id, first, row));
                     }
                     *seen = row;
                 }
@@ -122,10 +125,11 @@ pub(super) fn lead_ids(
             seen.reserve(lead_count);
             for (row, id) in ids.iter().enumerate() {
                 if let Some(first) = seen.insert(id.as_str(), row) {
-                    warnings.push(duplicate(id, first, row));
+                    list_warning(&mut warnings, &mut duplicates, || duplicate(id, first, row));
                 }
             }
         }
     }
+    unlisted_warnings(&mut warnings, duplicates, "lead ids that appear again");
     Ok((id_column, ids, warnings))
 }

@@ -2,6 +2,7 @@
 //! SQL, opportunity, won), which may refine the stage; and from a sales verdict column.
 
 use super::ids::{file_row, find_column};
+use crate::leads::options::{list_warning, unlisted_warnings};
 use crate::leads::values::{parse_bool, parse_stage, parse_verdict};
 use crate::leads::{Cell, Column, ColumnData, LeadSet, LeadsError, Outcome, RowError, Verdict};
 use crate::text::quoted;
@@ -86,18 +87,24 @@ pub(super) fn read_outcomes(
     };
     let mut outcomes = vec![None; lead_count];
     let mut verdicts = vec![None; lead_count];
+    let mut left_empty = 0;
     for row in 0..lead_count {
         match columns.lead_outcome(row) {
             Ok((outcome, verdict)) => {
                 outcomes[row] = outcome;
                 verdicts[row] = verdict;
             }
-            Err(problem) if skip_bad_cells => warnings.push(format!(
-                "{problem}; that lead's outcome and verdict were left empty"
-            )),
+            Err(problem) if skip_bad_cells => list_warning(&mut warnings, &mut left_empty, || {
+                format!("{problem}; that lead's outcome and verdict were left empty")
+            }),
             Err(problem) => return Err(problem.into()),
         }
     }
+    unlisted_warnings(
+        &mut warnings,
+        left_empty,
+        "leads whose outcome and verdict were left empty",
+    );
     Ok((outcomes, verdicts, warnings))
 }
 
