@@ -373,11 +373,18 @@ fn warnings_of_one_kind_are_listed_up_to_20_then_counted() {
     let rows: String = (0..51).map(|i| format!("L{}\n", i % 1)).collect();
     let (_, report) = read_leads(&format!("id\n{rows}"), &LoadOptions::default()).unwrap();
     assert_eq!(report.warnings.len(), 21, "{:?}", report.warnings);
-    assert_eq!(report.warnings[20], "… and 30 more lead ids that appear again");
+    assert_eq!(
+        report.warnings[20],
+        "… and 30 more lead ids that appear again"
+    );
     let rows: String = (0..45).map(|i| format!("L{i},someday\n")).collect();
     let (_, report) = read_leads(&format!("id,Stage\n{rows}"), &skipping()).unwrap();
     assert_eq!(report.warnings.len(), 21, "{:?}", report.warnings);
-    assert!(report.warnings[19].contains("row 21"), "{:?}", report.warnings[19]);
+    assert!(
+        report.warnings[19].contains("row 21"),
+        "{:?}",
+        report.warnings[19]
+    );
     assert_eq!(
         report.warnings[20],
         "… and 25 more leads whose outcome and verdict were left empty"

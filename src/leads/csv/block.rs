@@ -102,6 +102,7 @@ fn too_long(row: i64, limits: Limits) -> BlockError {
 }
 
 /// The problem a record has whatever the reader makes of it, if any.
+#[cold]
 fn record_problem(
     record: &Record,
     bytes: &[u8],
@@ -176,9 +177,13 @@ pub(crate) fn read_block(
         info.records += 1;
         info.first_line.get_or_insert(record.line);
         let number = rows.advance(record.line, record.newlines);
-        let problem = match record_problem(&record, bytes, valid, number, limits) {
-            Some(problem) => Some(problem),
-            None => row(&record, number).err(),
+        let problem = if record.problem.is_none() && valid {
+            row(&record, number).err()
+        } else {
+            match record_problem(&record, bytes, valid, number, limits) {
+                Some(problem) => Some(problem),
+                None => row(&record, number).err(),
+            }
         };
         if let Some(problem) = problem {
             let stop = problem.fatal || !skip_bad_rows;
