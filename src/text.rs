@@ -38,6 +38,22 @@ pub fn quoted(text: &str) -> String {
     out
 }
 
+/// `text` for a message without quotes (a header in backquotes, a lead id): control characters
+/// escaped as in [`printable`], at most [`QUOTE_LIMIT`] characters of it, then `…` when it was
+/// longer.
+pub fn bounded(text: &str) -> Cow<'_, str> {
+    let mut chars = text.char_indices();
+    let cut = chars.nth(QUOTE_LIMIT).map(|(at, _)| at);
+    match cut {
+        None => printable(text),
+        Some(at) => {
+            let mut out = printable(text.get(..at).unwrap_or_default()).into_owned();
+            out.push('…');
+            Cow::Owned(out)
+        }
+    }
+}
+
 fn push_printable(out: &mut String, c: char) {
     match c {
         '\t' => out.push_str("\\t"),
@@ -80,5 +96,16 @@ mod tests {
             QUOTE_LIMIT + 2
         );
         assert_eq!(quoted("\u{1b}"), "\"\\u{1b}\"");
+    }
+
+    #[test]
+    fn bounded_text_is_cut_and_escaped_without_quotes() {
+        assert_eq!(bounded("Job Title"), "Job Title");
+        assert!(matches!(bounded("Zoë"), Cow::Borrowed(_)));
+        let exact = "é".repeat(QUOTE_LIMIT);
+        assert_eq!(bounded(&exact), exact);
+        let long = format!("{exact}\u{7}tail");
+        assert_eq!(bounded(&long), format!("{exact}…"));
+        assert_eq!(bounded("a\u{1b}[2Jb"), "a\\u{1b}[2Jb");
     }
 }

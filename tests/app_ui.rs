@@ -322,6 +322,38 @@ fn importing_a_bad_csv_shows_the_row_and_column_and_keeps_the_leads() {
 }
 
 #[test]
+fn importing_an_event_log_shows_the_warnings_about_its_dates() {
+    // Far-future events do not move the as-of date; an as-of date long before today is said.
+    let dir = temp_dir("event-dates");
+    let path = dir.path().join("events.csv");
+    let today = mql_studio::leads::today();
+    let old = mql_studio::leads::format_day(today - 100);
+    std::fs::write(
+        &path,
+        format!("Lead ID,Activity,Timestamp\nL000001,webinar,{old}\nL000002,demo,9999-12-31\n"),
+    )
+    .expect("write csv");
+    let mut harness = harness();
+    harness.state_mut().push(Command::ImportEventsPath(path));
+    harness.run_steps(4);
+    let app = harness.state();
+    assert_eq!(app.as_of, today - 100);
+    let texts: Vec<&str> = app.notices.iter().map(|n| n.text.as_str()).collect();
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.starts_with("1 event is dated later than tomorrow")),
+        "{texts:?}"
+    );
+    assert!(
+        texts.iter().any(|t| t.starts_with(&format!(
+            "scoring as of {old}, the day of the latest event, 100 days before today"
+        ))),
+        "{texts:?}"
+    );
+}
+
+#[test]
 fn saving_then_opening_gives_back_the_same_model_and_clears_the_unsaved_marker() {
     let dir = temp_dir("save-open");
     let path = dir.path().join("workshop.ron");

@@ -1174,6 +1174,165 @@ fn bad_outcome_values_stop_the_load_or_become_warnings() {
     assert_eq!(leads.outcomes[1], None);
 }
 
+/// The text of a section with its line breaks (and the indentation after them) made spaces, as
+/// Markdown shows it.
+fn flowing(heading: &str) -> String {
+    section(heading)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn dates_and_timestamps_are_read_as_the_table_of_3_5_says() {
+    // §3.5: every row of the table, with `parse_day` and in an event log.
+    use mql_studio::leads::parse_day;
+    let rows: Vec<(String, String)> = section("### 3.5 Days, timestamps and the as-of date")
+        .lines()
+        .filter_map(|line| line.strip_prefix("| `"))
+        .filter_map(|rest| rest.split_once("` | "))
+        .map(|(text, day)| (text.to_owned(), day.trim_end_matches(" |").to_owned()))
+        .collect();
+    assert!(rows.len() >= 25, "{rows:?}");
+    let mut accepted = 0;
+    for (text, expected) in &rows {
+        let read = parse_day(text);
+        if expected == "not a date" {
+            assert_eq!(read, None, "{text:?} is documented as not a date");
+            continue;
+        }
+        assert_eq!(read, Some(day(expected)), "{text:?}");
+        accepted += 1;
+        let mut leads = leads_with_fields("id\nA\n", Vec::new());
+        let report = read_events(
+            &mut leads,
+            &format!("id,activity,date\nA,x,{text}\n"),
+            false,
+        )
+        .unwrap_or_else(|e| panic!("{text:?}: {e}"));
+        assert_eq!(report.rows_read, 1);
+        assert_eq!(
+            leads.events.as_ref().map(|l| l.day.clone()),
+            Some(vec![day(expected)])
+        );
+    }
+    assert!(accepted >= 10);
+    assert_eq!(day("2026-01-01"), 20454);
+}
+
+#[test]
+fn the_limits_are_the_documented_ones() {
+    // §3.1: the table of limits.
+    use mql_studio::leads::{MAX_CELL_BYTES, MAX_COLUMNS, MAX_HEADER_BYTES, MAX_ROW_BYTES};
+    let text = section("### 3.1 The leads CSV");
+    let documented = |name: &str| -> usize {
+        let line = text
+            .lines()
+            .find(|line| line.starts_with(&format!("| `{name}` | ")))
+            .unwrap_or_else(|| panic!("no row for {name}"));
+        let value = line.split(" | ").nth(1).unwrap();
+        let number = value
+            .split_once('(')
+            .map_or(value, |(_, bytes)| bytes.trim_end_matches(" bytes)"));
+        number
+            .replace(',', "")
+            .parse()
+            .unwrap_or_else(|_| panic!("{value:?}"))
+    };
+    assert_eq!(documented("MAX_HEADER_BYTES"), MAX_HEADER_BYTES);
+    assert_eq!(documented("MAX_COLUMNS"), MAX_COLUMNS);
+    assert_eq!(documented("MAX_CELL_BYTES"), MAX_CELL_BYTES);
+    assert_eq!(documented("MAX_ROW_BYTES"), MAX_ROW_BYTES);
+}
+
+#[test]
+fn cells_are_trimmed_of_exactly_the_listed_characters() {
+    // §3.1: the list of `White_Space` characters, against every character there is.
+    let text = flowing("### 3.1 The leads CSV");
+    let (_, list) = text.split_once("**trimmed**").unwrap();
+    let (list, _) = list.split_once("Nothing else").unwrap();
+    let code = |hex: &str| u32::from_str_radix(&hex[..4], 16).unwrap();
+    let mut listed = BTreeSet::new();
+    // `U+2000–U+200A` is a range: its first end waits for the second.
+    let mut range_from = None;
+    for piece in list.split("U+").skip(1) {
+        let value = code(piece);
+        if piece[4..].starts_with('–') {
+            range_from = Some(value);
+            continue;
+        }
+        let first = range_from.take().unwrap_or(value);
+        listed.extend((first..=value).filter_map(char::from_u32));
+    }
+    let white: BTreeSet<char> = (0..=0x10FFFF)
+        .filter_map(char::from_u32)
+        .filter(|c| c.is_whitespace())
+        .collect();
+    assert_eq!(listed, white);
+    // And the reader trims them, and nothing else.
+    for c in &listed {
+        let leads = leads_with_fields(&format!("id,x\nL1,\"{c}a{c}\"\n"), Vec::new());
+        assert_eq!(leads.display(0, "x"), "a", "U+{:04X}", u32::from(*c));
+    }
+    for c in ['\u{200b}', '\u{feff}', '\u{180e}'] {
+        let leads = leads_with_fields(&format!("id,x\nL1,{c}a\n"), Vec::new());
+        assert_eq!(leads.display(0, "x"), format!("{c}a"));
+    }
+}
+
+#[test]
+fn names_keep_letters_and_digits_as_3_2_says() {
+    // §3.2 and quirk 4 of §7.
+    use mql_studio::leads::normalize_name;
+    assert_eq!(normalize_name("Ⅻ² é_-x"), "ⅻ²éx");
+    assert_eq!(normalize_name("\u{130}"), "i\u{307}");
+    assert_eq!(normalize_name("Cafe\u{301}"), "cafe");
+    assert_eq!(normalize_name("Café"), "café");
+    assert_eq!(normalize_name("٣ Arabic-Indic"), "٣arabicindic");
+    // The whole-word test of §4.1 uses the same letters and digits.
+    assert!(contains_any("Ⅻ", "Louis Ⅻ"));
+    assert!(!contains_any("Louis", "Louisé"));
+    assert!(contains_any("Cafe", "Cafe\u{301} Noir"));
+}
+
+#[test]
+fn the_default_as_of_date_and_its_warning_are_as_3_5_says() {
+    // §3.5, on fixed days rather than today; with the worked example's event log, whose latest
+    // event is 2026-04-02, plus events to move it.
+    use mql_studio::leads::STALE_AS_OF_DAYS;
+    let example = example();
+    let leads = load(&example, true);
+    let on = |today: &str| leads.default_as_of_on(day(today));
+    assert_eq!(on("2026-04-10"), day("2026-04-02"));
+    // An event tomorrow counts (dates of time zones ahead of UTC); later ones do not.
+    assert_eq!(on("2026-04-01"), day("2026-04-02"));
+    // L2's `2026-03-30T23:30:00-02:00` is on 2026-03-31 in UTC.
+    assert_eq!(on("2026-03-31"), day("2026-03-31"));
+    assert_eq!(on("2026-03-29"), day("2026-03-30"));
+    assert_eq!(
+        on("2025-01-01"),
+        day("2025-01-01"),
+        "no event until then: today"
+    );
+    assert_eq!(
+        leads_with_fields("id\nA\n", Vec::new()).default_as_of_on(day("2026-04-10")),
+        day("2026-04-10"),
+        "no event log: today"
+    );
+    // The warning: more than 30 days before today, as the page words it.
+    assert_eq!(STALE_AS_OF_DAYS, 30);
+    assert!(flowing("### 3.5 Days, timestamps and the as-of date").contains("(30) days"));
+    assert_eq!(leads.default_as_of_warning_on(day("2026-05-02")), None);
+    let text = flowing("### 3.5 Days, timestamps and the as-of date");
+    let (_, rest) = text.split_once("says so (``").unwrap();
+    let (documented, _) = rest.split_once("``)").unwrap();
+    assert_eq!(
+        leads.default_as_of_warning_on(day("2026-12-01")).as_deref(),
+        Some(documented)
+    );
+    assert!(leads.default_as_of_warning_on(day("2026-05-03")).is_some());
+}
+
 #[test]
 fn fired_rules_list_engagement_rules_only_with_activity() {
     // §6: `AtLeast(0)` (a validation error, scored anyway here) gives points at any count, but

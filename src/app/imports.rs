@@ -196,6 +196,9 @@ impl StudioApp {
                 for warning in report.warnings {
                     self.notify(warning);
                 }
+                if let Some(warning) = self.leads.default_as_of_warning() {
+                    self.notify(warning);
+                }
             }
             Err(error) => {
                 self.notify_error(format!("import failed: {error}"));

@@ -240,7 +240,12 @@ pub fn load_leads(args: &LeadsArgs, model: &Model) -> Result<(LeadSet, i32)> {
     let as_of = match &args.as_of {
         Some(text) => parse_day(text)
             .with_context(|| format!("--as-of {text:?}: expected a date like 2026-11-01"))?,
-        None => leads.default_as_of(),
+        None => {
+            if let Some(warning) = leads.default_as_of_warning() {
+                eprintln!("warning: {warning}");
+            }
+            leads.default_as_of()
+        }
     };
     Ok((leads, as_of))
 }

@@ -7,11 +7,13 @@ use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::csv::{
-    BLOCK_SIZE, BlockDict, BlockError, BlockInfo, Input, Interner, Position, Start, cell_text,
-    estimate, hash_bytes, header_in_prefix, open, read_block, run_blocks, trim_cell,
+    BLOCK_SIZE, Block, BlockDict, BlockError, BlockInfo, Input, Interner, Limits, Position, Start,
+    cell_text, estimate, hash_bytes, header_in_prefix, open, read_block, run_blocks, trim_cell,
 };
-use super::values::{parse_day, quick_day};
-use super::{EventLog, LeadSet, LeadsError, LoadReport, Progress, RowError, normalize_name};
+use super::lead_file::width_message;
+use super::values::{format_day, parse_day, quick_day, today};
+use super::{EventLog, LeadSet, LeadsError, LoadReport, Progress, normalize_name};
+use crate::text::{bounded, quoted};
 
 /// Headers of each column (as [`normalize_name`] makes them), in order of preference.
 const EVENT_LEAD_COLUMNS: &[&str] = &["leadid", "id", "lead", "recordid", "contactid"];
@@ -63,8 +65,7 @@ pub fn is_event_log_header(headers: &[String]) -> bool {
 /// `\r\n` understood. `None` when the header line does not end within `prefix` (so a file that
 /// is only a header needs its line end), or cannot be read.
 pub fn sniff_header(prefix: &[u8]) -> Option<Vec<String>> {
-    let record = header_in_prefix(prefix)?;
-    Some(record.iter().map(str::to_owned).collect())
+    header_in_prefix(prefix)
 }
 
 /// True when a file that starts with `prefix` has an event log's header: [`sniff_header`], then
@@ -132,9 +133,13 @@ struct EventsFormat<'a> {
     time: usize,
     /// Lead id → row (the first row for a duplicated id).
     rows_of: IdIndex<'a>,
+    /// The header's columns.
+    width: usize,
     delimiter: u8,
-    split: bool,
+    limits: Limits,
     skip_bad_rows: bool,
+    /// Events after this day are in the future (today + 1, for local dates ahead of UTC).
+    last_day: i32,
     /// The events of the last block read (to size the next block's vectors).
     events_hint: AtomicUsize,
 }
@@ -223,10 +228,17 @@ struct EventsBlock {
     unknown: usize,
     /// The first event of an unknown lead: its row (relative to the block) and lead id.
     first_unknown: Option<(i64, String)>,
+    /// Events after the format's `last_day`, and the latest of them (its day and row).
+    future: usize,
+    latest_future: Option<(i32, i64)>,
 }
 
 /// Parses one block's events; read ahead when `start` is `None`, else in order from `start`.
-fn read_events_block(format: &EventsFormat<'_>, block: &[u8], start: Option<Start>) -> EventsBlock {
+fn read_events_block(
+    format: &EventsFormat<'_>,
+    block: &Block<'_>,
+    start: Option<Start>,
+) -> EventsBlock {
     // About as many as the last block had.
     let expected = format.events_hint.load(Ordering::Relaxed);
     let mut leads = Vec::with_capacity(expected);
@@ -235,39 +247,53 @@ fn read_events_block(format: &EventsFormat<'_>, block: &[u8], start: Option<Star
     let mut activities = BlockDict::new(true);
     let mut unknown = 0;
     let mut first_unknown = None;
+    let mut future = 0;
+    let mut latest_future: Option<(i32, i64)> = None;
     // Events of a lead usually come together: remember the last lead looked up.
     let mut last_lead: Vec<u8> = Vec::new();
     let mut last_row: Option<u32> = None;
     let mut last_found: Option<u32> = None;
+    let bytes = block.bytes();
     let info = read_block(
         block,
         format.delimiter,
-        format.split,
+        format.limits,
         start,
         format.skip_bad_rows,
         |record, row| {
-            let get = |i: usize| trim_cell(record.cell(block, i));
+            let get = |i: usize| trim_cell(record.cell(bytes, i));
             let (lead, activity, time) = (get(format.lead), get(format.activity), get(format.time));
             if lead.is_empty() && activity.is_empty() && time.is_empty() {
                 return Ok(());
             }
-            if activity.is_empty() {
-                return Err(BlockError {
+            if record.len() != format.width {
+                return Err(BlockError::row(
                     row,
-                    column: Some(format.activity),
-                    message: "the activity is empty".to_owned(),
-                });
+                    None,
+                    width_message(record.len(), format.width, record.newlines),
+                ));
+            }
+            if activity.is_empty() {
+                return Err(BlockError::row(
+                    row,
+                    Some(format.activity),
+                    "the activity is empty".to_owned(),
+                ));
             }
             let day = quick_day(time)
                 .or_else(|| std::str::from_utf8(time).ok().and_then(parse_day))
-                .ok_or_else(|| BlockError {
-                    row,
-                    column: Some(format.time),
-                    message: format!(
-                        "expected a date or timestamp like 2026-10-03T14:22:00Z, found {:?}",
-                        cell_text(time)
-                    ),
+                .ok_or_else(|| {
+                    BlockError::row(
+                        row,
+                        Some(format.time),
+                        format!(
+                            "expected a date or timestamp like 2026-10-03 or \
+                             2026-10-03T14:22:00Z, found {}",
+                            quoted(&cell_text(time))
+                        ),
+                    )
                 })?;
+
             if last_lead != lead || last_lead.is_empty() {
                 last_lead.clear();
                 last_lead.extend_from_slice(lead);
@@ -281,6 +307,12 @@ fn read_events_block(format: &EventsFormat<'_>, block: &[u8], start: Option<Star
                     codes.push(activities.intern(activity));
                     leads.push(lead_row);
                     days.push(day);
+                    if day > format.last_day {
+                        future += 1;
+                        if latest_future.is_none_or(|(latest, _)| day > latest) {
+                            latest_future = Some((day, row));
+                        }
+                    }
                 }
                 None => {
                     unknown += 1;
@@ -301,6 +333,8 @@ fn read_events_block(format: &EventsFormat<'_>, block: &[u8], start: Option<Star
         activities,
         unknown,
         first_unknown,
+        future,
+        latest_future,
     }
 }
 
@@ -322,25 +356,25 @@ struct EventsMerge<'f> {
     report: LoadReport,
     unknown: usize,
     first_unknown: Option<(usize, String)>,
+    future: usize,
+    /// The latest event in the future: its day and row.
+    latest_future: Option<(i32, usize)>,
     position: Position,
     size: u64,
 }
 
 impl EventsMerge<'_> {
-    fn merge(&mut self, bytes: &[u8], block: EventsBlock) -> Result<(), LeadsError> {
+    fn merge(&mut self, source: &Block<'_>, block: EventsBlock) -> Result<(), LeadsError> {
+        let bytes = source.bytes();
         let mut block = if self.position.needs_again(&block.info) {
-            read_events_block(self.format, bytes, Some(self.position.start()))
+            read_events_block(self.format, source, Some(self.position.start()))
         } else {
             block
         };
         for error in block.info.errors.iter() {
-            let problem = RowError {
-                file: self.file.to_owned(),
-                row: self.position.row(error.row),
-                column: error.column.and_then(|i| self.header_names.get(i).cloned()),
-                message: error.message.clone(),
-            };
-            if self.format.skip_bad_rows {
+            let problem =
+                error.to_row_error(self.file, self.position.row(error.row), self.header_names);
+            if self.format.skip_bad_rows && !error.fatal {
                 self.report.skipped.push(problem);
             } else {
                 return Err(problem.into());
@@ -351,6 +385,12 @@ impl EventsMerge<'_> {
             && let Some((row, id)) = block.first_unknown
         {
             self.first_unknown = Some((self.position.row(row), id));
+        }
+        self.future += block.future;
+        if let Some((day, row)) = block.latest_future
+            && self.latest_future.is_none_or(|(latest, _)| day > latest)
+        {
+            self.latest_future = Some((day, self.position.row(row)));
         }
         if self.activity.is_empty() && !block.codes.is_empty() {
             // An event has at least an id, an activity and a date of 8 bytes or more.
@@ -387,7 +427,7 @@ impl EventsMerge<'_> {
             }
         }
         self.report.rows_read += block.leads.len();
-        self.position.advance(bytes, &block.info);
+        self.position.advance(&block.info);
         Ok(())
     }
 
@@ -455,12 +495,34 @@ pub(crate) fn read_events(
     block_size: usize,
     progress: Option<&Progress>,
 ) -> Result<LoadReport, LeadsError> {
-    let opened = open(input, None, block_size, progress)?;
-    let header_record = opened.header.as_ref().map_err(|e| LeadsError::File {
+    read_events_with(
+        input,
+        file,
+        leads,
+        skip_bad_rows,
+        block_size,
+        progress,
+        (Limits::FILE, today()),
+    )
+}
+
+/// [`read_events`] with other limits than the file format's, and another day as today (for
+/// tests).
+pub(crate) fn read_events_with(
+    input: Input<'_>,
+    file: &str,
+    leads: &mut LeadSet,
+    skip_bad_rows: bool,
+    block_size: usize,
+    progress: Option<&Progress>,
+    (limits, today): (Limits, i32),
+) -> Result<LoadReport, LeadsError> {
+    let opened = open(input, None, block_size, progress, limits)?;
+    let header = opened.header.as_ref().map_err(|message| LeadsError::File {
         file: file.to_owned(),
-        message: format!("cannot read the header row: {e}"),
+        message: message.clone(),
     })?;
-    let header_names: Vec<String> = header_record.iter().map(str::to_owned).collect();
+    let header_names: Vec<String> = header.names.clone();
     let columns = event_columns(&header_names).map_err(|what| LeadsError::File {
         file: file.to_owned(),
         message: format!(
@@ -475,9 +537,11 @@ pub(crate) fn read_events(
         activity: columns.activity,
         time: columns.time,
         rows_of,
+        width: header_names.len(),
         delimiter: opened.delimiter,
-        split: opened.producer.split,
+        limits,
         skip_bad_rows,
+        last_day: today.saturating_add(1),
         events_hint: AtomicUsize::new(0),
     };
     let mut merge = EventsMerge {
@@ -494,22 +558,46 @@ pub(crate) fn read_events(
         report: LoadReport::default(),
         unknown: 0,
         first_unknown: None,
-        position: Position::new(&opened, header_record),
+        future: 0,
+        latest_future: None,
+        position: Position::new(&opened, header.newlines),
         size: opened.size,
     };
     let threads = crate::par::csv_threads(opened.size, block_size);
     run_blocks(
         opened.producer,
         threads,
-        &|bytes| read_events_block(&format, bytes, None),
-        |bytes, block| merge.merge(bytes, block),
+        &|block| read_events_block(&format, block, None),
+        |source, block| merge.merge(source, block),
     )?;
     let mut report = std::mem::take(&mut merge.report);
     if let Some((row, id)) = merge.first_unknown.take() {
         report.warnings.push(format!(
-            "{} events refer to leads that are not in the leads file (the first: `{id}` on row {row}); they were ignored",
-            merge.unknown
+            "{} events refer to leads that are not in the leads file (the first: `{}` on row \
+             {row}); they were ignored",
+            merge.unknown,
+            bounded(&id)
         ));
+    }
+    if let Some((latest, row)) = merge.latest_future.take() {
+        let (count, verb) = match merge.future {
+            1 => ("1 event".to_owned(), "is"),
+            n => (format!("{n} events"), "are"),
+        };
+        report.warnings.push(format!(
+            "{count} {verb} dated later than tomorrow ({}, UTC), the latest {} on row {row}: \
+             they count only when scoring as of their day or later, and the default as-of date \
+             ignores them",
+            format_day(format.last_day),
+            format_day(latest),
+        ));
+    }
+    if report.rows_read == 0 && merge.unknown == 0 {
+        report.warnings.push(if report.skipped.is_empty() {
+            "no events: the file has a header row but no rows of data".to_owned()
+        } else {
+            "no events: every row was skipped".to_owned()
+        });
     }
     let log = merge.finish();
     drop(format);

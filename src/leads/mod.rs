@@ -31,7 +31,10 @@ pub use event_file::{
     load_events_csv_with_progress, looks_like_event_log, read_events_csv, sniff_header,
 };
 pub use lead_file::{load_leads_csv, read_leads_csv};
-pub use options::{LeadsError, LoadOptions, LoadReport, Progress, RowError};
+pub use options::{
+    LeadsError, LoadOptions, LoadReport, MAX_CELL_BYTES, MAX_COLUMNS, MAX_HEADER_BYTES,
+    MAX_ROW_BYTES, Progress, RowError, WARNINGS_LISTED,
+};
 pub use values::{
     day_number, format_day, normalize_name, parse_bool, parse_day, parse_number, today,
 };
@@ -212,6 +215,11 @@ impl EventLog {
     pub fn latest_day(&self) -> Option<i32> {
         self.day.iter().copied().max()
     }
+
+    /// The latest day of an event that is not after `last`.
+    pub fn latest_day_until(&self, last: i32) -> Option<i32> {
+        self.day.iter().copied().filter(|&day| day <= last).max()
+    }
 }
 
 /// What happened to a lead after it was scored (for calibration).
@@ -296,12 +304,47 @@ impl LeadSet {
             .unwrap_or_default()
     }
 
-    /// The as-of date to score against when none is given: the day of the latest event, or
-    /// today when there is no event log (count columns have no dates).
+    /// The as-of date to score against when none is given (`docs/model-format.md` §3.5): the
+    /// day of the latest event of the event log that is not after tomorrow (UTC: a day's grace
+    /// for local dates ahead of UTC), so that a stray far-future date does not move it; today
+    /// (UTC) when there is no such event (no event log, an empty one, or only future events;
+    /// count columns have no dates).
     pub fn default_as_of(&self) -> i32 {
+        self.default_as_of_on(today())
+    }
+
+    /// [`LeadSet::default_as_of`] on the day `today`.
+    pub fn default_as_of_on(&self, today: i32) -> i32 {
         self.events
             .as_ref()
-            .and_then(EventLog::latest_day)
-            .unwrap_or_else(today)
+            .and_then(|log| log.latest_day_until(today.saturating_add(1)))
+            .unwrap_or(today)
+    }
+
+    /// A warning when the default as-of date is not the day a user would expect: it comes from
+    /// the event log and is more than [`STALE_AS_OF_DAYS`] days before today. `None` otherwise.
+    pub fn default_as_of_warning(&self) -> Option<String> {
+        self.default_as_of_warning_on(today())
+    }
+
+    /// [`LeadSet::default_as_of_warning`] on the day `today`.
+    pub fn default_as_of_warning_on(&self, today: i32) -> Option<String> {
+        let as_of = self.default_as_of_on(today);
+        let before = i64::from(today) - i64::from(as_of);
+        (self.events.as_ref().is_some_and(|log| !log.is_empty()) && before > STALE_AS_OF_DAYS).then(
+            || {
+                format!(
+                    "scoring as of {}, the day of the latest event, {before} days before today \
+                     ({}): windows and decay count back from that day (give an as-of date to \
+                     score as of another day)",
+                    format_day(as_of),
+                    format_day(today)
+                )
+            },
+        )
     }
 }
+
+/// How many days before today the default as-of date may be without a warning
+/// ([`LeadSet::default_as_of_warning`]).
+pub const STALE_AS_OF_DAYS: i64 = 30;

@@ -7,9 +7,58 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use crate::model::FieldSpec;
 
+/// The most columns a header may name, and cells a row may have: a spreadsheet's limit (Excel
+/// has 16,384 columns). More is refused.
+pub const MAX_COLUMNS: usize = 16_384;
+/// The most bytes one cell may hold (1 MiB), as it is in the file between its quotes; a quoted
+/// cell whose closing quote is further away is an unbalanced quote.
+pub const MAX_CELL_BYTES: usize = 1 << 20;
+/// The most bytes one row may take in the file (8 MiB), from its first byte to its line end. A
+/// longer row stops the load, even when bad rows are skipped.
+pub const MAX_ROW_BYTES: usize = 8 << 20;
+/// The header row must end within the first 1 MiB of the file (after a byte-order mark).
+pub const MAX_HEADER_BYTES: usize = 1 << 20;
+
+/// Warnings of one kind (a duplicated lead id, a lead whose outcome was left empty) listed in a
+/// [`LoadReport`]; the rest are counted in one more warning.
+pub const WARNINGS_LISTED: usize = 20;
+
+/// Adds `warning` to `warnings` if fewer than [`WARNINGS_LISTED`] have been listed (`listed`
+/// counts every one offered).
+pub(crate) fn list_warning(
+    warnings: &mut Vec<String>,
+    listed: &mut usize,
+    warning: impl FnOnce() -> String,
+) {
+    if *listed < WARNINGS_LISTED {
+        warnings.push(warning());
+    }
+    *listed += 1;
+}
+
+/// The warning that counts the warnings of a kind not listed, if any.
+pub(crate) fn unlisted_warnings(warnings: &mut Vec<String>, listed: usize, what: &str) {
+    if let Some(more) = listed.checked_sub(WARNINGS_LISTED).filter(|&more| more > 0) {
+        warnings.push(format!("… and {more} more {what}"));
+    }
+}
+
+/// A number of bytes as the limits above are written: `1 MiB`, `8 MiB`, else bytes.
+pub(crate) fn size_text(bytes: usize) -> String {
+    if bytes >= 1 << 20 && bytes.is_multiple_of(1 << 20) {
+        format!("{} MiB", bytes >> 20)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
 /// One row that could not be read.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
-#[error("{file}: row {row}{}: {message}", column.as_ref().map(|c| format!(", column `{c}`")).unwrap_or_default())]
+#[error(
+    "{}: row {row}{}: {message}",
+    crate::text::printable(file),
+    column.as_ref().map(|c| format!(", column `{}`", crate::text::bounded(c))).unwrap_or_default()
+)]
 pub struct RowError {
     pub file: String,
     /// The row as a spreadsheet numbers it: the header is row 1.
@@ -28,7 +77,7 @@ pub enum LeadsError {
     },
     #[error(transparent)]
     Row(#[from] RowError),
-    #[error("{file}: {message}")]
+    #[error("{}: {message}", crate::text::printable(file))]
     File { file: String, message: String },
     #[error("the import was cancelled")]
     Cancelled,

@@ -2,8 +2,8 @@
 //! verdicts, and the header names they are found under ([`normalize_name`]).
 //!
 //! The quick paths (`quick_day`, `quick_number`, `bool_word`) read the common forms straight from
-//! a cell's bytes while loading; anything else goes to jiff or `str::parse`, so both read the
-//! same values.
+//! a cell's bytes while loading; anything else goes to the step-by-step reader of the grammar
+//! (`day_of`) or `str::parse`, and both read the same values (tested on every input).
 
 use super::{Outcome, Verdict};
 
@@ -42,22 +42,113 @@ pub fn format_day(day: i32) -> String {
         .unwrap_or_else(|_| format!("day {day}"))
 }
 
-/// Parses a date (`2026-10-03`) or a timestamp (`2026-10-03T14:22:00Z`, `2026-10-03 14:22`,
-/// `2026-10-03T14:22:00+02:00`) into its UTC day. A timestamp without an offset keeps its date.
+/// Reads a date or a timestamp as its day number, by the grammar of `docs/model-format.md` §3.5
+/// (the text is trimmed of Unicode `White_Space` first):
+///
+/// ```text
+/// date      = YYYY "-" MM "-" DD  |  YYYY "/" MM "/" DD
+/// timestamp = date ("T" | "t" | " ") hh ":" mm [":" ss ["." 1 to 9 digits]] [offset]
+/// offset    = "Z" | "z" | ("+" | "-") hh ":" mm          (at most 14:00)
+/// ```
+///
+/// Years 0000 to 9999, real calendar days (Gregorian leap years), hours 00–23, minutes and
+/// seconds 00–59. A date or a timestamp without an offset is its own date; a timestamp with an
+/// offset is the UTC date of that instant (`2026-10-03T23:30-02:00` is 2026-10-04). Anything
+/// else is `None`.
 pub fn parse_day(text: &str) -> Option<i32> {
-    let text = text.trim();
-    if let Some(day) = quick_day(text.as_bytes()) {
-        return Some(day);
+    let bytes = text.trim().as_bytes();
+    quick_day(bytes).or_else(|| day_of(bytes))
+}
+
+/// Reads bytes from left to right.
+struct Cursor<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl Cursor<'_> {
+    fn next(&mut self) -> Option<u8> {
+        let byte = self.bytes.get(self.at).copied();
+        self.at += usize::from(byte.is_some());
+        byte
     }
-    if text.len() == 10 {
-        return text.parse::<jiff::civil::Date>().ok().map(day_number);
+
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.at).copied()
     }
-    if let Ok(timestamp) = text.parse::<jiff::Timestamp>() {
-        return Some(timestamp.as_second().div_euclid(86_400) as i32);
+
+    /// Exactly `count` ASCII digits, as a number.
+    fn digits(&mut self, count: usize) -> Option<u32> {
+        let mut value = 0;
+        for _ in 0..count {
+            let digit = self.next()?.wrapping_sub(b'0');
+            if digit > 9 {
+                return None;
+            }
+            value = value * 10 + u32::from(digit);
+        }
+        Some(value)
     }
-    text.parse::<jiff::civil::DateTime>()
-        .ok()
-        .map(|dt| day_number(dt.date()))
+
+    /// `hh ":" mm` with `hh` at most `max_hour`.
+    fn hours_minutes(&mut self, max_hour: u32) -> Option<u32> {
+        let hours = self.digits(2).filter(|&h| h <= max_hour)?;
+        (self.next()? == b':').then_some(())?;
+        let minutes = self.digits(2).filter(|&m| m <= 59)?;
+        Some(hours * 60 + minutes)
+    }
+}
+
+/// [`parse_day`] step by step, as the grammar reads (the reference the quick path is tested
+/// against); the calendar is jiff's.
+fn day_of(bytes: &[u8]) -> Option<i32> {
+    let mut cursor = Cursor { bytes, at: 0 };
+    let year = cursor.digits(4)?;
+    let separator = cursor.next().filter(|&b| b == b'-' || b == b'/')?;
+    let month = cursor.digits(2)?;
+    (cursor.next()? == separator).then_some(())?;
+    let day = cursor.digits(2)?;
+    let date = jiff::civil::Date::new(
+        i16::try_from(year).ok()?,
+        i8::try_from(month).ok()?,
+        i8::try_from(day).ok()?,
+    )
+    .ok()?;
+    let date = day_number(date);
+    let Some(separator) = cursor.next() else {
+        return Some(date);
+    };
+    if !matches!(separator, b'T' | b't' | b' ') {
+        return None;
+    }
+    let local = cursor.hours_minutes(23)? as i32;
+    if cursor.peek() == Some(b':') {
+        cursor.next();
+        cursor.digits(2).filter(|&s| s <= 59)?;
+        if cursor.peek() == Some(b'.') {
+            cursor.next();
+            let digits = cursor.bytes.get(cursor.at..).unwrap_or_default();
+            let count = digits.iter().take_while(|b| b.is_ascii_digit()).count();
+            if !(1..=9).contains(&count) {
+                return None;
+            }
+            cursor.at += count;
+        }
+    }
+    let offset = match cursor.next() {
+        None => return Some(date),
+        Some(b'Z' | b'z') => 0,
+        Some(sign @ (b'+' | b'-')) => {
+            let minutes = cursor.hours_minutes(14).filter(|&m| m <= 14 * 60)? as i32;
+            if sign == b'-' { -minutes } else { minutes }
+        }
+        Some(_) => return None,
+    };
+    if cursor.peek().is_some() {
+        return None;
+    }
+    // The UTC time is the local time minus the offset: it may fall on the day before or after.
+    Some(date + (local - offset).div_euclid(24 * 60))
 }
 
 #[inline(always)]
@@ -86,9 +177,10 @@ fn days_from_civil(year: u32, month: u32, day: u32) -> i32 {
     (era * 146_097 + day_of_era) as i32 - 146_097 - 719_468
 }
 
-/// The day of the common forms, without jiff: `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM[:SS]` (`T` or a
-/// space) and `YYYY-MM-DDTHH:MM:SSZ`. `None` for anything else, including invalid dates and
-/// times, which jiff then reads (or refuses) as before.
+/// The day of the common forms, read straight from the bytes: `YYYY-MM-DD`,
+/// `YYYY-MM-DDTHH:MM[:SS]` (`T` or a space) and `YYYY-MM-DDTHH:MM:SSZ`. `None` for anything else
+/// (other forms, invalid dates and times), which [`day_of`] then reads (or refuses): the two
+/// agree on every input (a property test).
 #[inline]
 pub(super) fn quick_day(bytes: &[u8]) -> Option<i32> {
     let eight = |at: usize| {
@@ -128,8 +220,7 @@ pub(super) fn quick_day(bytes: &[u8]) -> Option<i32> {
                     if two_digits(h0, h1) <= 23 && two_digits(i0, i1) <= 59)
         }
         19 | 20 => {
-            // `THH:MM:SS` and maybe `Z` (an instant in UTC, whose day is the date's; years at
-            // the ends of jiff's range are left to jiff).
+            // `THH:MM:SS` and maybe `Z` (an instant in UTC, whose day is the date's).
             let time = eight(11).unwrap_or_default();
             let colons =
                 (time >> 16) & 0xFF == u64::from(b':') && (time >> 40) & 0xFF == u64::from(b':');
@@ -140,8 +231,7 @@ pub(super) fn quick_day(bytes: &[u8]) -> Option<i32> {
                         h0 * 10 + h1 <= 23 && i0 * 10 + i1 <= 59 && s0 * 10 + s1 <= 59
                     },
                 )
-                && (bytes.len() == 19
-                    || (bytes.get(19) == Some(&b'Z') && (1..=9998).contains(&year)))
+                && (bytes.len() == 19 || bytes.get(19) == Some(&b'Z'))
         }
         _ => false,
     };
@@ -261,82 +351,140 @@ pub(super) fn parse_stage(text: &str) -> Option<Outcome> {
 mod tests {
     use super::*;
 
-    /// `parse_day` as it was before the quick path: jiff for every form.
-    fn jiff_day(text: &str) -> Option<i32> {
-        let text = text.trim();
-        if text.len() == 10 {
-            return text.parse::<jiff::civil::Date>().ok().map(day_number);
-        }
-        if let Ok(timestamp) = text.parse::<jiff::Timestamp>() {
-            return Some(timestamp.as_second().div_euclid(86_400) as i32);
-        }
-        text.parse::<jiff::civil::DateTime>()
-            .ok()
-            .map(|dt| day_number(dt.date()))
+    use proptest::prelude::*;
+
+    /// The day of a local date and time at an offset (minutes east of UTC), computed by jiff
+    /// (independently of `day_of`'s arithmetic); `None` outside jiff's range.
+    fn jiff_day(date: (i16, i8, i8), time: (i8, i8, i8), offset: i32) -> Option<i32> {
+        let local =
+            jiff::civil::DateTime::new(date.0, date.1, date.2, time.0, time.1, time.2, 0).ok()?;
+        let offset = jiff::tz::Offset::from_seconds(offset * 60).ok()?;
+        let instant = offset.to_timestamp(local).ok()?;
+        Some(instant.as_second().div_euclid(86_400) as i32)
     }
 
     #[test]
-    fn quick_days_are_jiffs_days() {
-        let years = [
-            0, 1, 4, 99, 100, 400, 1582, 1600, 1700, 1800, 1899, 1900, 1904, 1969, 1970, 1971,
-            1999, 2000, 2001, 2023, 2024, 2025, 2026, 2100, 2400, 9998, 9999,
-        ];
-        let times = [
-            "",
-            "T00:00:00",
-            "T23:59:59",
-            "T12:34:56Z",
-            "T00:00:00Z",
-            "T23:59:59Z",
-            " 14:22",
-            "T14:22",
-            " 23:59:59",
-            " 10:00:00Z",
-            "T24:00:00",
-            "T12:60:00",
-            "T12:00:60",
-            "T12:00:60Z",
-            "t10:00:00z",
-            "T10:00:00+02:00",
-            "T23:30:00-02:00",
-            "T01:00:00+14:00",
-            "T10:00:00.5Z",
-            "T1:00:00Z",
-            "T10:00Z",
-            "Z",
-        ];
+    fn every_calendar_day_is_read_as_jiff_counts_it() {
         let mut quick = 0;
-        for year in years {
+        for year in [
+            0, 1, 4, 99, 100, 400, 1600, 1900, 1969, 1970, 2000, 2024, 2026, 2100, 9999,
+        ] {
             for month in 0..=13 {
                 for day in 0..=32 {
-                    for time in times {
-                        let text = format!("{year:04}-{month:02}-{day:02}{time}");
-                        assert_eq!(parse_day(&text), jiff_day(&text), "{text}");
+                    let expected = jiff::civil::Date::new(year, month, day)
+                        .ok()
+                        .map(day_number);
+                    for separator in ["-", "/"] {
+                        let text = format!("{year:04}{separator}{month:02}{separator}{day:02}");
+                        assert_eq!(parse_day(&text), expected, "{text}");
                         quick += usize::from(quick_day(text.as_bytes()).is_some());
                     }
                 }
             }
         }
-        assert!(
-            quick > 30_000,
-            "the usual forms take the quick path ({quick})"
+        assert!(quick > 5_000, "dates take the quick path ({quick})");
+    }
+
+    /// Pieces that dates and timestamps are made of, and a few that they are not.
+    const PIECES: &[&str] = &[
+        "0", "1", "2", "3", "5", "9", "12", "23", "24", "29", "30", "31", "59", "60", "2026",
+        "9999", "0000", "-", "/", ":", ".", "T", "t", " ", "Z", "z", "+", "14:00", "14:01",
+        "-02:00", "+05:30", "00", "é", "\u{a0}", "２",
+    ];
+
+    fn date_like() -> impl Strategy<Value = String> {
+        (
+            0u32..=10_000,
+            0u32..=13,
+            0u32..=32,
+            prop::sample::select(&["-", "/", "-", "."][..]),
+            prop::sample::select(&["", "T", " ", "t", "T", "x"][..]),
+            0u32..=25,
+            0u32..=61,
+            prop::option::of(0u32..=61),
+            prop::option::of(prop::collection::vec(
+                prop::sample::select(&["0", "5", "9"][..]),
+                0..=10,
+            )),
+            prop::option::of((prop::sample::select(&["+", "-"][..]), 0u32..=15, 0u32..=60)),
+            prop::sample::select(&["", "", "Z", "z", " ", ":", "0"][..]),
+        )
+            .prop_map(
+                |(year, month, day, separator, t, hour, minute, second, fraction, offset, tail)| {
+                    let mut text = format!("{year:04}{separator}{month:02}{separator}{day:02}");
+                    if !t.is_empty() {
+                        text.push_str(&format!("{t}{hour:02}:{minute:02}"));
+                        if let Some(second) = second {
+                            text.push_str(&format!(":{second:02}"));
+                            if let Some(fraction) = fraction {
+                                text.push('.');
+                                text.push_str(&fraction.concat());
+                            }
+                        }
+                        if let Some((sign, hours, minutes)) = offset {
+                            text.push_str(&format!("{sign}{hours:02}:{minutes:02}"));
+                        }
+                    }
+                    text.push_str(tail);
+                    text
+                },
+            )
+    }
+
+    fn any_text() -> impl Strategy<Value = String> {
+        prop::collection::vec(prop::sample::select(PIECES), 0..12).prop_map(|p| p.concat())
+    }
+
+    /// The fields of a text that `day_of` accepted, read back with a regular expression's
+    /// patience: date, time (0 when absent) and offset in minutes (0 when absent).
+    fn fields(text: &str) -> ((i16, i8, i8), (i8, i8, i8), i32) {
+        let number = |range: std::ops::Range<usize>| text[range].parse::<i32>().unwrap_or(0);
+        let date = (number(0..4) as i16, number(5..7) as i8, number(8..10) as i8);
+        if text.len() == 10 {
+            return (date, (0, 0, 0), 0);
+        }
+        let time = (
+            number(11..13) as i8,
+            number(14..16) as i8,
+            if text.as_bytes().get(16) == Some(&b':') {
+                number(17..19) as i8
+            } else {
+                0
+            },
         );
-        for text in [
-            "2026-1-03",
-            "2026-10-3",
-            "26-10-03",
-            "2026/10/03",
-            "+2026-10-03",
-            "-0001-10-03",
-            "2026-10-03T",
-            " 2026-10-03 ",
-            "2026-10-03 14:22:00 ",
-            "20261003",
-            "2026-W40-5",
-            "２０２６-10-03",
-            "",
-        ] {
-            assert_eq!(parse_day(text), jiff_day(text), "{text}");
+        let offset = match text
+            .len()
+            .checked_sub(6)
+            .map(|at| (at, text.as_bytes()[at]))
+        {
+            Some((at, sign @ (b'+' | b'-'))) if at >= 16 => {
+                let minutes = number(at + 1..at + 3) * 60 + number(at + 4..at + 6);
+                if sign == b'-' { -minutes } else { minutes }
+            }
+            _ => 0,
+        };
+        (date, time, offset)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(20_000))]
+
+        /// The quick path and the grammar read step by step agree on every input, and what is
+        /// accepted is the day jiff computes for that local time and offset.
+        #[test]
+        fn the_quick_path_and_the_grammar_agree(text in prop_oneof![date_like(), any_text()]) {
+            let slow = day_of(text.as_bytes());
+            if let Some(quick) = quick_day(text.as_bytes()) {
+                prop_assert_eq!(Some(quick), slow, "{:?}", text);
+            }
+            prop_assert_eq!(parse_day(&text), day_of(text.trim().as_bytes()), "{:?}", text);
+            prop_assert_eq!(parse_day(&format!(" {text}\u{a0}")), parse_day(&text));
+            if let Some(day) = slow {
+                let (date, time, offset) = fields(&text);
+                if let Some(expected) = jiff_day(date, time, offset) {
+                    prop_assert_eq!(day, expected, "{:?}", text);
+                }
+            }
         }
     }
 

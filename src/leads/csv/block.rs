@@ -2,8 +2,12 @@
 //! the blocks in file order ([`Position`]) so that a block read ahead gets its absolute row
 //! numbers, or is read again in order when it could not be read ahead.
 
-use super::source::Opened;
-use super::tokenizer::{Record, Tokenizer};
+use super::Limits;
+use super::header::invalid_utf8_message;
+use super::source::{Block, Opened};
+use super::tokenizer::{Problem, Record, Tokenizer};
+use crate::leads::RowError;
+use crate::leads::options::size_text;
 
 /// Row numbers within a block, relative to its first line: `row` and `next_line` (the line the
 /// next record starts on when no blank line comes first) as the spreadsheet numbering goes.
@@ -14,78 +18,137 @@ pub(crate) struct Rows {
 }
 
 impl Rows {
-    fn advance(&mut self, record: &Record) -> i64 {
-        let line = record.line as i64;
+    /// The row of a record on `line` (newlines of the block before it) with `newlines` inside
+    /// its cells.
+    fn advance(&mut self, line: u64, newlines: u64) -> i64 {
+        let line = line as i64;
         self.row += 1 + (line - self.next_line).max(0);
-        self.next_line = line + 1 + record.newlines as i64;
-        self.row
-    }
-
-    /// A record that could not be read.
-    fn advance_unreadable(&mut self) -> i64 {
-        self.row += 1;
-        self.next_line += 1;
+        self.next_line = line + 1 + newlines as i64;
         self.row
     }
 }
 
-/// Where a block read in order starts, to read it exactly: its offset and line (`1 +` the
-/// newlines before it), the index of its first record (the header is record 0) and the row
-/// numbering (relative to its line).
+/// Where a block read in order starts: the row numbering, relative to its first line.
 #[derive(Clone, Copy)]
 pub(crate) struct Start {
-    byte: u64,
-    line: u64,
-    record: u64,
     rows: Rows,
-    /// Where the reader stood before the block's first record: just after the terminator of
-    /// the record before it, which may be in an earlier block (offset and line).
-    first: (u64, u64),
 }
 
 /// What every parsed block tells the merge besides its data.
 #[derive(Default)]
 pub(crate) struct BlockInfo {
-    /// Not read: the block must be read again in order ([`Start`]).
-    again: bool,
     records: u64,
     newlines: u64,
     /// The line of the first record, relative to the block.
     first_line: Option<u64>,
     /// The numbering after the last record (relative to the block).
     rows: Option<Rows>,
-    /// Just after the last record: its offset in the block and the newlines before.
-    end: Option<(usize, u64)>,
     pub(crate) errors: Vec<BlockError>,
 }
 
 /// A row error, its row relative to the block.
 pub(crate) struct BlockError {
     pub(crate) row: i64,
+    /// The index of the cell.
     pub(crate) column: Option<usize>,
     pub(crate) message: String,
+    /// Stops the load even when bad rows are skipped.
+    pub(crate) fatal: bool,
+}
+
+impl BlockError {
+    /// A bad row (skipped when bad rows are skipped).
+    pub(crate) fn row(row: i64, column: Option<usize>, message: String) -> BlockError {
+        BlockError {
+            row,
+            column,
+            message,
+            fatal: false,
+        }
+    }
+
+    /// The error of a file whose columns are `headers`, on its (absolute) `row`.
+    pub(crate) fn to_row_error(&self, file: &str, row: usize, headers: &[String]) -> RowError {
+        let header = self.column.and_then(|i| headers.get(i));
+        let mut message = self.message.clone();
+        if let (Some(index), None) = (self.column, header) {
+            message.push_str(&format!(
+                " (in cell {}, past the header's {} columns)",
+                index + 1,
+                headers.len()
+            ));
+        }
+        RowError {
+            file: file.to_owned(),
+            row,
+            column: header.cloned(),
+            message,
+        }
+    }
+}
+
+/// The error of a row longer than the limit.
+fn too_long(row: i64, limits: Limits) -> BlockError {
+    BlockError {
+        row,
+        column: None,
+        message: format!(
+            "the row is longer than {} (MAX_ROW_BYTES, the most a row may take): the load stops \
+             here, even when bad rows are skipped",
+            size_text(limits.row)
+        ),
+        fatal: true,
+    }
+}
+
+/// The problem a record has whatever the reader makes of it, if any.
+#[cold]
+fn record_problem(
+    record: &Record,
+    bytes: &[u8],
+    valid: bool,
+    row: i64,
+    limits: Limits,
+) -> Option<BlockError> {
+    match record.problem {
+        Some(Problem::TooLong) => Some(too_long(row, limits)),
+        Some(Problem::Unbalanced { cell }) => Some(BlockError::row(
+            row,
+            Some(cell),
+            format!(
+                "unbalanced quote: the quote that opens this cell is never closed (a cell holds \
+                 at most {}), so the row ends at the end of its line",
+                size_text(limits.cell)
+            ),
+        )),
+        Some(Problem::CellTooLong { cell }) => Some(BlockError::row(
+            row,
+            Some(cell),
+            format!(
+                "the cell is longer than {} (MAX_CELL_BYTES, the most a cell may hold)",
+                size_text(limits.cell)
+            ),
+        )),
+        None if !valid => record.invalid_utf8(bytes).map(|(cell, start, byte)| {
+            BlockError::row(row, Some(cell), invalid_utf8_message(start, byte))
+        }),
+        None => None,
+    }
 }
 
 /// Reads the records of a block, calling `row` with each readable record and its (relative)
-/// row number. A block read ahead (`start` is `None`) is given up when it is not valid UTF-8
-/// (or the delimiter is odd), to be read again in order: then a record's position is known for
-/// the message about it.
+/// row number; read ahead when `start` is `None` (numbered as if the block started a row), else
+/// in order from `start`. A record that breaks a limit, has an unbalanced quote or is not UTF-8
+/// is a row error before `row` sees it.
 pub(crate) fn read_block(
-    block: &[u8],
+    block: &Block<'_>,
     delimiter: u8,
-    split: bool,
+    limits: Limits,
     start: Option<Start>,
     skip_bad_rows: bool,
     mut row: impl FnMut(&Record, i64) -> Result<(), BlockError>,
 ) -> BlockInfo {
     let mut info = BlockInfo::default();
-    // Cells cut from valid UTF-8 at ASCII delimiters are valid UTF-8: then no record needs
-    // checking.
-    let valid = delimiter.is_ascii() && std::str::from_utf8(block).is_ok();
-    if start.is_none() && (!valid || !split) {
-        info.again = true;
-        return info;
-    }
     // Read ahead, the numbering starts as if the first record were expected on the block's
     // first line, right after the row before; `Position::needs_again` checks that it was not
     // expected later, and `Position::offset` adds the rows before.
@@ -96,38 +159,36 @@ pub(crate) fn read_block(
         },
         |s| s.rows,
     );
-    let mut tokenizer = Tokenizer::new(block, delimiter);
+    if block.too_long {
+        // A row too long to read starts the block: it is all the block says.
+        info.records = 1;
+        info.first_line = Some(0);
+        info.errors.push(too_long(rows.advance(0, 0), limits));
+        info.rows = Some(rows);
+        return info;
+    }
+    let bytes = block.bytes();
+    // Cells cut from valid UTF-8 at an ASCII delimiter are valid UTF-8: then no record needs
+    // checking.
+    let valid = std::str::from_utf8(bytes).is_ok();
+    let mut tokenizer = Tokenizer::new(bytes, delimiter, limits);
     let mut record = Record::default();
     while tokenizer.next(&mut record) {
-        let index = info.records;
         info.records += 1;
         info.first_line.get_or_insert(record.line);
-        let problem = match (valid, start) {
-            (false, Some(start)) => record.invalid_utf8(block).map(|(field, valid_up_to)| {
-                BlockError {
-                    row: rows.advance_unreadable(),
-                    column: None,
-                    message: format!(
-                        "cannot read the row: CSV parse error: record {} (line {}, field: {field}, byte: {}): invalid utf-8: invalid UTF-8 in field {field} near byte index {valid_up_to}",
-                        start.record + index,
-                        if index == 0 { start.first.1 } else { start.line + record.start_newlines },
-                        if index == 0 { start.first.0 } else { start.byte + record.start as u64 },
-                    ),
-                }
-            }),
-            _ => None,
-        };
-        let problem = match problem {
-            Some(problem) => Some(problem),
-            None => {
-                let number = rows.advance(&record);
-                row(&record, number).err()
+        let number = rows.advance(record.line, record.newlines);
+        let problem = if record.problem.is_none() && valid {
+            row(&record, number).err()
+        } else {
+            match record_problem(&record, bytes, valid, number, limits) {
+                Some(problem) => Some(problem),
+                None => row(&record, number).err(),
             }
         };
-        info.end = Some((tokenizer.pos, tokenizer.newlines));
         if let Some(problem) = problem {
+            let stop = problem.fatal || !skip_bad_rows;
             info.errors.push(problem);
-            if !skip_bad_rows {
+            if stop {
                 // The load stops at this row.
                 break;
             }
@@ -142,55 +203,38 @@ pub(crate) fn read_block(
 
 /// Follows the blocks in file order: where the next one starts and how rows are numbered.
 pub(crate) struct Position {
-    byte: u64,
     /// `1 +` the newlines before the next block.
     line: u64,
-    record: u64,
     /// The row of the last record, and the line the next starts on when no blank line comes
     /// first (as absolute numbers).
     row: i64,
     next_line: i64,
-    /// Just after the last record (or the header): offset and line.
-    end: (u64, u64),
 }
 
 impl Position {
-    pub(crate) fn new(opened: &Opened<'_>, header: &csv::StringRecord) -> Position {
-        let newlines: u64 = header
-            .iter()
-            .map(|cell| cell.bytes().filter(|&b| b == b'\n').count() as u64)
-            .sum();
+    /// After the header of `opened`, which has `newlines` inside its names.
+    pub(crate) fn new(opened: &Opened<'_>, newlines: u64) -> Position {
         Position {
-            byte: opened.byte,
             line: opened.line,
-            record: 1,
             row: 1,
             next_line: 2 + newlines as i64,
-            end: (opened.byte, opened.line),
         }
     }
 
-    /// Whether a block read ahead must be read again in order: when it says so, or when its
-    /// first record starts before the line the numbering expects (only with `\r` alone ending
-    /// records).
+    /// Whether a block read ahead must be read again in order: when its first record starts
+    /// before the line the numbering expects (only with `\r` alone ending records).
     pub(crate) fn needs_again(&self, info: &BlockInfo) -> bool {
-        info.again
-            || info
-                .first_line
-                .is_some_and(|line| ((self.line + line) as i64) < self.next_line)
+        info.first_line
+            .is_some_and(|line| ((self.line + line) as i64) < self.next_line)
     }
 
     pub(crate) fn start(&self) -> Start {
         let relative = self.next_line - self.line as i64;
         Start {
-            byte: self.byte,
-            line: self.line,
-            record: self.record,
             rows: Rows {
                 row: relative,
                 next_line: relative,
             },
-            first: self.end,
         }
     }
 
@@ -204,17 +248,12 @@ impl Position {
     }
 
     /// Moves past a merged block.
-    pub(crate) fn advance(&mut self, block: &[u8], info: &BlockInfo) {
+    pub(crate) fn advance(&mut self, info: &BlockInfo) {
         if let Some(rows) = info.rows {
             self.row = self.offset() + rows.row;
             self.next_line = self.line as i64 + rows.next_line;
         }
-        if let Some((byte, newlines)) = info.end {
-            self.end = (self.byte + byte as u64, self.line + newlines);
-        }
         self.line += info.newlines;
-        self.record += info.records;
-        self.byte += block.len() as u64;
     }
 }
 
@@ -235,29 +274,32 @@ pub(crate) fn estimate(items: usize, sample: usize, total: u64, min_size: usize)
 
 #[cfg(test)]
 mod tests {
-    use super::super::header::{csv_reader, strip_bom};
     use super::super::source::Input;
     use crate::leads::lead_file::read_leads;
     use crate::leads::{LeadsError, LoadOptions};
 
     #[test]
-    fn unreadable_rows_are_reported_as_the_csv_crate_reports_them() {
-        for csv in [
-            &b"id,x\nL1,\xff\n"[..],
-            b"id,x\r\nL1,1\r\n\r\nL2,a\xc3\r\n",
-            b"\xEF\xBB\xBFid,x\n\"L\n1\",2\n\n\xffL3,3\n",
+    fn unreadable_rows_name_their_row_column_and_bytes() {
+        for (csv, row, column, message) in [
+            (
+                &b"id,x\nL1,\xff\n"[..],
+                2,
+                "x",
+                "not valid UTF-8: byte 0xFF after \"\" (save the file as UTF-8)",
+            ),
+            (
+                b"id,x\r\nL1,1\r\n\r\nL2,a\xc3\r\n",
+                4,
+                "x",
+                "not valid UTF-8: byte 0xC3 after \"a\" (save the file as UTF-8)",
+            ),
+            (
+                b"\xEF\xBB\xBFid,x\n\"L\n1\",2\n\nCaf\xe9 L3,3\n",
+                4,
+                "id",
+                "not valid UTF-8: byte 0xE9 after \"Caf\" (save the file as UTF-8)",
+            ),
         ] {
-            // What the csv crate says about the first unreadable record, the header read first.
-            let mut reader = csv_reader(strip_bom(csv), b',');
-            reader.headers().expect("a header");
-            let mut record = csv::StringRecord::new();
-            let expected = loop {
-                match reader.read_record(&mut record) {
-                    Ok(true) => {}
-                    Ok(false) => panic!("no unreadable row in {csv:?}"),
-                    Err(error) => break format!("cannot read the row: {error}"),
-                }
-            };
             for block_size in [1, 4, 1 << 20] {
                 let error = read_leads(
                     Input::Bytes(csv),
@@ -269,7 +311,11 @@ mod tests {
                 let LeadsError::Row(error) = error else {
                     panic!("a row error, not {error}");
                 };
-                assert_eq!(error.message, expected, "{csv:?}, blocks of {block_size}");
+                assert_eq!(
+                    (error.row, error.column.as_deref(), error.message.as_str()),
+                    (row, Some(column), message),
+                    "{csv:?}, blocks of {block_size}"
+                );
             }
         }
     }

@@ -260,7 +260,8 @@ fn retype(dict: &[String], codes: &[u32]) -> Option<ColumnData> {
                 .collect(),
         ));
     }
-    let looks_like_date = |v: &String| v.len() >= 10 && v.as_bytes().get(4) == Some(&b'-');
+    let looks_like_date =
+        |v: &String| v.len() >= 10 && matches!(v.as_bytes().get(4), Some(b'-' | b'/'));
     if dict.iter().all(looks_like_date) {
         let days = dict
             .iter()

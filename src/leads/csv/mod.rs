@@ -25,6 +25,7 @@ mod columns;
 mod header;
 mod interner;
 mod pipeline;
+mod scan;
 mod source;
 mod tokenizer;
 
@@ -35,8 +36,35 @@ pub(crate) use columns::{BlockColumn, Builder, Kind, MISSING_INT, ints_to_text, 
 pub(crate) use header::header_in_prefix;
 pub(crate) use interner::{BlockDict, Interner, hash_bytes};
 pub(crate) use pipeline::run_blocks;
-pub(crate) use source::{Input, open};
+pub(crate) use source::{Block, Input, open};
 pub(crate) use tokenizer::{cell_text, trim_cell};
+
+use super::options::{MAX_CELL_BYTES, MAX_COLUMNS, MAX_HEADER_BYTES, MAX_ROW_BYTES};
+
+/// The limits a file is read with: [`Limits::FILE`] (the documented ones); tests read with small
+/// ones to reach them with small inputs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Limits {
+    /// Columns of the header, cells of a row.
+    pub(crate) columns: usize,
+    /// Bytes of a cell's text; a quoted cell's closing quote is at most this many bytes + 1
+    /// after its opening quote.
+    pub(crate) cell: usize,
+    /// Bytes of a row, from its first byte to its line end.
+    pub(crate) row: usize,
+    /// The header's line end is within this many bytes of the start of the file (after a
+    /// byte-order mark).
+    pub(crate) header: usize,
+}
+
+impl Limits {
+    pub(crate) const FILE: Limits = Limits {
+        columns: MAX_COLUMNS,
+        cell: MAX_CELL_BYTES,
+        row: MAX_ROW_BYTES,
+        header: MAX_HEADER_BYTES,
+    };
+}
 
 /// The bytes of a block read from a file (the last record of a block may take it further).
 pub(crate) const BLOCK_SIZE: usize = 1 << 20;
@@ -45,9 +73,9 @@ const BLOCKS_AHEAD: usize = 8;
 
 #[cfg(test)]
 mod tests {
-    use super::Input;
-    use crate::leads::event_file::read_events;
-    use crate::leads::lead_file::read_leads;
+    use super::{Input, Limits};
+    use crate::leads::event_file::read_events_with;
+    use crate::leads::lead_file::read_leads_with;
     use crate::leads::{LoadOptions, Progress};
     use crate::model::{FieldKind, FieldSpec};
 
@@ -64,6 +92,12 @@ mod tests {
         b"\n\n",
         b",,\n1,2,3\n",
         b"id,n,id\nL1,1,2\n",
+        b"id,n,t\nL1,1,\"opens\nL2,2,b\nL3,3,\"closes\"\nL4,4,d\n",
+        b"\"id,n,t\nL1,1,a\n",
+        b"id,n,t\r\nL1,1,a\rL2,2,b\r\n\"x\r,y\rL3,3,c",
+        b"id,n,t\nL1,\xff,a\nL2,2,\"b\xfe\nL3,3,\"\"\"\"\n",
+        b"id,n,t\nL1,1,abcdefghijkl\nL2,2,abcdefghijklmnopqrstuvwxyz0123456789\nL3,3,c\n",
+        b"id,n,t\nL1,1,,,,,,,,\nL2,2,\"q\"tail\n",
     ];
 
     fn number_field(name: &str) -> FieldSpec {
@@ -81,8 +115,30 @@ mod tests {
         }
     }
 
+    /// Limits small enough for the inputs above to break them.
+    const SMALL: [Limits; 2] = [
+        Limits {
+            columns: 4,
+            cell: 8,
+            row: 36,
+            header: 40,
+        },
+        Limits {
+            columns: 3,
+            cell: 30,
+            row: 36,
+            header: 12,
+        },
+    ];
+
     #[test]
     fn any_block_size_reads_the_same_leads_and_events() {
+        for limits in [Limits::FILE, SMALL[0], SMALL[1]] {
+            any_block_size_reads_the_same(limits);
+        }
+    }
+
+    fn any_block_size_reads_the_same(limits: Limits) {
         let dir = tempfile::tempdir().expect("a temporary directory");
         for (case, csv) in TRICKY_LEADS.iter().enumerate() {
             let path = dir.path().join(format!("leads{case}.csv"));
@@ -93,16 +149,29 @@ mod tests {
                     skip_bad_rows,
                     ..LoadOptions::default()
                 };
-                let whole = read_leads(Input::Bytes(csv), "leads.csv", &options, 1 << 20);
+                let whole =
+                    read_leads_with(Input::Bytes(csv), "leads.csv", &options, 1 << 20, limits);
                 let expected = outcome_of(&whole);
                 for block_size in 1..=24 {
-                    let blocks = read_leads(Input::Bytes(csv), "leads.csv", &options, block_size);
+                    let blocks = read_leads_with(
+                        Input::Bytes(csv),
+                        "leads.csv",
+                        &options,
+                        block_size,
+                        limits,
+                    );
                     assert_eq!(
                         outcome_of(&blocks),
                         expected,
                         "{csv:?}, blocks of {block_size}"
                     );
-                    let file = read_leads(Input::File(&path), "leads.csv", &options, block_size);
+                    let file = read_leads_with(
+                        Input::File(&path),
+                        "leads.csv",
+                        &options,
+                        block_size,
+                        limits,
+                    );
                     assert_eq!(
                         outcome_of(&file),
                         expected,
@@ -112,26 +181,28 @@ mod tests {
                 let Ok((leads, _)) = whole else {
                     continue;
                 };
-                let events = "Lead ID,Activity,Timestamp\nL1,Webinar,2026-10-01\nL2,webinar ,2026-10-02T10:00:00Z\n\nZ,x,2026-10-01\nL1,pricing,2026-10-03T23:30:00-02:00\nL3,,2026-10-01\nL1,x,yesterday\nL2,\"quoted\nactivity\",2026-10-04\n";
+                let events = "Lead ID,Activity,Timestamp\nL1,Webinar,2026-10-01\nL2,webinar ,2026-10-02T10:00:00Z\n\nZ,x,2026-10-01\nL1,pricing,2026-10-03T23:30:00-02:00\nL3,,2026-10-01\nL1,x,yesterday\nL2,\"quoted\nactivity\",2026-10-04\nL1,\"open,2026-10-05\nL2,y,2026-10-06,extra\nL3,z,2026/10/07\n";
                 let mut whole_events = leads.clone();
-                let expected = outcome_of(&read_events(
+                let expected = outcome_of(&read_events_with(
                     Input::Bytes(events.as_bytes()),
                     "events.csv",
                     &mut whole_events,
                     skip_bad_rows,
                     1 << 20,
                     None,
+                    (limits, 20_400),
                 ));
                 for block_size in 1..=24 {
                     let mut blocks = leads.clone();
                     let progress = Progress::default();
-                    let report = read_events(
+                    let report = read_events_with(
                         Input::Bytes(events.as_bytes()),
                         "events.csv",
                         &mut blocks,
                         skip_bad_rows,
                         block_size,
                         Some(&progress),
+                        (limits, 20_400),
                     );
                     if report.is_ok() {
                         assert_eq!(progress.bytes_read(), events.len() as u64);

@@ -39,12 +39,12 @@ struct Pipeline<'a, R, M> {
 pub(crate) fn run_blocks<'a, R, M>(
     producer: Producer<'a>,
     threads: usize,
-    parse: &(dyn Fn(&[u8]) -> R + Sync),
+    parse: &(dyn Fn(&Block<'_>) -> R + Sync),
     merge: M,
 ) -> Result<(), LeadsError>
 where
     R: Send,
-    M: FnMut(&[u8], R) -> Result<(), LeadsError> + Send,
+    M: FnMut(&Block<'_>, R) -> Result<(), LeadsError> + Send,
 {
     let pipeline = Pipeline {
         producer: Mutex::new(producer),
@@ -87,10 +87,10 @@ impl<R, M> Drop for StopOnPanic<'_, '_, R, M> {
 
 /// One thread's share: take a block, parse it, merge what is due; until the blocks run out or
 /// the work stops.
-fn work<R, M>(pipeline: &Pipeline<'_, R, M>, parse: &(dyn Fn(&[u8]) -> R + Sync))
+fn work<R, M>(pipeline: &Pipeline<'_, R, M>, parse: &(dyn Fn(&Block<'_>) -> R + Sync))
 where
     R: Send,
-    M: FnMut(&[u8], R) -> Result<(), LeadsError> + Send,
+    M: FnMut(&Block<'_>, R) -> Result<(), LeadsError> + Send,
 {
     let _guard = StopOnPanic(pipeline);
     loop {
@@ -122,7 +122,7 @@ where
         };
         pipeline.issued.fetch_add(1, Ordering::AcqRel);
         let entry = taken.map(|block| {
-            let result = parse(block.bytes());
+            let result = parse(&block);
             (block, result)
         });
         let mut done = Vec::new();
@@ -139,7 +139,7 @@ where
                 queue.next += 1;
                 let outcome = match entry {
                     Ok((block, result)) => {
-                        let outcome = (queue.merge)(block.bytes(), result);
+                        let outcome = (queue.merge)(&block, result);
                         done.push(block);
                         outcome
                     }

@@ -4,9 +4,9 @@
 use std::io::Read;
 use std::path::Path;
 
-use super::BLOCKS_AHEAD;
-use super::header::{BOM, detect_delimiter, find_header, header_end, read_header, strip_bom};
-use super::tokenizer::last_line_end;
+use super::header::{BOM, Header, find_header, line_after, strip_bom};
+use super::scan::{Scan, scan};
+use super::{BLOCKS_AHEAD, Limits};
 use crate::leads::{LeadsError, Progress};
 
 /// Reads until `buffer` has grown by `want` bytes or the file ends; `true` at the end.
@@ -30,9 +30,11 @@ pub(crate) enum Source<'a> {
     },
 }
 
-/// A block of whole records.
+/// A block of whole records; or, instead, a record longer than the row limit, which is not
+/// read.
 pub(crate) struct Block<'a> {
     data: BlockData<'a>,
+    pub(crate) too_long: bool,
 }
 
 enum BlockData<'a> {
@@ -54,10 +56,8 @@ pub(crate) struct Producer<'a> {
     pub(crate) source: Source<'a>,
     pub(crate) seq: usize,
     delimiter: u8,
-    /// Whether blocks may end at any line end outside quotes: not with a delimiter that is a
-    /// quote or a line end, whose file is read as one block.
-    pub(crate) split: bool,
     block_size: usize,
+    limits: Limits,
     /// Spare buffers.
     pool: Vec<Vec<u8>>,
     progress: Option<&'a Progress>,
@@ -68,28 +68,36 @@ impl<'a> Producer<'a> {
         if self.progress.is_some_and(Progress::is_cancelled) {
             return Err(LeadsError::Cancelled);
         }
-        let (split, delimiter, block_size) = (self.split, self.delimiter, self.block_size);
-        let data = match &mut self.source {
+        let (delimiter, block_size, limits) = (self.delimiter, self.block_size, self.limits);
+        let (data, too_long) = match &mut self.source {
             Source::Bytes { bytes, pos } => {
                 let rest = bytes.get(*pos..).unwrap_or_default();
                 if rest.is_empty() {
                     return Ok(None);
                 }
-                let mut size = block_size;
-                let end = loop {
-                    if !split || rest.len() <= size {
-                        break rest.len();
+                let mut size = block_size.max(1);
+                let found = loop {
+                    let eof = rest.len() <= size;
+                    let window = rest.get(..size).unwrap_or(rest);
+                    match scan(window, delimiter, eof, limits) {
+                        Scan {
+                            cut: None,
+                            too_long,
+                        } if !too_long => {
+                            size = size.saturating_mul(2);
+                        }
+                        found => break found,
                     }
-                    if let Some(cut) = rest.get(..size).and_then(|w| last_line_end(w, delimiter)) {
-                        break cut;
-                    }
-                    size = size.saturating_mul(2);
                 };
+                let end = found.cut.unwrap_or_default();
                 *pos += end;
                 if let Some(progress) = self.progress {
                     progress.add(end);
                 }
-                BlockData::Borrowed(rest.get(..end).unwrap_or_default())
+                (
+                    BlockData::Borrowed(rest.get(..end).unwrap_or_default()),
+                    found.too_long && found.cut.is_none(),
+                )
             }
             Source::File {
                 file,
@@ -102,8 +110,8 @@ impl<'a> Producer<'a> {
                 buffer.extend_from_slice(carry);
                 let carried_in = carry.len();
                 carry.clear();
-                let mut want = block_size;
-                loop {
+                let mut want = block_size.max(1);
+                let found = loop {
                     if !*eof && buffer.len() < want {
                         let missing = want - buffer.len();
                         *eof =
@@ -112,27 +120,37 @@ impl<'a> Producer<'a> {
                                 source,
                             })?;
                     }
-                    if *eof {
-                        break;
+                    match scan(&buffer, delimiter, *eof, limits) {
+                        Scan {
+                            cut: None,
+                            too_long,
+                        } if !too_long && !*eof => {
+                            want = buffer.len().saturating_mul(2).max(block_size);
+                        }
+                        found => break found,
                     }
-                    if split && let Some(cut) = last_line_end(&buffer, delimiter) {
-                        carry.extend_from_slice(buffer.get(cut..).unwrap_or_default());
-                        buffer.truncate(cut);
-                        break;
-                    }
-                    want = buffer.len().saturating_mul(2);
-                }
+                };
                 if let Some(progress) = self.progress {
                     progress.add((buffer.len() + carry.len()).saturating_sub(carried_in));
                 }
-                if buffer.is_empty() {
+                let end = found.cut.unwrap_or_default();
+                carry.extend_from_slice(buffer.get(end..).unwrap_or_default());
+                buffer.truncate(end);
+                if buffer.is_empty() && !found.too_long {
                     return Ok(None);
                 }
-                BlockData::Owned(buffer)
+                (
+                    BlockData::Owned(buffer),
+                    found.too_long && found.cut.is_none(),
+                )
             }
         };
+        if too_long {
+            // Nothing after a row that is too long is read.
+            self.source = Source::Bytes { bytes: &[], pos: 0 };
+        }
         self.seq += 1;
-        Ok(Some(Block { data }))
+        Ok(Some(Block { data, too_long }))
     }
 
     /// Nothing more is read after an error; the block that failed took its number.
@@ -153,12 +171,10 @@ impl<'a> Producer<'a> {
 
 /// An input opened past its header.
 pub(crate) struct Opened<'a> {
-    /// The header record, or why it cannot be read.
-    pub(crate) header: Result<csv::StringRecord, csv::Error>,
+    /// The header, or why it cannot be read (a message for the file).
+    pub(crate) header: Result<Header, String>,
     pub(crate) delimiter: u8,
-    /// Where the data starts: its offset in the file (after the BOM) and `1 +` the newlines
-    /// before it.
-    pub(crate) byte: u64,
+    /// `1 +` the newlines before the data (the line it starts on).
     pub(crate) line: u64,
     pub(crate) producer: Producer<'a>,
     /// The size of the file, when known.
@@ -171,40 +187,66 @@ pub(crate) enum Input<'a> {
     File(&'a Path),
 }
 
+/// A delimiter the reader can cut cells at: an ASCII character that is not a quote or a line
+/// end.
+fn check_delimiter(delimiter: Option<u8>) -> Result<(), String> {
+    match delimiter {
+        Some(d) if !d.is_ascii() || matches!(d, b'"' | b'\r' | b'\n') => Err(format!(
+            "cannot read with the delimiter {}: it must be an ASCII character other than a \
+             quote or a line end",
+            crate::text::quoted(&char::from(d).to_string())
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Opens an input past its header (with `delimiter`, or the one the header line suggests).
 pub(crate) fn open<'a>(
     input: Input<'a>,
     delimiter: Option<u8>,
     block_size: usize,
     progress: Option<&'a Progress>,
+    limits: Limits,
 ) -> Result<Opened<'a>, LeadsError> {
-    let split_for = |delimiter: u8| !matches!(delimiter, b'"' | b'\r' | b'\n');
+    let checked = check_delimiter(delimiter);
+    let producer = |source, delimiter, pool| Producer {
+        source,
+        seq: 0,
+        delimiter,
+        block_size,
+        limits,
+        pool,
+        progress,
+    };
     match input {
         Input::Bytes(bytes) => {
             let body = strip_bom(bytes);
-            let delimiter = delimiter.unwrap_or_else(|| detect_delimiter(body));
-            let end = header_end(body, delimiter, true).unwrap_or(body.len());
-            let (header, line) = read_header(body, delimiter, end);
+            let found = find_header(body, delimiter, true, limits);
+            let (delimiter, end, header) = match found {
+                Some(found) => (found.delimiter, found.end, found.header),
+                // Not reached: the bytes are complete.
+                None => (
+                    b',',
+                    body.len(),
+                    Err("cannot find the header row".to_owned()),
+                ),
+            };
+            let end = end.min(body.len());
             if let Some(progress) = progress {
                 progress.add(bytes.len() - body.len() + end);
             }
             Ok(Opened {
-                header,
+                header: checked.and(header),
                 delimiter,
-                byte: end as u64,
-                line,
-                producer: Producer {
-                    source: Source::Bytes {
+                line: line_after(body.get(..end).unwrap_or_default()),
+                producer: producer(
+                    Source::Bytes {
                         bytes: body,
                         pos: end,
                     },
-                    seq: 0,
                     delimiter,
-                    split: split_for(delimiter),
-                    block_size,
-                    pool: Vec::new(),
-                    progress,
-                },
+                    Vec::new(),
+                ),
                 size: body.len() as u64,
             })
         }
@@ -219,36 +261,38 @@ pub(crate) fn open<'a>(
             let mut eof = fill(&mut file, &mut head, block_size.max(BOM.len())).map_err(io)?;
             loop {
                 let body = strip_bom(&head);
-                if let Some((delimiter, end)) = find_header(body, delimiter, eof) {
-                    let (header, line) = read_header(body, delimiter, end);
+                if let Some(found) = find_header(body, delimiter, eof, limits) {
+                    let end = found.end.min(body.len());
+                    let line = line_after(body.get(..end).unwrap_or_default());
                     let skip = head.len() - body.len() + end;
                     let carry = head.split_off(skip.min(head.len()));
                     if let Some(progress) = progress {
                         progress.add(head.len() + carry.len());
                     }
                     return Ok(Opened {
-                        header,
-                        delimiter,
-                        byte: end as u64,
+                        header: checked.and(found.header),
+                        delimiter: found.delimiter,
                         line,
-                        producer: Producer {
-                            source: Source::File {
+                        producer: producer(
+                            Source::File {
                                 file,
                                 path,
                                 carry,
                                 eof,
                             },
-                            seq: 0,
-                            delimiter,
-                            split: split_for(delimiter),
-                            block_size,
-                            pool: vec![head],
-                            progress,
-                        },
+                            found.delimiter,
+                            vec![head],
+                        ),
                         size,
                     });
                 }
-                let more = head.len().max(block_size);
+                // More bytes are needed: at most the header's limit (and two byte-order marks).
+                let most = limits.header + 2 * BOM.len() + 1;
+                let more = head
+                    .len()
+                    .max(block_size)
+                    .min(most.saturating_sub(head.len()))
+                    .max(1);
                 eof = fill(&mut file, &mut head, more).map_err(io)?;
             }
         }

@@ -3,7 +3,9 @@
 
 use rustc_hash::FxHashMap;
 
+use crate::leads::options::{list_warning, unlisted_warnings};
 use crate::leads::{ColumnData, LeadSet, LeadsError, LoadOptions, MISSING_TEXT, normalize_name};
+use crate::text::bounded;
 
 /// Headers of an id column (as [`normalize_name`] makes them), in order of preference.
 const ID_COLUMNS: &[&str] = &["leadid", "id", "recordid", "contactid"];
@@ -54,7 +56,7 @@ pub(super) fn lead_ids(
                 .position(|c| normalize_name(&c.name) == normalize_name(name))
                 .ok_or_else(|| LeadsError::File {
                     file: file.to_owned(),
-                    message: format!("there is no id column `{name}`"),
+                    message: format!("there is no id column `{}`", bounded(name)),
                 })?,
         ),
         None => find_column(set, ID_COLUMNS),
@@ -87,11 +89,13 @@ pub(super) fn lead_ids(
     };
     let duplicate = |id: &str, first: usize, row: usize| {
         format!(
-            "lead id `{id}` appears on rows {} and {}: events for it go to the first",
+            "lead id `{}` appears on rows {} and {}: events for it go to the first",
+            bounded(id),
             file_row(lead_rows, first),
             file_row(lead_rows, row)
         )
     };
+    let mut duplicates = 0;
     match column.map(|c| &c.data) {
         // Equal ids have equal codes, except that a missing id's `row-N` may equal a value.
         Some(ColumnData::Text { dict, codes }) => {
@@ -109,7 +113,8 @@ pub(super) fn lead_ids(
                 };
                 if let Some(seen) = code.and_then(|code| last.get_mut(code as usize)) {
                     if *seen != usize::MAX {
-                        warnings.push(duplicate(id, *seen, row));
+                        let first = *seen;
+                        list_warning(&mut warnings, &mut duplicates, || duplicate(id, first, row));
                     }
                     *seen = row;
                 }
@@ -120,10 +125,11 @@ pub(super) fn lead_ids(
             seen.reserve(lead_count);
             for (row, id) in ids.iter().enumerate() {
                 if let Some(first) = seen.insert(id.as_str(), row) {
-                    warnings.push(duplicate(id, first, row));
+                    list_warning(&mut warnings, &mut duplicates, || duplicate(id, first, row));
                 }
             }
         }
     }
+    unlisted_warnings(&mut warnings, duplicates, "lead ids that appear again");
     Ok((id_column, ids, warnings))
 }

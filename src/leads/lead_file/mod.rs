@@ -6,15 +6,17 @@ use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::csv::{
-    BLOCK_SIZE, BlockColumn, BlockError, BlockInfo, Builder, Input, Kind, MISSING_INT, Position,
-    Start, cell_text, estimate, ints_to_text, open, plain_int, read_block, run_blocks, trim_cell,
+    BLOCK_SIZE, Block, BlockColumn, BlockError, BlockInfo, Builder, Input, Kind, Limits,
+    MISSING_INT, Position, Start, cell_text, estimate, ints_to_text, open, plain_int, read_block,
+    run_blocks, trim_cell,
 };
 use super::values::{bool_word, parse_day, parse_number, quick_day, quick_number};
 use super::{
     Column, LeadSet, LeadsError, LoadOptions, LoadReport, MISSING_BOOL, MISSING_DATE, MISSING_TEXT,
-    RowError, normalize_name,
+    normalize_name,
 };
 use crate::model::{FieldKind, FieldSpec};
+use crate::text::{bounded, quoted};
 
 mod ids;
 mod outcomes;
@@ -51,7 +53,7 @@ struct LeadsFormat<'h> {
     typed: Vec<usize>,
     headers: &'h [String],
     delimiter: u8,
-    split: bool,
+    limits: Limits,
     skip_bad_rows: bool,
     /// The size of the last block read: its rows, and per column its distinct texts and their
     /// bytes (to size the next block's vectors).
@@ -101,7 +103,11 @@ fn parse_cell(kind: Kind, cell: &[u8]) -> Result<Option<Value>, &'static str> {
 }
 
 /// Parses one block's leads; read ahead when `start` is `None`, else in order from `start`.
-fn read_leads_block(format: &LeadsFormat<'_>, block: &[u8], start: Option<Start>) -> LeadsBlock {
+fn read_leads_block(
+    format: &LeadsFormat<'_>,
+    block: &Block<'_>,
+    start: Option<Start>,
+) -> LeadsBlock {
     let rows_hint = format.hints.0.load(Ordering::Relaxed);
     let mut columns: Vec<BlockColumn> = format
         .kinds
@@ -115,25 +121,24 @@ fn read_leads_block(format: &LeadsFormat<'_>, block: &[u8], start: Option<Start>
     let mut rows = Vec::new();
     let mut values: Vec<Value> = Vec::with_capacity(format.typed.len());
     let width = format.kinds.len();
+    let bytes = block.bytes();
     let info = read_block(
         block,
         format.delimiter,
-        format.split,
+        format.limits,
         start,
         format.skip_bad_rows,
         |record, row| {
+            let block = bytes;
             if record.is_blank(block) {
                 return Ok(());
             }
             if record.len() != width {
-                return Err(BlockError {
+                return Err(BlockError::row(
                     row,
-                    column: None,
-                    message: format!(
-                        "has {} cells, but the header has {width} columns",
-                        record.len()
-                    ),
-                });
+                    None,
+                    width_message(record.len(), width, record.newlines),
+                ));
             }
             // Nothing of a bad row is kept: the typed cells are parsed first.
             values.clear();
@@ -144,11 +149,11 @@ fn read_leads_block(format: &LeadsFormat<'_>, block: &[u8], start: Option<Start>
                     Ok(Some(value)) => values.push(value),
                     Ok(None) => {}
                     Err(expected) => {
-                        return Err(BlockError {
+                        return Err(BlockError::row(
                             row,
-                            column: Some(column),
-                            message: format!("{expected}, found {:?}", cell_text(cell)),
-                        });
+                            Some(column),
+                            format!("{expected}, found {}", quoted(&cell_text(cell))),
+                        ));
                     }
                 }
             }
@@ -228,22 +233,17 @@ struct LeadsMerge<'f> {
 }
 
 impl LeadsMerge<'_> {
-    fn merge(&mut self, bytes: &[u8], block: LeadsBlock) -> Result<(), LeadsError> {
+    fn merge(&mut self, source: &Block<'_>, block: LeadsBlock) -> Result<(), LeadsError> {
+        let bytes = source.bytes();
         let block = if self.position.needs_again(&block.info) {
-            read_leads_block(self.format, bytes, Some(self.position.start()))
+            read_leads_block(self.format, source, Some(self.position.start()))
         } else {
             block
         };
         for error in block.info.errors.iter() {
-            let problem = RowError {
-                file: self.file.to_owned(),
-                row: self.position.row(error.row),
-                column: error
-                    .column
-                    .and_then(|i| self.format.headers.get(i).cloned()),
-                message: error.message.clone(),
-            };
-            if self.format.skip_bad_rows {
+            let problem =
+                error.to_row_error(self.file, self.position.row(error.row), self.format.headers);
+            if self.format.skip_bad_rows && !error.fatal {
                 self.report.skipped.push(problem);
             } else {
                 return Err(problem.into());
@@ -275,7 +275,7 @@ impl LeadsMerge<'_> {
         let position = &self.position;
         self.lead_rows
             .extend(block.rows.iter().map(|&row| position.row(row)));
-        self.position.advance(bytes, &block.info);
+        self.position.advance(&block.info);
         Ok(())
     }
 }
@@ -288,17 +288,30 @@ pub(crate) fn read_leads(
     options: &LoadOptions,
     block_size: usize,
 ) -> Result<(LeadSet, LoadReport), LeadsError> {
+    read_leads_with(input, file, options, block_size, Limits::FILE)
+}
+
+/// [`read_leads`] with other limits than the file format's (for tests).
+pub(crate) fn read_leads_with(
+    input: Input<'_>,
+    file: &str,
+    options: &LoadOptions,
+    block_size: usize,
+    limits: Limits,
+) -> Result<(LeadSet, LoadReport), LeadsError> {
     let opened = open(
         input,
         options.delimiter,
         block_size,
         options.progress.as_deref(),
+        limits,
     )?;
-    let header_record = opened.header.as_ref().map_err(|e| LeadsError::File {
+    let header = opened.header.as_ref().map_err(|message| LeadsError::File {
         file: file.to_owned(),
-        message: format!("cannot read the header row: {e}"),
+        message: message.clone(),
     })?;
-    let headers: Vec<String> = header_record
+    let headers: Vec<String> = header
+        .names
         .iter()
         .map(|h| {
             let header = h.trim();
@@ -312,13 +325,18 @@ pub(crate) fn read_leads(
     if headers.iter().all(String::is_empty) {
         return Err(LeadsError::File {
             file: file.to_owned(),
-            message: "the file is empty: expected a header row naming the columns".to_owned(),
+            message: "the header row names no columns (its cells are empty): expected a header \
+                      row naming the columns"
+                .to_owned(),
         });
     }
     if let Some(duplicate) = first_duplicate(&headers) {
         return Err(LeadsError::File {
             file: file.to_owned(),
-            message: format!("the column `{duplicate}` appears twice in the header"),
+            message: format!(
+                "the column `{}` appears twice in the header",
+                bounded(duplicate)
+            ),
         });
     }
     // The id column is kept as written: an undeclared `007` or `12345678901234567890` must not
@@ -344,7 +362,7 @@ pub(crate) fn read_leads(
         kinds,
         headers: &headers,
         delimiter: opened.delimiter,
-        split: opened.producer.split,
+        limits,
         skip_bad_rows: options.skip_bad_rows,
     };
     let mut merge = LeadsMerge {
@@ -353,15 +371,15 @@ pub(crate) fn read_leads(
         builders,
         lead_rows: Vec::new(),
         report: LoadReport::default(),
-        position: Position::new(&opened, header_record),
+        position: Position::new(&opened, header.newlines),
         size: opened.size,
     };
     let threads = crate::par::csv_threads(opened.size, block_size);
     run_blocks(
         opened.producer,
         threads,
-        &|bytes| read_leads_block(&format, bytes, None),
-        |bytes, block| merge.merge(bytes, block),
+        &|block| read_leads_block(&format, block, None),
+        |source, block| merge.merge(source, block),
     )?;
     let LeadsMerge {
         builders,
@@ -397,9 +415,29 @@ pub(crate) fn read_leads(
     set.ids = ids;
     set.outcomes = outcomes;
     set.verdicts = verdicts;
+    if lead_count == 0 {
+        report.warnings.push(if report.skipped.is_empty() {
+            "no leads: the file has a header row but no rows of data".to_owned()
+        } else {
+            "no leads: every row was skipped".to_owned()
+        });
+    }
     report.warnings.extend(id_warnings);
     report.warnings.extend(outcome_warnings);
     Ok((set, report))
+}
+
+/// The error of a row with `cells` cells under a header of `width` columns; `newlines`: the
+/// line ends inside its quoted cells (a misplaced quote makes a row of several lines).
+pub(crate) fn width_message(cells: usize, width: usize, newlines: u64) -> String {
+    let mut message = format!("has {cells} cells, but the header has {width} columns");
+    if newlines > 0 {
+        message.push_str(&format!(
+            " (its quoted cells span {} lines: is a quote misplaced?)",
+            newlines + 1
+        ));
+    }
+    message
 }
 
 /// The first header that appears twice (as [`normalize_name`] reads headers).

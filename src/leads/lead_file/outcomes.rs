@@ -2,8 +2,10 @@
 //! SQL, opportunity, won), which may refine the stage; and from a sales verdict column.
 
 use super::ids::{file_row, find_column};
+use crate::leads::options::{list_warning, unlisted_warnings};
 use crate::leads::values::{parse_bool, parse_stage, parse_verdict};
 use crate::leads::{Cell, Column, ColumnData, LeadSet, LeadsError, Outcome, RowError, Verdict};
+use crate::text::quoted;
 
 // Headers of each column (as `normalize_name` makes them), in order of preference.
 const SQL_COLUMNS: &[&str] = &["reachedsql", "sql", "becamesql"];
@@ -85,18 +87,24 @@ pub(super) fn read_outcomes(
     };
     let mut outcomes = vec![None; lead_count];
     let mut verdicts = vec![None; lead_count];
+    let mut left_empty = 0;
     for row in 0..lead_count {
         match columns.lead_outcome(row) {
             Ok((outcome, verdict)) => {
                 outcomes[row] = outcome;
                 verdicts[row] = verdict;
             }
-            Err(problem) if skip_bad_cells => warnings.push(format!(
-                "{problem}; that lead's outcome and verdict were left empty"
-            )),
+            Err(problem) if skip_bad_cells => list_warning(&mut warnings, &mut left_empty, || {
+                format!("{problem}; that lead's outcome and verdict were left empty")
+            }),
             Err(problem) => return Err(problem.into()),
         }
     }
+    unlisted_warnings(
+        &mut warnings,
+        left_empty,
+        "leads whose outcome and verdict were left empty",
+    );
     Ok((outcomes, verdicts, warnings))
 }
 
@@ -132,7 +140,7 @@ impl OutcomeColumns<'_> {
                 self.error(
                     row,
                     reader.column,
-                    format!("expected true/false or yes/no, found {text:?}"),
+                    format!("expected true/false or yes/no, found {}", quoted(&text)),
                 )
             }),
         }
@@ -147,7 +155,8 @@ impl OutcomeColumns<'_> {
                     row,
                     reader.column,
                     format!(
-                        "unknown stage {text:?}: expected lead, mql, sql, opportunity, won or lost"
+                        "unknown stage {}: expected lead, mql, sql, opportunity, won or lost",
+                        quoted(&text)
                     ),
                 )
             })?;
@@ -171,7 +180,10 @@ impl OutcomeColumns<'_> {
                 self.error(
                     row,
                     reader.column,
-                    format!("unknown sales verdict {text:?}: expected accept or reject"),
+                    format!(
+                        "unknown sales verdict {}: expected accept or reject",
+                        quoted(&text)
+                    ),
                 )
             })?;
         }
