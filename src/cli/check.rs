@@ -4,20 +4,22 @@ use std::path::Path;
 
 use anyhow::Result;
 
-use super::print_stdout;
+use super::{path_text, print_stdout};
 use crate::format::load_model;
 use crate::model::{Model, fmt_number};
+use crate::text::printable;
 use crate::validate::{Severity, is_valid, validate};
 
-/// A model's summary, as `check` prints it.
+/// A model's summary, as `check` prints it (the model's texts with their control characters
+/// escaped).
 pub fn model_summary(model: &Model) -> String {
     let c = &model.combine;
     let mut lines = vec![
         format!(
             "{} ({}, format {})",
-            model.name,
+            printable(&model.name),
             model.status.label(),
-            model.format_version
+            printable(&model.format_version)
         ),
         format!(
             "  fit: {} rules, capped at {}; engagement: {} rules, capped at {}; {} overrides",
@@ -46,9 +48,9 @@ pub fn model_summary(model: &Model) -> String {
     for sign_off in &model.sign_offs {
         lines.push(format!(
             "  signed by {} for {} on {}",
-            sign_off.person,
+            printable(&sign_off.person),
             sign_off.team.label(),
-            sign_off.date
+            printable(&sign_off.date)
         ));
     }
     lines.join("\n")
@@ -59,17 +61,17 @@ pub(super) fn check_command(path: &Path) -> Result<i32> {
     let mut out = format!("{}\n", model_summary(&model));
     let problems = validate(&model);
     for problem in &problems {
-        out.push_str(&format!("{problem}\n"));
+        out.push_str(&format!("{}\n", printable(&problem.to_string())));
     }
     let code = if is_valid(&problems) {
-        out.push_str(&format!("ok: {} is valid\n", path.display()));
+        out.push_str(&format!("ok: {} is valid\n", path_text(path)));
         0
     } else {
         let errors = problems
             .iter()
             .filter(|p| p.severity == Severity::Error)
             .count();
-        out.push_str(&format!("{} has {errors} error(s)\n", path.display()));
+        out.push_str(&format!("{} has {errors} error(s)\n", path_text(path)));
         1
     };
     print_stdout(&out)?;
