@@ -135,7 +135,10 @@ mod tests {
             let text = reimport_text(Cell::Date(day));
             assert_eq!(parse_day(&text), Some(day), "{text}");
             // An undeclared column of such texts is a date column (§3.3).
-            assert!(text.len() >= 10 && text.as_bytes().get(4) == Some(&b'-'), "{text}");
+            assert!(
+                text.len() >= 10 && text.as_bytes().get(4) == Some(&b'-'),
+                "{text}"
+            );
         }
         // The days before year 0 come from timestamps like these.
         assert_eq!(parse_day("0000-01-01T00:00:00+01:00"), Some(YEAR_ZERO - 1));
@@ -158,7 +161,11 @@ mod tests {
             f64::MIN_POSITIVE,
             -123_456_789.012_345_67,
         ];
-        numbers.extend((0..5000).map(|_| f64::from_bits(rng.u64(..))).filter(|v| v.is_finite()));
+        numbers.extend(
+            (0..5000)
+                .map(|_| f64::from_bits(rng.u64(..)))
+                .filter(|v| v.is_finite()),
+        );
         for number in numbers {
             let text = reimport_text(Cell::Number(number));
             assert_eq!(crate::leads::parse_number(&text), Some(number), "{text}");
