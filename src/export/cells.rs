@@ -64,13 +64,18 @@ fn push_cell(out: &mut Vec<u8>, text: &[u8], quote: bool) {
         return;
     }
     out.push(b'"');
+    push_doubling_quotes(out, text);
+    out.push(b'"');
+}
+
+/// Appends `text` with each `"` doubled.
+fn push_doubling_quotes(out: &mut Vec<u8>, text: &[u8]) {
     for chunk in text.split_inclusive(|&b| b == b'"') {
         out.extend_from_slice(chunk);
         if chunk.last() == Some(&b'"') {
             out.push(b'"');
         }
     }
-    out.push(b'"');
 }
 
 /// Appends a text cell of the scored output (§6.1): its control characters escaped as
@@ -80,17 +85,17 @@ pub(crate) fn push_scored_cell(out: &mut Vec<u8>, value: &str) {
     // One pass over the usual cell, which needs at most quotes; anything else takes the long
     // way. A piece starts after `,` or `;` (tabs and line breaks are escaped, so they are not
     // separators any more); `"` at its start is skipped over.
-    let mut quote = false;
+    let (mut separator, mut quote_mark) = (false, false);
     let mut piece_start = true;
     for &byte in value.as_bytes() {
         match byte {
             b',' | b';' => {
-                quote = true;
+                separator = true;
                 piece_start = true;
                 continue;
             }
             b'"' => {
-                quote = true;
+                quote_mark = true;
                 continue;
             }
             b'=' | b'+' | b'-' | b'@' if piece_start => return push_rewritten(out, value),
@@ -100,7 +105,17 @@ pub(crate) fn push_scored_cell(out: &mut Vec<u8>, value: &str) {
         }
         piece_start = false;
     }
-    push_cell(out, value.as_bytes(), quote);
+    let text = value.as_bytes();
+    if quote_mark {
+        push_cell(out, text, true);
+    } else if separator {
+        // Quoted, with no quote inside to double (`fired_rules` of more than one rule).
+        out.push(b'"');
+        out.extend_from_slice(text);
+        out.push(b'"');
+    } else {
+        out.extend_from_slice(text);
+    }
 }
 
 /// [`push_scored_cell`] for a cell that has to be rewritten.
