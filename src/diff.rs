@@ -5,6 +5,7 @@ use crate::model::{
     Band, Combine, Counting, EngagementRule, FitRule, Model, Override, OverrideAction, Team,
     fmt_number,
 };
+use crate::text::printable;
 
 /// Which list a rule lives in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -63,7 +64,8 @@ impl RuleChange {
         }
     }
 
-    /// One line for a person, e.g. `fit rule "Senior title" (fit-senior): points 20 → 25`.
+    /// One line for a person, e.g. `fit rule "Senior title" (fit-senior): points 20 → 25`,
+    /// with the model's texts' control characters escaped ([`crate::text::printable`]).
     pub fn describe(&self) -> String {
         let name = |label: &str, id: &str| {
             if label.is_empty() || label == id {
@@ -72,7 +74,7 @@ impl RuleChange {
                 format!("\"{label}\" ({id})")
             }
         };
-        match self {
+        let line = match self {
             RuleChange::Added { kind, id, label } => {
                 format!("added {} {}", kind.label(), name(label, id))
             }
@@ -90,7 +92,8 @@ impl RuleChange {
                 name(label, id),
                 details.join("; ")
             ),
-        }
+        };
+        printable(&line).into_owned()
     }
 }
 
@@ -107,11 +110,12 @@ impl ModelDiff {
         self.rules.is_empty() && self.settings.is_empty()
     }
 
-    /// Every change as one line each: settings first, then rules in model order.
+    /// Every change as one line each: settings first, then rules in model order; the model's
+    /// texts' control characters escaped.
     pub fn lines(&self) -> Vec<String> {
         self.settings
             .iter()
-            .cloned()
+            .map(|line| printable(line).into_owned())
             .chain(self.rules.iter().map(RuleChange::describe))
             .collect()
     }

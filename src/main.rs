@@ -12,7 +12,10 @@ fn main() -> std::process::ExitCode {
     match result {
         Ok(code) => std::process::ExitCode::from(u8::try_from(code).unwrap_or(1)),
         Err(error) => {
-            eprintln!("error: {error:#}");
+            // The message quotes file names and values from the files: control characters
+            // are escaped, so that none reaches the terminal.
+            let message = format!("{error:#}");
+            eprintln!("error: {}", mql_studio::text::printable_lines(&message));
             std::process::ExitCode::from(2)
         }
     }

@@ -22,6 +22,24 @@ pub fn printable(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// `text` as [`printable`] makes it, except that line feeds are kept: for a report or a message
+/// of several lines whose user values were already passed through [`printable`] or [`quoted`],
+/// as a last guard before it is printed. A carriage return is escaped (it would let the next
+/// text overwrite the line).
+pub fn printable_lines(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(|c| c.is_control() && c != '\n') {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push(c),
+            c => push_printable(&mut out, c),
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// `text` for a message: in double quotes, control characters escaped as in [`printable`], at
 /// most [`QUOTE_LIMIT`] characters of it, then `…` when it was longer.
 pub fn quoted(text: &str) -> String {
@@ -82,6 +100,15 @@ mod tests {
         assert_eq!(
             printable("a\u{1b}[31mred\u{7}\tb\r\n\u{9b}"),
             "a\\u{1b}[31mred\\u{7}\\tb\\r\\n\\u{9b}"
+        );
+    }
+
+    #[test]
+    fn lines_keep_their_line_feeds_only() {
+        assert!(matches!(printable_lines("a\nb"), Cow::Borrowed("a\nb")));
+        assert_eq!(
+            printable_lines("a\u{1b}[2J\r\nb\t\u{85}\n"),
+            "a\\u{1b}[2J\\r\nb\\t\\u{85}\n"
         );
     }
 

@@ -584,7 +584,7 @@ fn map_renames_a_header_to_a_model_field() {
     assert_eq!(
         stdout(&output),
         "id,fit,engagement,score,status,grade,fired_rules\n\
-L1,40,0,40,lead,B4,fit-senior-title;fit-company-size\n"
+L1,40,0,40,lead,B4,\"fit-senior-title;fit-company-size\"\n"
     );
     // A mapping without `=` is refused.
     let mut args = score_args("", path_str(&leads), None);

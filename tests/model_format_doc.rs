@@ -486,13 +486,42 @@ fn json_output_shape_is_as_documented() {
 
 #[test]
 fn output_neutralisation_is_as_documented() {
-    use mql_studio::export::neutralize_cell;
+    use mql_studio::export::{neutralize_cell, scored_cell};
     assert_eq!(neutralize_cell("-42"), "'-42");
     assert_eq!(neutralize_cell("=HYPERLINK(1)"), "'=HYPERLINK(1)");
     for first in ['=', '+', '-', '@', '\t', '\r'] {
         assert!(neutralize_cell(&format!("{first}x")).starts_with('\''));
+        assert_eq!(
+            neutralize_cell(&format!("a;\"{first}x")),
+            format!("a;'\"{first}x")
+        );
+        assert_eq!(
+            neutralize_cell(&format!("a,{first}x")),
+            format!("a,'{first}x")
+        );
     }
     assert_eq!(neutralize_cell("L1"), "L1");
+    // The table of §6.1: each row whose two cells are code is a value and its written cell.
+    let code = |cell: &str| {
+        let inner = cell.strip_prefix('`')?.strip_suffix('`')?;
+        (!inner.contains('`')).then(|| inner.replace("\\|", "|"))
+    };
+    let mut checked = 0;
+    for line in section("### 6.1 CSV").lines() {
+        let Some(row) = line.strip_prefix("| ").and_then(|l| l.strip_suffix(" |")) else {
+            continue;
+        };
+        let Some((value, written)) = row.split_once(" | ") else {
+            continue;
+        };
+        if let (Some(value), Some(written)) = (code(value), code(written)) {
+            assert_eq!(scored_cell(&value), written, "{value:?}");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 8, "{checked} rows of the §6.1 table checked");
+    assert_eq!(scored_cell("\t=1"), "\\t=1");
+    assert_eq!(scored_cell("\u{1b}[31mred"), "\\u{1b}[31mred");
 }
 
 #[test]

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use anyhow::{Result, bail};
 
-use super::{LeadsArgs, load_leads, load_valid_model, print_stdout, rate_cell};
+use super::{LeadsArgs, load_leads, load_valid_model, path_text, print_stdout, rate_cell, warn};
 use crate::model::fmt_number;
 use crate::scoring::{Evaluation, score_all};
 
@@ -138,12 +138,13 @@ fn lift_text(
             RuleKind::Engagement => "engagement",
             RuleKind::Override => "override",
         };
+        let label = crate::text::printable(&lift.label);
         // The lift says whether its rule is enabled: looking each rule up by id here made the
         // report quadratic in the number of rules (100,000 rules took over 10 s).
         let label = if lift.enabled {
-            lift.label.clone()
+            label.into_owned()
         } else {
-            format!("{} (off)", lift.label)
+            format!("{label} (off)")
         };
         let points = lift
             .current_points
@@ -230,7 +231,7 @@ pub(super) fn calibrate_command(
     let (leads, as_of) = load_leads(args, &model)?;
     let evaluation = Evaluation::new(&model, &leads, as_of);
     for warning in &evaluation.warnings {
-        eprintln!("warning: {warning}");
+        warn(warning);
     }
     let scores = score_all(&model, &evaluation);
     let funnel_ = funnel(&leads, &scores);
@@ -282,7 +283,11 @@ pub(super) fn calibrate_command(
     }
 
     let mut sections = vec![
-        format!("Calibration of {} on {}", model.name, args.leads.display()),
+        format!(
+            "Calibration of {} on {}",
+            crate::text::printable(&model.name),
+            path_text(&args.leads)
+        ),
         funnel_text(&funnel_, as_of),
         format!("Reading: {}", funnel_.reading().text()),
         sweep_text(&sweep, &marked),

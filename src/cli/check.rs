@@ -4,18 +4,14 @@ use std::path::Path;
 
 use anyhow::Result;
 
-use super::print_stdout;
+use super::{path_text, print_stdout};
 use crate::format::load_model;
 use crate::model::{Model, fmt_number};
 use crate::text::printable;
-
-/// A path for the report: control characters escaped.
-pub(super) fn shown_path(path: &Path) -> String {
-    printable(&path.display().to_string()).into_owned()
-}
 use crate::validate::{Severity, is_valid, validate};
 
-/// A model's summary, as `check` prints it.
+/// A model's summary, as `check` prints it (the model's texts with their control characters
+/// escaped).
 pub fn model_summary(model: &Model) -> String {
     let c = &model.combine;
     // The name, version and signatures come from the file: no control character reaches a
@@ -67,17 +63,17 @@ pub(super) fn check_command(path: &Path) -> Result<i32> {
     let mut out = format!("{}\n", model_summary(&model));
     let problems = validate(&model);
     for problem in &problems {
-        out.push_str(&format!("{problem}\n"));
+        out.push_str(&format!("{}\n", printable(&problem.to_string())));
     }
     let code = if is_valid(&problems) {
-        out.push_str(&format!("ok: {} is valid\n", shown_path(path)));
+        out.push_str(&format!("ok: {} is valid\n", path_text(path)));
         0
     } else {
         let errors = problems
             .iter()
             .filter(|p| p.severity == Severity::Error)
             .count();
-        out.push_str(&format!("{} has {errors} error(s)\n", shown_path(path)));
+        out.push_str(&format!("{} has {errors} error(s)\n", path_text(path)));
         1
     };
     print_stdout(&out)?;

@@ -6,10 +6,11 @@ use std::path::Path;
 
 use anyhow::Result;
 
-use super::{LeadsArgs, load_leads, load_valid_model, print_stdout, rate_cell};
+use super::{LeadsArgs, load_leads, load_valid_model, path_text, print_stdout, rate_cell};
 use crate::format::load_model;
 use crate::model::fmt_number;
 use crate::scoring::{Evaluation, score_all};
+use crate::text::printable;
 
 /// How many changed leads `diff` lists one by one.
 const CHANGED_LEADS_SHOWN: usize = 20;
@@ -40,10 +41,10 @@ fn diff_report(a_path: &Path, b_path: &Path, leads_args: Option<&LeadsArgs>) -> 
     writeln!(
         out,
         "{} ({}) → {} ({})",
-        a_path.display(),
-        a.name,
-        b_path.display(),
-        b.name
+        path_text(a_path),
+        printable(&a.name),
+        path_text(b_path),
+        printable(&b.name)
     )?;
     let lines = crate::diff::diff_models(&a, &b).lines();
     if lines.is_empty() {
@@ -56,7 +57,7 @@ fn diff_report(a_path: &Path, b_path: &Path, leads_args: Option<&LeadsArgs>) -> 
             if lines.len() == 1 { "" } else { "s" }
         )?;
         for line in &lines {
-            writeln!(out, "  {line}")?;
+            writeln!(out, "  {}", printable(line))?;
         }
     }
     let Some(args) = leads_args else {
@@ -118,11 +119,11 @@ fn diff_report(a_path: &Path, b_path: &Path, leads_args: Option<&LeadsArgs>) -> 
             format!("The first {shown} of {}", changes.len())
         }
     )?;
+    let id = |row: usize| printable(leads_a.ids.get(row).map_or("", String::as_str));
     let id_width = changes
         .iter()
         .take(shown)
-        .filter_map(|c| leads_a.ids.get(c.row))
-        .map(|id| id.chars().count())
+        .map(|c| id(c.row).chars().count())
         .max()
         .unwrap_or(2)
         .max(2);
@@ -132,7 +133,7 @@ fn diff_report(a_path: &Path, b_path: &Path, leads_args: Option<&LeadsArgs>) -> 
         "id", "from", "to", "score A", "score B"
     )?;
     for change in changes.iter().take(shown) {
-        let id = leads_a.ids.get(change.row).map_or("", String::as_str);
+        let id = id(change.row);
         let score = |scores: &[crate::scoring::LeadScore]| {
             scores
                 .get(change.row)

@@ -4,6 +4,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
+use super::path_text;
 use crate::leads::parse_day;
 
 pub(super) fn generate_command(
@@ -16,16 +17,16 @@ pub(super) fn generate_command(
     let as_of =
         parse_day(as_of).with_context(|| format!("--as-of {as_of:?}: expected YYYY-MM-DD"))?;
     std::fs::create_dir_all(out_dir)
-        .with_context(|| format!("cannot create {}", out_dir.display()))?;
+        .with_context(|| format!("cannot create {}", path_text(out_dir)))?;
     let leads_path = out_dir.join("leads.csv");
     let events_path = out_dir.join("events.csv");
     let mut leads_file = std::io::BufWriter::new(
         std::fs::File::create(&leads_path)
-            .with_context(|| format!("cannot create {}", leads_path.display()))?,
+            .with_context(|| format!("cannot create {}", path_text(&leads_path)))?,
     );
     let mut events_file = std::io::BufWriter::new(
         std::fs::File::create(&events_path)
-            .with_context(|| format!("cannot create {}", events_path.display()))?,
+            .with_context(|| format!("cannot create {}", path_text(&events_path)))?,
     );
     let options = crate::generate::GenerateOptions {
         leads,
@@ -38,9 +39,9 @@ pub(super) fn generate_command(
     eprintln!(
         "wrote {} leads to {} and {} events to {} ({} reached SQL)",
         summary.leads,
-        leads_path.display(),
+        path_text(&leads_path),
         summary.events,
-        events_path.display(),
+        path_text(&events_path),
         summary.sqls
     );
     Ok(0)

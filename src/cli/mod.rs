@@ -13,6 +13,7 @@ use clap::{Parser, Subcommand};
 use crate::format::load_model;
 use crate::leads::{LeadSet, LoadOptions, LoadReport, load_events_csv, load_leads_csv, parse_day};
 use crate::model::Model;
+use crate::text::{printable, printable_lines};
 use crate::validate::{Severity, is_valid, validate};
 
 mod calibrate;
@@ -203,11 +204,11 @@ fn load_valid_model(path: &Path) -> Result<Model> {
         let list: Vec<String> = problems
             .iter()
             .filter(|p| p.severity == Severity::Error)
-            .map(|p| format!("  {p}"))
+            .map(|p| format!("  {}", printable(&p.to_string())))
             .collect();
         bail!(
             "{} has errors; fix them (see `mql-studio check`):\n{}",
-            check::shown_path(path),
+            path_text(path),
             list.join("\n")
         );
     }
@@ -258,15 +259,25 @@ fn print_report(report: &LoadReport, what: &str) {
             report.rows_read
         );
         for problem in report.skipped.iter().take(10) {
-            eprintln!("  {problem}");
+            eprintln!("  {}", printable(&problem.to_string()));
         }
         if report.skipped.len() > 10 {
             eprintln!("  … and {} more", report.skipped.len() - 10);
         }
     }
     for warning in &report.warnings {
-        eprintln!("warning: {warning}");
+        warn(warning);
     }
+}
+
+/// Prints a warning on standard error, its control characters escaped.
+fn warn(warning: &str) {
+    eprintln!("warning: {}", printable(warning));
+}
+
+/// A path as the commands print it: its control characters escaped.
+fn path_text(path: &Path) -> String {
+    printable(&path.display().to_string()).into_owned()
 }
 
 /// A rate for a table cell: `12.5 %`, or `–` when there is none.
@@ -275,7 +286,10 @@ fn rate_cell(rate: Option<f64>) -> String {
 }
 
 /// Writes a report to standard output; a reader that went away (`| head`) is not an error.
+/// The user values in `text` are already escaped; any other control character but the line
+/// feeds is escaped here too, so none reaches the terminal.
 fn print_stdout(text: &str) -> Result<()> {
+    let text = printable_lines(text);
     let mut stdout = std::io::stdout().lock();
     match stdout
         .write_all(text.as_bytes())

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 
-use super::{LeadsArgs, load_leads, load_valid_model, print_stdout};
+use super::{LeadsArgs, load_leads, load_valid_model, path_text, print_stdout, warn};
 use crate::scoring::{Evaluation, Status, explain, explanation_text, score_all, status_counts};
 
 pub(super) fn score_command(
@@ -17,7 +17,7 @@ pub(super) fn score_command(
     let (leads, as_of) = load_leads(args, &model)?;
     let evaluation = Evaluation::new(&model, &leads, as_of);
     for warning in &evaluation.warnings {
-        eprintln!("warning: {warning}");
+        warn(warning);
     }
     let scores = score_all(&model, &evaluation);
     let json = out.is_some_and(|p| {
@@ -32,17 +32,15 @@ pub(super) fn score_command(
         } else {
             // Streamed: no row objects, no whole file in memory.
             crate::export::write_scores_csv(&mut *writer, &model, &leads, &evaluation, &scores)
-                .map_err(std::io::Error::other)
         }
     };
     match out {
         Some(path) => crate::format::write_atomically_with(path, write)
-            .with_context(|| format!("cannot write {}", path.display()))?,
+            .with_context(|| format!("cannot write {}", path_text(path)))?,
         None => {
             let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
             match write(&mut stdout).and_then(|()| stdout.flush()) {
                 Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => {}
-                Err(error) if is_broken_pipe(&error) => {}
                 result => result?,
             }
         }
@@ -64,30 +62,20 @@ pub(super) fn score_command(
     Ok(0)
 }
 
-/// A broken pipe wrapped by the CSV writer.
-fn is_broken_pipe(error: &std::io::Error) -> bool {
-    error
-        .get_ref()
-        .and_then(|inner| inner.downcast_ref::<csv::Error>())
-        .is_some_and(|csv_error| match csv_error.kind() {
-            csv::ErrorKind::Io(io) => io.kind() == std::io::ErrorKind::BrokenPipe,
-            _ => false,
-        })
-}
-
 pub(super) fn explain_command(model_path: &Path, args: &LeadsArgs, id: &str) -> Result<i32> {
     let model = load_valid_model(model_path)?;
     let (leads, as_of) = load_leads(args, &model)?;
     let Some(row) = leads.row_of(id) else {
         bail!(
-            "no lead with id `{id}` in {} ({} leads)",
-            args.leads.display(),
+            "no lead with id {} in {} ({} leads)",
+            crate::text::quoted(id),
+            path_text(&args.leads),
             leads.len()
         );
     };
     let explanation = explain(&model, &leads, row, as_of);
     for warning in crate::scoring::data_warnings(&model, &leads) {
-        eprintln!("warning: {warning}");
+        warn(&warning);
     }
     print_stdout(&explanation_text(&model, &explanation))?;
     Ok(0)

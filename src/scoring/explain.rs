@@ -12,6 +12,7 @@ use crate::leads::{Cell, LeadSet, format_day};
 use crate::model::{
     Counting, Criterion, EngagementRule, FieldSpec, Model, OverrideAction, fmt_number,
 };
+use crate::text::printable;
 
 /// Which part of the model a rule belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -310,7 +311,9 @@ impl fmt::Display for ExplanationText<'_> {
     }
 }
 
-/// The text of [`explanation_text`], line by line.
+/// The text of [`explanation_text`], line by line. Every text from the leads or the model
+/// (the id, labels, what each rule saw) has its control characters escaped, since this is
+/// printed to a terminal.
 fn write_explanation(
     out: &mut fmt::Formatter<'_>,
     model: &Model,
@@ -320,7 +323,7 @@ fn write_explanation(
     writeln!(
         out,
         "Lead {} (as of {})",
-        explanation.lead_id,
+        printable(&explanation.lead_id),
         format_day(explanation.as_of)
     )?;
     writeln!(
@@ -329,9 +332,9 @@ fn write_explanation(
         s.status.label(),
         fmt_number(s.score),
         fmt_number(model.combine.scale),
-        explanation.grade
+        printable(&explanation.grade)
     )?;
-    writeln!(out, "  why: {}", explanation.reason)?;
+    writeln!(out, "  why: {}", printable(&explanation.reason))?;
     for (section, title, raw, capped, max) in [
         (
             Section::Fit,
@@ -374,7 +377,12 @@ fn write_explanation(
             } else {
                 format!("{:>7}", "")
             };
-            writeln!(out, "  {mark} {points}  {:<28} {}", rule.label, rule.detail)?;
+            writeln!(
+                out,
+                "  {mark} {points}  {:<28} {}",
+                printable(&rule.label),
+                printable(&rule.detail)
+            )?;
         }
     }
     if !explanation.overrides.is_empty() {
@@ -392,7 +400,8 @@ fn write_explanation(
             writeln!(
                 out,
                 "  {state:>5}  {action:<10} {:<28} {}",
-                o.label, o.detail
+                printable(&o.label),
+                printable(&o.detail)
             )?;
         }
     }

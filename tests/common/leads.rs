@@ -99,3 +99,19 @@ pub fn generated(count: usize, seed: u64, events: bool, fields: &[FieldSpec]) ->
     }
     (set, options.as_of)
 }
+
+/// Writes `set` back as the app's *Save leads with verdicts…* does, with `verdicts`, and reads
+/// the written file again with `options`. Returns the written text too.
+#[track_caller]
+pub fn written_back(
+    set: &LeadSet,
+    verdicts: &[Option<mql_studio::leads::Verdict>],
+    options: &LoadOptions,
+) -> (String, LeadSet, LoadReport) {
+    let mut bytes = Vec::new();
+    mql_studio::export::write_leads_csv(&mut bytes, set, verdicts).expect("written");
+    let text = String::from_utf8(bytes).expect("UTF-8");
+    let (again, report) = read_leads(&text, options)
+        .unwrap_or_else(|e| panic!("the written leads do not load: {e}\n{text}"));
+    (text, again, report)
+}

@@ -1,0 +1,178 @@
+//! The leads file written back with sales' verdicts (the app's *Save leads with verdicts…*), for
+//! re-import: every cell as the reader read it, so that loading the file again gives the same
+//! leads, ids, outcomes and verdicts (`docs/model-format.md` §6.3). Not for spreadsheets: the
+//! scored output is the one made safe to open in one.
+
+use std::fmt::{self, Write as _};
+use std::io::{self, Write};
+
+use super::cells::{CsvOut, push_exact_cell};
+use crate::leads::{Cell, LeadSet, Verdict, format_day, normalize_name};
+
+/// The header of the verdict column written by [`write_leads_csv`] when the file has none.
+pub const VERDICT_COLUMN: &str = "Sales Verdict";
+
+/// The headers of a verdict column, as `normalize_name` makes them, in the order the reader
+/// prefers them (§3.7).
+const VERDICT_COLUMNS: [&str; 2] = ["salesverdict", "verdict"];
+
+/// The day number of 0000-01-01, the first day with a `YYYY-MM-DD` date.
+const YEAR_ZERO: i32 = -719_528;
+
+/// Appends the text that reads back as `cell` (§6.3): text as it is; a number as the shortest
+/// decimal that reads back as the same number (`1200.5`, `0.1`, `1000000`; no exponent); a
+/// yes/no as `true` or `false`; a date as `YYYY-MM-DD`; nothing for a missing cell.
+fn push_reimport_text(out: &mut String, cell: Cell<'_>) -> fmt::Result {
+    match cell {
+        Cell::Missing => Ok(()),
+        Cell::Text(text) => {
+            out.push_str(text);
+            Ok(())
+        }
+        // `Display` of an `f64` is the shortest decimal that parses back to it.
+        Cell::Number(number) => write!(out, "{number}"),
+        Cell::Bool(value) => {
+            out.push_str(if value { "true" } else { "false" });
+            Ok(())
+        }
+        // Only a timestamp on 0000-01-01 with a positive offset is on a day before it (at
+        // most two days, offsets being under 26 hours): written as such a timestamp, since
+        // such a day has no `YYYY-MM-DD`.
+        Cell::Date(day) if (YEAR_ZERO - 2..YEAR_ZERO).contains(&day) => {
+            let hours = 24 * (YEAR_ZERO - day - 1) + 1;
+            write!(out, "0000-01-01T00:00:00+{hours:02}:00")
+        }
+        Cell::Date(day) => {
+            out.push_str(&format_day(day));
+            Ok(())
+        }
+    }
+}
+
+/// The text [`write_leads_csv`] writes for a cell, before CSV quoting.
+pub fn reimport_text(cell: Cell<'_>) -> String {
+    let mut out = String::new();
+    // Writing into a String cannot fail.
+    if push_reimport_text(&mut out, cell).is_err() {
+        out.clear();
+    }
+    out
+}
+
+/// Writes leads back as CSV for re-import: the columns in their order with their headers (as
+/// read, after any renaming), every cell as [`reimport_text`] writes it, quoted when it holds
+/// `,`, `;`, `"`, CR or LF; with sales' verdicts in the verdict column (or in a `Sales Verdict`
+/// column added at the end). A verdict that is what the file said leaves its cell as it was;
+/// another is written `accept`, `reject` or empty. Nothing is neutralised: ids and text come
+/// back byte for byte (§6.3).
+pub fn write_leads_csv<W: Write>(
+    writer: W,
+    leads: &LeadSet,
+    verdicts: &[Option<Verdict>],
+) -> io::Result<()> {
+    let existing = VERDICT_COLUMNS.iter().find_map(|key| {
+        leads
+            .columns
+            .iter()
+            .position(|c| normalize_name(&c.name) == *key)
+    });
+    let mut out = CsvOut::new(writer);
+    let headers = leads.columns.iter().map(|c| c.name.as_str());
+    let added = existing.is_none().then_some(VERDICT_COLUMN);
+    for (i, header) in headers.chain(added).enumerate() {
+        if i > 0 {
+            out.buffer.push(b',');
+        }
+        push_exact_cell(&mut out.buffer, header);
+    }
+    out.end_record()?;
+    let mut text = String::new();
+    for row in 0..leads.len() {
+        let verdict = verdicts.get(row).copied().flatten();
+        let changed = verdict != leads.verdicts.get(row).copied().flatten();
+        let verdict_text = verdict.map_or("", Verdict::label);
+        for (index, column) in leads.columns.iter().enumerate() {
+            if index > 0 {
+                out.buffer.push(b',');
+            }
+            if changed && Some(index) == existing {
+                push_exact_cell(&mut out.buffer, verdict_text);
+                continue;
+            }
+            match column.cell(row) {
+                Cell::Missing => {}
+                Cell::Text(value) => push_exact_cell(&mut out.buffer, value),
+                cell => {
+                    text.clear();
+                    push_reimport_text(&mut text, cell).map_err(io::Error::other)?;
+                    push_exact_cell(&mut out.buffer, &text);
+                }
+            }
+        }
+        if existing.is_none() {
+            if !leads.columns.is_empty() {
+                out.buffer.push(b',');
+            }
+            push_exact_cell(&mut out.buffer, verdict_text);
+        }
+        out.end_record()?;
+    }
+    out.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::leads::parse_day;
+
+    #[test]
+    fn every_day_is_written_as_text_that_reads_back_as_that_day() {
+        let last = parse_day("9999-12-31").unwrap_or(0);
+        let mut days: Vec<i32> = (YEAR_ZERO - 2..YEAR_ZERO + 800).collect();
+        days.extend((YEAR_ZERO..last).step_by(997));
+        days.extend(last - 800..=last);
+        for day in days {
+            let text = reimport_text(Cell::Date(day));
+            assert_eq!(parse_day(&text), Some(day), "{text}");
+            // An undeclared column of such texts is a date column (§3.3).
+            assert!(
+                text.len() >= 10 && text.as_bytes().get(4) == Some(&b'-'),
+                "{text}"
+            );
+        }
+        // The days before year 0 come from timestamps like these.
+        assert_eq!(parse_day("0000-01-01T00:00:00+01:00"), Some(YEAR_ZERO - 1));
+        assert_eq!(parse_day("0000-01-01T00:00:00+25:59"), Some(YEAR_ZERO - 2));
+    }
+
+    #[test]
+    fn numbers_are_written_as_text_that_reads_back_as_that_number() {
+        let mut rng = fastrand::Rng::with_seed(3);
+        let mut numbers = vec![
+            0.0,
+            -0.0,
+            0.1,
+            1.0 / 3.0,
+            1200.5,
+            1e15,
+            1e21,
+            1e-7,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+            -123_456_789.012_345_67,
+        ];
+        numbers.extend(
+            (0..5000)
+                .map(|_| f64::from_bits(rng.u64(..)))
+                .filter(|v| v.is_finite()),
+        );
+        for number in numbers {
+            let text = reimport_text(Cell::Number(number));
+            assert_eq!(crate::leads::parse_number(&text), Some(number), "{text}");
+        }
+        assert_eq!(reimport_text(Cell::Number(1200.5)), "1200.5");
+        assert_eq!(reimport_text(Cell::Number(1e6)), "1000000");
+        assert_eq!(reimport_text(Cell::Bool(true)), "true");
+        assert_eq!(reimport_text(Cell::Missing), "");
+    }
+}
