@@ -18,6 +18,8 @@ const VERDICT_COLUMNS: [&str; 2] = ["salesverdict", "verdict"];
 
 /// The day number of 0000-01-01, the first day with a `YYYY-MM-DD` date.
 const YEAR_ZERO: i32 = -719_528;
+/// The day number of 9999-12-31, the last day `YYYY-MM-DD` can write.
+const LAST_DAY: i32 = 2_932_896;
 
 /// Appends the text that reads back as `cell` (§6.3): text as it is; a number as the shortest
 /// decimal that reads back as the same number (`1200.5`, `0.1`, `1000000`; no exponent); a
@@ -35,12 +37,17 @@ fn push_reimport_text(out: &mut String, cell: Cell<'_>) -> fmt::Result {
             out.push_str(if value { "true" } else { "false" });
             Ok(())
         }
-        // Only a timestamp on 0000-01-01 with a positive offset is on a day before it (at
-        // most two days, offsets being under 26 hours): written as such a timestamp, since
-        // such a day has no `YYYY-MM-DD`.
-        Cell::Date(day) if (YEAR_ZERO - 2..YEAR_ZERO).contains(&day) => {
-            let hours = 24 * (YEAR_ZERO - day - 1) + 1;
-            write!(out, "0000-01-01T00:00:00+{hours:02}:00")
+        // A timestamp's offset (at most 14 hours, §3.5) can move its day one past the years
+        // `YYYY-MM-DD` writes: 0000-01-01 with a positive offset is on the day before, and
+        // 9999-12-31 with a negative one on the day after. Such a day is written as such a
+        // timestamp.
+        Cell::Date(day) if day == YEAR_ZERO - 1 => {
+            out.push_str("0000-01-01T00:00:00+01:00");
+            Ok(())
+        }
+        Cell::Date(day) if day == LAST_DAY + 1 => {
+            out.push_str("9999-12-31T23:00:00-01:00");
+            Ok(())
         }
         Cell::Date(day) => {
             out.push_str(&format_day(day));
@@ -128,9 +135,10 @@ mod tests {
     #[test]
     fn every_day_is_written_as_text_that_reads_back_as_that_day() {
         let last = parse_day("9999-12-31").unwrap_or(0);
-        let mut days: Vec<i32> = (YEAR_ZERO - 2..YEAR_ZERO + 800).collect();
+        assert_eq!(last, LAST_DAY);
+        let mut days: Vec<i32> = (YEAR_ZERO - 1..YEAR_ZERO + 800).collect();
         days.extend((YEAR_ZERO..last).step_by(997));
-        days.extend(last - 800..=last);
+        days.extend(last - 800..=last + 1);
         for day in days {
             let text = reimport_text(Cell::Date(day));
             assert_eq!(parse_day(&text), Some(day), "{text}");
@@ -140,9 +148,11 @@ mod tests {
                 "{text}"
             );
         }
-        // The days before year 0 come from timestamps like these.
-        assert_eq!(parse_day("0000-01-01T00:00:00+01:00"), Some(YEAR_ZERO - 1));
-        assert_eq!(parse_day("0000-01-01T00:00:00+25:59"), Some(YEAR_ZERO - 2));
+        // The days just outside years 0000-9999 come from timestamps like these, and offsets
+        // beyond 14 hours are not timestamps (§3.5): no other day can be read.
+        assert_eq!(parse_day("0000-01-01T00:00:00+14:00"), Some(YEAR_ZERO - 1));
+        assert_eq!(parse_day("9999-12-31T12:00:00-14:00"), Some(LAST_DAY + 1));
+        assert_eq!(parse_day("0000-01-01T00:00:00+25:59"), None);
     }
 
     #[test]
