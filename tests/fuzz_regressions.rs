@@ -12,8 +12,11 @@ mod common;
 use std::path::Path;
 
 /// Runs `body` on every file of `folder`; returns how many there were. Every failing file is
-/// named, not just the first.
+/// named, not just the first. A target with no past failure has no folder (git keeps no empty one).
 fn replay(folder: &Path, body: fn(&[u8])) -> usize {
+    if !folder.exists() {
+        return 0;
+    }
     let mut files: Vec<_> = std::fs::read_dir(folder)
         .unwrap_or_else(|error| panic!("{}: {error}", folder.display()))
         .map(|entry| entry.expect("a directory entry").path())
