@@ -15,17 +15,9 @@ use mql_studio::leads::Verdict;
 use mql_studio::model::{Model, Team};
 use mql_studio::scoring::{Evaluation, Status, score_all};
 
-fn harness() -> Harness<'static, StudioApp> {
-    harness_with(StudioApp::with_bundled_data())
-}
+mod common;
 
-fn harness_with(app: StudioApp) -> Harness<'static, StudioApp> {
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1440.0, 900.0))
-        .build_ui_state(|ui, app: &mut StudioApp| app.frame_ui(ui), app);
-    harness.run_steps(3);
-    harness
-}
+use common::app::{enter_path, file_menu, harness, harness_with, temp_dir};
 
 /// Statuses of every lead under a model, computed by the engine alone.
 fn statuses(app: &StudioApp, model: &Model) -> Vec<Status> {
@@ -34,52 +26,6 @@ fn statuses(app: &StudioApp, model: &Model) -> Vec<Status> {
         .iter()
         .map(|s| s.status)
         .collect()
-}
-
-/// A fresh directory, removed when the test ends.
-fn temp_dir(name: &str) -> tempfile::TempDir {
-    tempfile::Builder::new()
-        .prefix(&format!("mql-studio-ui-{name}-"))
-        .tempdir()
-        .expect("a temporary directory")
-}
-
-/// Opens a menu item through the File menu.
-fn file_menu(harness: &mut Harness<'static, StudioApp>, item: &str) {
-    harness.get_by_label("File").click();
-    harness.run_steps(2);
-    if std::env::var_os("DEBUG_MENU").is_some() {
-        for node in harness.get_all_by(|n| n.role() == egui::accesskit::Role::Button) {
-            eprintln!("button: {:?}", node);
-        }
-    }
-    harness
-        .get_by(|node| {
-            node.role() == egui::accesskit::Role::Button
-                && node.label().is_some_and(|label| label.contains(item))
-        })
-        .click();
-    harness.run_steps(3);
-}
-
-/// Types a path into the path dialog and confirms it.
-fn enter_path(harness: &mut Harness<'static, StudioApp>, path: &Path) {
-    assert!(
-        matches!(harness.state().dialog, Some(Dialog::PathEntry { .. })),
-        "a path dialog should be open, found {:?}",
-        harness.state().dialog
-    );
-    harness.get_by_label("Path").focus();
-    harness.run_steps(1);
-    // Replace the suggested path.
-    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
-    harness.run_steps(1);
-    harness
-        .get_by_label("Path")
-        .type_text(&path.display().to_string());
-    harness.run_steps(2);
-    harness.get_by_label("OK").click();
-    harness.run_steps(4);
 }
 
 #[test]

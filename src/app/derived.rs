@@ -9,7 +9,7 @@ use super::scoring_worker::{ScoresKey, ScoringWorker};
 use crate::leads::LeadSet;
 use crate::model::Model;
 use crate::scoreboard::{Scoreboard, Update};
-use crate::scoring::{Evaluation, LeadScore};
+use crate::scoring::{Evaluation, LeadScore, coverage_problems};
 use crate::validate::{Problem, validate};
 
 pub use crate::scoring::HISTOGRAM_BINS;
@@ -34,6 +34,9 @@ pub struct Derived {
     /// `summary` are filled: the evaluation lives with the thread.
     pub board: Scoreboard,
     pub problems: Vec<Problem>,
+    /// Warnings about the model on these leads: rules that fire for no lead or almost every
+    /// lead (`scoring::coverage_problems`), for the scores shown.
+    pub coverage: Vec<Problem>,
     /// Counts under the last saved (or opened) model, for "changed since saved".
     pub saved_counts: Option<[usize; 5]>,
     /// Milliseconds the last rescoring took.
@@ -62,6 +65,7 @@ impl Default for Derived {
         Derived {
             board: Scoreboard::default(),
             problems: Vec::new(),
+            coverage: Vec::new(),
             saved_counts: None,
             last_rescore_ms: 0.0,
             generation: 0,
@@ -129,6 +133,7 @@ impl Derived {
             let started = std::time::Instant::now();
             if self.board.update(model, inputs.leads, inputs.as_of) != Update::Unchanged {
                 self.last_rescore_ms = started.elapsed().as_secs_f64() * 1000.0;
+                self.coverage = coverage_problems(model, inputs.leads, &self.board.evaluation);
                 self.generation += 1;
                 changed = true;
             }
@@ -156,6 +161,7 @@ impl Derived {
             let shown = std::mem::replace(&mut self.board.scores, published.scores);
             worker.recycle(shown);
             self.board.summary = published.summary;
+            self.coverage = published.coverage;
             if let Some((saved_key, counts)) = published.saved_counts {
                 self.saved_counts = Some(counts);
                 self.saved_counted = Some(saved_key);

@@ -177,6 +177,7 @@ impl StudioApp {
             ImportOutcome::Events(Ok((log, report))) => {
                 let count = log.as_ref().map_or(0, EventLog::len);
                 self.set_event_log(log);
+                self.events_path = Some(path.to_owned());
                 Ok((
                     format!("imported {count} events from {}", path.display()),
                     report,
@@ -229,8 +230,9 @@ impl StudioApp {
         self.derived.reset();
         self.leads = Arc::new(leads);
         self.leads_path = Some(path.to_owned());
-        // New leads: their verdicts have not been saved anywhere yet.
+        // New leads: their verdicts have not been saved anywhere yet, nor have they events.
         self.verdicts_path = None;
+        self.events_path = None;
         self.leads_file_verdicts = verdicts.clone();
         self.history.replace_verdicts(&mut self.document, verdicts);
         self.saved.verdicts_saved(&self.document);

@@ -30,7 +30,7 @@ pub use files::{
     write_autosave,
 };
 pub use imports::BACKGROUND_IMPORT_BYTES;
-pub use settings::{Settings, SortColumn, ThemeChoice};
+pub use settings::{LastWorkshop, Settings, SortColumn, ThemeChoice};
 pub use state::{
     Action, CalibrationInputs, CentralView, Command, Dialog, EditorTab, FrameStats, Notice,
     SignForm, StudioApp, ViewAction, ViewState, ZoomStep,
@@ -176,7 +176,17 @@ impl StudioApp {
     /// Loads the start files (or falls back to the bundled ones with a notice), and removes what
     /// interrupted saves left behind in the directories the app knows: those of the start files,
     /// of the recent files and of the autosave.
+    /// Opens the files named at start; with none named, the last workshop's files that are
+    /// still there (a notice names any that are gone).
     pub fn open_start_files(&mut self, options: &StartOptions) {
+        let named = options.model.is_some() || options.leads.is_some() || options.events.is_some();
+        let last;
+        let options = if named {
+            options
+        } else {
+            last = self.last_workshop_options();
+            &last
+        };
         let known = [
             &options.model,
             &options.leads,
@@ -201,6 +211,51 @@ impl StudioApp {
         }
         if let Some(path) = &options.events {
             self.push(Command::ImportEventsPath(path.clone()));
+        }
+    }
+}
+
+impl StudioApp {
+    /// The files to reopen at the next start: the model, the leads (as last saved with
+    /// verdicts, else as imported) and their event log.
+    pub fn workshop_files(&self) -> LastWorkshop {
+        LastWorkshop {
+            model: self.model_path.clone(),
+            leads: self
+                .verdicts_path
+                .clone()
+                .or_else(|| self.leads_path.clone()),
+            events: self.events_path.clone(),
+        }
+    }
+
+    fn last_workshop_options(&mut self) -> StartOptions {
+        let last = self.settings.last_workshop.clone();
+        let mut still_there = |what: &str, path: Option<PathBuf>| {
+            let path = path?;
+            if path.is_file() {
+                Some(path)
+            } else {
+                self.notify(format!(
+                    "the last workshop's {what} {} is gone; showing the bundled one instead",
+                    crate::text::printable(&path.display().to_string())
+                ));
+                None
+            }
+        };
+        let model = still_there("model", last.model);
+        let had_leads = last.leads.is_some();
+        let leads = still_there("leads file", last.leads);
+        // An event log belongs to its leads: without them it would match none.
+        let events = if had_leads && leads.is_none() {
+            None
+        } else {
+            still_there("event log", last.events)
+        };
+        StartOptions {
+            model,
+            leads,
+            events,
         }
     }
 }
@@ -269,6 +324,7 @@ impl eframe::App for StudioApp {
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         self.settings.zoom = self.settings.zoom.clamp(0.5, 3.0);
+        self.settings.last_workshop = self.workshop_files();
         eframe::set_value(storage, Settings::KEY, &self.settings);
     }
 

@@ -10,7 +10,8 @@ use super::document::Revision;
 use crate::leads::LeadSet;
 use crate::model::Model;
 use crate::scoreboard::Scoreboard;
-use crate::scoring::{LeadScore, Summary};
+use crate::scoring::{LeadScore, Summary, coverage_problems};
+use crate::validate::Problem;
 
 /// What a set of scores is for: a model revision on a day.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -29,6 +30,8 @@ pub struct Published {
     pub summary: Summary,
     /// Counts under the saved model, when they were asked for.
     pub saved_counts: Option<(SavedKey, [usize; 5])>,
+    /// Rules that fire for no lead or almost every lead.
+    pub coverage: Vec<Problem>,
     pub elapsed_ms: f64,
 }
 
@@ -65,12 +68,14 @@ impl ScoringWorker {
                         let counts = board.counts_under(&saved, &leads);
                         (key, counts)
                     });
+                    let coverage = coverage_problems(&request.model, &leads, &board.evaluation);
                     let scores = std::mem::replace(&mut board.scores, request.spare);
                     let published = Published {
                         key: request.key,
                         scores,
                         summary: board.summary,
                         saved_counts,
+                        coverage,
                         elapsed_ms: started.elapsed().as_secs_f64() * 1000.0,
                     };
                     if outbox.send(published).is_err() {

@@ -1,5 +1,5 @@
-//! What the app remembers between runs: theme, zoom, recent files, the team last edited as, and
-//! the table's sort. Persisted by eframe; never undone.
+//! What the app remembers between runs: theme, zoom, recent files, the team last edited as, the
+//! table's sort and the last workshop's files. Persisted by eframe; never undone.
 
 use std::path::PathBuf;
 
@@ -61,6 +61,18 @@ pub struct Settings {
     pub editing_as: Team,
     pub sort_column: SortColumn,
     pub sort_descending: bool,
+    /// Reopened at the next start when no file is named on the command line.
+    pub last_workshop: LastWorkshop,
+}
+
+/// The files a workshop had open: none of them means the bundled model or sample leads.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LastWorkshop {
+    pub model: Option<PathBuf>,
+    /// The leads as last saved with sales' verdicts, else as imported.
+    pub leads: Option<PathBuf>,
+    pub events: Option<PathBuf>,
 }
 
 impl Default for Settings {
@@ -72,6 +84,7 @@ impl Default for Settings {
             editing_as: Team::Marketing,
             sort_column: SortColumn::Score,
             sort_descending: true,
+            last_workshop: LastWorkshop::default(),
         }
     }
 }

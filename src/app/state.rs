@@ -332,6 +332,8 @@ pub struct StudioApp {
     pub leads_path: Option<PathBuf>,
     /// Where sales' verdicts were last saved (suggested for the next save).
     pub verdicts_path: Option<PathBuf>,
+    /// The event log file imported for the current leads, if any.
+    pub events_path: Option<PathBuf>,
     pub leads_label: String,
     pub as_of: i32,
     /// Bumped whenever the leads are replaced or get an event log.
@@ -392,6 +394,7 @@ impl StudioApp {
             leads_file_verdicts,
             leads_path: None,
             verdicts_path: None,
+            events_path: None,
             leads_label,
             as_of,
             leads_version: 0,

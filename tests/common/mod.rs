@@ -1,12 +1,14 @@
 //! Helpers shared by the integration tests: paths in the repository, the bundled model and
 //! sample data, inline lead sets (`leads`), rule builders (`rules`), scoring checks (`scoring`),
-//! running the command-line binary (`cli`) and odd files for the tests of saving (`files`).
+//! running the command-line binary (`cli`), the app under kittest (`app`) and odd files for the tests of saving (`files`).
 //!
 //! Each file in `tests/` declares `mod common;` and calls what it needs.
 
 // Every test binary compiles this module on its own and uses only part of it.
 #![allow(dead_code)]
 
+#[cfg(feature = "gui")]
+pub mod app;
 #[cfg(feature = "cli")]
 pub mod cli;
 pub mod files;

@@ -1,6 +1,7 @@
 //! The leads table: virtualised (only visible rows are drawn), sortable by any column, filtered by
-//! status and by text search. Clicking a row selects the lead for the breakdown. The rows, filtered
-//! and sorted, are derived before drawing (`table_rows.rs`).
+//! status and by text search. Clicking anywhere on a row, or the up and down arrows, selects the
+//! lead for the breakdown. The rows, filtered and sorted, are derived before drawing
+//! (`table_rows.rs`).
 
 use egui::{RichText, Ui};
 use egui_extras::{Column as TableColumn, TableBuilder};
@@ -76,13 +77,17 @@ pub fn leads_table_ui(ui: &mut Ui, app: &StudioApp, actions: &mut Vec<Action>) {
     let sort_column = app.settings.sort_column;
     let descending = app.settings.sort_descending;
     let mut clicked_sort = None;
-    let mut clicked_row = None;
+    let mut clicked_row: Option<usize> = None;
     let model = &app.document.model;
     let leads = &app.leads;
     let scores = &app.derived.board.scores;
     let rows = &app.table.rows;
     let selected = app.view.selected_lead;
     let verdicts = &app.document.verdicts;
+    let stepped = keyboard_step(ui, rows, selected);
+    if let Some((_, row)) = stepped {
+        clicked_row = Some(row);
+    }
     egui::ScrollArea::horizontal()
         .id_salt("leads_table_h")
         .show(ui, |ui| {
@@ -93,6 +98,9 @@ pub fn leads_table_ui(ui: &mut Ui, app: &StudioApp, actions: &mut Vec<Action>) {
                 .sense(egui::Sense::click())
                 .auto_shrink([false, false])
                 .min_scrolled_height(0.0);
+            if let Some((index, _)) = stepped {
+                table = table.scroll_to_row(index, None);
+            }
             for (_, _, width) in &columns {
                 table = table.column(TableColumn::initial(*width).at_least(30.0).clip(true));
             }
@@ -128,7 +136,7 @@ pub fn leads_table_ui(ui: &mut Ui, app: &StudioApp, actions: &mut Vec<Action>) {
                         let text_cell = |table_row: &mut egui_extras::TableRow<'_, '_>,
                                          text: String| {
                             table_row.col(|ui| {
-                                ui.label(text);
+                                ui.add(plain_label(text));
                             });
                         };
                         text_cell(
@@ -139,10 +147,10 @@ pub fn leads_table_ui(ui: &mut Ui, app: &StudioApp, actions: &mut Vec<Action>) {
                         text_cell(&mut table_row, KeyColumns::text(leads, keys.company, row));
                         text_cell(&mut table_row, fmt_number(score.score));
                         table_row.col(|ui| {
-                            ui.label(
+                            ui.add(plain_label(
                                 RichText::new(score.status.label())
                                     .color(status_color(score.status)),
-                            );
+                            ));
                         });
                         text_cell(&mut table_row, score.grade(model));
                         text_cell(
@@ -176,4 +184,34 @@ pub fn leads_table_ui(ui: &mut Ui, app: &StudioApp, actions: &mut Vec<Action>) {
     if let Some(row) = clicked_row {
         actions.push(ViewAction::SelectLead(row).into());
     }
+}
+
+/// A cell's text: not selectable, so a click anywhere on the row selects the lead.
+fn plain_label(text: impl Into<egui::WidgetText>) -> egui::Label {
+    egui::Label::new(text).selectable(false)
+}
+
+/// Up and down arrows move the selection through the rows shown, unless a widget (a text field,
+/// a slider) has the keyboard: the position in `rows` and the lead's row.
+fn keyboard_step(ui: &Ui, rows: &[usize], selected: Option<usize>) -> Option<(usize, usize)> {
+    let widget_has_keyboard = ui.memory(|memory| memory.focused().is_some());
+    if widget_has_keyboard || rows.is_empty() {
+        return None;
+    }
+    let (down, up) = ui.input(|input| {
+        (
+            input.key_pressed(egui::Key::ArrowDown),
+            input.key_pressed(egui::Key::ArrowUp),
+        )
+    });
+    if !down && !up {
+        return None;
+    }
+    let position = selected.and_then(|row| rows.iter().position(|&r| r == row));
+    let index = match (position, down) {
+        (None, _) => 0,
+        (Some(at), true) => (at + 1).min(rows.len() - 1),
+        (Some(at), false) => at.saturating_sub(1),
+    };
+    rows.get(index).map(|&row| (index, row))
 }

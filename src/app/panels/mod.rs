@@ -54,6 +54,7 @@ pub fn draw(app: &StudioApp, ui: &mut egui::Ui) -> Vec<Action> {
             let context = model_editor::EditContext {
                 team: app.settings.editing_as,
                 problems: &app.derived.problems,
+                coverage: &app.derived.coverage,
                 leads: &app.leads,
             };
             model_editor::model_editor_ui(

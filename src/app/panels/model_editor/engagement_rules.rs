@@ -79,17 +79,16 @@ pub(super) fn engagement_rules_ui(
     }
     if ui
         .button("➕ Add engagement rule")
-        .on_hover_text("A new engagement rule, proposed by the team you are editing as")
+        .on_hover_text(
+            "A new engagement rule, proposed by the team you are editing as; it counts nothing until you pick its activity",
+        )
         .clicked()
     {
-        let activity = activities
-            .first()
-            .cloned()
-            .unwrap_or_else(|| "pricing_page_view".to_owned());
+        // No activity yet, so it counts nothing: one click never changes a score.
         let rule = EngagementRule {
             label: "New engagement rule".to_owned(),
             id: model.fresh_id("eng-new"),
-            activity,
+            activity: String::new(),
             count_column: None,
             counting: Counting::PerOccurrence,
             points: 5.0,

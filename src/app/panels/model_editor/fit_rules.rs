@@ -58,7 +58,9 @@ pub(super) fn fit_rules_ui(
     }
     if ui
         .button("➕ Add fit rule")
-        .on_hover_text("A new fit rule, proposed by the team you are editing as")
+        .on_hover_text(
+            "A new fit rule, proposed by the team you are editing as; it matches no lead until you give its values",
+        )
         .clicked()
     {
         let field = choices

@@ -23,6 +23,8 @@ use crate::validate::{Problem, Severity};
 pub struct EditContext<'a> {
     pub team: Team,
     pub problems: &'a [Problem],
+    /// Rules that fire for no lead or almost every lead of `leads`.
+    pub coverage: &'a [Problem],
     pub leads: &'a LeadSet,
 }
 
@@ -30,6 +32,7 @@ impl EditContext<'_> {
     fn problems_of<'p>(&'p self, id: &'p str) -> impl Iterator<Item = &'p Problem> + 'p {
         self.problems
             .iter()
+            .chain(self.coverage)
             .filter(move |p| p.rule_id.as_deref() == Some(id))
     }
 
@@ -44,6 +47,13 @@ impl EditContext<'_> {
             .iter()
             .filter(|p| p.severity == Severity::Error)
             .count()
+    }
+
+    fn warnings(&self) -> impl Iterator<Item = &Problem> {
+        self.problems
+            .iter()
+            .chain(self.coverage)
+            .filter(|p| p.severity == Severity::Warning)
     }
 }
 
@@ -80,6 +90,13 @@ pub fn model_editor_ui(
             ui.label(RichText::new("✔ valid").color(Color32::from_rgb(0x2e, 0x9d, 0x5b)));
         } else {
             ui.label(RichText::new(format!("⚠ {errors} error(s)")).color(error_color()));
+        }
+        let warnings: Vec<String> = context.warnings().map(ToString::to_string).collect();
+        if !warnings.is_empty() {
+            ui.label(
+                RichText::new(format!("⚠ {} warning(s)", warnings.len())).color(warning_color()),
+            )
+            .on_hover_text(warnings.join("\n"));
         }
     });
     editor_tabs_ui(ui, tab, actions);
@@ -171,11 +188,15 @@ fn error_color() -> Color32 {
     Color32::from_rgb(0xd0, 0x45, 0x3a)
 }
 
+fn warning_color() -> Color32 {
+    Color32::from_rgb(0xc2, 0x7c, 0x0e)
+}
+
 fn show_problems<'p>(ui: &mut Ui, problems: impl Iterator<Item = &'p Problem>) {
     for problem in problems {
         let color = match problem.severity {
             Severity::Error => error_color(),
-            Severity::Warning => Color32::from_rgb(0xc2, 0x7c, 0x0e),
+            Severity::Warning => warning_color(),
         };
         ui.label(RichText::new(format!("⚠ {}", problem.message)).color(color));
     }

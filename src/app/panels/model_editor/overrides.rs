@@ -56,16 +56,19 @@ pub(super) fn overrides_ui(
         ] {
             if ui
                 .button(label)
-                .on_hover_text("A new override, proposed by the team you are editing as")
+                .on_hover_text(
+                    "A new override, proposed by the team you are editing as; it applies to no lead until you give its values",
+                )
                 .clicked()
             {
                 let rule = Override {
                     label: label.trim_start_matches("➕ Add ").to_owned(),
                     id: model.fresh_id(base),
                     action,
+                    // An empty list matches no lead: one click never changes a status.
                     when: vec![Criterion::Field {
                         field: choices.first().cloned().unwrap_or_default(),
-                        condition: Condition::IsTrue,
+                        condition: Condition::OneOf(Vec::new()),
                     }],
                     enabled: true,
                     proposed_by: Some(context.team),

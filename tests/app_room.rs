@@ -1,0 +1,267 @@
+//! The app in the workshop room (issue 11): what a facilitator does on a projector, driven
+//! headlessly with egui_kittest and checked against the app's state.
+#![cfg(feature = "gui")]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use egui::Key;
+use egui_kittest::kittest::Queryable;
+use mql_studio::app::{EditorTab, ViewAction};
+use mql_studio::edit::{ListEdit, ModelEdit};
+use mql_studio::model::{Condition, Criterion, Override, OverrideAction};
+use mql_studio::scoring::Status;
+
+use common::app::harness;
+
+fn statuses(app: &mql_studio::app::StudioApp) -> Vec<Status> {
+    app.derived.board.scores.iter().map(|s| s.status).collect()
+}
+
+#[test]
+fn a_click_on_a_leads_id_or_name_selects_it_and_the_arrows_move_the_selection() {
+    let mut harness = harness();
+    let rows = harness.state().table.rows.clone();
+    // The top lead starts selected: click the next one.
+    let first = rows[1];
+    assert_ne!(harness.state().view.selected_lead, Some(first));
+    let id = harness.state().leads.ids[first].clone();
+    harness.get_by_label(&id).click();
+    harness.run_steps(2);
+    assert_eq!(
+        harness.state().view.selected_lead,
+        Some(first),
+        "clicked id {id}"
+    );
+
+    // The name of another lead, found in the table by its text (a name no other lead has).
+    let (second, name) = rows
+        .iter()
+        .take(10)
+        .skip(2)
+        .find_map(|&row| {
+            let leads = &harness.state().leads;
+            let name = format!(
+                "{} {}",
+                leads.display(row, "First Name"),
+                leads.display(row, "Last Name")
+            );
+            (harness.query_all_by_label(&name).count() == 1).then_some((row, name))
+        })
+        .expect("a lead with a name of its own among the first rows");
+    harness.get_by_label(&name).click();
+    harness.run_steps(2);
+    assert_eq!(
+        harness.state().view.selected_lead,
+        Some(second),
+        "clicked {name}"
+    );
+
+    let at = rows.iter().position(|&row| row == second).expect("shown");
+    harness.key_press(Key::ArrowDown);
+    harness.run_steps(2);
+    assert_eq!(harness.state().view.selected_lead, Some(rows[at + 1]));
+    harness.key_press(Key::ArrowUp);
+    harness.key_press(Key::ArrowUp);
+    harness.run_steps(2);
+    assert_eq!(harness.state().view.selected_lead, Some(rows[at - 1]));
+}
+
+#[test]
+fn the_arrows_leave_the_selection_alone_while_the_search_field_has_the_keyboard() {
+    let mut harness = harness();
+    harness.state_mut().push(ViewAction::SelectLead(3));
+    harness.run_steps(2);
+    harness.get_by_label("Search").focus();
+    harness.run_steps(1);
+    harness.key_press(Key::ArrowDown);
+    harness.run_steps(2);
+    assert_eq!(harness.state().view.selected_lead, Some(3));
+}
+
+#[test]
+fn new_rules_and_overrides_change_no_status_until_completed() {
+    let mut harness = harness();
+    let before = statuses(harness.state());
+    let overrides = harness.state().model().overrides.len();
+    harness
+        .state_mut()
+        .push(ViewAction::EditorTab(EditorTab::Overrides));
+    harness.run_steps(2);
+    harness.get_by_label("➕ Add fast-track").click();
+    harness.run_steps(3);
+    let app = harness.state();
+    assert_eq!(app.model().overrides.len(), overrides + 1);
+    let added = app.model().overrides.last().expect("added");
+    assert_eq!(added.action, OverrideAction::FastTrack);
+    assert_eq!(statuses(app), before, "one click fast-tracks nobody");
+    assert!(
+        app.derived
+            .problems
+            .iter()
+            .any(|p| p.rule_id.as_deref() == Some(added.id.as_str())),
+        "the card says what is missing: {:?}",
+        app.derived.problems
+    );
+
+    harness
+        .state_mut()
+        .push(ViewAction::EditorTab(EditorTab::Engagement));
+    harness.run_steps(2);
+    let rules = harness.state().model().engagement.rules.len();
+    // Below the list of rules, out of sight: clicked the way a screen reader would.
+    harness
+        .get_by_label("➕ Add engagement rule")
+        .click_accesskit();
+    harness.run_steps(3);
+    let app = harness.state();
+    assert_eq!(app.model().engagement.rules.len(), rules + 1);
+    assert_eq!(
+        statuses(app),
+        before,
+        "a new engagement rule counts nothing yet"
+    );
+
+    harness
+        .state_mut()
+        .push(ViewAction::EditorTab(EditorTab::Fit));
+    harness.run_steps(2);
+    harness.get_by_label("➕ Add fit rule").click_accesskit();
+    harness.run_steps(3);
+    assert_eq!(statuses(harness.state()), before);
+}
+
+#[test]
+fn the_editor_warns_about_a_fast_track_for_almost_everyone_and_a_rule_that_never_fires() {
+    let mut harness = harness();
+    let total = harness.state().leads.len();
+    let everyone = Override {
+        id: "ft-everyone".into(),
+        label: "Everyone".into(),
+        action: OverrideAction::FastTrack,
+        when: vec![Criterion::Field {
+            field: "industry".into(),
+            condition: Condition::NotOneOf(vec!["No such industry".into()]),
+        }],
+        enabled: true,
+        proposed_by: None,
+        rationale: String::new(),
+    };
+    let mut never = everyone.clone();
+    never.id = "ft-trial".into();
+    never.when = vec![Criterion::Activity {
+        activity: "trial_start".into(),
+        count_column: None,
+        at_least: 1,
+        window_days: None,
+    }];
+    for rule in [everyone, never] {
+        harness
+            .state_mut()
+            .push(ModelEdit::Override(ListEdit::Add(rule)));
+    }
+    harness
+        .state_mut()
+        .push(ViewAction::EditorTab(EditorTab::Overrides));
+    harness.run_steps(4);
+    let expected = format!("makes an MQL of 100% of the leads ({total} of {total})");
+    assert!(
+        harness.query_by_label_contains(&expected).is_some(),
+        "{expected} is shown on the card"
+    );
+    assert!(
+        harness
+            .query_by_label_contains("`trial_start` does not occur in the event log")
+            .is_some()
+            || harness
+                .query_by_label_contains("no `trial_start` column: the rule never fires")
+                .is_some(),
+        "the never-firing override says why"
+    );
+    assert!(harness.query_by_label_contains("2 warning(s)").is_some());
+}
+
+/// A model file (the bundled model, renamed) and a three-lead file in `dir`.
+fn workshop_files(dir: &std::path::Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    let mut model = common::default_model();
+    model.name = "Last workshop".into();
+    let model_path = dir.join("workshop.ron");
+    std::fs::write(
+        &model_path,
+        mql_studio::format::model_to_string(&model).expect("writes"),
+    )
+    .expect("write model");
+    let leads_path = dir.join("leads.csv");
+    std::fs::write(
+        &leads_path,
+        "Lead ID,Job Title,Number of Employees\nA1,VP Sales,250\nA2,CFO,900\nA3,Manager,40\n",
+    )
+    .expect("write leads");
+    (model_path, leads_path)
+}
+
+#[test]
+fn a_restart_reopens_the_last_workshops_model_and_leads() {
+    let dir = common::app::temp_dir("restart");
+    let (model_path, leads_path) = workshop_files(dir.path());
+    let mut app = mql_studio::app::StudioApp::with_bundled_data();
+    app.settings.last_workshop = mql_studio::app::LastWorkshop {
+        model: Some(model_path.clone()),
+        leads: Some(leads_path.clone()),
+        events: None,
+    };
+    app.open_start_files(&mql_studio::app::StartOptions::default());
+    let mut harness = common::app::harness_with(app);
+    harness.run_steps(4);
+    let app = harness.state();
+    assert_eq!(app.model().name, "Last workshop");
+    assert_eq!(app.model_path.as_deref(), Some(model_path.as_path()));
+    assert_eq!(app.leads.len(), 3);
+    // What the next start will reopen is what is open now.
+    assert_eq!(app.workshop_files(), app.settings.last_workshop);
+}
+
+#[test]
+fn files_named_at_start_win_and_a_vanished_file_is_reported_not_fatal() {
+    let dir = common::app::temp_dir("restart-gone");
+    let (model_path, leads_path) = workshop_files(dir.path());
+    let mut app = mql_studio::app::StudioApp::with_bundled_data();
+    app.settings.last_workshop = mql_studio::app::LastWorkshop {
+        model: Some(model_path),
+        leads: Some(dir.path().join("gone.csv")),
+        events: Some(dir.path().join("events.csv")),
+    };
+    app.open_start_files(&mql_studio::app::StartOptions::default());
+    let mut harness = common::app::harness_with(app);
+    harness.run_steps(4);
+    let app = harness.state();
+    assert_eq!(
+        app.model().name,
+        "Last workshop",
+        "the model is still there"
+    );
+    assert_eq!(app.leads.len(), 300, "the sample leads, not nothing");
+    assert!(
+        app.notices
+            .iter()
+            .any(|n| n.text.contains("gone.csv is gone")),
+        "{:?}",
+        app.notices
+    );
+
+    let mut app = mql_studio::app::StudioApp::with_bundled_data();
+    app.settings.last_workshop.model = Some(dir.path().join("workshop.ron"));
+    app.open_start_files(&mql_studio::app::StartOptions {
+        leads: Some(leads_path),
+        ..Default::default()
+    });
+    let mut harness = common::app::harness_with(app);
+    harness.run_steps(4);
+    let app = harness.state();
+    assert_eq!(app.leads.len(), 3);
+    assert_ne!(
+        app.model().name,
+        "Last workshop",
+        "a file named at start replaces the last workshop"
+    );
+}
