@@ -265,3 +265,123 @@ fn files_named_at_start_win_and_a_vanished_file_is_reported_not_fatal() {
         "a file named at start replaces the last workshop"
     );
 }
+
+fn body_size(harness: &egui_kittest::Harness<'static, mql_studio::app::StudioApp>) -> f32 {
+    harness
+        .ctx
+        .global_style()
+        .text_styles
+        .get(&egui::TextStyle::Body)
+        .expect("a body style")
+        .size
+}
+
+#[test]
+fn f5_presents_with_large_type_a_banner_of_counts_and_folded_panels_and_escape_leaves() {
+    let mut harness = harness();
+    let normal = body_size(&harness);
+    assert!(
+        harness.query_by_label("Model").is_some(),
+        "the editor shows"
+    );
+    harness.key_press(Key::F5);
+    harness.run_steps(3);
+    let layout = harness.state().view.layout;
+    assert!(layout.presenting);
+    assert!(
+        (body_size(&harness) - normal * mql_studio::app::PRESENTING_TEXT_SCALE).abs() < 0.01,
+        "large type"
+    );
+    assert!(
+        harness.query_by_label("Model").is_none(),
+        "the editor is folded away"
+    );
+    assert!(
+        harness
+            .query_by_label("Leave presenting mode (F5)")
+            .is_some()
+    );
+    let threshold = harness.state().model().combine.mql_threshold;
+    let legend = format!("MQL: score {threshold} or more of 100");
+    assert!(
+        harness.query_by_label_contains(&legend).is_some(),
+        "{legend}"
+    );
+    let mqls = harness.state().derived.board.summary.counts[Status::Mql.index()];
+    assert!(
+        harness.query_by_label(&format!("MQL {mqls}")).is_some(),
+        "the banner counts"
+    );
+
+    // The editor unfolds on request, for a change in front of the room.
+    harness.get_by_label("Model editor").click();
+    harness.run_steps(3);
+    assert!(harness.query_by_label("Model").is_some());
+
+    // Enter opens the selected lead full screen; Escape closes it, then leaves presenting mode.
+    let selected = harness
+        .state()
+        .view
+        .selected_lead
+        .expect("a lead is selected");
+    harness.key_press(Key::Enter);
+    harness.run_steps(3);
+    assert!(harness.state().view.layout.lead_view);
+    let id = harness.state().leads.ids[selected].clone();
+    assert!(
+        harness.query_by_label_contains(&id).is_some(),
+        "the lead view names {id}"
+    );
+    assert!(
+        harness
+            .query_by_label("← Back to the leads (Esc)")
+            .is_some()
+    );
+    harness.key_press(Key::Escape);
+    harness.run_steps(2);
+    let layout = harness.state().view.layout;
+    assert!(!layout.lead_view && layout.presenting);
+    harness.key_press(Key::Escape);
+    harness.run_steps(3);
+    assert!(!harness.state().view.layout.presenting);
+    assert!(
+        (body_size(&harness) - normal).abs() < 0.01,
+        "normal type again"
+    );
+    assert!(
+        harness.query_by_label("Model").is_some(),
+        "the editor is back"
+    );
+}
+
+#[test]
+fn at_1280x720_and_zoom_1_5_the_table_keeps_its_score_and_status_columns() {
+    let mut harness = egui_kittest::Harness::builder()
+        .with_size(egui::vec2(1280.0, 720.0))
+        .build_ui_state(
+            |ui, app: &mut mql_studio::app::StudioApp| app.frame_ui(ui),
+            mql_studio::app::StudioApp::with_bundled_data(),
+        );
+    harness.ctx.set_zoom_factor(1.5);
+    harness.run_steps(4);
+    let screen = harness.ctx.content_rect();
+    // Left of the breakdown panel, whose heading starts at its left edge (plus a margin).
+    let breakdown = harness.get_by_label("Why this score").rect();
+    for column in ["Sort by score", "Sort by status", "Sort by name"] {
+        let rect = harness.get_by_label(column).rect();
+        assert!(
+            screen.contains_rect(rect) && rect.max.x <= breakdown.min.x,
+            "{column} at {rect:?} is hidden (window {screen:?}, breakdown at {breakdown:?})"
+        );
+    }
+    // Presenting folds the side panels away: the plots get the width.
+    harness.key_press(Key::F5);
+    harness.run_steps(4);
+    for column in ["Sort by score", "Sort by status", "Sort by engagement"] {
+        let rect = harness.get_by_label(column).rect();
+        assert!(
+            screen.contains_rect(rect),
+            "{column} at {rect:?} presenting"
+        );
+    }
+}

@@ -88,6 +88,19 @@ impl StudioApp {
             }
             ViewAction::EditorTab(tab) => view.editor_tab = tab,
             ViewAction::Central(central) => view.central = central,
+            ViewAction::Layout(layout) => {
+                if layout.presenting != view.layout.presenting {
+                    set_text_scale(
+                        ctx,
+                        if layout.presenting {
+                            PRESENTING_TEXT_SCALE
+                        } else {
+                            1.0
+                        },
+                    );
+                }
+                view.layout = layout;
+            }
             ViewAction::ShowHistory(shown) => view.show_history = shown,
             ViewAction::SignForm(form) => view.sign_form = form,
             ViewAction::CalibrationInputs(inputs) => view.calibration_inputs = inputs,
@@ -203,4 +216,20 @@ impl StudioApp {
 /// The local time of day, for the change history.
 fn clock_time() -> String {
     jiff::ZonedDateTime::now().strftime("%H:%M:%S").to_string()
+}
+
+/// How much larger text is in presenting mode, on top of the zoom.
+pub const PRESENTING_TEXT_SCALE: f32 = 1.35;
+
+/// Every text style at `scale` times egui's default size, in both themes.
+fn set_text_scale(ctx: &egui::Context, scale: f32) {
+    ctx.all_styles_mut(|style| {
+        style.text_styles = egui::style::default_text_styles()
+            .into_iter()
+            .map(|(text_style, mut font)| {
+                font.size *= scale;
+                (text_style, font)
+            })
+            .collect();
+    });
 }

@@ -22,6 +22,7 @@ mod widgets;
 
 use std::path::PathBuf;
 
+pub use apply::PRESENTING_TEXT_SCALE;
 pub use commands::AUTOSAVE_SECONDS;
 pub use derived::Derived;
 pub use document::{ChangeRecord, Document, DocumentEdit, History, Revision, SavedState};
@@ -32,7 +33,7 @@ pub use files::{
 pub use imports::BACKGROUND_IMPORT_BYTES;
 pub use settings::{LastWorkshop, Settings, SortColumn, ThemeChoice};
 pub use state::{
-    Action, CalibrationInputs, CentralView, Command, Dialog, EditorTab, FrameStats, Notice,
+    Action, CalibrationInputs, CentralView, Command, Dialog, EditorTab, FrameStats, Layout, Notice,
     SignForm, StudioApp, ViewAction, ViewState, ZoomStep,
 };
 pub use table_rows::TableRows;
@@ -156,6 +157,30 @@ impl StudioApp {
             if ctx.input_mut(|i| i.consume_shortcut(&KeyboardShortcut::new(modifiers, key))) {
                 self.push(command);
             }
+        }
+        let layout = self.view.layout;
+        if ctx.input_mut(|i| i.consume_key(Modifiers::NONE, Key::F5)) {
+            self.push(ViewAction::Layout(
+                layout.with_presenting(!layout.presenting),
+            ));
+        }
+        // Enter and Escape belong to a focused widget, an open menu or a dialog first.
+        let free = self.dialog.is_none()
+            && !ctx.any_popup_open()
+            && ctx.memory(|memory| memory.focused().is_none());
+        if !free {
+            return;
+        }
+        if ctx.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Escape)) {
+            if layout.lead_view {
+                self.push(ViewAction::Layout(layout.with_lead_view(false)));
+            } else if layout.presenting {
+                self.push(ViewAction::Layout(layout.with_presenting(false)));
+            }
+        } else if self.view.selected_lead.is_some()
+            && ctx.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Enter))
+        {
+            self.push(ViewAction::Layout(layout.with_lead_view(!layout.lead_view)));
         }
     }
 

@@ -130,6 +130,8 @@ pub enum ViewAction {
     SortBy(SortColumn),
     EditorTab(EditorTab),
     Central(CentralView),
+    /// Panels shown, presenting mode, the full-screen lead view.
+    Layout(Layout),
     ShowHistory(bool),
     SignForm(SignForm),
     CalibrationInputs(CalibrationInputs),
@@ -247,6 +249,75 @@ pub struct ViewState {
     pub sign_form: SignForm,
     pub central: CentralView,
     pub calibration_inputs: CalibrationInputs,
+    pub layout: Layout,
+}
+
+/// Which panels show, and presenting mode (large type, a banner with the live counts, side
+/// panels collapsed until asked for). Layout, never undone.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Layout {
+    pub presenting: bool,
+    /// The selected lead's breakdown fills the central area.
+    pub lead_view: bool,
+    /// Outside presenting mode: panels the user hid.
+    pub hide_editor: bool,
+    pub hide_breakdown: bool,
+    /// In presenting mode: panels the facilitator opened.
+    pub presenting_editor: bool,
+    pub presenting_breakdown: bool,
+}
+
+impl Layout {
+    pub fn editor_shown(self) -> bool {
+        if self.presenting {
+            self.presenting_editor
+        } else {
+            !self.hide_editor
+        }
+    }
+
+    pub fn breakdown_shown(self) -> bool {
+        !self.lead_view
+            && if self.presenting {
+                self.presenting_breakdown
+            } else {
+                !self.hide_breakdown
+            }
+    }
+
+    #[must_use]
+    pub fn with_editor(mut self, shown: bool) -> Layout {
+        if self.presenting {
+            self.presenting_editor = shown;
+        } else {
+            self.hide_editor = !shown;
+        }
+        self
+    }
+
+    #[must_use]
+    pub fn with_breakdown(mut self, shown: bool) -> Layout {
+        if self.presenting {
+            self.presenting_breakdown = shown;
+        } else {
+            self.hide_breakdown = !shown;
+        }
+        self
+    }
+
+    #[must_use]
+    pub fn with_presenting(self, presenting: bool) -> Layout {
+        Layout {
+            presenting,
+            lead_view: false,
+            ..self
+        }
+    }
+
+    #[must_use]
+    pub fn with_lead_view(self, lead_view: bool) -> Layout {
+        Layout { lead_view, ..self }
+    }
 }
 
 impl Default for ViewState {
@@ -262,6 +333,7 @@ impl Default for ViewState {
             sign_form: SignForm::default(),
             central: CentralView::Preview,
             calibration_inputs: CalibrationInputs::default(),
+            layout: Layout::default(),
         }
     }
 }

@@ -60,12 +60,14 @@ pub fn leads_table_ui(ui: &mut Ui, app: &StudioApp, actions: &mut Vec<Action>) {
     );
 
     let columns: [(&str, SortColumn, f32); 13] = [
+        // What the room reads first comes first, so a narrow window (a projector at 1280x720,
+        // zoomed) still shows each lead's score and status.
         ("Id", SortColumn::Id, 62.0),
-        ("Name", SortColumn::Name, 120.0),
+        ("Name", SortColumn::Name, 110.0),
+        ("Score", SortColumn::Score, 54.0),
+        ("Status", SortColumn::Status, 96.0),
+        ("Grade", SortColumn::Grade, 54.0),
         ("Company", SortColumn::Company, 120.0),
-        ("Score", SortColumn::Score, 62.0),
-        ("Status", SortColumn::Status, 105.0),
-        ("Grade", SortColumn::Grade, 58.0),
         ("Fit", SortColumn::Fit, 45.0),
         ("Engagement", SortColumn::Engagement, 95.0),
         ("Outcome", SortColumn::Outcome, 80.0),
@@ -144,7 +146,6 @@ pub fn leads_table_ui(ui: &mut Ui, app: &StudioApp, actions: &mut Vec<Action>) {
                             leads.ids.get(row).cloned().unwrap_or_default(),
                         );
                         text_cell(&mut table_row, keys.name(leads, row));
-                        text_cell(&mut table_row, KeyColumns::text(leads, keys.company, row));
                         text_cell(&mut table_row, fmt_number(score.score));
                         table_row.col(|ui| {
                             ui.add(plain_label(
@@ -153,6 +154,7 @@ pub fn leads_table_ui(ui: &mut Ui, app: &StudioApp, actions: &mut Vec<Action>) {
                             ));
                         });
                         text_cell(&mut table_row, score.grade(model));
+                        text_cell(&mut table_row, KeyColumns::text(leads, keys.company, row));
                         text_cell(
                             &mut table_row,
                             fmt_number(crate::scoring::round2(score.fit)),

@@ -3,7 +3,7 @@
 use egui::Ui;
 
 use crate::app::settings::{Settings, ThemeChoice};
-use crate::app::state::{Action, Command, ViewAction, ZoomStep};
+use crate::app::state::{Action, Command, Layout, ViewAction, ZoomStep};
 use crate::model::Team;
 
 /// Draws the menu bar; pushes the commands and view changes chosen.
@@ -11,6 +11,7 @@ pub fn menu_bar_ui(
     ui: &mut Ui,
     settings: &Settings,
     show_history: bool,
+    layout: Layout,
     can_undo: bool,
     can_redo: bool,
     actions: &mut Vec<Action>,
@@ -164,6 +165,36 @@ pub fn menu_bar_ui(
                 .changed()
             {
                 actions.push(ViewAction::ShowHistory(shown).into());
+            }
+            ui.separator();
+            let mut presenting = layout.presenting;
+            if ui
+                .checkbox(&mut presenting, "Presenting mode (F5)")
+                .on_hover_text(
+                    "For a projector: large type, the live counts in a banner, side panels folded away",
+                )
+                .changed()
+            {
+                actions.push(ViewAction::Layout(layout.with_presenting(presenting)).into());
+            }
+            let mut editor = layout.editor_shown();
+            if ui
+                .checkbox(&mut editor, "Model editor")
+                .on_hover_text("Show or fold away the model editor on the left")
+                .changed()
+            {
+                actions.push(ViewAction::Layout(layout.with_editor(editor)).into());
+            }
+            let mut breakdown = layout.breakdown_shown();
+            if ui
+                .checkbox(&mut breakdown, "Breakdown")
+                .on_hover_text("Show or fold away the selected lead's breakdown on the right")
+                .changed()
+            {
+                actions.push(
+                    ViewAction::Layout(layout.with_lead_view(false).with_breakdown(breakdown))
+                        .into(),
+                );
             }
         });
         ui.separator();

@@ -13,6 +13,7 @@ mod leads_table;
 mod menu_bar;
 mod model_editor;
 mod plots;
+mod presenting;
 mod signoff;
 mod status_bar;
 
@@ -20,12 +21,41 @@ use super::state::{Action, CentralView, Command, StudioApp, ViewAction};
 
 /// The preview: plots above the leads table.
 fn preview_ui(app: &StudioApp, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
-    let plot_height = (ui.available_height() * 0.42).clamp(180.0, 340.0);
+    let presenting = app.view.layout.presenting;
+    // The table keeps at least its header and a few rows when the window is short.
+    let available = ui.available_height();
+    let share = if presenting && available > 400.0 {
+        0.5
+    } else {
+        0.42
+    };
+    let plot_height = (available * share).clamp(100.0, 480.0);
     ui.allocate_ui(egui::vec2(ui.available_width(), plot_height), |ui| {
-        plots::plots_ui(ui, &app.document.model, &app.derived, &app.leads, actions);
+        plots::plots_ui(
+            ui,
+            &app.document.model,
+            &app.derived,
+            &app.leads,
+            app.view.selected_lead,
+            !presenting,
+            actions,
+        );
     });
     ui.separator();
     leads_table::leads_table_ui(ui, app, actions);
+}
+
+/// The selected lead's breakdown (in the side panel or the full-screen lead view).
+fn breakdown_panel_ui(app: &StudioApp, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
+    breakdown::breakdown_ui(
+        ui,
+        &app.document.model,
+        &app.leads,
+        app.as_of,
+        app.view.selected_lead,
+        &app.document.verdicts,
+        actions,
+    );
 }
 
 /// Lays the panels out; returns what they asked for.
@@ -36,6 +66,7 @@ pub fn draw(app: &StudioApp, ui: &mut egui::Ui) -> Vec<Action> {
             ui,
             &app.settings,
             app.view.show_history,
+            app.view.layout,
             app.history.can_undo() || app.history.has_pending(&app.document),
             app.history.can_redo(),
             &mut actions,
@@ -46,44 +77,54 @@ pub fn draw(app: &StudioApp, ui: &mut egui::Ui) -> Vec<Action> {
         status_bar::status_bar_ui(ui, app, &mut actions);
     });
 
-    egui::Panel::left("model_editor")
-        .resizable(true)
-        .default_size(440.0)
-        .min_size(340.0)
-        .show(ui, |ui| {
-            let context = model_editor::EditContext {
-                team: app.settings.editing_as,
-                problems: &app.derived.problems,
-                coverage: &app.derived.coverage,
-                leads: &app.leads,
-            };
-            model_editor::model_editor_ui(
-                ui,
-                &app.document.model,
-                &context,
-                app.view.editor_tab,
-                &app.view.sign_form,
-                &mut actions,
-            );
+    let layout = app.view.layout;
+    if layout.presenting {
+        egui::Panel::top("presenting_banner").show(ui, |ui| {
+            presenting::presenting_banner_ui(ui, app, &mut actions);
         });
+    }
 
-    egui::Panel::right("breakdown")
-        .resizable(true)
-        .default_size(340.0)
-        .min_size(260.0)
-        .show(ui, |ui| {
-            breakdown::breakdown_ui(
-                ui,
-                &app.document.model,
-                &app.leads,
-                app.as_of,
-                app.view.selected_lead,
-                &app.document.verdicts,
-                &mut actions,
-            );
-        });
+    // Shares of the window (also when it is resized or zoomed), so the table keeps its key
+    // columns on a projector at 1280x720 and zoom 1.5 too.
+    let width = ui.available_width();
+    if layout.editor_shown() {
+        egui::Panel::left("model_editor")
+            .resizable(true)
+            .default_size((width * 0.3).clamp(240.0, 440.0))
+            .min_size(220.0)
+            .max_size((width * 0.3).max(220.0))
+            .show(ui, |ui| {
+                let context = model_editor::EditContext {
+                    team: app.settings.editing_as,
+                    problems: &app.derived.problems,
+                    coverage: &app.derived.coverage,
+                    leads: &app.leads,
+                };
+                model_editor::model_editor_ui(
+                    ui,
+                    &app.document.model,
+                    &context,
+                    app.view.editor_tab,
+                    &app.view.sign_form,
+                    &mut actions,
+                );
+            });
+    }
+
+    if layout.breakdown_shown() {
+        egui::Panel::right("breakdown")
+            .resizable(true)
+            .default_size((width * 0.24).clamp(220.0, 340.0))
+            .min_size(200.0)
+            .max_size((width * 0.25).max(200.0))
+            .show(ui, |ui| breakdown_panel_ui(app, ui, &mut actions));
+    }
 
     egui::CentralPanel::default_margins().show(ui, |ui| {
+        if layout.lead_view {
+            presenting::lead_view_ui(ui, app, &mut actions);
+            return;
+        }
         central_tabs_ui(ui, app.view.central, &mut actions);
         ui.separator();
         match app.view.central {

@@ -3,7 +3,9 @@
 //! saved version. Plots aggregate (bins, a sample of points) so they stay cheap at any size.
 
 use egui::{RichText, Ui};
-use egui_plot::{Bar, BarChart, Line, Plot, PlotPoints, Points, VLine};
+use egui_plot::{
+    Bar, BarChart, Line, MarkerShape, Plot, PlotPoint, PlotPoints, Points, Text, VLine,
+};
 
 use crate::app::derived::{Derived, HISTOGRAM_BINS};
 use crate::app::state::{Action, ViewAction};
@@ -16,38 +18,77 @@ use crate::scoring::Status;
 /// Most points drawn in the scatter; larger sets are sampled evenly.
 const MAX_SCATTER_POINTS: usize = 4000;
 
-/// Draws the plots; a drag in the histogram moves the MQL threshold.
+/// Draws the plots, with the selected lead marked in both; a drag in the histogram moves the MQL
+/// threshold, a click in the scatter selects the nearest lead. The counts are drawn above them
+/// unless a banner shows them (presenting mode).
 pub fn plots_ui(
     ui: &mut Ui,
     model: &Model,
     derived: &Derived,
     leads: &LeadSet,
+    selected: Option<usize>,
+    show_counts: bool,
     actions: &mut Vec<Action>,
 ) {
-    counts_ui(ui, derived, leads.len());
+    if show_counts {
+        counts_ui(ui, derived, leads.len());
+    }
+    let selected = selected.and_then(|row| Some((row, derived.board.scores.get(row)?)));
     let height = ui.available_height();
     ui.horizontal(|ui| {
         let width = ui.available_width();
         ui.vertical(|ui| {
             ui.set_width(width * 0.55);
             ui.label(RichText::new("Score distribution · drag to move the threshold").strong());
-            let rect = histogram_ui(ui, model, derived, height - 30.0, actions);
+            let marked = selected.map(|(row, score)| (lead_name(leads, row), score.score));
+            let rect = histogram_ui(ui, model, derived, marked, height - 30.0, actions);
             actions.push(ViewAction::HistogramDrawn(rect).into());
         });
         ui.vertical(|ui| {
-            ui.label(RichText::new("Fit against engagement").strong());
-            scatter_ui(ui, model, derived, leads, height - 30.0);
+            ui.label(RichText::new("Fit against engagement · click a dot to select it").strong());
+            let marked = selected.map(|(row, score)| [score.fit, score.engagement, row as f64]);
+            if let Some(row) = scatter_ui(ui, model, derived, leads, marked, height - 30.0) {
+                actions.push(ViewAction::SelectLead(row).into());
+            }
         });
     });
+}
+
+/// How a lead is named on a plot: its id.
+fn lead_name(leads: &LeadSet, row: usize) -> String {
+    leads.ids.get(row).cloned().unwrap_or_default()
+}
+
+/// The colour of the threshold and of the MQL boundary.
+fn threshold_color() -> egui::Color32 {
+    egui::Color32::from_rgb(0x1e, 0x88, 0x3c)
+}
+
+/// The colour that marks the selected lead: readable on both themes.
+fn selected_color(ui: &Ui) -> egui::Color32 {
+    ui.visuals().strong_text_color()
 }
 
 fn histogram_ui(
     ui: &mut Ui,
     model: &Model,
     derived: &Derived,
+    selected: Option<(String, f64)>,
     height: f32,
     actions: &mut Vec<Action>,
 ) -> egui::Rect {
+    let tallest = (0..HISTOGRAM_BINS)
+        .map(|bin| {
+            derived
+                .board
+                .summary
+                .histogram
+                .iter()
+                .map(|bins| f64::from(bins.get(bin).copied().unwrap_or(0)))
+                .sum::<f64>()
+        })
+        .fold(1.0, f64::max);
+    let marker = selected_color(ui);
     let scale = model.combine.scale.max(1.0);
     let bin_width = scale / HISTOGRAM_BINS as f64;
     let threshold = model.combine.mql_threshold;
@@ -85,16 +126,30 @@ fn histogram_ui(
         .include_x(0.0)
         .include_x(scale)
         .include_y(0.0)
+        // Room above the tallest bar for the lines' labels.
+        .include_y(tallest * 1.25)
         .x_axis_label("score")
         .y_axis_label("leads")
         .show(ui, |plot_ui| {
             for chart in charts {
                 plot_ui.add(chart);
             }
+            let label_y = tallest * 1.2;
             plot_ui.add(
                 VLine::new(format!("threshold {}", fmt_number(threshold)), threshold)
-                    .color(egui::Color32::from_rgb(0x1e, 0x88, 0x3c))
+                    .color(threshold_color())
                     .width(2.5),
+            );
+            plot_ui.add(
+                Text::new(
+                    "threshold label",
+                    PlotPoint::new(threshold, label_y),
+                    RichText::new(format!("MQL ≥ {}", fmt_number(threshold)))
+                        .text_style(egui::TextStyle::Body)
+                        .strong(),
+                )
+                .color(threshold_color())
+                .anchor(egui::Align2::LEFT_BOTTOM),
             );
             let nurture_from = threshold - model.combine.nurture_band;
             if model.combine.nurture_band > 0.0 {
@@ -102,6 +157,34 @@ fn histogram_ui(
                     VLine::new("nurture band", nurture_from)
                         .color(status_color(Status::Nurture))
                         .style(egui_plot::LineStyle::dashed_loose()),
+                );
+                plot_ui.add(
+                    Text::new(
+                        "nurture label",
+                        PlotPoint::new(nurture_from, label_y),
+                        RichText::new(format!("nurture ≥ {}", fmt_number(nurture_from)))
+                            .text_style(egui::TextStyle::Body),
+                    )
+                    .color(status_color(Status::Nurture))
+                    .anchor(egui::Align2::RIGHT_BOTTOM),
+                );
+            }
+            if let Some((name, score)) = &selected {
+                plot_ui.add(
+                    VLine::new(format!("selected lead {name}"), *score)
+                        .color(marker)
+                        .width(1.5)
+                        .style(egui_plot::LineStyle::dotted_dense()),
+                );
+                plot_ui.add(
+                    Text::new(
+                        "selected label",
+                        PlotPoint::new(*score, tallest * 1.05),
+                        RichText::new(format!("▼ {name} ({})", fmt_number(*score)))
+                            .text_style(egui::TextStyle::Body),
+                    )
+                    .color(marker)
+                    .anchor(egui::Align2::CENTER_BOTTOM),
                 );
             }
             let response = plot_ui.response();
@@ -133,7 +216,16 @@ fn jitter(row: usize, salt: u64) -> f64 {
     (x % 1000) as f64 / 1000.0 - 0.5
 }
 
-fn scatter_ui(ui: &mut Ui, model: &Model, derived: &Derived, leads: &LeadSet, height: f32) {
+/// Draws the scatter; returns the lead nearest a click, if there was one.
+fn scatter_ui(
+    ui: &mut Ui,
+    model: &Model,
+    derived: &Derived,
+    leads: &LeadSet,
+    selected: Option<[f64; 3]>,
+    height: f32,
+) -> Option<usize> {
+    let marker = selected_color(ui);
     let step = (derived.board.scores.len() / MAX_SCATTER_POINTS).max(1);
     let fit_max = model.fit.max_points.max(1.0);
     let engagement_max = model.engagement.max_points.max(1.0);
@@ -150,7 +242,7 @@ fn scatter_ui(ui: &mut Ui, model: &Model, derived: &Derived, leads: &LeadSet, he
     } else {
         String::new()
     };
-    Plot::new("fit_engagement_scatter")
+    let shown = Plot::new("fit_engagement_scatter")
         .height(height.max(120.0))
         .include_x(0.0)
         .include_x(fit_max)
@@ -168,16 +260,80 @@ fn scatter_ui(ui: &mut Ui, model: &Model, derived: &Derived, leads: &LeadSet, he
                 );
             }
             if let Some(boundary) = boundary {
+                if let Some(&[fit, engagement]) = boundary.last() {
+                    plot_ui.add(
+                        Text::new(
+                            "boundary label",
+                            PlotPoint::new(fit, engagement),
+                            RichText::new("MQL above the line")
+                                .text_style(egui::TextStyle::Body)
+                                .strong(),
+                        )
+                        .color(threshold_color())
+                        .anchor(egui::Align2::RIGHT_BOTTOM),
+                    );
+                }
                 plot_ui.line(
                     Line::new("MQL boundary", PlotPoints::from(boundary))
-                        .color(egui::Color32::from_rgb(0x1e, 0x88, 0x3c))
+                        .color(threshold_color())
                         .width(2.0),
                 );
             }
-        })
-        .response
-        .on_hover_text("Each dot is a lead (slightly jittered); above the line the score reaches the threshold");
+            if let Some([fit, engagement, _]) = selected {
+                plot_ui.points(
+                    Points::new("selected lead", PlotPoints::from(vec![[fit, engagement]]))
+                        .shape(MarkerShape::Circle)
+                        .filled(false)
+                        .radius(7.0)
+                        .color(marker),
+                );
+            }
+            let response = plot_ui.response();
+            if response.clicked() {
+                plot_ui.pointer_coordinate().map(|p| [p.x, p.y])
+            } else {
+                None
+            }
+        });
+    let clicked_at = shown.inner;
+    shown.response.on_hover_text(
+        "Each dot is a lead (slightly jittered); above the line the score reaches the threshold. \
+         Click a dot to select its lead",
+    );
+    let [x, y] = clicked_at?;
+    nearest_lead(
+        &derived.board.scores,
+        x / fit_max,
+        y / engagement_max,
+        fit_max,
+        engagement_max,
+    )
 }
+
+/// The lead whose (fit, engagement), as shares of the caps, is nearest the point.
+fn nearest_lead(
+    scores: &[crate::scoring::LeadScore],
+    x: f64,
+    y: f64,
+    fit_max: f64,
+    engagement_max: f64,
+) -> Option<usize> {
+    scores
+        .iter()
+        .enumerate()
+        .map(|(row, score)| {
+            let dx = score.fit / fit_max - x;
+            let dy = score.engagement / engagement_max - y;
+            (row, dx * dx + dy * dy)
+        })
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        // A click in empty space selects nothing.
+        .filter(|&(_, distance)| distance <= NEAR_ENOUGH * NEAR_ENOUGH)
+        .map(|(row, _)| row)
+}
+
+/// How far from a dot a click still selects it, as a share of the axes.
+const NEAR_ENOUGH: f64 = 0.05;
 
 /// Where the total equals the threshold: engagement as a function of fit, clipped to the caps.
 pub fn mql_boundary(model: &Model) -> Option<Vec<[f64; 2]>> {
@@ -212,7 +368,7 @@ pub fn mql_boundary(model: &Model) -> Option<Vec<[f64; 2]>> {
 }
 
 /// The running count: leads per status now, and the change since the last saved version.
-fn counts_ui(ui: &mut Ui, derived: &Derived, lead_count: usize) {
+pub(super) fn counts_ui(ui: &mut Ui, derived: &Derived, lead_count: usize) {
     ui.horizontal_wrapped(|ui| {
         for status in Status::ALL {
             let now = derived.board.summary.counts[status.index()];
