@@ -9,6 +9,7 @@
 //!   [`scoreboard`]: scores, counts and histogram kept up to date while a model is edited;
 //! - [`calibration`]: funnel, threshold sweep, rule lift, agreement with sales' verdicts;
 //!   [`diff`]: what differs between two models, rule by rule;
+//! - [`record`]: a hypothetical lead typed by hand, scored like an imported one;
 //! - [`export`]: scored leads as CSV or JSON; [`generate`]: seeded sample data;
 //!   [`text`]: user text made safe to print (control characters escaped, long values cut).
 //!
@@ -31,6 +32,7 @@ pub mod generate;
 pub mod leads;
 pub mod model;
 mod par;
+pub mod record;
 pub mod scoreboard;
 pub mod scoring;
 pub mod text;

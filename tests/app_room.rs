@@ -385,3 +385,81 @@ fn at_1280x720_and_zoom_1_5_the_table_keeps_its_score_and_status_columns() {
         );
     }
 }
+
+/// Types into the "Test a record" field with this header.
+fn type_into_record(
+    harness: &mut egui_kittest::Harness<'static, mql_studio::app::StudioApp>,
+    header: &str,
+    text: &str,
+) {
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::TextInput, header)
+        .focus();
+    harness.run_steps(1);
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::TextInput, header)
+        .type_text(text);
+    harness.run_steps(2);
+}
+
+#[test]
+fn test_a_record_scores_a_typed_lead_like_explain_and_adds_nothing_to_the_leads() {
+    let mut harness = harness();
+    harness.get_by_label("Test a record").click();
+    harness.run_steps(3);
+    type_into_record(&mut harness, "Job Title", "VP Marketing");
+    type_into_record(&mut harness, "Number of Employees", "1200");
+    type_into_record(&mut harness, "Pricing Page Views", "3");
+    type_into_record(&mut harness, "Demo Requests", "1");
+    harness.run_steps(2);
+
+    let app = harness.state();
+    assert_eq!(app.leads.len(), 300, "the typed lead is not added");
+    assert_eq!(
+        app.view
+            .test_record
+            .values
+            .get("Job Title")
+            .map(String::as_str),
+        Some("VP Marketing")
+    );
+    // The same lead, as a file would bring it, explained by the engine.
+    let model = app.model().clone();
+    let options = mql_studio::leads::LoadOptions {
+        fields: model.fields.clone(),
+        ..Default::default()
+    };
+    let csv = "Lead ID,Job Title,Number of Employees,Pricing Page Views,Demo Requests\n\
+               X,VP Marketing,1200,3,1\n";
+    let (leads, _) =
+        mql_studio::leads::read_leads_csv(csv.as_bytes(), "x.csv", &options).expect("reads");
+    let expected = mql_studio::scoring::explain(&model, &leads, 0, app.as_of);
+    assert!(
+        expected.score.fit > 0.0,
+        "the typed values count: {expected:?}"
+    );
+    assert_eq!(
+        expected.score.status,
+        Status::FastTracked,
+        "a demo request fast-tracks"
+    );
+    let shown = format!(
+        "{} / {}",
+        mql_studio::model::fmt_number(expected.score.score),
+        mql_studio::model::fmt_number(model.combine.scale)
+    );
+    assert!(harness.query_by_label(&shown).is_some(), "{shown} is shown");
+    assert!(harness.query_by_label_contains(&expected.reason).is_some());
+
+    // A value that does not read says so, in place of a score.
+    type_into_record(&mut harness, "Number of Employees", " lots");
+    assert!(
+        harness
+            .query_by_label_contains(
+                "⚠ Number of Employees: expected a number, found \"1200 lots\""
+            )
+            .is_some(),
+        "the error names the field and the value"
+    );
+    assert!(harness.query_by_label(&shown).is_none(), "no stale score");
+}

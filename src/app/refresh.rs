@@ -50,7 +50,7 @@ impl StudioApp {
         match self.view.central {
             CentralView::Calibration => self.refresh_calibration(),
             CentralView::Compare => self.refresh_compare(),
-            CentralView::Preview | CentralView::Agreement => {}
+            CentralView::Preview | CentralView::Agreement | CentralView::TestRecord => {}
         }
     }
 

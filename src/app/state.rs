@@ -132,6 +132,8 @@ pub enum ViewAction {
     Central(CentralView),
     /// Panels shown, presenting mode, the full-screen lead view.
     Layout(Layout),
+    /// The values typed in "Test a record".
+    TestRecord(crate::record::Record),
     ShowHistory(bool),
     SignForm(SignForm),
     CalibrationInputs(CalibrationInputs),
@@ -196,6 +198,8 @@ pub enum CentralView {
     Agreement,
     Calibration,
     Compare,
+    /// A hypothetical lead typed by hand, scored live.
+    TestRecord,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -250,6 +254,8 @@ pub struct ViewState {
     pub central: CentralView,
     pub calibration_inputs: CalibrationInputs,
     pub layout: Layout,
+    /// The lead typed in "Test a record" (never added to the leads).
+    pub test_record: crate::record::Record,
 }
 
 /// Which panels show, and presenting mode (large type, a banner with the live counts, side
@@ -334,6 +340,7 @@ impl Default for ViewState {
             central: CentralView::Preview,
             calibration_inputs: CalibrationInputs::default(),
             layout: Layout::default(),
+            test_record: crate::record::Record::default(),
         }
     }
 }

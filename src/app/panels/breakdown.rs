@@ -8,7 +8,7 @@ use crate::app::state::Action;
 use crate::app::widgets::{NEGATIVE, POSITIVE, status_color};
 use crate::leads::{LeadSet, Verdict};
 use crate::model::{Model, OverrideAction, fmt_number};
-use crate::scoring::{RuleContribution, Section, explain};
+use crate::scoring::{Explanation, RuleContribution, Section, explain};
 
 /// Draws the breakdown; pushes a new sales verdict for the lead when the user changes it.
 pub fn breakdown_ui(
@@ -26,191 +26,13 @@ pub fn breakdown_ui(
         return;
     };
     let explanation = explain(model, leads, row, as_of);
-    let score = explanation.score;
     egui::ScrollArea::vertical()
         .auto_shrink([false, false])
         .show(ui, |ui| {
             ui.label(RichText::new(lead_title(leads, row)).strong());
-            ui.horizontal(|ui| {
-                ui.label(
-                    RichText::new(format!(
-                        "{} / {}",
-                        fmt_number(score.score),
-                        fmt_number(model.combine.scale)
-                    ))
-                    .size(22.0)
-                    .strong(),
-                );
-                ui.label(
-                    RichText::new(score.status.label())
-                        .size(18.0)
-                        .color(status_color(score.status)),
-                );
-                ui.label(RichText::new(format!("grade {}", explanation.grade)).size(16.0))
-                    .on_hover_text("Fit grade (A best) and engagement level (1 best)");
+            explanation_ui(ui, model, &explanation, |ui| {
+                verdict_ui(ui, row, verdicts, actions);
             });
-            ui.label(&explanation.reason);
-            let distance = explanation.distance_to_threshold;
-            let threshold = model.combine.mql_threshold;
-            let fraction = if threshold > 0.0 {
-                (score.score / threshold).clamp(0.0, 1.0) as f32
-            } else {
-                1.0
-            };
-            ui.add(egui::ProgressBar::new(fraction).text(if distance >= 0.0 {
-                format!(
-                    "{} above the threshold {}",
-                    fmt_number(distance),
-                    fmt_number(threshold)
-                )
-            } else {
-                format!(
-                    "{} below the threshold {}",
-                    fmt_number(-distance),
-                    fmt_number(threshold)
-                )
-            }))
-            .on_hover_text("How far the lead is from becoming an MQL on score");
-
-            ui.horizontal(|ui| {
-                ui.label("Sales verdict:");
-                if let Some(current) = verdicts.get(row).copied() {
-                    let mut slot = current;
-                    for (value, label, tooltip) in [
-                        (
-                            Some(Verdict::Accept),
-                            "Would accept",
-                            "Sales would call this lead",
-                        ),
-                        (
-                            Some(Verdict::Reject),
-                            "Would reject",
-                            "Sales would not call this lead",
-                        ),
-                        (None, "No verdict", "Sales has not judged this lead"),
-                    ] {
-                        if ui
-                            .radio_value(&mut slot, value, label)
-                            .on_hover_text(tooltip)
-                            .changed()
-                        {
-                            actions.push(DocumentEdit::Verdict { row, verdict: slot }.into());
-                        }
-                    }
-                }
-            });
-            ui.separator();
-
-            let max_points = explanation
-                .rules
-                .iter()
-                .filter(|r| r.fired && r.enabled)
-                .map(|r| r.points.abs())
-                .fold(1.0f64, f64::max);
-            for (section, title, capped, raw, cap) in [
-                (
-                    Section::Fit,
-                    "Fit",
-                    score.fit,
-                    explanation.fit_raw,
-                    model.fit.max_points,
-                ),
-                (
-                    Section::Engagement,
-                    "Engagement",
-                    score.engagement,
-                    explanation.engagement_raw,
-                    model.engagement.max_points,
-                ),
-            ] {
-                let cap_note = if (capped - raw).abs() > 1e-9 {
-                    format!(" (raw {}, capped)", fmt_number(raw))
-                } else {
-                    String::new()
-                };
-                ui.label(
-                    RichText::new(format!(
-                        "{title}: {} of {}{cap_note}",
-                        fmt_number(crate::scoring::round2(capped)),
-                        fmt_number(cap)
-                    ))
-                    .strong(),
-                );
-                let fired: Vec<&RuleContribution> = explanation
-                    .rules
-                    .iter()
-                    .filter(|r| r.section == section && r.fired && r.enabled)
-                    .collect();
-                if fired.is_empty() {
-                    ui.label(RichText::new("no rule fired").weak());
-                }
-                egui::Grid::new(("breakdown", title))
-                    .num_columns(3)
-                    .spacing([8.0, 2.0])
-                    .show(ui, |ui| {
-                        for rule in fired {
-                            ui.label(&rule.label).on_hover_text(&rule.detail);
-                            contribution_bar(ui, rule.points, max_points);
-                            ui.label(format!("{:+}", crate::scoring::round2(rule.points)));
-                            ui.end_row();
-                        }
-                    });
-                let silent: Vec<&RuleContribution> = explanation
-                    .rules
-                    .iter()
-                    .filter(|r| r.section == section && !(r.fired && r.enabled))
-                    .collect();
-                if !silent.is_empty() {
-                    egui::CollapsingHeader::new(format!(
-                        "{} {title} rules did not fire",
-                        silent.len()
-                    ))
-                    .id_salt(("silent", title))
-                    .show(ui, |ui| {
-                        for rule in silent {
-                            let state = if rule.enabled { "" } else { " (off)" };
-                            ui.label(
-                                RichText::new(format!("{}{state}: {}", rule.label, rule.detail))
-                                    .weak(),
-                            );
-                        }
-                    });
-                }
-                ui.add_space(6.0);
-            }
-
-            let fired_overrides: Vec<_> = explanation
-                .overrides
-                .iter()
-                .filter(|o| o.fired && o.enabled)
-                .collect();
-            ui.label(RichText::new("Overrides and gates").strong());
-            if fired_overrides.is_empty() && explanation.gates.is_empty() {
-                ui.label(RichText::new("none applied").weak());
-            }
-            for o in fired_overrides {
-                let (text, color) = match o.action {
-                    OverrideAction::Disqualify => ("disqualified by", NEGATIVE),
-                    OverrideAction::FastTrack => (
-                        "fast-tracked by",
-                        status_color(crate::scoring::Status::FastTracked),
-                    ),
-                };
-                ui.label(RichText::new(format!("{text} {}: {}", o.label, o.detail)).color(color));
-            }
-            for gate in &explanation.gates {
-                let color = if gate.passed { POSITIVE } else { NEGATIVE };
-                ui.label(
-                    RichText::new(format!(
-                        "{} {}: {} of {} needed",
-                        if gate.passed { "✔" } else { "✖" },
-                        gate.name,
-                        fmt_number(crate::scoring::round2(gate.actual)),
-                        fmt_number(gate.required)
-                    ))
-                    .color(color),
-                );
-            }
             ui.separator();
             egui::CollapsingHeader::new("Lead details")
                 .id_salt("lead_details")
@@ -232,6 +54,198 @@ pub fn breakdown_ui(
                         });
                 });
         });
+}
+
+/// A lead's score, status, grade, distance to the threshold and the rules behind them; `between`
+/// draws what goes under the distance (the sales verdict of a real lead).
+pub(super) fn explanation_ui(
+    ui: &mut Ui,
+    model: &Model,
+    explanation: &Explanation,
+    between: impl FnOnce(&mut Ui),
+) {
+    let score = explanation.score;
+    ui.horizontal(|ui| {
+        ui.label(
+            RichText::new(format!(
+                "{} / {}",
+                fmt_number(score.score),
+                fmt_number(model.combine.scale)
+            ))
+            .size(22.0)
+            .strong(),
+        );
+        ui.label(
+            RichText::new(score.status.label())
+                .size(18.0)
+                .color(status_color(score.status)),
+        );
+        ui.label(RichText::new(format!("grade {}", explanation.grade)).size(16.0))
+            .on_hover_text("Fit grade (A best) and engagement level (1 best)");
+    });
+    ui.label(&explanation.reason);
+    let distance = explanation.distance_to_threshold;
+    let threshold = model.combine.mql_threshold;
+    let fraction = if threshold > 0.0 {
+        (score.score / threshold).clamp(0.0, 1.0) as f32
+    } else {
+        1.0
+    };
+    ui.add(egui::ProgressBar::new(fraction).text(if distance >= 0.0 {
+        format!(
+            "{} above the threshold {}",
+            fmt_number(distance),
+            fmt_number(threshold)
+        )
+    } else {
+        format!(
+            "{} below the threshold {}",
+            fmt_number(-distance),
+            fmt_number(threshold)
+        )
+    }))
+    .on_hover_text("How far the lead is from becoming an MQL on score");
+
+    between(ui);
+    ui.separator();
+
+    let max_points = explanation
+        .rules
+        .iter()
+        .filter(|r| r.fired && r.enabled)
+        .map(|r| r.points.abs())
+        .fold(1.0f64, f64::max);
+    for (section, title, capped, raw, cap) in [
+        (
+            Section::Fit,
+            "Fit",
+            score.fit,
+            explanation.fit_raw,
+            model.fit.max_points,
+        ),
+        (
+            Section::Engagement,
+            "Engagement",
+            score.engagement,
+            explanation.engagement_raw,
+            model.engagement.max_points,
+        ),
+    ] {
+        let cap_note = if (capped - raw).abs() > 1e-9 {
+            format!(" (raw {}, capped)", fmt_number(raw))
+        } else {
+            String::new()
+        };
+        ui.label(
+            RichText::new(format!(
+                "{title}: {} of {}{cap_note}",
+                fmt_number(crate::scoring::round2(capped)),
+                fmt_number(cap)
+            ))
+            .strong(),
+        );
+        let fired: Vec<&RuleContribution> = explanation
+            .rules
+            .iter()
+            .filter(|r| r.section == section && r.fired && r.enabled)
+            .collect();
+        if fired.is_empty() {
+            ui.label(RichText::new("no rule fired").weak());
+        }
+        egui::Grid::new(("breakdown", title))
+            .num_columns(3)
+            .spacing([8.0, 2.0])
+            .show(ui, |ui| {
+                for rule in fired {
+                    ui.label(&rule.label).on_hover_text(&rule.detail);
+                    contribution_bar(ui, rule.points, max_points);
+                    ui.label(format!("{:+}", crate::scoring::round2(rule.points)));
+                    ui.end_row();
+                }
+            });
+        let silent: Vec<&RuleContribution> = explanation
+            .rules
+            .iter()
+            .filter(|r| r.section == section && !(r.fired && r.enabled))
+            .collect();
+        if !silent.is_empty() {
+            egui::CollapsingHeader::new(format!("{} {title} rules did not fire", silent.len()))
+                .id_salt(("silent", title))
+                .show(ui, |ui| {
+                    for rule in silent {
+                        let state = if rule.enabled { "" } else { " (off)" };
+                        ui.label(
+                            RichText::new(format!("{}{state}: {}", rule.label, rule.detail)).weak(),
+                        );
+                    }
+                });
+        }
+        ui.add_space(6.0);
+    }
+
+    let fired_overrides: Vec<_> = explanation
+        .overrides
+        .iter()
+        .filter(|o| o.fired && o.enabled)
+        .collect();
+    ui.label(RichText::new("Overrides and gates").strong());
+    if fired_overrides.is_empty() && explanation.gates.is_empty() {
+        ui.label(RichText::new("none applied").weak());
+    }
+    for o in fired_overrides {
+        let (text, color) = match o.action {
+            OverrideAction::Disqualify => ("disqualified by", NEGATIVE),
+            OverrideAction::FastTrack => (
+                "fast-tracked by",
+                status_color(crate::scoring::Status::FastTracked),
+            ),
+        };
+        ui.label(RichText::new(format!("{text} {}: {}", o.label, o.detail)).color(color));
+    }
+    for gate in &explanation.gates {
+        let color = if gate.passed { POSITIVE } else { NEGATIVE };
+        ui.label(
+            RichText::new(format!(
+                "{} {}: {} of {} needed",
+                if gate.passed { "✔" } else { "✖" },
+                gate.name,
+                fmt_number(crate::scoring::round2(gate.actual)),
+                fmt_number(gate.required)
+            ))
+            .color(color),
+        );
+    }
+}
+
+/// Sales' verdict on a lead of the set, as radio buttons.
+fn verdict_ui(ui: &mut Ui, row: usize, verdicts: &[Option<Verdict>], actions: &mut Vec<Action>) {
+    ui.horizontal(|ui| {
+        ui.label("Sales verdict:");
+        if let Some(current) = verdicts.get(row).copied() {
+            let mut slot = current;
+            for (value, label, tooltip) in [
+                (
+                    Some(Verdict::Accept),
+                    "Would accept",
+                    "Sales would call this lead",
+                ),
+                (
+                    Some(Verdict::Reject),
+                    "Would reject",
+                    "Sales would not call this lead",
+                ),
+                (None, "No verdict", "Sales has not judged this lead"),
+            ] {
+                if ui
+                    .radio_value(&mut slot, value, label)
+                    .on_hover_text(tooltip)
+                    .changed()
+                {
+                    actions.push(DocumentEdit::Verdict { row, verdict: slot }.into());
+                }
+            }
+        }
+    });
 }
 
 fn lead_title(leads: &LeadSet, row: usize) -> String {

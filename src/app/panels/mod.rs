@@ -16,6 +16,7 @@ mod plots;
 mod presenting;
 mod signoff;
 mod status_bar;
+mod test_record;
 
 use super::state::{Action, CentralView, Command, StudioApp, ViewAction};
 
@@ -151,6 +152,13 @@ pub fn draw(app: &StudioApp, ui: &mut egui::Ui) -> Vec<Action> {
                 &app.derived.board.scores,
                 &mut actions,
             ),
+            CentralView::TestRecord => test_record::test_record_ui(
+                ui,
+                &app.document.model,
+                &app.view.test_record,
+                app.as_of,
+                &mut actions,
+            ),
         }
     });
 
@@ -200,6 +208,11 @@ fn central_tabs_ui(ui: &mut egui::Ui, current: CentralView, actions: &mut Vec<Ac
                 CentralView::Compare,
                 "Compare",
                 "Another model next to this one, rule by rule",
+            ),
+            (
+                CentralView::TestRecord,
+                "Test a record",
+                "Type a hypothetical lead and see its score and breakdown live",
             ),
         ] {
             if ui
