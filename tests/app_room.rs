@@ -463,3 +463,67 @@ fn test_a_record_scores_a_typed_lead_like_explain_and_adds_nothing_to_the_leads(
     );
     assert!(harness.query_by_label(&shown).is_none(), "no stale score");
 }
+
+#[test]
+fn undo_says_what_it_undoes() {
+    let mut harness = harness();
+    let rule = harness.state().model().fit.rules[0].clone();
+    let before = rule.points;
+    harness
+        .get_by_label(&format!("Points of {}", rule.label))
+        .set_value_accesskit(before + 5.0);
+    harness.run_steps(3);
+    harness.get_by_label("Edit").click();
+    harness.run_steps(2);
+    let expected = format!(
+        "Undo: fit rule \"{}\" ({}): points {} → {}",
+        rule.label,
+        rule.id,
+        mql_studio::model::fmt_number(before),
+        mql_studio::model::fmt_number(before + 5.0)
+    );
+    assert!(
+        // The button's name ends with its shortcut.
+        harness.query_by_label_contains(&expected).is_some(),
+        "{expected} in the Edit menu"
+    );
+    harness.get_by_label_contains("Undo: ").click();
+    harness.run_steps(3);
+    assert_eq!(harness.state().model().fit.rules[0].points, before);
+    harness.get_by_label("Edit").click();
+    harness.run_steps(2);
+    let redo = expected.replacen("Undo", "Redo", 1);
+    assert!(harness.query_by_label_contains(&redo).is_some(), "{redo}");
+}
+
+#[test]
+fn the_field_list_shows_the_crms_header_names_and_never_the_sales_verdict() {
+    let mut harness = harness();
+    harness
+        .get_all_by_label("Condition and rationale")
+        .next()
+        .expect("a fit rule card")
+        .click();
+    harness.run_steps(2);
+    harness
+        .get_all_by_role(egui::accesskit::Role::ComboBox)
+        .find(|node| {
+            format!("{node:?}").contains("job_title") || format!("{node:?}").contains("Job Title")
+        })
+        .expect("the first rule's field picker")
+        .click();
+    harness.run_steps(2);
+    assert!(
+        harness.query_by_label("Number of Employees").is_some(),
+        "header names"
+    );
+    assert!(
+        harness.query_by_label("employees").is_none(),
+        "not the model's snake_case"
+    );
+    assert!(
+        harness.query_by_label("Sales Verdict").is_none(),
+        "no hindsight"
+    );
+    assert!(harness.query_by_label("Outcome").is_none(), "no hindsight");
+}

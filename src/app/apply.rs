@@ -185,22 +185,7 @@ impl StudioApp {
         let Some(before) = self.history.commit(&mut self.document) else {
             return;
         };
-        let diff = crate::diff::diff_models(&before.model, &self.document.model);
-        let mut summary = diff.summary();
-        if before.verdicts_revision() != self.document.verdicts_revision() {
-            let changed = before
-                .verdicts
-                .iter()
-                .zip(self.document.verdicts.iter())
-                .filter(|(a, b)| a != b)
-                .count();
-            let verdicts = format!("{changed} sales verdict(s) changed");
-            summary = if diff.is_empty() {
-                verdicts
-            } else {
-                format!("{summary}; {verdicts}")
-            };
-        }
+        let summary = super::document::change_summary(&before, &self.document);
         self.record_change(summary);
     }
 

@@ -215,6 +215,21 @@ impl History {
         Some(before)
     }
 
+    /// What an undo would go back to: the last committed state when edits are pending, else
+    /// the step before it.
+    pub fn undo_target<'a>(&'a self, live: &Document) -> Option<&'a Document> {
+        if self.has_pending(live) {
+            Some(&self.committed)
+        } else {
+            self.undo.last()
+        }
+    }
+
+    /// What a redo would bring back.
+    pub fn redo_target(&self) -> Option<&Document> {
+        self.redo.last()
+    }
+
     pub fn can_undo(&self) -> bool {
         !self.undo.is_empty()
     }
@@ -359,4 +374,26 @@ mod tests {
         assert!(!history.can_undo());
         assert!(saved.model_is_saved(&live), "back to the saved revision");
     }
+}
+
+/// What changed from `before` to `after`, in words: the model's differences rule by rule
+/// ("fit rule `Senior decision maker`: points 20 → 25") and how many sales verdicts changed.
+pub fn change_summary(before: &Document, after: &Document) -> String {
+    let diff = crate::diff::diff_models(&before.model, &after.model);
+    let mut summary = diff.summary();
+    if before.verdicts_revision() != after.verdicts_revision() {
+        let changed = before
+            .verdicts
+            .iter()
+            .zip(after.verdicts.iter())
+            .filter(|(a, b)| a != b)
+            .count();
+        let verdicts = format!("{changed} sales verdict(s) changed");
+        summary = if diff.is_empty() {
+            verdicts
+        } else {
+            format!("{summary}; {verdicts}")
+        };
+    }
+    summary
 }

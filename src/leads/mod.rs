@@ -30,7 +30,7 @@ pub use event_file::{
     HEADER_SNIFF_BYTES, build_event_log, is_event_log_header, load_events_csv,
     load_events_csv_with_progress, looks_like_event_log, read_events_csv, sniff_header,
 };
-pub use lead_file::{load_leads_csv, read_leads_csv};
+pub use lead_file::{is_outcome_or_verdict_header, load_leads_csv, read_leads_csv};
 pub use options::{
     LeadsError, LoadOptions, LoadReport, MAX_CELL_BYTES, MAX_COLUMNS, MAX_HEADER_BYTES,
     MAX_ROW_BYTES, Progress, RowError, WARNINGS_LISTED,

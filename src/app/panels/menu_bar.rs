@@ -2,6 +2,7 @@
 
 use egui::Ui;
 
+use crate::app::document::{Document, History, change_summary};
 use crate::app::settings::{Settings, ThemeChoice};
 use crate::app::state::{Action, Command, Layout, ViewAction, ZoomStep};
 use crate::model::Team;
@@ -12,8 +13,8 @@ pub fn menu_bar_ui(
     settings: &Settings,
     show_history: bool,
     layout: Layout,
-    can_undo: bool,
-    can_redo: bool,
+    history: &History,
+    document: &Document,
     actions: &mut Vec<Action>,
 ) {
     let shortcut = |ui: &Ui, key: egui::Key, shift: bool| {
@@ -111,20 +112,29 @@ pub fn menu_bar_ui(
             }
         });
         ui.menu_button("Edit", |ui| {
+            // Says what it undoes, e.g. "Undo: fit rule `Senior decision maker`: points 20 → 25".
+            let undo = history
+                .undo_target(document)
+                .map(|before| step_label("Undo", before, document));
+            let redo = history
+                .redo_target()
+                .map(|after| step_label("Redo", document, after));
             if ui
                 .add_enabled(
-                    can_undo,
-                    egui::Button::new("Undo").shortcut_text(shortcut(ui, egui::Key::Z, false)),
+                    undo.is_some(),
+                    egui::Button::new(undo.as_deref().unwrap_or("Undo"))
+                        .shortcut_text(shortcut(ui, egui::Key::Z, false)),
                 )
-                .on_hover_text("Undo the last model edit")
+                .on_hover_text("Undo the last change to the model or the verdicts")
                 .clicked()
             {
                 actions.push(Command::Undo.into());
             }
             if ui
                 .add_enabled(
-                    can_redo,
-                    egui::Button::new("Redo").shortcut_text(shortcut(ui, egui::Key::Z, true)),
+                    redo.is_some(),
+                    egui::Button::new(redo.as_deref().unwrap_or("Redo"))
+                        .shortcut_text(shortcut(ui, egui::Key::Z, true)),
                 )
                 .on_hover_text("Redo (also Ctrl+Y)")
                 .clicked()
@@ -212,4 +222,16 @@ pub fn menu_bar_ui(
             }
         }
     });
+}
+
+/// "Undo: <what changed>", cut to a menu's width.
+fn step_label(verb: &str, before: &Document, after: &Document) -> String {
+    const MOST: usize = 96;
+    let summary = change_summary(before, after);
+    let mut label = format!("{verb}: {summary}");
+    if let Some((cut, _)) = label.char_indices().nth(MOST) {
+        label.truncate(cut);
+        label.push('…');
+    }
+    label
 }

@@ -68,8 +68,8 @@ pub fn draw(app: &StudioApp, ui: &mut egui::Ui) -> Vec<Action> {
             &app.settings,
             app.view.show_history,
             app.view.layout,
-            app.history.can_undo() || app.history.has_pending(&app.document),
-            app.history.can_redo(),
+            &app.history,
+            &app.document,
             &mut actions,
         );
     });

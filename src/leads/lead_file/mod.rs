@@ -22,6 +22,7 @@ mod ids;
 mod outcomes;
 
 use ids::{id_header_index, lead_ids};
+pub use outcomes::is_outcome_or_verdict_header;
 use outcomes::read_outcomes;
 
 /// Loads leads from a CSV file.

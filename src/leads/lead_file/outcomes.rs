@@ -14,6 +14,22 @@ const WON_COLUMNS: &[&str] = &["won", "closedwon", "becamecustomer"];
 const STAGE_COLUMNS: &[&str] = &["outcome", "outcomestage", "funnelstage", "stage"];
 const VERDICT_COLUMNS: &[&str] = &["salesverdict", "verdict"];
 
+/// True for a header the reader takes as an outcome (stage, reached SQL, opportunity, won) or
+/// as sales' verdict: what happened after scoring, which no rule should read (it would score
+/// with hindsight).
+pub fn is_outcome_or_verdict_header(header: &str) -> bool {
+    let key = crate::leads::normalize_name(header);
+    [
+        SQL_COLUMNS,
+        OPPORTUNITY_COLUMNS,
+        WON_COLUMNS,
+        STAGE_COLUMNS,
+        VERDICT_COLUMNS,
+    ]
+    .iter()
+    .any(|names| names.contains(&key.as_str()))
+}
+
 /// Reads a column's cells with `parse` of their displayed text, once per distinct text.
 struct CellReader<'a, T> {
     column: &'a Column,

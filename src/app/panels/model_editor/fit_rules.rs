@@ -3,7 +3,9 @@
 use egui::{RichText, Ui};
 
 use super::conditions::condition_ui;
-use super::rule_card::{field_choices, field_picker, points_slider, rule_card_ui, rule_footer};
+use super::rule_card::{
+    field_choices, field_picker, points_slider, rule_card_ui, rule_footer, shown_field,
+};
 use super::{EditContext, show_problems};
 use crate::app::state::Action;
 use crate::edit::{ListEdit, ModelEdit};
@@ -35,7 +37,12 @@ pub(super) fn fit_rules_ui(
                     "Fit points when the condition holds; negative for poor fit",
                 );
                 ui.label(
-                    RichText::new(format!("{} {}", rule.field, rule.condition.describe())).weak(),
+                    RichText::new(format!(
+                        "{} {}",
+                        shown_field(&rule.field, &choices),
+                        rule.condition.describe()
+                    ))
+                    .weak(),
                 );
                 show_problems(ui, context.problems_of(&rule.id));
                 egui::CollapsingHeader::new("Condition and rationale")
@@ -65,8 +72,7 @@ pub(super) fn fit_rules_ui(
     {
         let field = choices
             .first()
-            .cloned()
-            .unwrap_or_else(|| "industry".to_owned());
+            .map_or_else(|| "industry".to_owned(), |c| c.value.clone());
         let rule = FitRule {
             label: "New fit rule".to_owned(),
             id: model.fresh_id("fit-new"),

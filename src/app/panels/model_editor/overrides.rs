@@ -3,7 +3,9 @@
 use egui::{RichText, Ui};
 
 use super::conditions::condition_ui;
-use super::rule_card::{field_choices, field_picker, rule_card_ui, rule_footer};
+use super::rule_card::{
+    FieldChoice, field_choices, field_picker, rule_card_ui, rule_footer, shown_field,
+};
 use super::{EditContext, show_problems};
 use crate::app::state::Action;
 use crate::app::widgets::{optional_days_field, text_field};
@@ -28,7 +30,16 @@ pub(super) fn overrides_ui(
                 ui.radio_value(&mut edited.action, OverrideAction::FastTrack, "Fast-track")
                     .on_hover_text("An MQL now (demo request)");
             });
-            let criteria: Vec<String> = rule.when.iter().map(Criterion::describe).collect();
+            let criteria: Vec<String> = rule
+                .when
+                .iter()
+                .map(|criterion| match criterion {
+                    Criterion::Field { field, condition } => {
+                        format!("{} {}", shown_field(field, &choices), condition.describe())
+                    }
+                    Criterion::Activity { .. } => criterion.describe(),
+                })
+                .collect();
             ui.label(RichText::new(criteria.join(" and ")).weak());
             show_problems(ui, context.problems_of(&rule.id));
             egui::CollapsingHeader::new("Criteria and rationale")
@@ -67,7 +78,7 @@ pub(super) fn overrides_ui(
                     action,
                     // An empty list matches no lead: one click never changes a status.
                     when: vec![Criterion::Field {
-                        field: choices.first().cloned().unwrap_or_default(),
+                        field: choices.first().map(|c| c.value.clone()).unwrap_or_default(),
                         condition: Condition::OneOf(Vec::new()),
                     }],
                     enabled: true,
@@ -83,7 +94,7 @@ pub(super) fn overrides_ui(
 fn criteria_ui(
     ui: &mut Ui,
     rule: &mut Override,
-    choices: &[String],
+    choices: &[FieldChoice],
     fields: &[FieldSpec],
     leads: &LeadSet,
 ) {
@@ -156,7 +167,7 @@ fn criteria_ui(
             .clicked()
         {
             rule.when.push(Criterion::Field {
-                field: choices.first().cloned().unwrap_or_default(),
+                field: choices.first().map(|c| c.value.clone()).unwrap_or_default(),
                 condition: Condition::IsTrue,
             });
         }

@@ -156,23 +156,55 @@ pub(super) fn display_name(label: &str, id: &str) -> String {
 }
 
 /// Field names a rule can use: declared fields, then the leads' columns, sorted.
-pub(super) fn field_choices(model: &Model, leads: &LeadSet) -> Vec<String> {
-    let mut names: Vec<String> = model.fields.iter().map(|f| f.name.clone()).collect();
-    for column in &leads.columns {
+/// A field a rule can read: the name the model stores, and the name people know (the CSV
+/// header of their export: a declared field's first alias, else the column's own header).
+#[derive(Clone, Debug, PartialEq)]
+pub(super) struct FieldChoice {
+    pub value: String,
+    pub shown: String,
+}
+
+/// The fields rules can read: the model's declared fields, then the leads' other columns. The
+/// lead id, outcome and sales verdict columns are not offered: a rule reading them would score
+/// with hindsight.
+pub(super) fn field_choices(model: &Model, leads: &LeadSet) -> Vec<FieldChoice> {
+    let mut choices: Vec<FieldChoice> = model
+        .fields
+        .iter()
+        .filter(|f| !crate::leads::is_outcome_or_verdict_header(&f.name))
+        .map(|f| FieldChoice {
+            value: f.name.clone(),
+            shown: f.aliases.first().cloned().unwrap_or_else(|| f.name.clone()),
+        })
+        .collect();
+    for (index, column) in leads.columns.iter().enumerate() {
+        let key = crate::leads::normalize_name(&column.name);
         let declared = model.fields.iter().any(|f| {
-            let key = crate::leads::normalize_name(&column.name);
             crate::leads::normalize_name(&f.name) == key
                 || f.aliases
                     .iter()
                     .any(|a| crate::leads::normalize_name(a) == key)
         });
-        if !declared {
-            names.push(column.name.clone());
+        let bookkeeping = leads.id_column == Some(index)
+            || crate::leads::is_outcome_or_verdict_header(&column.name);
+        if !declared && !bookkeeping {
+            choices.push(FieldChoice {
+                value: column.name.clone(),
+                shown: column.name.clone(),
+            });
         }
     }
-    names.sort_by_key(|n| n.to_lowercase());
-    names.dedup();
-    names
+    choices.sort_by_key(|c| c.shown.to_lowercase());
+    choices.dedup_by(|a, b| a.value == b.value);
+    choices
+}
+
+/// How a field is shown: its choice's name, else as stored.
+pub(super) fn shown_field<'a>(field: &'a str, choices: &'a [FieldChoice]) -> &'a str {
+    choices
+        .iter()
+        .find(|c| c.value == field)
+        .map_or(field, |c| c.shown.as_str())
 }
 
 /// Activity names known from the event log, sorted.
@@ -190,17 +222,18 @@ pub(super) fn field_picker(
     ui: &mut Ui,
     id: impl std::hash::Hash + std::fmt::Debug,
     field: &mut String,
-    choices: &[String],
+    choices: &[FieldChoice],
     name: &str,
 ) {
     ui.horizontal(|ui| {
         let label = ui.label("Field");
+        let shown = shown_field(field, choices).to_owned();
         egui::ComboBox::from_id_salt(id)
-            .selected_text(field.as_str())
+            .selected_text(shown)
             .width(200.0)
             .show_ui(ui, |ui| {
                 for choice in choices {
-                    ui.selectable_value(field, choice.clone(), choice);
+                    ui.selectable_value(field, choice.value.clone(), &choice.shown);
                 }
             })
             .response
