@@ -527,3 +527,25 @@ fn the_field_list_shows_the_crms_header_names_and_never_the_sales_verdict() {
     );
     assert!(harness.query_by_label("Outcome").is_none(), "no hindsight");
 }
+
+#[test]
+fn the_points_slider_is_wide_and_steps_by_one_point_from_the_keyboard() {
+    let mut harness = harness();
+    let rule = harness.state().model().fit.rules[0].clone();
+    let name = format!("Points of {}", rule.label);
+    let slider = harness.get_by_role_and_label(egui::accesskit::Role::Slider, &name);
+    assert!(slider.rect().width() >= 200.0, "{:?}", slider.rect());
+    let selected = harness.state().view.selected_lead;
+    slider.focus();
+    harness.run_steps(1);
+    harness.key_press(Key::ArrowRight);
+    harness.key_press(Key::ArrowRight);
+    harness.key_press(Key::ArrowLeft);
+    harness.run_steps(2);
+    assert_eq!(
+        harness.state().model().fit.rules[0].points,
+        rule.points + 1.0
+    );
+    // The arrows went to the slider, not to the table's selection.
+    assert_eq!(harness.state().view.selected_lead, selected);
+}

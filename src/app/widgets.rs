@@ -26,13 +26,15 @@ pub fn number_field(
     .on_hover_text(tooltip)
 }
 
-/// An optional number: a checkbox turns it on, a drag value edits it.
+/// An optional number with its unit (" points", " days"): a checkbox turns it on, a drag value
+/// edits it.
 pub fn optional_number_field(
     ui: &mut Ui,
     label: &str,
     value: &mut Option<f64>,
     default: f64,
     range: std::ops::RangeInclusive<f64>,
+    unit: &str,
     tooltip: &str,
 ) -> bool {
     let mut enabled = value.is_some();
@@ -50,9 +52,12 @@ pub fn optional_number_field(
                     .clamp_existing_to_range(false)
                     .range(range)
                     .speed(0.5)
-                    .max_decimals(2),
+                    .max_decimals(2)
+                    .suffix(unit),
             )
-            .on_hover_text(tooltip)
+            .on_hover_text(format!(
+                "{tooltip} (drag with Shift for fine steps, or type)"
+            ))
             .changed();
     }
     changed
@@ -80,7 +85,7 @@ pub fn optional_days_field(
                 egui::DragValue::new(days)
                     .clamp_existing_to_range(false)
                     .range(1..=3650)
-                    .suffix(" d"),
+                    .suffix(" days"),
             )
             .on_hover_text(tooltip)
             .changed();

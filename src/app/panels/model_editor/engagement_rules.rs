@@ -43,6 +43,7 @@ pub(super) fn engagement_rules_ui(
                     &mut edited.cap,
                     default_cap,
                     0.0..=1000.0,
+                    " points",
                     "The most this rule can add (or take away)",
                 );
                 optional_days_field(
@@ -58,6 +59,7 @@ pub(super) fn engagement_rules_ui(
                     &mut edited.half_life_days,
                     30.0,
                     0.5..=3650.0,
+                    " days",
                     "Activity counts half as much every this many days",
                 );
             });

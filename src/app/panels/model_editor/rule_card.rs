@@ -242,16 +242,24 @@ pub(super) fn field_picker(
     });
 }
 
+/// A rule's points: a rail as wide as the card allows (a projector needs room for ±50), the
+/// arrow keys step it by one point when it has focus, and the number beside it takes a typed
+/// value or a Shift-drag for fine steps.
 pub(super) fn points_slider(ui: &mut Ui, points: &mut f64, name: &str, tooltip: &str) {
     ui.horizontal(|ui| {
         ui.label("Points");
+        ui.spacing_mut().slider_width = (ui.available_width() - 110.0).clamp(120.0, 360.0);
         ui.add(
             egui::Slider::new(points, -50.0..=50.0)
                 .step_by(1.0)
-                .clamping(egui::SliderClamping::Never),
+                .clamping(egui::SliderClamping::Never)
+                .custom_formatter(|value, _| crate::model::fmt_number(value)),
         )
         .accessible_name(format!("Points of {name}"))
-        .on_hover_text(tooltip);
+        .on_hover_text(format!(
+            "{tooltip}. Arrow keys step by one point; click the number to type one, or drag it \
+             with Shift for fine steps"
+        ));
     });
 }
 

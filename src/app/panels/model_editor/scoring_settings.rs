@@ -67,6 +67,7 @@ pub(super) fn scoring_settings_ui(
             &mut combine.min_fit,
             15.0,
             0.0..=model.fit.max_points,
+            " points",
             "Gate: fit points needed to be an MQL at all",
         );
     });
@@ -77,6 +78,7 @@ pub(super) fn scoring_settings_ui(
             &mut combine.min_engagement,
             10.0,
             0.0..=model.engagement.max_points,
+            " points",
             "Gate: engagement points needed to be an MQL at all",
         );
     });
