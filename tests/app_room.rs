@@ -549,3 +549,59 @@ fn the_points_slider_is_wide_and_steps_by_one_point_from_the_keyboard() {
     // The arrows went to the slider, not to the table's selection.
     assert_eq!(harness.state().view.selected_lead, selected);
 }
+
+#[test]
+fn each_team_signs_with_its_own_name_and_a_long_comment_keeps_the_panel_width() {
+    let mut harness = harness();
+    harness.get_by_label("Sign-off").click();
+    harness.run_steps(2);
+    let panel_before = harness.get_by_label("Sign the model").rect();
+    let editor_width_before = harness
+        .get_by_role_and_label(egui::accesskit::Role::TextInput, "Model")
+        .rect()
+        .max
+        .x;
+    harness.get_by_label("Your name").focus();
+    harness.run_steps(1);
+    harness.get_by_label("Your name").type_text("Maria (CMO)");
+    let comment = "We agree on the threshold for this quarter, and we will revisit the \
+                   engagement caps after the spring campaign, when we have three months of data.";
+    harness.get_by_label("Comment (optional)").focus();
+    harness.run_steps(1);
+    harness
+        .get_by_label("Comment (optional)")
+        .type_text(comment);
+    harness.run_steps(2);
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::Button, "Sign for Marketing")
+        .click();
+    harness.run_steps(4);
+    assert!(
+        harness
+            .state()
+            .model()
+            .signed_by(mql_studio::model::Team::Marketing)
+            .is_some()
+    );
+    let editor_width_after = harness
+        .get_by_role_and_label(egui::accesskit::Role::TextInput, "Model")
+        .rect()
+        .max
+        .x;
+    assert!(
+        (editor_width_after - editor_width_before).abs() < 1.0,
+        "the panel kept its width: {editor_width_before} → {editor_width_after}"
+    );
+    assert_eq!(
+        harness.get_by_label("Sign the model").rect().min,
+        panel_before.min
+    );
+
+    harness.get_by_label("Edit as Sales").click();
+    harness.run_steps(3);
+    let name = harness
+        .get_by_role_and_label(egui::accesskit::Role::TextInput, "Your name")
+        .value()
+        .unwrap_or_default();
+    assert_eq!(name, "", "marketing's signer is not offered to sales");
+}

@@ -212,11 +212,35 @@ pub enum EditorTab {
     SignOff,
 }
 
-/// The signing form's fields (not part of the document).
+/// The signing form's fields, one set per team, so one team's signer is never offered to the
+/// other (not part of the document).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SignForm {
+    pub marketing: SignerFields,
+    pub sales: SignerFields,
+}
+
+/// Who signs for a team, and their comment.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SignerFields {
     pub person: String,
     pub comment: String,
+}
+
+impl SignForm {
+    pub fn of(&self, team: crate::model::Team) -> &SignerFields {
+        match team {
+            crate::model::Team::Marketing => &self.marketing,
+            crate::model::Team::Sales => &self.sales,
+        }
+    }
+
+    pub fn of_mut(&mut self, team: crate::model::Team) -> &mut SignerFields {
+        match team {
+            crate::model::Team::Marketing => &mut self.marketing,
+            crate::model::Team::Sales => &mut self.sales,
+        }
+    }
 }
 
 /// The calibration view's targets.

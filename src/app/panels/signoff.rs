@@ -39,7 +39,8 @@ pub fn signoff_ui(
     );
     ui.separator();
     for signing_team in [Team::Marketing, Team::Sales] {
-        ui.horizontal(|ui| {
+        // Wrapped: a long comment stays inside the panel instead of widening it.
+        ui.horizontal_wrapped(|ui| {
             ui.label(
                 RichText::new(signing_team.label())
                     .strong()
@@ -75,7 +76,7 @@ pub fn signoff_ui(
     }
     let original_form = form;
     let mut edited = form.clone();
-    let form = &mut edited;
+    let form = edited.of_mut(team);
     ui.label(format!(
         "Sign for {} (switch \"Editing as\" to sign for the other team):",
         team.label()
