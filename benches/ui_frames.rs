@@ -5,8 +5,10 @@
 //! shared with the scale benchmark; `MQL_BENCH_LEADS` sets another size): it drags the MQL
 //! threshold across the histogram, a fit rule's and an engagement rule's points and the mix,
 //! frame by frame, and prints the time our code plus egui's layout take per frame
-//! (`StudioApp::frame_ui` and the test harness). Painting is not included: it depends on the GPU
-//! (see the README).
+//! (`StudioApp::frame_ui` and the test harness). Then it sorts the table by name and back by
+//! score, types a search, and opens the calibration view, and prints the slowest frame while
+//! each runs and how long until its result is shown. Painting is not included: it depends on
+//! the GPU (see the README).
 // A test or benchmark may stop at its first failure.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -145,6 +147,60 @@ fn measure(harness: &mut Harness<'_, StudioApp>, leads: &str, frames: usize) {
     println!("  ({} undo steps recorded in all)", app.changes.len());
 }
 
+/// Runs frames at 60 Hz until the table and the calibration view show what was asked for;
+/// prints the slowest frame and how long the result took.
+fn until_shown(harness: &mut Harness<'_, StudioApp>, what: &str) {
+    let started = Instant::now();
+    let mut times = Vec::new();
+    for frame in 0.. {
+        let step = Instant::now();
+        harness.step();
+        times.push(step.elapsed().as_secs_f64() * 1000.0);
+        let app = harness.state();
+        let calibrating = app.view.central == mql_studio::app::CentralView::Calibration
+            && app.calibration.funnel.is_none();
+        if frame >= 2 && !app.table.is_pending() && !calibrating && !app.derived.is_pending() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_secs_f64(
+            (1.0 / 60.0 - step.elapsed().as_secs_f64()).max(0.0),
+        ));
+    }
+    let shown_after = started.elapsed().as_secs_f64() * 1000.0;
+    let worst = times.iter().copied().fold(0.0, f64::max);
+    println!(
+        "{what:<40} frames {:>4}  slowest {worst:>6.2} ms  over 16 ms: {}  shown after {shown_after:>6.0} ms",
+        times.len(),
+        times.iter().filter(|t| **t > 16.0).count()
+    );
+}
+
+/// Sorting, searching and the calibration view, as a facilitator uses them.
+fn measure_views(harness: &mut Harness<'_, StudioApp>, leads: &str) {
+    harness.get_by_label("Sort by name").click();
+    until_shown(harness, &format!("sort by name ({leads})"));
+    harness.get_by_label("Sort by score").click();
+    until_shown(harness, &format!("sort by score ({leads})"));
+    harness.get_by_label("Search").focus();
+    harness.step();
+    for (i, key) in ["e", "m", "m", "a"].into_iter().enumerate() {
+        harness.get_by_label("Search").type_text(key);
+        until_shown(harness, &format!("search keystroke {} ({leads})", i + 1));
+    }
+    harness.get_by_label("Search").focus();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.key_press(egui::Key::Backspace);
+    until_shown(harness, &format!("clear the search ({leads})"));
+    harness.state_mut().push(ViewAction::Central(
+        mql_studio::app::CentralView::Calibration,
+    ));
+    until_shown(harness, &format!("open the calibration view ({leads})"));
+    harness
+        .state_mut()
+        .push(ViewAction::Central(mql_studio::app::CentralView::Preview));
+    harness.run_steps(2);
+}
+
 fn harness_for(app: StudioApp) -> Harness<'static, StudioApp> {
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1440.0, 900.0))
@@ -156,6 +212,7 @@ fn harness_for(app: StudioApp) -> Harness<'static, StudioApp> {
 fn main() {
     let mut harness = harness_for(StudioApp::with_bundled_data());
     measure(&mut harness, "300 leads", 400);
+    measure_views(&mut harness, "300 leads");
     drop(harness);
 
     // A million leads with their event log, as after importing a CRM export.
@@ -179,4 +236,5 @@ fn main() {
         settle(&mut harness).0
     );
     measure(&mut harness, &label, 120);
+    measure_views(&mut harness, &label);
 }

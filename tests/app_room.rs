@@ -605,3 +605,86 @@ fn each_team_signs_with_its_own_name_and_a_long_comment_keeps_the_panel_width() 
         .unwrap_or_default();
     assert_eq!(name, "", "marketing's signer is not offered to sales");
 }
+
+/// Steps until the table's rows are the ones last asked for.
+fn settle_rows(harness: &mut egui_kittest::Harness<'static, mql_studio::app::StudioApp>) {
+    // A frame to apply what was typed or clicked, one to ask for the rows.
+    harness.run_steps(2);
+    for _ in 0..2000 {
+        harness.step();
+        if !harness.state().table.is_pending() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    panic!("the rows thread never answered");
+}
+
+#[test]
+fn sort_and_search_of_a_large_table_run_on_the_rows_thread_and_match_the_ui_threads_answer() {
+    let mut on_thread = mql_studio::app::StudioApp::with_bundled_data();
+    on_thread.table.background_from = 0;
+    let mut on_thread = common::app::harness_with(on_thread);
+    let mut here = mql_studio::app::StudioApp::with_bundled_data();
+    here.table.background_from = usize::MAX;
+    let mut here = common::app::harness_with(here);
+    settle_rows(&mut on_thread);
+    for harness in [&mut on_thread, &mut here] {
+        harness.get_by_label("Sort by name").click();
+    }
+    let before = on_thread.state().table.rows.clone();
+    on_thread.step();
+    let shown = on_thread.state().table.rows.clone();
+    here.run_steps(2);
+    let expected = here.state().table.rows.clone();
+    assert_ne!(before, expected, "the sort changes the order");
+    assert!(
+        shown == before || shown == expected,
+        "the table shows the old order or the finished one, never a mix"
+    );
+    settle_rows(&mut on_thread);
+    assert_eq!(on_thread.state().table.rows, expected);
+
+    for harness in [&mut on_thread, &mut here] {
+        harness.get_by_label("Search").focus();
+        harness.run_steps(1);
+        harness.get_by_label("Search").type_text("son");
+    }
+    settle_rows(&mut on_thread);
+    here.run_steps(2);
+    let expected = here.state().table.rows.clone();
+    assert!(
+        !expected.is_empty() && expected.len() < 300,
+        "{}",
+        expected.len()
+    );
+    assert_eq!(on_thread.state().table.rows, expected);
+}
+
+#[test]
+fn the_calibration_view_of_a_large_set_is_computed_on_its_own_thread_with_the_same_results() {
+    let mut on_thread = mql_studio::app::StudioApp::with_bundled_data();
+    on_thread.calibration_jobs.background_from = 0;
+    let mut on_thread = common::app::harness_with(on_thread);
+    let mut here = mql_studio::app::StudioApp::with_bundled_data();
+    here.calibration_jobs.background_from = usize::MAX;
+    let mut here = common::app::harness_with(here);
+    for harness in [&mut on_thread, &mut here] {
+        harness.get_by_label("Calibration").click();
+    }
+    here.run_steps(3);
+    on_thread.run_steps(2);
+    assert!(on_thread.state().calibration_jobs.requested.is_some(), "asked of the thread");
+    for _ in 0..2000 {
+        on_thread.step();
+        if !on_thread.state().calibration_pending() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    let (threaded, local) = (&on_thread.state().calibration, &here.state().calibration);
+    assert!(local.funnel.is_some() && !local.lift.is_empty());
+    assert_eq!(threaded.funnel, local.funnel);
+    assert_eq!(threaded.sweep, local.sweep);
+    assert_eq!(threaded.lift, local.lift);
+}

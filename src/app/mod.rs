@@ -7,16 +7,19 @@
 //! See `ARCHITECTURE.md` for the layers and the rules.
 
 mod apply;
+mod calibration_jobs;
 mod commands;
 mod derived;
 mod document;
 mod files;
 mod imports;
+mod latest_worker;
 mod panels;
 mod refresh;
 mod scoring_worker;
 mod settings;
 mod state;
+mod table_order;
 mod table_rows;
 mod widgets;
 
@@ -36,7 +39,7 @@ pub use state::{
     Action, CalibrationInputs, CentralView, Command, Dialog, EditorTab, FrameStats, Layout, Notice,
     SignForm, StudioApp, ViewAction, ViewState, ZoomStep,
 };
-pub use table_rows::TableRows;
+pub use table_rows::{BACKGROUND_ROWS_LEADS, TableRows};
 
 use crate::leads::{LeadSet, LoadOptions, read_events_csv, read_leads_csv};
 use crate::model::Model;
@@ -111,7 +114,11 @@ impl StudioApp {
         mark("actions");
         self.track_edits(&ctx, now);
         mark("history");
-        if self.refresh_derived() || self.derived.is_pending() {
+        if self.refresh_derived()
+            || self.derived.is_pending()
+            || self.table.is_pending()
+            || self.calibration_pending()
+        {
             // Background rescoring: look for its result on the next frame.
             ctx.request_repaint();
         }

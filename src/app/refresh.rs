@@ -2,8 +2,9 @@
 //! table's rows, and the calibration and compare views' results while they are shown. Each is
 //! keyed on what it is computed from, so an unchanged frame recomputes nothing.
 
+use super::calibration_jobs::{CalibrationJob, results_with};
 use super::derived::Inputs;
-use super::state::{CalibrationResults, CentralView, StudioApp};
+use super::state::{CentralView, StudioApp};
 use super::table_rows::RowsKey;
 
 impl StudioApp {
@@ -54,16 +55,31 @@ impl StudioApp {
         }
     }
 
-    /// Recomputes funnel, sweep and lift when the scores changed since the last time.
+    /// Recomputes funnel, sweep and lift when the scores changed since the last time; for a
+    /// large lead set on the calibration thread, showing the previous results meanwhile.
     pub fn refresh_calibration(&mut self) {
-        if self.calibration.funnel.is_some()
-            && self.calibration.generation == self.derived.generation
-        {
+        if let Some(results) = self.calibration_jobs.poll() {
+            self.calibration = results;
+        }
+        let generation = self.derived.generation;
+        let shown = self.calibration.funnel.is_some() && self.calibration.generation == generation;
+        if shown || self.calibration_jobs.requested == Some(generation) {
             return;
         }
         if self.derived.board.scores.len() != self.leads.len() {
             // Background rescoring has not delivered yet.
             return;
+        }
+        if self.leads.len() >= self.calibration_jobs.background_from {
+            let job = CalibrationJob {
+                generation,
+                model: self.document.model.clone(),
+                leads: std::sync::Arc::clone(&self.leads),
+                as_of: self.as_of,
+            };
+            if self.calibration_jobs.request(job).is_ok() {
+                return;
+            }
         }
         let lift = crate::calibration::rule_lift(
             &self.document.model,
@@ -71,20 +87,20 @@ impl StudioApp {
             self.derived
                 .evaluation_for(&self.document, &self.leads, self.as_of),
         );
-        let model = &self.document.model;
-        self.calibration = CalibrationResults {
-            generation: self.derived.generation,
-            funnel: Some(crate::calibration::funnel(
-                &self.leads,
-                &self.derived.board.scores,
-            )),
-            sweep: crate::calibration::threshold_sweep(
-                model,
-                &self.leads,
-                &self.derived.board.scores,
-            ),
+        self.calibration = results_with(
+            generation,
+            &self.document.model,
+            &self.leads,
+            &self.derived.board.scores,
             lift,
-        };
+        );
+    }
+
+    /// True while the calibration view waits for results.
+    pub fn calibration_pending(&self) -> bool {
+        self.view.central == CentralView::Calibration
+            && self.calibration_jobs.requested.is_some()
+            && self.calibration_jobs.requested != Some(self.calibration.generation)
     }
 
     /// Rescores the second model when the leads changed under it.

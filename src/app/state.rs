@@ -447,6 +447,8 @@ pub struct StudioApp {
     pub table: TableRows,
     /// Funnel, sweep and lift, computed while the calibration view is shown (derived).
     pub calibration: CalibrationResults,
+    /// The calibration thread, for large lead sets.
+    pub calibration_jobs: super::calibration_jobs::CalibrationJobs,
     /// A second model to compare with.
     pub compare: Option<CompareState>,
     pub view: ViewState,
@@ -502,8 +504,9 @@ impl StudioApp {
             as_of,
             leads_version: 0,
             derived: Derived::default(),
-            table: TableRows::default(),
+            table: TableRows::new(),
             calibration: CalibrationResults::default(),
+            calibration_jobs: super::calibration_jobs::CalibrationJobs::default(),
             compare: None,
             view: ViewState::default(),
             settings: Settings::default(),
