@@ -674,7 +674,10 @@ fn the_calibration_view_of_a_large_set_is_computed_on_its_own_thread_with_the_sa
     }
     here.run_steps(3);
     on_thread.run_steps(2);
-    assert!(on_thread.state().calibration_jobs.requested.is_some(), "asked of the thread");
+    assert!(
+        on_thread.state().calibration_jobs.requested.is_some(),
+        "asked of the thread"
+    );
     for _ in 0..2000 {
         on_thread.step();
         if !on_thread.state().calibration_pending() {

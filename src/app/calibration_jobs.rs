@@ -66,15 +66,18 @@ impl Default for CalibrationJobs {
 }
 
 impl CalibrationJobs {
-    /// Asks for the results of `job`; gives it back when there is no thread.
-    pub fn request(&mut self, job: CalibrationJob) -> Result<(), CalibrationJob> {
+    /// Asks for the results of `job`; false when there is no thread (then the caller computes
+    /// them itself).
+    pub fn request(&mut self, job: CalibrationJob) -> bool {
         let generation = job.generation;
         let worker = self
             .worker
             .get_or_insert_with(|| LatestWorker::start("mql-calibration", calibrate));
-        worker.request(job)?;
+        if worker.request(job).is_err() {
+            return false;
+        }
         self.requested = Some(generation);
-        Ok(())
+        true
     }
 
     /// The newest finished results, if any arrived.

@@ -282,6 +282,28 @@ impl History {
     }
 }
 
+/// What changed from `before` to `after`, in words: the model's differences rule by rule
+/// ("fit rule `Senior decision maker`: points 20 → 25") and how many sales verdicts changed.
+pub fn change_summary(before: &Document, after: &Document) -> String {
+    let diff = crate::diff::diff_models(&before.model, &after.model);
+    let mut summary = diff.summary();
+    if before.verdicts_revision() != after.verdicts_revision() {
+        let changed = before
+            .verdicts
+            .iter()
+            .zip(after.verdicts.iter())
+            .filter(|(a, b)| a != b)
+            .count();
+        let verdicts = format!("{changed} sales verdict(s) changed");
+        summary = if diff.is_empty() {
+            verdicts
+        } else {
+            format!("{summary}; {verdicts}")
+        };
+    }
+    summary
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -374,26 +396,4 @@ mod tests {
         assert!(!history.can_undo());
         assert!(saved.model_is_saved(&live), "back to the saved revision");
     }
-}
-
-/// What changed from `before` to `after`, in words: the model's differences rule by rule
-/// ("fit rule `Senior decision maker`: points 20 → 25") and how many sales verdicts changed.
-pub fn change_summary(before: &Document, after: &Document) -> String {
-    let diff = crate::diff::diff_models(&before.model, &after.model);
-    let mut summary = diff.summary();
-    if before.verdicts_revision() != after.verdicts_revision() {
-        let changed = before
-            .verdicts
-            .iter()
-            .zip(after.verdicts.iter())
-            .filter(|(a, b)| a != b)
-            .count();
-        let verdicts = format!("{changed} sales verdict(s) changed");
-        summary = if diff.is_empty() {
-            verdicts
-        } else {
-            format!("{summary}; {verdicts}")
-        };
-    }
-    summary
 }

@@ -77,7 +77,7 @@ impl StudioApp {
                 leads: std::sync::Arc::clone(&self.leads),
                 as_of: self.as_of,
             };
-            if self.calibration_jobs.request(job).is_ok() {
+            if self.calibration_jobs.request(job) {
                 return;
             }
         }

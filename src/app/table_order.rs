@@ -182,16 +182,15 @@ impl TextRanks {
     fn new(leads: &LeadSet, column: Option<usize>) -> TextRanks {
         let mut ranks = Vec::new();
         let mut by_row = Vec::new();
-        match column.and_then(|c| leads.columns.get(c)) {
-            Some(col) => match &col.data {
+        if let Some(col) = column.and_then(|c| leads.columns.get(c)) {
+            match &col.data {
                 ColumnData::Text { dict, .. } => ranks = rank_of(dict),
                 _ => {
                     let shown: Vec<String> =
                         (0..col.len()).map(|r| col.cell(r).display()).collect();
                     by_row = rank_of(&shown);
                 }
-            },
-            None => {}
+            }
         }
         TextRanks {
             column,

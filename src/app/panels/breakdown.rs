@@ -26,7 +26,9 @@ pub fn breakdown_ui(
         return;
     };
     let explanation = explain(model, leads, row, as_of);
-    egui::ScrollArea::vertical()
+    // Both ways: content wider than the panel (a long label in the rule grid) scrolls instead of
+    // widening the panel past the window's edge.
+    egui::ScrollArea::both()
         .auto_shrink([false, false])
         .show(ui, |ui| {
             ui.label(RichText::new(lead_title(leads, row)).strong());
@@ -65,7 +67,7 @@ pub(super) fn explanation_ui(
     between: impl FnOnce(&mut Ui),
 ) {
     let score = explanation.score;
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.label(
             RichText::new(format!(
                 "{} / {}",
@@ -152,13 +154,15 @@ pub(super) fn explanation_ui(
         if fired.is_empty() {
             ui.label(RichText::new("no rule fired").weak());
         }
+        // Narrower in a narrow panel, so the rule, its bar and its points fit on one line.
+        let bar_width = (ui.available_width() * 0.3).clamp(40.0, 150.0);
         egui::Grid::new(("breakdown", title))
             .num_columns(3)
             .spacing([8.0, 2.0])
             .show(ui, |ui| {
                 for rule in fired {
                     ui.label(&rule.label).on_hover_text(&rule.detail);
-                    contribution_bar(ui, rule.points, max_points);
+                    contribution_bar(ui, rule.points, max_points, bar_width);
                     ui.label(format!("{:+}", crate::scoring::round2(rule.points)));
                     ui.end_row();
                 }
@@ -219,7 +223,7 @@ pub(super) fn explanation_ui(
 
 /// Sales' verdict on a lead of the set, as radio buttons.
 fn verdict_ui(ui: &mut Ui, row: usize, verdicts: &[Option<Verdict>], actions: &mut Vec<Action>) {
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.label("Sales verdict:");
         if let Some(current) = verdicts.get(row).copied() {
             let mut slot = current;
@@ -280,8 +284,7 @@ fn lead_title(leads: &LeadSet, row: usize) -> String {
 }
 
 /// A horizontal bar from a zero line: right and green for points, left and red for penalties.
-fn contribution_bar(ui: &mut Ui, points: f64, max_points: f64) {
-    let width = 150.0;
+fn contribution_bar(ui: &mut Ui, points: f64, max_points: f64, width: f32) {
     let (rect, response) = ui.allocate_exact_size(egui::vec2(width, 14.0), egui::Sense::hover());
     let center = rect.center().x;
     let half = width / 2.0 - 2.0;

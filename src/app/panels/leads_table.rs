@@ -16,6 +16,15 @@ use crate::scoring::Status;
 /// Draws the filters and the table; pushes filter, sort and selection changes.
 pub fn leads_table_ui(ui: &mut Ui, app: &StudioApp, actions: &mut Vec<Action>) {
     let keys = KeyColumns::find(&app.leads, &app.document.model);
+    // On a projector the rows matter more than the filters (the banner has the counts).
+    if !app.view.layout.presenting {
+        filters_ui(ui, app, actions);
+    }
+    table_ui(ui, app, &keys, actions);
+}
+
+/// The search field, the status filters and how many leads they leave.
+fn filters_ui(ui: &mut Ui, app: &StudioApp, actions: &mut Vec<Action>) {
     ui.horizontal_wrapped(|ui| {
         let label = ui.label("Search");
         let mut search = app.view.search.clone();
@@ -58,7 +67,10 @@ pub fn leads_table_ui(ui: &mut Ui, app: &StudioApp, actions: &mut Vec<Action>) {
         ))
         .weak(),
     );
+}
 
+/// The virtualised table itself.
+fn table_ui(ui: &mut Ui, app: &StudioApp, keys: &KeyColumns, actions: &mut Vec<Action>) {
     let columns: [(&str, SortColumn, f32); 13] = [
         // What the room reads first comes first, so a narrow window (a projector at 1280x720,
         // zoomed) still shows each lead's score and status.

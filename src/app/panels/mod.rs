@@ -25,10 +25,10 @@ fn preview_ui(app: &StudioApp, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
     let presenting = app.view.layout.presenting;
     // The table keeps at least its header and a few rows when the window is short.
     let available = ui.available_height();
-    let share = if presenting && available > 400.0 {
-        0.5
-    } else {
-        0.42
+    let share = match (presenting, available > 400.0) {
+        (true, true) => 0.5,
+        (false, true) => 0.42,
+        (_, false) => 0.36,
     };
     let plot_height = (available * share).clamp(100.0, 480.0);
     ui.allocate_ui(egui::vec2(ui.available_width(), plot_height), |ui| {
@@ -91,9 +91,9 @@ pub fn draw(app: &StudioApp, ui: &mut egui::Ui) -> Vec<Action> {
     if layout.editor_shown() {
         egui::Panel::left("model_editor")
             .resizable(true)
-            .default_size((width * 0.3).clamp(240.0, 440.0))
+            .default_size((width * 0.32).clamp(240.0, 500.0))
             .min_size(220.0)
-            .max_size((width * 0.3).max(220.0))
+            .max_size((width * 0.32).max(220.0))
             .show(ui, |ui| {
                 let context = model_editor::EditContext {
                     team: app.settings.editing_as,
@@ -115,7 +115,7 @@ pub fn draw(app: &StudioApp, ui: &mut egui::Ui) -> Vec<Action> {
     if layout.breakdown_shown() {
         egui::Panel::right("breakdown")
             .resizable(true)
-            .default_size((width * 0.24).clamp(220.0, 340.0))
+            .default_size((width * 0.24).clamp(220.0, 400.0))
             .min_size(200.0)
             .max_size((width * 0.25).max(200.0))
             .show(ui, |ui| breakdown_panel_ui(app, ui, &mut actions));
@@ -187,7 +187,9 @@ pub fn draw(app: &StudioApp, ui: &mut egui::Ui) -> Vec<Action> {
 
 /// The central area's views, as tabs.
 fn central_tabs_ui(ui: &mut egui::Ui, current: CentralView, actions: &mut Vec<Action>) {
-    ui.horizontal(|ui| {
+    // Wrapped: on a narrow or zoomed window a row of tabs wider than the area would push it over
+    // the breakdown panel.
+    ui.horizontal_wrapped(|ui| {
         for (view, label, tooltip) in [
             (
                 CentralView::Preview,

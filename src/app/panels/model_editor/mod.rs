@@ -116,7 +116,8 @@ pub fn model_editor_ui(
             actions.push(ModelEdit::ClearSignOffs.into());
         }
     }
-    egui::ScrollArea::vertical()
+    // Both ways: a rule card wider than a narrow panel scrolls instead of widening the panel.
+    egui::ScrollArea::both()
         .auto_shrink([false, false])
         .show(ui, |ui| {
             if tab == EditorTab::SignOff {

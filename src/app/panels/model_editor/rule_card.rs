@@ -248,7 +248,10 @@ pub(super) fn field_picker(
 pub(super) fn points_slider(ui: &mut Ui, points: &mut f64, name: &str, tooltip: &str) {
     ui.horizontal(|ui| {
         ui.label("Points");
-        ui.spacing_mut().slider_width = (ui.available_width() - 110.0).clamp(120.0, 360.0);
+        // Up to the panel's visible edge (the editor scrolls sideways when a card is wider),
+        // leaving room for the number.
+        let visible = ui.clip_rect().max.x - ui.cursor().min.x;
+        ui.spacing_mut().slider_width = (visible - 80.0).clamp(100.0, 360.0);
         ui.add(
             egui::Slider::new(points, -50.0..=50.0)
                 .step_by(1.0)
@@ -274,7 +277,9 @@ fn rule_header(
     ui.checkbox(enabled, "")
         .accessible_name(format!("Enabled {name}"))
         .on_hover_text("Turn this rule on or off without deleting it");
-    ui.add(egui::TextEdit::singleline(label).desired_width(170.0))
+    // What the row leaves after the team, move, copy and delete controls, up to 170.
+    let visible = ui.clip_rect().max.x - ui.cursor().min.x;
+    ui.add(egui::TextEdit::singleline(label).desired_width((visible - 290.0).clamp(70.0, 170.0)))
         .accessible_name(format!("Name of {id}"))
         .on_hover_text("What the rule is called in explanations");
     team_choice(ui, (id, "team"), proposed_by);
