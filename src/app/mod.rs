@@ -125,7 +125,7 @@ impl StudioApp {
         mark("derived again");
         self.autosave_tick(now, &ctx);
         let elapsed = started.elapsed().as_secs_f64() * 1000.0;
-        if timing && elapsed > 50.0 {
+        if timing && elapsed > 16.0 {
             let parts: Vec<String> = marks
                 .iter()
                 .scan(0.0, |previous, (name, at)| {
