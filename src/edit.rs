@@ -297,7 +297,15 @@ fn take_rule<R: ListRule>(mine: &mut Vec<R>, theirs: &[R], id: &str) -> bool {
             .get_mut(index)
             .is_some_and(|slot| replace(slot, rule.clone())),
         (Some(rule), None) => {
-            mine.push(rule.clone());
+            // Where theirs has it: after the nearest rule before it that both have, so taking
+            // rules one by one never leaves the two lists in a different order.
+            let their_index = theirs.iter().position(|r| r.id() == id).unwrap_or(0);
+            let at = theirs[..their_index]
+                .iter()
+                .rev()
+                .find_map(|before| mine.iter().position(|r| r.id() == before.id()))
+                .map_or(0, |index| index + 1);
+            mine.insert(at.min(mine.len()), rule.clone());
             true
         }
         (None, Some(index)) => {
@@ -453,6 +461,25 @@ mod tests {
         assert_eq!(mine.apply(take("d")), Ok(true));
         assert_eq!(ids(&mine), ["a", "c", "d"]);
         assert_eq!(mine.apply(take("zzz")), Ok(false));
+    }
+
+    #[test]
+    fn a_rule_taken_from_the_other_model_lands_where_it_is_there() {
+        let mut mine = model();
+        let mut theirs = model();
+        theirs.fit.rules.insert(1, rule("x", 5.0));
+        theirs.fit.rules.insert(0, rule("first", 5.0));
+        for id in ["x", "first"] {
+            let take = ModelEdit::TakeRule {
+                kind: RuleKind::Fit,
+                id: id.to_owned(),
+                other: Box::new(theirs.clone()),
+            };
+            assert_eq!(mine.apply(take), Ok(true));
+        }
+        assert_eq!(ids(&mine), ids(&theirs));
+        let diff = crate::diff::diff_models(&mine, &theirs);
+        assert!(diff.is_empty(), "{:?}", diff.lines());
     }
 
     #[test]

@@ -1055,18 +1055,36 @@ fn comparing_with_a_second_model_shows_status_changes_and_takes_a_rule() {
     let heading = format!("{} of 300 leads change status", expected.len());
     assert!(harness.query_by_label(&heading).is_some(), "{heading}");
 
+    // A changed lead is named, not only numbered.
+    let first = expected.first().expect("a change").row;
+    let app = harness.state();
+    let name = format!(
+        "{} · {} {}",
+        app.leads.ids[first],
+        app.leads.display(first, "First Name"),
+        app.leads.display(first, "Last Name")
+    );
+    assert!(harness.query_by_label(&name).is_some(), "{name}");
+
     harness
-        .get_by_label("take it fit-finance-leader")
+        .get_by_label("add to ours fit-finance-leader")
         .click_accesskit();
     harness.run_steps(3);
     let model = harness.state().model();
     assert!(model.fit.rules.iter().any(|r| r.id == "fit-finance-leader"));
     assert_eq!(model.combine.mql_threshold, 75.0, "only the rule was taken");
+    let left = mql_studio::diff::diff_models(model, &proposal).lines();
+    assert!(
+        !left.iter().any(|line| line.contains("reordered")),
+        "taking a rule puts it where theirs has it: {left:?}"
+    );
     harness
-        .get_by_label("take theirs fit-core-industry")
+        .get_by_label("use theirs fit-core-industry")
         .click_accesskit();
     harness.run_steps(3);
-    assert_eq!(harness.state().model().fit.rules[2].points, 25.0);
+    let model = harness.state().model();
+    let core = model.fit.rules.iter().find(|r| r.id == "fit-core-industry");
+    assert_eq!(core.map(|r| r.points), Some(25.0));
 }
 
 #[test]

@@ -5,6 +5,7 @@
 use egui::{RichText, Ui};
 
 use crate::app::state::{Action, Command, CompareState, ViewAction};
+use crate::app::table_rows::KeyColumns;
 use crate::app::widgets::status_color;
 use crate::calibration::{status_change_counts, status_changes};
 use crate::diff::{RuleChange, diff_models};
@@ -34,11 +35,8 @@ pub fn compare_ui(
         }
         return;
     };
-    ui.horizontal(|ui| {
-        ui.heading(format!(
-            "\"{}\" against \"{}\"",
-            current.name, other.model.name
-        ));
+    // Buttons first and wrapped: a long model name never pushes them out of sight.
+    ui.horizontal_wrapped(|ui| {
         if ui
             .button("Close comparison")
             .on_hover_text("Stop comparing")
@@ -54,9 +52,20 @@ pub fn compare_ui(
             actions.push(Command::OpenCompare.into());
         }
     });
-    ui.label(RichText::new(format!("other model: {}", other.label)).weak());
+    ui.add(
+        egui::Label::new(
+            RichText::new(format!(
+                "Ours (current): \"{}\" · theirs: \"{}\"",
+                current.name, other.model.name
+            ))
+            .heading(),
+        )
+        .wrap(),
+    );
+    ui.label(RichText::new(format!("theirs is {}", other.label)).weak());
     let diff = diff_models(current, &other.model);
     let changes = status_changes(current_scores, &other.scores);
+    ui.label("Scores and statuses read ours → theirs.");
     ui.columns(2, |columns| {
         let ui = &mut columns[0];
         ui.label(RichText::new(format!("What differs ({})", diff.lines().len())).strong());
@@ -71,20 +80,26 @@ pub fn compare_ui(
                 }
                 for change in &diff.rules {
                     ui.horizontal_wrapped(|ui| {
-                        let (button, tooltip) = match change {
+                        // Says which model each side is, so "added" and "removed" are never
+                        // ambiguous.
+                        let (where_it_is, button, tooltip) = match change {
                             RuleChange::Added { .. } => (
-                                "take it",
-                                "Add this rule from the other model to the current one",
+                                "only in theirs:",
+                                "add to ours",
+                                "Add this rule from theirs to ours (the current model), in the same place",
                             ),
                             RuleChange::Changed { .. } => (
-                                "take theirs",
-                                "Replace the current rule with the other model's version",
+                                "different:",
+                                "use theirs",
+                                "Replace our rule with their version",
                             ),
                             RuleChange::Removed { .. } => (
-                                "drop it",
-                                "Remove this rule from the current model, as the other model has",
+                                "only in ours:",
+                                "remove from ours",
+                                "Remove this rule from ours (the current model), as theirs has no such rule",
                             ),
                         };
+                        ui.label(RichText::new(where_it_is).strong());
                         if ui
                             .small_button(button)
                             .accessible_name(format!("{button} {}", change.id()))
@@ -125,14 +140,21 @@ pub fn compare_ui(
         egui::ScrollArea::vertical()
             .id_salt("changed_leads")
             .show(ui, |ui| {
+                let keys = KeyColumns::find(leads, current);
                 for change in &changes {
                     let id = leads.ids.get(change.row).cloned().unwrap_or_default();
+                    let name = keys.name(leads, change.row);
+                    let shown = if name.is_empty() {
+                        id
+                    } else {
+                        format!("{id} · {name}")
+                    };
                     let before = current_scores.get(change.row).map_or(0.0, |s| s.score);
                     let after = other.scores.get(change.row).map_or(0.0, |s| s.score);
                     ui.horizontal(|ui| {
                         if ui
-                            .link(&id)
-                            .on_hover_text("Show this lead's breakdown under the current model")
+                            .link(&shown)
+                            .on_hover_text("Show this lead's breakdown under ours (the current model)")
                             .clicked()
                         {
                             actions.push(ViewAction::SelectLead(change.row).into());
