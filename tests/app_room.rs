@@ -691,3 +691,30 @@ fn the_calibration_view_of_a_large_set_is_computed_on_its_own_thread_with_the_sa
     assert_eq!(threaded.sweep, local.sweep);
     assert_eq!(threaded.lift, local.lift);
 }
+
+#[test]
+fn secondary_text_is_readable_in_both_themes() {
+    let harness = harness();
+    for theme in [egui::Theme::Light, egui::Theme::Dark] {
+        let visuals = harness.ctx.style_of(theme).visuals.clone();
+        let (weak, panel) = (visuals.weak_text_color(), visuals.panel_fill);
+        // WCAG's relative luminance, inline: the test does not trust the app's own function.
+        let luminance = |c: egui::Color32| {
+            let f = |v: u8| {
+                let v = f64::from(v) / 255.0;
+                if v <= 0.039_28 {
+                    v / 12.92
+                } else {
+                    ((v + 0.055) / 1.055).powf(2.4)
+                }
+            };
+            0.2126 * f(c.r()) + 0.7152 * f(c.g()) + 0.0722 * f(c.b())
+        };
+        let (a, b) = (luminance(weak), luminance(panel));
+        let ratio = (a.max(b) + 0.05) / (a.min(b) + 0.05);
+        assert!(
+            ratio >= 4.5,
+            "{theme:?}: weak text {weak:?} on {panel:?} is {ratio:.2}:1"
+        );
+    }
+}

@@ -1157,8 +1157,9 @@ fn run_idle(harness: &mut Harness<'static, StudioApp>, seconds: f64) -> usize {
         }
         step_after(harness, wait);
         frames += 1;
-        // Real time for the autosave's thread to write.
-        std::thread::sleep(std::time::Duration::from_millis(2));
+        // Real time for the autosave's thread to write, as the window would give it: up to the
+        // app time waited (a loaded machine may take a few hundred milliseconds to fsync).
+        std::thread::sleep(std::time::Duration::from_secs_f64(wait.min(0.1)));
     }
     frames
 }

@@ -89,6 +89,10 @@ impl StudioApp {
             ctx.request_repaint();
             return;
         }
+        if !self.readable_text_installed {
+            widgets::install_readable_text(&ctx);
+            self.readable_text_installed = true;
+        }
         let timing = std::env::var_os("MQL_STUDIO_FRAME_STATS").is_some();
         let mut marks: Vec<(&str, f64)> = Vec::new();
         let mut mark = |name: &'static str| {

@@ -447,6 +447,8 @@ pub struct StudioApp {
     pub table: TableRows,
     /// Funnel, sweep and lift, computed while the calibration view is shown (derived).
     pub calibration: CalibrationResults,
+    /// Whether egui's weak text has been made readable (WCAG AA) in both themes.
+    pub readable_text_installed: bool,
     /// The calibration thread, for large lead sets.
     pub calibration_jobs: super::calibration_jobs::CalibrationJobs,
     /// A second model to compare with.
@@ -506,6 +508,7 @@ impl StudioApp {
             derived: Derived::default(),
             table: TableRows::new(),
             calibration: CalibrationResults::default(),
+            readable_text_installed: false,
             calibration_jobs: super::calibration_jobs::CalibrationJobs::default(),
             compare: None,
             view: ViewState::default(),

@@ -4,7 +4,7 @@
 use egui::{RichText, Ui};
 
 use crate::app::state::{Action, ViewAction};
-use crate::app::widgets::{NEGATIVE, POSITIVE, status_color};
+use crate::app::widgets::{Palette, status_color};
 use crate::calibration::agreement;
 use crate::leads::{LeadSet, Verdict};
 use crate::model::fmt_number;
@@ -45,16 +45,24 @@ pub fn agreement_ui(
             ui.label(RichText::new("sales would reject").strong());
             ui.end_row();
             ui.label(RichText::new("model: MQL").strong());
-            ui.label(RichText::new(table.both_yes.len().to_string()).color(POSITIVE))
-                .on_hover_text("Both say MQL");
-            ui.label(RichText::new(table.model_only.len().to_string()).color(NEGATIVE))
-                .on_hover_text("The model sends them, sales would reject them");
+            ui.label(
+                RichText::new(table.both_yes.len().to_string()).color(Palette::of(ui).positive()),
+            )
+            .on_hover_text("Both say MQL");
+            ui.label(
+                RichText::new(table.model_only.len().to_string()).color(Palette::of(ui).negative()),
+            )
+            .on_hover_text("The model sends them, sales would reject them");
             ui.end_row();
             ui.label(RichText::new("model: not MQL").strong());
-            ui.label(RichText::new(table.sales_only.len().to_string()).color(NEGATIVE))
-                .on_hover_text("Sales wants them, the model misses them");
-            ui.label(RichText::new(table.both_no.len().to_string()).color(POSITIVE))
-                .on_hover_text("Both say not yet");
+            ui.label(
+                RichText::new(table.sales_only.len().to_string()).color(Palette::of(ui).negative()),
+            )
+            .on_hover_text("Sales wants them, the model misses them");
+            ui.label(
+                RichText::new(table.both_no.len().to_string()).color(Palette::of(ui).positive()),
+            )
+            .on_hover_text("Both say not yet");
             ui.end_row();
         });
     ui.separator();
@@ -108,7 +116,9 @@ fn lead_list_ui(
                     }
                     ui.label(RichText::new(company).weak());
                     ui.label(fmt_number(score.score));
-                    ui.label(RichText::new(score.status.label()).color(status_color(score.status)));
+                    ui.label(
+                        RichText::new(score.status.label()).color(status_color(ui, score.status)),
+                    );
                 });
             }
         });

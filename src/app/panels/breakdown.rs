@@ -5,7 +5,7 @@ use egui::{Color32, RichText, Ui};
 
 use crate::app::document::DocumentEdit;
 use crate::app::state::Action;
-use crate::app::widgets::{NEGATIVE, POSITIVE, status_color};
+use crate::app::widgets::{Palette, status_color};
 use crate::leads::{LeadSet, Verdict};
 use crate::model::{Model, OverrideAction, fmt_number};
 use crate::scoring::{Explanation, RuleContribution, Section, explain};
@@ -80,7 +80,7 @@ pub(super) fn explanation_ui(
         ui.label(
             RichText::new(score.status.label())
                 .size(18.0)
-                .color(status_color(score.status)),
+                .color(status_color(ui, score.status)),
         );
         ui.label(RichText::new(format!("grade {}", explanation.grade)).size(16.0))
             .on_hover_text("Fit grade (A best) and engagement level (1 best)");
@@ -198,16 +198,21 @@ pub(super) fn explanation_ui(
     }
     for o in fired_overrides {
         let (text, color) = match o.action {
-            OverrideAction::Disqualify => ("disqualified by", NEGATIVE),
+            OverrideAction::Disqualify => ("disqualified by", Palette::of(ui).negative()),
             OverrideAction::FastTrack => (
                 "fast-tracked by",
-                status_color(crate::scoring::Status::FastTracked),
+                status_color(ui, crate::scoring::Status::FastTracked),
             ),
         };
         ui.label(RichText::new(format!("{text} {}: {}", o.label, o.detail)).color(color));
     }
     for gate in &explanation.gates {
-        let color = if gate.passed { POSITIVE } else { NEGATIVE };
+        let palette = Palette::of(ui);
+        let color = if gate.passed {
+            palette.positive()
+        } else {
+            palette.negative()
+        };
         ui.label(
             RichText::new(format!(
                 "{} {}: {} of {} needed",
@@ -301,7 +306,13 @@ fn contribution_bar(ui: &mut Ui, points: f64, max_points: f64, width: f32) {
         )
     };
     let painter = ui.painter();
-    painter.rect_filled(bar, 2.0, if points >= 0.0 { POSITIVE } else { NEGATIVE });
+    let palette = Palette::of(ui);
+    let fill = if points >= 0.0 {
+        palette.positive()
+    } else {
+        palette.negative()
+    };
+    painter.rect_filled(bar, 2.0, fill);
     painter.line_segment(
         [
             egui::pos2(center, rect.top()),

@@ -1,6 +1,7 @@
 //! Calibration against outcomes: the funnel and its reading, the threshold sweep (with a
 //! suggested threshold for a target MQL→SQL rate or a sales capacity), and the rule lift table.
 
+use crate::app::widgets::Palette;
 use egui::{Color32, RichText, Ui};
 use egui_plot::{Line, Plot, PlotPoints, VLine};
 
@@ -52,7 +53,7 @@ pub fn calibration_ui(
                 funnel.sqls, funnel.won
             ));
             let reading = funnel.reading();
-            ui.label(RichText::new(reading.text()).color(reading_color(&reading)));
+            ui.label(RichText::new(reading.text()).color(reading_color(Palette::of(ui), &reading)));
             ui.separator();
 
             ui.heading("Threshold sweep");
@@ -160,20 +161,14 @@ pub fn calibration_ui(
     }
 }
 
-fn reading_color(reading: &crate::calibration::Reading) -> Color32 {
+fn reading_color(palette: Palette, reading: &crate::calibration::Reading) -> Color32 {
     match reading {
-        crate::calibration::Reading::Healthy { .. } => Color32::from_rgb(0x1e, 0x88, 0x3c),
+        crate::calibration::Reading::Healthy { .. } => palette.positive(),
         crate::calibration::Reading::TooLoose { .. }
-        | crate::calibration::Reading::TooTight { .. } => Color32::from_rgb(0xc2, 0x7c, 0x0e),
-        _ => Color32::GRAY,
+        | crate::calibration::Reading::TooTight { .. } => palette.warning(),
+        _ => palette.weak_text(),
     }
 }
-
-const PRECISION_COLOR: Color32 = Color32::from_rgb(0xd0, 0x45, 0x3a);
-const RECALL_COLOR: Color32 = Color32::from_rgb(0x2f, 0x80, 0xed);
-const VOLUME_COLOR: Color32 = Color32::from_rgb(0x7f, 0x8c, 0x8d);
-const CURRENT_COLOR: Color32 = Color32::from_rgb(0x1e, 0x88, 0x3c);
-const SUGGESTED_COLOR: Color32 = Color32::from_rgb(0x8e, 0x44, 0xad);
 
 fn sweep_plot_ui(
     ui: &mut Ui,
@@ -182,6 +177,12 @@ fn sweep_plot_ui(
     inputs: &CalibrationInputs,
     lead_count: usize,
 ) {
+    let palette = Palette::of(ui);
+    let precision_color = palette.negative();
+    let recall_color = palette.team(crate::model::Team::Marketing);
+    let volume_color = palette.weak_text();
+    let current_color = palette.positive();
+    let suggested_color = palette.status(crate::scoring::Status::FastTracked);
     let total = lead_count.max(1) as f64;
     let series = |value: &dyn Fn(&SweepPoint) -> Option<f64>| -> Vec<[f64; 2]> {
         sweep
@@ -198,11 +199,11 @@ fn sweep_plot_ui(
     );
     ui.horizontal_wrapped(|ui| {
         for (text, color) in [
-            ("━ MQL → SQL rate (precision)", PRECISION_COLOR),
-            ("━ share of all SQLs captured (recall)", RECALL_COLOR),
-            ("━ MQLs, % of leads", VOLUME_COLOR),
-            ("┃ current threshold", CURRENT_COLOR),
-            ("┆ suggested for the target rate", SUGGESTED_COLOR),
+            ("━ MQL → SQL rate (precision)", precision_color),
+            ("━ share of all SQLs captured (recall)", recall_color),
+            ("━ MQLs, % of leads", volume_color),
+            ("┃ current threshold", current_color),
+            ("┆ suggested for the target rate", suggested_color),
         ] {
             ui.label(RichText::new(text).color(color));
         }
@@ -216,28 +217,28 @@ fn sweep_plot_ui(
         .show(ui, |plot_ui| {
             plot_ui.line(
                 Line::new("MQL → SQL rate (precision)", PlotPoints::from(precision))
-                    .color(PRECISION_COLOR)
+                    .color(precision_color)
                     .width(2.0),
             );
             plot_ui.line(
                 Line::new("share of SQLs captured (recall)", PlotPoints::from(recall))
-                    .color(RECALL_COLOR)
+                    .color(recall_color)
                     .width(2.0),
             );
             plot_ui.line(
                 Line::new("MQLs, % of leads", PlotPoints::from(volume))
-                    .color(VOLUME_COLOR)
+                    .color(volume_color)
                     .width(1.5),
             );
             plot_ui.add(
                 VLine::new(format!("current {}", fmt_number(model.combine.mql_threshold)), model.combine.mql_threshold)
-                    .color(CURRENT_COLOR)
+                    .color(current_color)
                     .width(2.0),
             );
             if let Some(s) = suggestion {
                 plot_ui.add(
                     VLine::new(format!("suggested {}", fmt_number(s.threshold)), s.threshold)
-                        .color(SUGGESTED_COLOR)
+                        .color(suggested_color)
                         .style(egui_plot::LineStyle::dashed_loose()),
                 );
             }

@@ -130,9 +130,9 @@ pub fn compare_ui(
         );
         for ((from, to), count) in status_change_counts(&changes) {
             ui.horizontal(|ui| {
-                ui.label(RichText::new(from.label()).color(status_color(from)));
+                ui.label(RichText::new(from.label()).color(status_color(ui, from)));
                 ui.label("→");
-                ui.label(RichText::new(to.label()).color(status_color(to)));
+                ui.label(RichText::new(to.label()).color(status_color(ui, to)));
                 ui.label(count.to_string());
             });
         }
@@ -161,11 +161,11 @@ pub fn compare_ui(
                         }
                         ui.label(format!("{} → {}", fmt_number(before), fmt_number(after)));
                         ui.label(
-                            RichText::new(change.before.label()).color(status_color(change.before)),
+                            RichText::new(change.before.label()).color(status_color(ui, change.before)),
                         );
                         ui.label("→");
                         ui.label(
-                            RichText::new(change.after.label()).color(status_color(change.after)),
+                            RichText::new(change.after.label()).color(status_color(ui, change.after)),
                         );
                     });
                 }

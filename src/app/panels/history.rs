@@ -19,7 +19,9 @@ pub fn history_ui(ui: &mut Ui, changes: &[ChangeRecord]) {
                 .show(ui, |ui| {
                     for change in changes.iter().rev() {
                         ui.label(&change.time);
-                        ui.label(RichText::new(change.team.label()).color(team_color(change.team)));
+                        ui.label(
+                            RichText::new(change.team.label()).color(team_color(ui, change.team)),
+                        );
                         ui.label(&change.summary);
                         ui.end_row();
                     }

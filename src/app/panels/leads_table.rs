@@ -50,7 +50,7 @@ fn filters_ui(ui: &mut Ui, app: &StudioApp, actions: &mut Vec<Action>) {
                 .checkbox(
                     &mut shown,
                     RichText::new(format!("{} ({count})", status.label()))
-                        .color(status_color(status)),
+                        .color(status_color(ui, status)),
                 )
                 .on_hover_text(format!("Show {} leads", status.label()))
                 .changed()
@@ -162,7 +162,7 @@ fn table_ui(ui: &mut Ui, app: &StudioApp, keys: &KeyColumns, actions: &mut Vec<A
                         table_row.col(|ui| {
                             ui.add(plain_label(
                                 RichText::new(score.status.label())
-                                    .color(status_color(score.status)),
+                                    .color(status_color(ui, score.status)),
                             ));
                         });
                         text_cell(&mut table_row, score.grade(model));

@@ -9,7 +9,7 @@ use egui_plot::{
 
 use crate::app::derived::{Derived, HISTOGRAM_BINS};
 use crate::app::state::{Action, ViewAction};
-use crate::app::widgets::status_color;
+use crate::app::widgets::{Palette, status_color};
 use crate::edit::ModelEdit;
 use crate::leads::LeadSet;
 use crate::model::{Model, fmt_number};
@@ -59,11 +59,6 @@ fn lead_name(leads: &LeadSet, row: usize) -> String {
     leads.ids.get(row).cloned().unwrap_or_default()
 }
 
-/// The colour of the threshold and of the MQL boundary.
-fn threshold_color() -> egui::Color32 {
-    egui::Color32::from_rgb(0x1e, 0x88, 0x3c)
-}
-
 /// The colour that marks the selected lead: readable on both themes.
 fn selected_color(ui: &Ui) -> egui::Color32 {
     ui.visuals().strong_text_color()
@@ -89,6 +84,7 @@ fn histogram_ui(
         })
         .fold(1.0, f64::max);
     let marker = selected_color(ui);
+    let palette = Palette::of(ui);
     let scale = model.combine.scale.max(1.0);
     let bin_width = scale / HISTOGRAM_BINS as f64;
     let threshold = model.combine.mql_threshold;
@@ -104,10 +100,10 @@ fn histogram_ui(
             .map(|(bin, count)| {
                 Bar::new((bin as f64 + 0.5) * bin_width, f64::from(*count))
                     .width(bin_width * 0.92)
-                    .fill(status_color(*status))
+                    .fill(palette.status(*status))
             })
             .collect();
-        let mut chart = BarChart::new(status.label(), bars).color(status_color(*status));
+        let mut chart = BarChart::new(status.label(), bars).color(palette.status(*status));
         {
             let below: Vec<&BarChart> = charts.iter().collect();
             if !below.is_empty() {
@@ -137,7 +133,7 @@ fn histogram_ui(
             let label_y = tallest * 1.2;
             plot_ui.add(
                 VLine::new(format!("threshold {}", fmt_number(threshold)), threshold)
-                    .color(threshold_color())
+                    .color(palette.positive())
                     .width(2.5),
             );
             plot_ui.add(
@@ -148,14 +144,14 @@ fn histogram_ui(
                         .text_style(egui::TextStyle::Body)
                         .strong(),
                 )
-                .color(threshold_color())
+                .color(palette.positive())
                 .anchor(egui::Align2::LEFT_BOTTOM),
             );
             let nurture_from = threshold - model.combine.nurture_band;
             if model.combine.nurture_band > 0.0 {
                 plot_ui.add(
                     VLine::new("nurture band", nurture_from)
-                        .color(status_color(Status::Nurture))
+                        .color(palette.status(Status::Nurture))
                         .style(egui_plot::LineStyle::dashed_loose()),
                 );
                 plot_ui.add(
@@ -165,7 +161,7 @@ fn histogram_ui(
                         RichText::new(format!("nurture ≥ {}", fmt_number(nurture_from)))
                             .text_style(egui::TextStyle::Body),
                     )
-                    .color(status_color(Status::Nurture))
+                    .color(palette.status(Status::Nurture))
                     .anchor(egui::Align2::RIGHT_BOTTOM),
                 );
             }
@@ -226,6 +222,7 @@ fn scatter_ui(
     height: f32,
 ) -> Option<usize> {
     let marker = selected_color(ui);
+    let palette = Palette::of(ui);
     let step = (derived.board.scores.len() / MAX_SCATTER_POINTS).max(1);
     let fit_max = model.fit.max_points.max(1.0);
     let engagement_max = model.engagement.max_points.max(1.0);
@@ -255,7 +252,7 @@ fn scatter_ui(
                 let points = std::mem::take(&mut series[status.index()]);
                 plot_ui.points(
                     Points::new(status.label(), PlotPoints::from(points))
-                        .color(status_color(status))
+                        .color(palette.status(status))
                         .radius(2.5),
                 );
             }
@@ -269,13 +266,13 @@ fn scatter_ui(
                                 .text_style(egui::TextStyle::Body)
                                 .strong(),
                         )
-                        .color(threshold_color())
+                        .color(palette.positive())
                         .anchor(egui::Align2::RIGHT_BOTTOM),
                     );
                 }
                 plot_ui.line(
                     Line::new("MQL boundary", PlotPoints::from(boundary))
-                        .color(threshold_color())
+                        .color(palette.positive())
                         .width(2.0),
                 );
             }
@@ -388,7 +385,7 @@ pub(super) fn counts_ui(ui: &mut Ui, derived: &Derived, lead_count: usize) {
                 ),
                 None => format!("{now} {} leads", status.label()),
             };
-            ui.label(RichText::new(text).strong().color(status_color(status)))
+            ui.label(RichText::new(text).strong().color(status_color(ui, status)))
                 .on_hover_text(tooltip);
             ui.separator();
         }

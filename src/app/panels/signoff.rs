@@ -1,10 +1,10 @@
 //! Sign-off: each team signs the model (name, date, optional comment); with both signatures the
 //! model is agreed and can be exported as agreed.
 
-use egui::{Color32, RichText, Ui};
+use egui::{RichText, Ui};
 
 use crate::app::state::{Action, SignForm, ViewAction};
-use crate::app::widgets::team_color;
+use crate::app::widgets::{Palette, team_color};
 use crate::edit::ModelEdit;
 use crate::model::{Model, ModelStatus, SignOff, Team};
 
@@ -20,13 +20,10 @@ pub fn signoff_ui(
 ) {
     ui.heading("Sign the model");
     let (status_text, color) = match model.status {
-        ModelStatus::Agreed => (
-            "Agreed: signed by both teams",
-            Color32::from_rgb(0x1e, 0x88, 0x3c),
-        ),
+        ModelStatus::Agreed => ("Agreed: signed by both teams", Palette::of(ui).positive()),
         ModelStatus::Proposed => (
             "Proposed: waiting for the other team",
-            Color32::from_rgb(0xe0, 0x8e, 0x0b),
+            Palette::of(ui).warning(),
         ),
         ModelStatus::Draft => ("Draft: not signed", ui.visuals().text_color()),
     };
@@ -44,7 +41,7 @@ pub fn signoff_ui(
             ui.label(
                 RichText::new(signing_team.label())
                     .strong()
-                    .color(team_color(signing_team)),
+                    .color(team_color(ui, signing_team)),
             );
             match model.signed_by(signing_team) {
                 Some(sign_off) => {
@@ -70,7 +67,7 @@ pub fn signoff_ui(
             RichText::new(format!(
                 "The model has {errors} validation error(s): fix them before signing."
             ))
-            .color(Color32::from_rgb(0xd0, 0x45, 0x3a)),
+            .color(Palette::of(ui).negative()),
         );
         return;
     }

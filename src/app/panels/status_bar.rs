@@ -1,15 +1,16 @@
 //! The status bar: the latest notice (errors stay until dismissed), validation, file and timing.
 
-use egui::{Color32, RichText, Ui};
+use egui::{RichText, Ui};
 
 use crate::app::state::{Action, StudioApp, ViewAction};
+use crate::app::widgets::Palette;
 use crate::validate::Severity;
 
 pub fn status_bar_ui(ui: &mut Ui, app: &StudioApp, actions: &mut Vec<Action>) {
     ui.horizontal(|ui| {
         if let Some(notice) = app.notices.last() {
             let color = if notice.is_error {
-                Color32::from_rgb(0xd0, 0x45, 0x3a)
+                Palette::of(ui).negative()
             } else {
                 ui.visuals().text_color()
             };
@@ -32,7 +33,7 @@ pub fn status_bar_ui(ui: &mut Ui, app: &StudioApp, actions: &mut Vec<Action>) {
         if errors > 0 {
             ui.label(
                 RichText::new(format!("{errors} validation error(s): draft only"))
-                    .color(Color32::from_rgb(0xd0, 0x45, 0x3a)),
+                    .color(Palette::of(ui).negative()),
             )
             .on_hover_text(
                 app.derived

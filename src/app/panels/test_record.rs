@@ -86,7 +86,8 @@ pub fn test_record_ui(
                 Ok(explanation) => explanation_ui(ui, model, &explanation, |_| {}),
                 Err(error) => {
                     ui.label(
-                        RichText::new(format!("⚠ {error}")).color(crate::app::widgets::NEGATIVE),
+                        RichText::new(format!("⚠ {error}"))
+                            .color(crate::app::widgets::Palette::of(ui).negative()),
                     );
                 }
             });

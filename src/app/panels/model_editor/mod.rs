@@ -11,9 +11,10 @@ mod overrides;
 mod rule_card;
 mod scoring_settings;
 
-use egui::{Color32, RichText, Ui};
+use egui::{RichText, Ui};
 
 use crate::app::state::{Action, EditorTab, SignForm, ViewAction};
+use crate::app::widgets::Palette;
 use crate::edit::ModelEdit;
 use crate::leads::LeadSet;
 use crate::model::{Model, Team};
@@ -87,14 +88,17 @@ pub fn model_editor_ui(
         ui.label(format!("status: {}", model.status.label()))
             .on_hover_text("Draft until both teams sign off and the model is exported as agreed");
         if errors == 0 {
-            ui.label(RichText::new("✔ valid").color(Color32::from_rgb(0x2e, 0x9d, 0x5b)));
+            ui.label(RichText::new("✔ valid").color(Palette::of(ui).positive()));
         } else {
-            ui.label(RichText::new(format!("⚠ {errors} error(s)")).color(error_color()));
+            ui.label(
+                RichText::new(format!("⚠ {errors} error(s)")).color(Palette::of(ui).negative()),
+            );
         }
         let warnings: Vec<String> = context.warnings().map(ToString::to_string).collect();
         if !warnings.is_empty() {
             ui.label(
-                RichText::new(format!("⚠ {} warning(s)", warnings.len())).color(warning_color()),
+                RichText::new(format!("⚠ {} warning(s)", warnings.len()))
+                    .color(Palette::of(ui).warning()),
             )
             .on_hover_text(warnings.join("\n"));
         }
@@ -106,7 +110,7 @@ pub fn model_editor_ui(
             RichText::new(
                 "This model is signed. Editing it clears the signatures and makes it a draft again.",
             )
-            .color(Color32::from_rgb(0xc2, 0x7c, 0x0e)),
+            .color(Palette::of(ui).warning()),
         );
         if ui
             .button("Edit anyway (clears the signatures)")
@@ -185,19 +189,11 @@ fn editor_tabs_ui(ui: &mut Ui, current: EditorTab, actions: &mut Vec<Action>) {
     });
 }
 
-fn error_color() -> Color32 {
-    Color32::from_rgb(0xd0, 0x45, 0x3a)
-}
-
-fn warning_color() -> Color32 {
-    Color32::from_rgb(0xc2, 0x7c, 0x0e)
-}
-
 fn show_problems<'p>(ui: &mut Ui, problems: impl Iterator<Item = &'p Problem>) {
     for problem in problems {
         let color = match problem.severity {
-            Severity::Error => error_color(),
-            Severity::Warning => warning_color(),
+            Severity::Error => Palette::of(ui).negative(),
+            Severity::Warning => Palette::of(ui).warning(),
         };
         ui.label(RichText::new(format!("⚠ {}", problem.message)).color(color));
     }
