@@ -718,3 +718,54 @@ fn secondary_text_is_readable_in_both_themes() {
         );
     }
 }
+
+#[test]
+fn a_click_on_a_histogram_bar_shows_its_leads_and_a_drag_still_moves_the_threshold() {
+    let mut harness = harness();
+    let threshold = harness.state().model().combine.mql_threshold;
+    let rect = harness
+        .state()
+        .view
+        .histogram_rect
+        .expect("the histogram is drawn");
+    // A press and release in place: a click, in the left part of the plot (low scores).
+    let at = egui::pos2(rect.left() + rect.width() * 0.3, rect.center().y);
+    harness.hover_at(at);
+    harness.run_steps(1);
+    harness.drag_at(at);
+    harness.run_steps(1);
+    harness.drop_at(at);
+    harness.run_steps(4);
+    let app = harness.state();
+    assert_eq!(
+        app.model().combine.mql_threshold,
+        threshold,
+        "a click is not a drag"
+    );
+    let (bin, scale) = app.view.score_bin.expect("a bar was picked");
+    let in_bar: Vec<usize> = (0..app.leads.len())
+        .filter(|&row| {
+            mql_studio::scoring::histogram_bin(app.derived.board.scores[row].score, scale) == bin
+        })
+        .collect();
+    assert!(!in_bar.is_empty() && in_bar.len() < app.leads.len());
+    let mut shown = app.table.rows.clone();
+    shown.sort_unstable();
+    assert_eq!(shown, in_bar, "the table shows exactly the bar's leads");
+    assert_eq!(
+        app.derived
+            .board
+            .summary
+            .histogram
+            .iter()
+            .map(|bins| bins[bin] as usize)
+            .sum::<usize>(),
+        in_bar.len(),
+        "as many as the bar counts"
+    );
+
+    harness.get_by_label("✖ all scores").click();
+    harness.run_steps(3);
+    assert_eq!(harness.state().view.score_bin, None);
+    assert_eq!(harness.state().table.rows.len(), 300);
+}

@@ -46,7 +46,7 @@ fn starts_on_the_bundled_model_and_scores_all_sample_leads() {
     );
     assert!(
         harness
-            .query_by_label("Score distribution · drag to move the threshold")
+            .query_by_label_contains("Score distribution · drag to move the threshold")
             .is_some()
     );
 }

@@ -89,6 +89,7 @@ impl StudioApp {
             ViewAction::EditorTab(tab) => view.editor_tab = tab,
             ViewAction::Central(central) => view.central = central,
             ViewAction::TestRecord(record) => view.test_record = record,
+            ViewAction::ScoreBin(bin) => view.score_bin = bin,
             ViewAction::Layout(layout) => {
                 if layout.presenting != view.layout.presenting {
                     set_text_scale(

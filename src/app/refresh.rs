@@ -39,6 +39,7 @@ impl StudioApp {
             show_status: self.view.show_status,
             sort: self.settings.sort_column,
             descending: self.settings.sort_descending,
+            score_bin: self.view.score_bin,
         };
         self.table.refresh(
             key,

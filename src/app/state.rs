@@ -132,6 +132,8 @@ pub enum ViewAction {
     Central(CentralView),
     /// Panels shown, presenting mode, the full-screen lead view.
     Layout(Layout),
+    /// Show only the leads of one histogram bar (bin, scale), or all again.
+    ScoreBin(Option<(usize, f64)>),
     /// The values typed in "Test a record".
     TestRecord(crate::record::Record),
     ShowHistory(bool),
@@ -278,6 +280,8 @@ pub struct ViewState {
     pub central: CentralView,
     pub calibration_inputs: CalibrationInputs,
     pub layout: Layout,
+    /// The histogram bar whose leads the table shows (bin, scale), if one was clicked.
+    pub score_bin: Option<(usize, f64)>,
     /// The lead typed in "Test a record" (never added to the leads).
     pub test_record: crate::record::Record,
 }
@@ -365,6 +369,7 @@ impl Default for ViewState {
             calibration_inputs: CalibrationInputs::default(),
             layout: Layout::default(),
             test_record: crate::record::Record::default(),
+            score_bin: None,
         }
     }
 }

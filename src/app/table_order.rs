@@ -9,7 +9,7 @@ use std::sync::Arc;
 use super::settings::SortColumn;
 use super::table_rows::{KeyColumns, RowsKey, outcome_rank};
 use crate::leads::{Cell, ColumnData, LeadSet, MISSING_TEXT, Verdict};
-use crate::scoring::LeadScore;
+use crate::scoring::{LeadScore, histogram_bin};
 
 /// Everything the rows depend on, owned.
 #[derive(Clone)]
@@ -22,6 +22,8 @@ pub struct RowsInput {
     /// Per lead, for the sorts that read the scores (score, fit, engagement, status, grade): a
     /// key in the sort's order; empty for the other sorts.
     pub score_keys: Vec<u32>,
+    /// Per lead, its score, when the rows are limited to one histogram bar; empty otherwise.
+    pub range_scores: Vec<f64>,
     pub verdicts: Arc<Vec<Option<Verdict>>>,
 }
 
@@ -51,7 +53,13 @@ impl RowsInput {
                 .collect(),
             _ => Vec::new(),
         };
+        let range_scores = if key.score_bin.is_some() {
+            scores.iter().map(|s| s.score).collect()
+        } else {
+            Vec::new()
+        };
         RowsInput {
+            range_scores,
             key,
             leads: Arc::clone(leads),
             columns,
@@ -74,6 +82,14 @@ pub fn compute_rows(input: &RowsInput) -> Vec<usize> {
                 .statuses
                 .get(row)
                 .is_some_and(|&status| input.key.show_status[usize::from(status)])
+        })
+        .filter(|&row| match input.key.score_bin {
+            None => true,
+            // The histogram's own binning, so the rows are exactly the bar's leads.
+            Some((bin, scale)) => input
+                .range_scores
+                .get(row)
+                .is_some_and(|&score| histogram_bin(score, scale) == bin),
         })
         .filter(|&row| search.matches(row))
         .collect();
@@ -384,6 +400,7 @@ mod tests {
             show_status: [true; 5],
             sort,
             descending,
+            score_bin: None,
         };
         let input = RowsInput::new(
             key,

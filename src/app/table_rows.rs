@@ -117,6 +117,8 @@ pub struct RowsKey {
     pub show_status: [bool; 5],
     pub sort: SortColumn,
     pub descending: bool,
+    /// Only the leads of one histogram bar (clicked): its bin and the scale it was drawn for.
+    pub score_bin: Option<(usize, f64)>,
 }
 
 impl RowsKey {
@@ -126,6 +128,7 @@ impl RowsKey {
             && self.sort == other.sort
             && self.descending == other.descending
             && self.verdicts == other.verdicts
+            && self.score_bin == other.score_bin
     }
 }
 

@@ -59,6 +59,27 @@ fn filters_ui(ui: &mut Ui, app: &StudioApp, actions: &mut Vec<Action>) {
             }
         }
     });
+    if let Some((bin, scale)) = app.view.score_bin {
+        ui.horizontal_wrapped(|ui| {
+            let width = scale / crate::scoring::HISTOGRAM_BINS as f64;
+            let from = width * bin as f64;
+            ui.label(
+                RichText::new(format!(
+                    "only scores {} to {} (the histogram bar clicked)",
+                    fmt_number(from),
+                    fmt_number(from + width)
+                ))
+                .strong(),
+            );
+            if ui
+                .button("✖ all scores")
+                .on_hover_text("Show the leads of every score again")
+                .clicked()
+            {
+                actions.push(ViewAction::ScoreBin(None).into());
+            }
+        });
+    }
     ui.label(
         RichText::new(format!(
             "{} of {} leads shown · click a row for its breakdown",

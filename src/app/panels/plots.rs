@@ -27,6 +27,7 @@ pub fn plots_ui(
     derived: &Derived,
     leads: &LeadSet,
     selected: Option<usize>,
+    score_bin: Option<(usize, f64)>,
     show_counts: bool,
     actions: &mut Vec<Action>,
 ) {
@@ -39,9 +40,22 @@ pub fn plots_ui(
         let width = ui.available_width();
         ui.vertical(|ui| {
             ui.set_width(width * 0.55);
-            ui.label(RichText::new("Score distribution · drag to move the threshold").strong());
+            ui.label(
+                RichText::new(
+                    "Score distribution · drag to move the threshold, click a bar for its leads",
+                )
+                .strong(),
+            );
             let marked = selected.map(|(row, score)| (lead_name(leads, row), score.score));
-            let rect = histogram_ui(ui, model, derived, marked, height - 30.0, actions);
+            let rect = histogram_ui(
+                ui,
+                model,
+                derived,
+                marked,
+                score_bin,
+                height - 30.0,
+                actions,
+            );
             actions.push(ViewAction::HistogramDrawn(rect).into());
         });
         ui.vertical(|ui| {
@@ -64,11 +78,18 @@ fn selected_color(ui: &Ui) -> egui::Color32 {
     ui.visuals().strong_text_color()
 }
 
+/// What the pointer did in the histogram, at a score.
+enum HistogramGesture {
+    Drag(f64),
+    Click(f64),
+}
+
 fn histogram_ui(
     ui: &mut Ui,
     model: &Model,
     derived: &Derived,
     selected: Option<(String, f64)>,
+    selected_bin: Option<(usize, f64)>,
     height: f32,
     actions: &mut Vec<Action>,
 ) -> egui::Rect {
@@ -183,19 +204,33 @@ fn histogram_ui(
                     .anchor(egui::Align2::CENTER_BOTTOM),
                 );
             }
+            // A drag moves the threshold; a click picks the bar under the pointer.
             let response = plot_ui.response();
-            if response.dragged() || response.clicked() {
-                plot_ui.pointer_coordinate().map(|p| p.x)
+            let x = plot_ui.pointer_coordinate().map(|p| p.x);
+            if response.dragged() {
+                x.map(HistogramGesture::Drag)
+            } else if response.clicked() {
+                x.map(HistogramGesture::Click)
             } else {
                 None
             }
         });
-    // A signed model is locked: the sign-off tab's "Edit anyway" unlocks it.
-    if let Some(x) = response.inner.filter(|_| !model.is_signed()) {
-        let new_threshold = x.round().clamp(1.0, scale);
-        if new_threshold != model.combine.mql_threshold {
-            actions.push(ModelEdit::SetThreshold(new_threshold).into());
+    match response.inner {
+        // A signed model is locked: the sign-off tab's "Edit anyway" unlocks it.
+        Some(HistogramGesture::Drag(x)) if !model.is_signed() => {
+            let new_threshold = x.round().clamp(1.0, scale);
+            if new_threshold != model.combine.mql_threshold {
+                actions.push(ModelEdit::SetThreshold(new_threshold).into());
+            }
         }
+        Some(HistogramGesture::Click(x)) => {
+            let bin = crate::scoring::histogram_bin(x, scale);
+            let picked = (bin, scale);
+            // The same bar again shows every lead again.
+            let next = (selected_bin != Some(picked)).then_some(picked);
+            actions.push(ViewAction::ScoreBin(next).into());
+        }
+        _ => {}
     }
     response
         .response
