@@ -37,9 +37,7 @@ fn preview_ui(app: &StudioApp, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
             &app.document.model,
             &app.derived,
             &app.leads,
-            app.view.selected_lead,
-            app.view.score_bin,
-            !presenting,
+            &app.view,
             actions,
         );
     });

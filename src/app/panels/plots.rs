@@ -8,7 +8,7 @@ use egui_plot::{
 };
 
 use crate::app::derived::{Derived, HISTOGRAM_BINS};
-use crate::app::state::{Action, ViewAction};
+use crate::app::state::{Action, ViewAction, ViewState};
 use crate::app::widgets::{Palette, status_color};
 use crate::edit::ModelEdit;
 use crate::leads::LeadSet;
@@ -26,11 +26,12 @@ pub fn plots_ui(
     model: &Model,
     derived: &Derived,
     leads: &LeadSet,
-    selected: Option<usize>,
-    score_bin: Option<(usize, f64)>,
-    show_counts: bool,
+    view: &ViewState,
     actions: &mut Vec<Action>,
 ) {
+    let (selected, score_bin) = (view.selected_lead, view.score_bin);
+    // In presenting mode the banner shows the counts.
+    let show_counts = !view.layout.presenting;
     if show_counts {
         counts_ui(ui, derived, leads.len());
     }
