@@ -769,3 +769,18 @@ fn a_click_on_a_histogram_bar_shows_its_leads_and_a_drag_still_moves_the_thresho
     assert_eq!(harness.state().view.score_bin, None);
     assert_eq!(harness.state().table.rows.len(), 300);
 }
+
+#[test]
+fn the_words_on_screen_are_explained_in_a_legend_outside_presenting_mode_too() {
+    let harness = harness();
+    let model = harness.state().model();
+    let legend = format!(
+        "MQL: score {} or more of {}, handed to sales",
+        model.combine.mql_threshold, model.combine.scale
+    );
+    assert!(!harness.state().view.layout.presenting);
+    assert!(
+        harness.query_by_label_contains(&legend).is_some(),
+        "{legend}"
+    );
+}

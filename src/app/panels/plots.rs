@@ -34,6 +34,12 @@ pub fn plots_ui(
     let show_counts = !view.layout.presenting;
     if show_counts {
         counts_ui(ui, derived, leads.len());
+        // The words on screen, on one line (the whole of it on hover; the presenting banner
+        // shows it wrapped).
+        let legend = super::presenting::legend(model);
+        let full = legend.text().to_owned();
+        ui.add(egui::Label::new(legend).truncate())
+            .on_hover_text(full);
     }
     let selected = selected.and_then(|row| Some((row, derived.board.scores.get(row)?)));
     let height = ui.available_height();
