@@ -6,11 +6,20 @@ use std::sync::Arc;
 
 use super::derived::BACKGROUND_RESCORING_LEADS;
 use super::latest_worker::LatestWorker;
-use super::state::CalibrationResults;
-use crate::calibration::{RuleLift, funnel, rule_lift, threshold_sweep};
+use crate::calibration::{Funnel, RuleLift, SweepPoint, funnel, rule_lift, threshold_sweep};
 use crate::leads::LeadSet;
 use crate::model::Model;
 use crate::scoring::{Evaluation, LeadScore, score_all};
+
+/// Funnel, sweep and lift of the current scores (derived; computed while the view is shown).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CalibrationResults {
+    /// The scores' generation they are for.
+    pub generation: u64,
+    pub funnel: Option<Funnel>,
+    pub sweep: Vec<SweepPoint>,
+    pub lift: Vec<RuleLift>,
+}
 
 /// What the results are computed from: the model as of a day on the leads, for one generation
 /// of the scores shown.

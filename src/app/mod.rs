@@ -19,6 +19,7 @@ mod refresh;
 mod scoring_worker;
 mod settings;
 mod state;
+mod table_keys;
 mod table_order;
 mod table_rows;
 mod widgets;

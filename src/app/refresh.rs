@@ -5,7 +5,7 @@
 use super::calibration_jobs::{CalibrationJob, results_with};
 use super::derived::Inputs;
 use super::state::{CentralView, StudioApp};
-use super::table_rows::RowsKey;
+use super::table_keys::RowsKey;
 
 impl StudioApp {
     /// Brings scores, counts and validation up to date; true when anything shown changed.

@@ -7,12 +7,12 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+pub use super::calibration_jobs::CalibrationResults;
 use super::derived::Derived;
 use super::document::{ChangeRecord, Document, DocumentEdit, History, SavedState};
 use super::files::{DialogMode, PendingDialog, Purpose};
 use super::settings::{Settings, SortColumn, ThemeChoice};
 use super::table_rows::TableRows;
-use crate::calibration::{Funnel, RuleLift, SweepPoint};
 use crate::edit::ModelEdit;
 use crate::leads::{EventLog, LeadSet, LeadsError, LoadReport, Progress, Verdict};
 use crate::model::{Model, Team};
@@ -372,16 +372,6 @@ impl Default for ViewState {
             score_bin: None,
         }
     }
-}
-
-/// Funnel, sweep and lift of the current scores (derived; computed while the view is shown).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CalibrationResults {
-    /// The scores' generation they are for.
-    pub generation: u64,
-    pub funnel: Option<Funnel>,
-    pub sweep: Vec<SweepPoint>,
-    pub lift: Vec<RuleLift>,
 }
 
 /// A second model to compare with, and its scores on the same leads.

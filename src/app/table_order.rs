@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use super::settings::SortColumn;
-use super::table_rows::{KeyColumns, RowsKey, outcome_rank};
+use super::table_keys::{KeyColumns, RowsKey, outcome_rank};
 use crate::leads::{Cell, ColumnData, LeadSet, MISSING_TEXT, Verdict};
 use crate::scoring::{LeadScore, histogram_bin};
 
@@ -375,7 +375,7 @@ mod tests {
     use super::{RowsInput, compute_rows, hundredths_key, total_order_key};
     use crate::app::document::Revision;
     use crate::app::settings::SortColumn;
-    use crate::app::table_rows::{KeyColumns, RowsKey};
+    use crate::app::table_keys::{KeyColumns, RowsKey};
     use crate::leads::{LeadSet, read_leads_csv};
     use crate::model::Model;
     use crate::scoring::{Evaluation, score_all};

@@ -1,9 +1,9 @@
 //! Small widgets shared by the panels. Every input gets an accessible name (its label), so that
 //! screen readers and the headless tests can find it.
 
-use egui::{Color32, Response, Ui};
+use egui::{Color32, Response, RichText, Ui};
 
-use crate::model::Team;
+use crate::model::{Band, Model, Team, default_engagement_levels, default_fit_grades, fmt_number};
 use crate::scoring::Status;
 
 /// A label followed by a drag-value editor that is named by the label.
@@ -196,6 +196,40 @@ pub fn install_readable_text(ctx: &egui::Context) {
             style.visuals.weak_text_color = Some(Palette::for_theme(dark).weak_text());
         });
     }
+}
+
+/// One line that explains the words on screen, with this model's numbers: what MQL, nurture,
+/// fit, engagement and a grade like "A1" mean.
+pub fn legend(model: &Model) -> RichText {
+    let combine = &model.combine;
+    let threshold = fmt_number(combine.mql_threshold);
+    let nurture = fmt_number(combine.mql_threshold - combine.nurture_band);
+    let span = |bands: &[Band]| match (bands.first(), bands.last()) {
+        (Some(best), Some(worst)) => format!("{}–{}", best.label, worst.label),
+        _ => String::new(),
+    };
+    // Omitted bands are the defaults.
+    let or_default = |bands: &[Band], default: fn() -> Vec<Band>| {
+        if bands.is_empty() {
+            default()
+        } else {
+            bands.to_vec()
+        }
+    };
+    let fit_grades = or_default(&model.fit_grades, default_fit_grades);
+    let engagement_levels = or_default(&model.engagement_levels, default_engagement_levels);
+    let grades = span(&fit_grades);
+    let levels = span(&engagement_levels);
+    let best = match (fit_grades.first(), engagement_levels.first()) {
+        (Some(grade), Some(level)) => format!("; {}{} is the best", grade.label, level.label),
+        _ => String::new(),
+    };
+    RichText::new(format!(
+        "MQL: score {threshold} or more of {}, handed to sales · Nurture: {nurture} to \
+         {threshold}, kept warm by marketing · Fit: who the lead is (grade {grades}) · \
+         Engagement: what the lead did (level {levels}){best}",
+        fmt_number(combine.scale)
+    ))
 }
 
 #[cfg(test)]

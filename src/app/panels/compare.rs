@@ -5,7 +5,7 @@
 use egui::{RichText, Ui};
 
 use crate::app::state::{Action, Command, CompareState, ViewAction};
-use crate::app::table_rows::KeyColumns;
+use crate::app::table_keys::KeyColumns;
 use crate::app::widgets::status_color;
 use crate::calibration::{status_change_counts, status_changes};
 use crate::diff::{RuleChange, diff_models};

@@ -8,7 +8,7 @@ use egui_extras::{Column as TableColumn, TableBuilder};
 
 use crate::app::settings::SortColumn;
 use crate::app::state::{Action, StudioApp, ViewAction};
-use crate::app::table_rows::{KeyColumns, outcome_label, verdict_label};
+use crate::app::table_keys::{KeyColumns, outcome_label, verdict_label};
 use crate::app::widgets::status_color;
 use crate::model::fmt_number;
 use crate::scoring::Status;

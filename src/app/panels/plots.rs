@@ -36,7 +36,7 @@ pub fn plots_ui(
         counts_ui(ui, derived, leads.len());
         // The words on screen, on one line (the whole of it on hover; the presenting banner
         // shows it wrapped).
-        let legend = super::presenting::legend(model);
+        let legend = crate::app::widgets::legend(model);
         let full = legend.text().to_owned();
         ui.add(egui::Label::new(legend).truncate())
             .on_hover_text(full);

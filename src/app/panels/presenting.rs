@@ -2,10 +2,10 @@
 //! save), a one-line legend of the words the room hears, and the panel switches; and the
 //! full-screen view of one lead's breakdown.
 
-use egui::{RichText, TextStyle, Ui};
+use egui::{TextStyle, Ui};
 
 use crate::app::state::{Action, StudioApp, ViewAction};
-use crate::model::{Band, Model, default_engagement_levels, default_fit_grades, fmt_number};
+use crate::app::widgets::legend;
 
 /// Draws the banner; pushes the layout changes asked for.
 pub fn presenting_banner_ui(ui: &mut Ui, app: &StudioApp, actions: &mut Vec<Action>) {
@@ -63,38 +63,4 @@ pub fn lead_view_ui(ui: &mut Ui, app: &StudioApp, actions: &mut Vec<Action>) {
     }
     ui.separator();
     super::breakdown_panel_ui(app, ui, actions);
-}
-
-/// One line that explains the words on screen, with this model's numbers: what MQL, nurture,
-/// fit, engagement and a grade like "A1" mean.
-pub fn legend(model: &Model) -> RichText {
-    let combine = &model.combine;
-    let threshold = fmt_number(combine.mql_threshold);
-    let nurture = fmt_number(combine.mql_threshold - combine.nurture_band);
-    let span = |bands: &[Band]| match (bands.first(), bands.last()) {
-        (Some(best), Some(worst)) => format!("{}–{}", best.label, worst.label),
-        _ => String::new(),
-    };
-    // Omitted bands are the defaults.
-    let or_default = |bands: &[Band], default: fn() -> Vec<Band>| {
-        if bands.is_empty() {
-            default()
-        } else {
-            bands.to_vec()
-        }
-    };
-    let fit_grades = or_default(&model.fit_grades, default_fit_grades);
-    let engagement_levels = or_default(&model.engagement_levels, default_engagement_levels);
-    let grades = span(&fit_grades);
-    let levels = span(&engagement_levels);
-    let best = match (fit_grades.first(), engagement_levels.first()) {
-        (Some(grade), Some(level)) => format!("; {}{} is the best", grade.label, level.label),
-        _ => String::new(),
-    };
-    RichText::new(format!(
-        "MQL: score {threshold} or more of {}, handed to sales · Nurture: {nurture} to \
-         {threshold}, kept warm by marketing · Fit: who the lead is (grade {grades}) · \
-         Engagement: what the lead did (level {levels}){best}",
-        fmt_number(combine.scale)
-    ))
 }
