@@ -784,3 +784,34 @@ fn the_words_on_screen_are_explained_in_a_legend_outside_presenting_mode_too() {
         "{legend}"
     );
 }
+
+#[test]
+fn after_an_import_the_best_lead_of_the_new_set_is_selected() {
+    let dir = common::app::temp_dir("import-select");
+    let path = dir.path().join("leads.csv");
+    std::fs::write(
+        &path,
+        "Lead ID,Job Title,Number of Employees\nA1,Manager,40\nA2,VP Sales,900\nA3,Intern,5\n",
+    )
+    .expect("write leads");
+    let mut harness = harness();
+    harness
+        .state_mut()
+        .push(mql_studio::app::Command::ImportLeadsPath(path));
+    harness.run_steps(5);
+    let app = harness.state();
+    assert_eq!(app.leads.len(), 3);
+    let best = (0..3)
+        .max_by(|a, b| {
+            app.derived.board.scores[*a]
+                .score
+                .total_cmp(&app.derived.board.scores[*b].score)
+        })
+        .expect("three leads");
+    assert_eq!(app.leads.ids[best], "A2");
+    assert_eq!(
+        app.view.selected_lead,
+        Some(best),
+        "the breakdown shows the best new lead"
+    );
+}

@@ -237,6 +237,9 @@ impl StudioApp {
         self.history.replace_verdicts(&mut self.document, verdicts);
         self.saved.verdicts_saved(&self.document);
         self.view.selected_lead = None;
+        // The best lead of the new set is selected once its scores are in.
+        self.view.auto_selected = false;
+        self.view.score_bin = None;
         self.leads_version += 1;
     }
 
