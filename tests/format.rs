@@ -18,21 +18,6 @@ mod common;
 
 use common::{default_model, model_error, model_files};
 
-fn files_in(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .expect("read the directory")
-        .map(|entry| {
-            entry
-                .expect("a directory entry")
-                .file_name()
-                .to_string_lossy()
-                .into_owned()
-        })
-        .collect();
-    names.sort();
-    names
-}
-
 #[test]
 fn every_bundled_model_survives_save_and_load_unchanged() {
     let files = model_files();
@@ -87,7 +72,7 @@ fn save_model_replaces_the_file_completely_and_leaves_no_temporary_file() {
     assert_eq!(load_model(&path).expect("load"), small);
     let text = std::fs::read_to_string(&path).expect("read");
     assert_eq!(text, model_to_string(&small).expect("serialise"));
-    assert_eq!(files_in(dir.path()), ["model.ron"]);
+    assert_eq!(common::files::names_in(dir.path()), ["model.ron"]);
 }
 
 #[cfg(unix)]
@@ -127,7 +112,7 @@ fn a_failed_save_keeps_the_target_and_leaves_no_temporary_file() {
     let error = save_model(&target, &Model::new("m")).expect_err("cannot replace a directory");
     assert!(matches!(error, FormatError::Io { .. }), "{error:?}");
     assert!(error.to_string().contains("model.ron"), "{error}");
-    assert_eq!(files_in(dir.path()), ["model.ron"]);
+    assert_eq!(common::files::names_in(dir.path()), ["model.ron"]);
     assert_eq!(
         std::fs::read_to_string(target.join("keep.txt")).expect("read"),
         "precious"
@@ -168,10 +153,10 @@ fn a_save_through_a_symbolic_link_replaces_the_target_and_keeps_the_link() {
         assert_eq!(load_model(&real).expect("load").name, name);
     }
     assert_eq!(
-        files_in(dir.path()),
+        common::files::names_in(dir.path()),
         ["chained.ron", "real.ron", "relative.ron"]
     );
-    assert_eq!(files_in(elsewhere.path()), ["absolute.ron"]);
+    assert_eq!(common::files::names_in(elsewhere.path()), ["absolute.ron"]);
     // A dangling link gets its target created, as a shell's `>` would.
     let dangling = dir.path().join("dangling.ron");
     std::os::unix::fs::symlink("created.ron", &dangling).expect("symlink");
@@ -242,7 +227,7 @@ fn a_save_refuses_to_replace_anything_but_a_regular_file() {
     );
     // Nothing was left behind.
     assert_eq!(
-        files_in(dir.path()),
+        common::files::names_in(dir.path()),
         ["folder.csv", "null.csv", "scores.csv"]
     );
 }
@@ -259,7 +244,7 @@ fn a_saves_temporary_file_is_named_after_its_target_and_removed_once_stale() {
     // While a save runs, its temporary file is `.model.ron.mql-studio-tmp-XXXXXX`.
     let mut seen = Vec::new();
     write_atomically_with(&target, |file| {
-        seen = files_in(dir.path());
+        seen = common::files::names_in(dir.path());
         file.write_all(b"done")
     })
     .expect("write");
@@ -268,7 +253,7 @@ fn a_saves_temporary_file_is_named_after_its_target_and_removed_once_stale() {
     assert!(name.starts_with(".model.ron.mql-studio-tmp-"), "{name}");
     assert_eq!(name.len(), ".model.ron.mql-studio-tmp-".len() + 6, "{name}");
     assert!(is_temporary_file_name(std::ffi::OsStr::new(name)));
-    assert_eq!(files_in(dir.path()), ["model.ron"]);
+    assert_eq!(common::files::names_in(dir.path()), ["model.ron"]);
 
     // What a `kill -9` mid-save leaves: old ones go, a save in progress (fresh) stays, and
     // nothing that is not ours is touched, however old.
@@ -289,7 +274,7 @@ fn a_saves_temporary_file_is_named_after_its_target_and_removed_once_stale() {
         remove_stale_temporary_files(dir.path(), Duration::from_secs(60)).expect("cleaned");
     assert_eq!(removed, [stale]);
     assert_eq!(
-        files_in(dir.path()),
+        common::files::names_in(dir.path()),
         [
             ".model.ron.mql-studio-tmp-d4E5f6",
             ".model.ron.tmp123",

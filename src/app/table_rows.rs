@@ -43,8 +43,7 @@ impl TableRows {
     }
 
     /// Brings the rows up to date with the scores, verdicts, filters and sort (or, for a large
-    /// lead set, asks the rows thread and takes its finished answer); returns true when the rows
-    /// shown changed.
+    /// lead set, asks the rows thread and takes its finished answer).
     ///
     /// While a slider or the threshold is being dragged (`gesture_in_progress`), only the scores
     /// change: a large table keeps its order (re-sorting a million rows every frame would stall
@@ -57,26 +56,24 @@ impl TableRows {
         scores: &[LeadScore],
         verdicts: &Arc<Vec<Option<Verdict>>>,
         gesture_in_progress: bool,
-    ) -> bool {
-        let mut changed = false;
+    ) {
         if let Some((done, rows)) = self.worker.as_mut().and_then(LatestWorker::poll) {
             self.rows = rows;
             self.key = Some(done);
-            changed = true;
         }
         if self.requested.as_ref() == Some(&key) {
-            return changed;
+            return;
         }
         let only_scores_changed = self
             .requested
             .as_ref()
             .is_some_and(|old| old.same_filter_and_sort(&key));
         if gesture_in_progress && only_scores_changed && self.rows.len() > 50_000 {
-            return changed;
+            return;
         }
         if scores.len() != leads.len() {
             // Background rescoring has not delivered scores for these leads yet.
-            return changed;
+            return;
         }
         let input = RowsInput::new(
             key.clone(),
@@ -95,7 +92,7 @@ impl TableRows {
             match worker.request(input) {
                 Ok(()) => {
                     self.requested = Some(key);
-                    return changed;
+                    return;
                 }
                 // No thread: computed here instead.
                 Err(input) => input,
@@ -106,6 +103,5 @@ impl TableRows {
         self.rows = compute_rows(&input);
         self.key = Some(key.clone());
         self.requested = Some(key);
-        true
     }
 }
