@@ -173,7 +173,10 @@ impl Condition {
     }
 }
 
-/// Formats a number without a trailing `.0` and with at most two decimals.
+/// Formats a number without a trailing `.0` and with at most two decimals: the one rule for
+/// every score, sub-score, distance and points value the app, the CLI and the exports show
+/// (README, *How numbers are shown*; `docs/model-format.md` §6.1). Scores are already rounded to
+/// two decimals (§4.5), so what is shown is exactly what the status was decided on.
 pub fn fmt_number(value: f64) -> String {
     // `-0` (an empty sum is -0.0) reads as 0.
     let value = if value == 0.0 { 0.0 } else { value };
@@ -181,7 +184,19 @@ pub fn fmt_number(value: f64) -> String {
         format!("{value:.0}")
     } else {
         let text = format!("{value:.2}");
-        text.trim_end_matches('0').trim_end_matches('.').to_owned()
+        let text = text.trim_end_matches('0').trim_end_matches('.');
+        // -0.004 rounds to -0.00: that is 0 too.
+        if text == "-0" { "0" } else { text }.to_owned()
+    }
+}
+
+/// [`fmt_number`] with a sign: `+20`, `-2.5`, `0` (what a rule adds or takes away).
+pub fn fmt_signed(value: f64) -> String {
+    let text = fmt_number(value);
+    if text != "0" && !text.starts_with('-') {
+        format!("+{text}")
+    } else {
+        text
     }
 }
 
@@ -467,5 +482,34 @@ impl Model {
             .map(|n| format!("{base}-{n}"))
             .find(|candidate| !taken.contains(candidate.as_str()))
             .unwrap_or_else(|| base.to_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{fmt_number, fmt_signed};
+
+    #[test]
+    fn numbers_have_at_most_two_decimals_no_trailing_zeros_and_no_negative_zero() {
+        let cases = [
+            (75.0, "75"),
+            (88.44, "88.44"),
+            (88.4, "88.4"),
+            (0.38, "0.38"),
+            (-2.5, "-2.5"),
+            (1.004, "1"),
+            (-0.0, "0"),
+            (-0.004, "0"),
+            (50.0, "50"),
+            (1e15, "1000000000000000"),
+        ];
+        for (value, expected) in cases {
+            assert_eq!(fmt_number(value), expected, "{value}");
+        }
+        assert_eq!(fmt_signed(20.0), "+20");
+        assert_eq!(fmt_signed(-5.0), "-5");
+        assert_eq!(fmt_signed(0.0), "0");
+        assert_eq!(fmt_signed(-0.001), "0");
+        assert_eq!(fmt_signed(0.004), "0");
     }
 }

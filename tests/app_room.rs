@@ -815,3 +815,125 @@ fn after_an_import_the_best_lead_of_the_new_set_is_selected() {
         "the breakdown shows the best new lead"
     );
 }
+
+#[test]
+fn each_verdict_says_who_recorded_it_and_sales_can_confirm_marketings() {
+    use mql_studio::leads::Verdict;
+    use mql_studio::model::Team;
+    let dir = common::app::temp_dir("recorders");
+    let path = dir.path().join("leads-with-verdicts.csv");
+    let mut harness = harness();
+    assert_eq!(harness.state().settings.editing_as, Team::Marketing);
+    harness.state_mut().push(ViewAction::SelectLead(0));
+    harness.run_steps(3);
+    let before = harness.state().document.verdicts.verdict(0);
+    let (target, expected) = if before == Some(Verdict::Accept) {
+        ("Would reject", Verdict::Reject)
+    } else {
+        ("Would accept", Verdict::Accept)
+    };
+    harness.get_by_label(target).click();
+    harness.run_steps(3);
+    let verdicts = &harness.state().document.verdicts;
+    assert_eq!(verdicts.verdict(0), Some(expected));
+    assert_eq!(verdicts.recorded_by(0), Some(Team::Marketing));
+    harness.get_by_label("Recorded by Marketing.");
+    harness.get_by_label_contains("recorded as Marketing's");
+
+    // The agreement view counts marketing's verdicts apart and asks sales to confirm them.
+    harness.get_by_label("Agreement").click();
+    harness.run_steps(3);
+    harness.get_by_label_contains("recorded while editing as Marketing");
+
+    // Sales confirms it in one click, without changing it.
+    harness.get_by_label("Edit as Sales").click();
+    harness.run_steps(2);
+    harness.get_by_label("Preview").click();
+    harness.run_steps(2);
+    harness.get_by_label("Confirm as Sales").click();
+    harness.run_steps(3);
+    let verdicts = &harness.state().document.verdicts;
+    assert_eq!(verdicts.verdict(0), Some(expected));
+    assert_eq!(verdicts.recorded_by(0), Some(Team::Sales));
+    harness.get_by_label("Recorded by Sales.");
+    assert!(
+        harness.query_by_label("Confirm as Sales").is_none(),
+        "nothing left to confirm"
+    );
+
+    // Saved with the leads, the recorder comes back.
+    common::app::file_menu(&mut harness, "Save leads with verdicts…");
+    common::app::enter_path(&mut harness, &path);
+    let options = mql_studio::leads::LoadOptions::default();
+    let (reloaded, _) = mql_studio::leads::load_leads_csv(&path, &options).expect("reloads");
+    assert_eq!(reloaded.verdicts.recorded_by(0), Some(Team::Sales));
+    assert_eq!(reloaded.verdicts, *harness.state().document.verdicts);
+}
+
+#[test]
+fn a_score_reads_the_same_in_the_breakdown_the_table_the_cli_and_the_export() {
+    use mql_studio::model::{fmt_number, fmt_signed};
+    let mut harness = harness();
+    // A lead whose score is not whole, and one below the threshold: the cases that looked
+    // inconsistent.
+    let (row, id, as_of) = {
+        let app = harness.state();
+        let threshold = app.model().combine.mql_threshold;
+        let scores = &app.derived.board.scores;
+        let row = (0..app.leads.len())
+            .find(|&r| scores[r].score.fract() != 0.0 && scores[r].score < threshold)
+            .expect("a lead with a fractional score below the threshold");
+        (
+            row,
+            app.leads.ids[row].clone(),
+            mql_studio::leads::format_day(app.as_of),
+        )
+    };
+    harness.state_mut().push(ViewAction::SelectLead(row));
+    harness.run_steps(3);
+    let app = harness.state();
+    let score = app.derived.board.scores[row].score;
+    let shown = fmt_number(score);
+    let scale = fmt_number(app.model().combine.scale);
+    harness.get_by_label(&format!("{shown} / {scale}"));
+    let distance = fmt_number(app.model().combine.mql_threshold - score);
+    let below = format!("{distance} points below the threshold");
+    assert!(harness.get_all_by_label_contains(&below).count() > 0);
+
+    let args = [
+        "--model",
+        "models/default.ron",
+        "--leads",
+        "assets/leads.csv",
+        "--events",
+        "assets/events.csv",
+        "--as-of",
+        &as_of,
+    ];
+    let csv = common::cli::stdout(&common::cli::run(&[&["score"], &args[..]].concat()));
+    let line = csv
+        .lines()
+        .find(|l| l.starts_with(&format!("{id},")))
+        .expect("the lead's row");
+    let cells: Vec<&str> = line.split(',').collect();
+    assert_eq!(cells[3], shown, "the export writes the score the app shows");
+    let explained = common::cli::stdout(&common::cli::run(
+        &[&["explain"], &args[..], &["--id", &id]].concat(),
+    ));
+    assert!(
+        explained.contains(&format!("score: {shown} / {scale}")),
+        "{explained}"
+    );
+    assert!(
+        explained.contains(&format!("{distance} points below")),
+        "{explained}"
+    );
+    // Points carry their sign in both.
+    let explanation = mql_studio::scoring::explain(app.model(), &app.leads, row, app.as_of);
+    if let Some(rule) = explanation.rules.iter().find(|r| r.fired && r.points > 0.0) {
+        let signed = fmt_signed(rule.points);
+        assert!(signed.starts_with('+'));
+        assert!(explained.contains(&signed), "{explained}");
+        assert!(harness.get_all_by_label(&signed).count() > 0);
+    }
+}

@@ -530,6 +530,7 @@ fn every_route_to_a_signed_model_is_refused_once_and_verdicts_stay_editable() {
         .push(mql_studio::app::DocumentEdit::Verdict {
             row: 3,
             verdict: Some(mql_studio::leads::Verdict::Reject),
+            by: mql_studio::model::Team::Sales,
         });
     harness.run_steps(2);
     assert_eq!(
@@ -692,8 +693,12 @@ fn restoring_autosaved_work_after_a_crash() {
     let autosave = dir.path().join("autosave.ron");
     let mut lost = Model::new("Work in progress");
     lost.combine.mql_threshold = 61.0;
-    let mut verdicts = vec![None; 300];
-    verdicts[0] = Some(mql_studio::leads::Verdict::Reject);
+    let mut verdicts = mql_studio::leads::Verdicts::none(300);
+    verdicts.set(
+        0,
+        Some(mql_studio::leads::Verdict::Reject),
+        Some(mql_studio::model::Team::Marketing),
+    );
     mql_studio::app::write_autosave(&autosave, &lost, None, Some(&verdicts))
         .expect("autosave written");
     let mut app = StudioApp::with_bundled_data();
@@ -708,7 +713,10 @@ fn restoring_autosaved_work_after_a_crash() {
     assert_eq!(app.model().name, "Work in progress");
     assert_eq!(app.model().combine.mql_threshold, 61.0);
     assert!(app.is_dirty(), "restored work is unsaved until saved");
-    assert_eq!(*app.document.verdicts, verdicts, "verdicts come back too");
+    assert_eq!(
+        *app.document.verdicts, verdicts,
+        "verdicts come back too, with who recorded them"
+    );
 }
 
 #[test]
@@ -791,7 +799,7 @@ fn flip_verdict(harness: &mut Harness<'static, StudioApp>, row: usize) -> Vec<Op
 }
 
 /// The verdicts in a leads file.
-fn verdicts_in(path: &Path) -> Vec<Option<Verdict>> {
+fn verdicts_in(path: &Path) -> mql_studio::leads::Verdicts {
     let options = mql_studio::leads::LoadOptions::default();
     let (leads, _) = mql_studio::leads::load_leads_csv(path, &options).expect("the leads load");
     leads.verdicts

@@ -417,7 +417,7 @@ L6,,\n";
     );
     assert!(set.has_outcomes());
     assert_eq!(
-        set.verdicts,
+        *set.verdicts,
         [
             Some(Verdict::Accept),
             Some(Verdict::Reject),

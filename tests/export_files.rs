@@ -5,14 +5,14 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use mql_studio::export::{ScoredRow, scored_rows, write_scored_csv, write_scores_csv};
-use mql_studio::leads::{Cell, LeadSet, LoadOptions, Verdict};
-use mql_studio::model::{FieldKind, FieldSpec};
+use mql_studio::leads::{Cell, LeadSet, LoadOptions, Verdict, Verdicts};
+use mql_studio::model::{FieldKind, FieldSpec, Team};
 use mql_studio::scoring::{Evaluation, score_all};
 
 mod common;
 
 use common::default_model;
-use common::leads::{leads, read_leads, written_back};
+use common::leads::{leads, read_leads, written_back, written_back_with};
 
 // ---------------------------------------------------------------------------------------------
 // The scored CSV (§6.1)
@@ -558,7 +558,7 @@ fn random_leads_files_written_back_read_back_the_same() {
                 generated.text
             )
         });
-        let (written, again, _) = written_back(&set, &set.verdicts, &generated.options);
+        let (written, again, _) = written_back_with(&set, &set.verdicts, &generated.options);
         let context = format!("seed {seed}\n{}\n---\n{written}", generated.text);
         let added = usize::from(!set.columns.iter().any(is_verdict_column));
         assert_eq!(again.columns.len(), set.columns.len() + added, "{context}");
@@ -566,6 +566,35 @@ fn random_leads_files_written_back_read_back_the_same() {
         assert_same_ids(&set, &again, &context);
         assert_eq!(again.verdicts, set.verdicts, "{context}");
     }
+}
+
+#[test]
+fn who_recorded_each_verdict_is_written_and_read_back() {
+    let set = leads("Lead ID,Title\nL1,CEO\nL2,CTO\nL3,VP\n");
+    let given = Verdicts::with_recorders(
+        vec![Some(Verdict::Accept), Some(Verdict::Reject), None],
+        vec![Some(Team::Marketing), Some(Team::Sales), Some(Team::Sales)],
+    );
+    let (written, again, _) = written_back_with(&set, &given, &LoadOptions::default());
+    assert_eq!(
+        written,
+        "Lead ID,Title,Sales Verdict,Verdict By\nL1,CEO,accept,marketing\nL2,CTO,reject,sales\nL3,VP,,\n"
+    );
+    assert_eq!(again.verdicts, given, "{written}");
+    // Read from a file that has the column, an unchanged recorder keeps its cell as written.
+    let set = leads("id,Verdict,Verdict By\nL1,Accepted,Sales\nL2,pass,MARKETING\n");
+    assert_eq!(
+        set.verdicts.recorders(),
+        [Some(Team::Sales), Some(Team::Marketing)]
+    );
+    let mut changed = set.verdicts.clone();
+    changed.set(1, Some(Verdict::Accept), Some(Team::Sales));
+    let (written, again, _) = written_back_with(&set, &changed, &LoadOptions::default());
+    assert_eq!(
+        written,
+        "id,Verdict,Verdict By\nL1,Accepted,Sales\nL2,accept,sales\n"
+    );
+    assert_eq!(again.verdicts, changed);
 }
 
 fn is_verdict_column(column: &mql_studio::leads::Column) -> bool {
@@ -586,7 +615,7 @@ fn random_verdict_changes_are_read_back_and_nothing_else_changes() {
         let generated = generate(seed, false);
         let (set, _) = read_leads(&generated.text, &generated.options).unwrap();
         let mut rng = fastrand::Rng::with_seed(seed ^ 0x5eed);
-        let mut given = set.verdicts.clone();
+        let mut given = set.verdicts.to_vec();
         for (row, verdict) in given.iter_mut().enumerate() {
             if rng.bool() {
                 *verdict = [None, Some(Verdict::Accept), Some(Verdict::Reject)][rng.usize(..3)];
@@ -601,12 +630,15 @@ fn random_verdict_changes_are_read_back_and_nothing_else_changes() {
         if rng.bool() && !set.is_empty() && !only_a_verdict(&set, set.len() - 1) {
             given.truncate(set.len() - 1);
         }
-        let (written, again, _) = written_back(&set, &given, &generated.options);
+        let teams = [None, Some(Team::Marketing), Some(Team::Sales)];
+        let recorders: Vec<Option<Team>> = given.iter().map(|_| teams[rng.usize(..3)]).collect();
+        let given = Verdicts::with_recorders(given, recorders);
+        let (written, again, _) = written_back_with(&set, &given, &generated.options);
         let context = format!("seed {seed}\n{}\n---\n{written}", generated.text);
-        let expected: Vec<Option<Verdict>> = (0..set.len())
-            .map(|i| given.get(i).copied().flatten())
-            .collect();
+        let expected: Vec<Option<Verdict>> = (0..set.len()).map(|i| given.verdict(i)).collect();
         assert_eq!(again.verdicts, expected, "{context}");
+        let expected_by: Vec<Option<Team>> = (0..set.len()).map(|i| given.recorded_by(i)).collect();
+        assert_eq!(again.verdicts.recorders(), expected_by, "{context}");
         assert_eq!(again.outcomes, set.outcomes, "{context}");
         assert_same_ids(&set, &again, &context);
         // Every column but the verdict column is as it was.

@@ -1189,6 +1189,15 @@ fn bad_outcome_values_stop_the_load_or_become_warnings() {
     // The bad lead keeps neither its outcome nor its verdict, even the good one.
     assert_eq!((leads.outcomes[1], leads.verdicts[1]), (None, None));
     assert_eq!((leads.outcomes[2], leads.verdicts[2]), (None, None));
+    // A recorder that is not a team is the same; a good one is kept with its verdict only.
+    let csv = "id,Verdict,Verdict By\nL1,accept,Sales\nL2,,marketing\nL3,reject,intern\n";
+    assert_eq!(
+        row_error_in(csv).to_string(),
+        "leads.csv: row 4, column `Verdict By`: unknown verdict recorder \"intern\": expected marketing or sales"
+    );
+    let (leads, _) = read_leads(csv, &options).unwrap();
+    use mql_studio::model::Team;
+    assert_eq!(leads.verdicts.recorders(), [Some(Team::Sales), None, None]);
     // A flag that is not a yes/no is the same.
     let csv = "id,Reached SQL\nL1,yes\nL2,perhaps\n";
     let error = row_error_in(csv);

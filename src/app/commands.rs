@@ -455,12 +455,11 @@ impl StudioApp {
         match read_autosave(&path) {
             Some(file) => {
                 let original = file.model_path.clone();
+                let verdicts = file.recorded_verdicts();
                 self.set_document(file.model, original.clone());
                 // Verdicts as in the leads file are not unsaved work: only changed ones are.
-                let changed = file.verdicts.filter(|v| {
-                    v.len() == self.leads.len()
-                        && v.as_slice() != self.leads_file_verdicts.as_slice()
-                });
+                let changed = verdicts
+                    .filter(|v| v.len() == self.leads.len() && *v != *self.leads_file_verdicts);
                 if let Some(verdicts) = changed {
                     self.document =
                         Document::new(self.document.model.clone(), std::sync::Arc::new(verdicts));

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::edit::{EditError, ModelEdit};
-use crate::leads::Verdict;
+use crate::leads::{Verdict, Verdicts};
 use crate::model::{Model, Team};
 
 /// Names one state of a part of the document. Fresh revisions are never reused, so two equal
@@ -31,10 +31,12 @@ impl Revision {
 pub enum DocumentEdit {
     /// Boxed: rule edits carry whole rules, a verdict two words.
     Model(Box<ModelEdit>),
-    /// Sales' verdict on the lead in this row.
+    /// Sales' verdict on the lead in this row, and the team that recorded it (the team the app
+    /// is editing as).
     Verdict {
         row: usize,
         verdict: Option<Verdict>,
+        by: Team,
     },
 }
 
@@ -44,13 +46,13 @@ pub struct Document {
     pub model: Model,
     /// Sales' verdicts on the sample leads, by lead row (edited in the app). Shared between undo
     /// steps until one changes it, so a million leads cost one copy, not one per step.
-    pub verdicts: Arc<Vec<Option<Verdict>>>,
+    pub verdicts: Arc<Verdicts>,
     model_revision: Revision,
     verdicts_revision: Revision,
 }
 
 impl Document {
-    pub fn new(model: Model, verdicts: Arc<Vec<Option<Verdict>>>) -> Document {
+    pub fn new(model: Model, verdicts: Arc<Verdicts>) -> Document {
         Document {
             model,
             verdicts,
@@ -78,14 +80,16 @@ impl Document {
                 }
                 Ok(changed)
             }
-            DocumentEdit::Verdict { row, verdict } => {
-                if self.verdicts.get(row).is_none_or(|v| *v == verdict) {
+            DocumentEdit::Verdict { row, verdict, by } => {
+                let by = verdict.map(|_| by);
+                let unchanged = row >= self.verdicts.len()
+                    || (self.verdicts.verdict(row) == verdict
+                        && self.verdicts.recorded_by(row) == by);
+                if unchanged {
                     return Ok(false);
                 }
                 // Copy-on-write: undo steps keep the verdicts they had.
-                if let Some(slot) = Arc::make_mut(&mut self.verdicts).get_mut(row) {
-                    *slot = verdict;
-                }
+                Arc::make_mut(&mut self.verdicts).set(row, verdict, by);
                 self.verdicts_revision = Revision::fresh();
                 Ok(true)
             }
@@ -264,7 +268,7 @@ impl History {
     }
 
     /// New sample leads replace the verdicts in every step, so undo never mixes two lead sets.
-    pub fn replace_verdicts(&mut self, live: &mut Document, verdicts: Arc<Vec<Option<Verdict>>>) {
+    pub fn replace_verdicts(&mut self, live: &mut Document, verdicts: Arc<Verdicts>) {
         let revision = Revision::fresh();
         for document in std::iter::once(&mut self.committed)
             .chain(self.undo.iter_mut())
@@ -288,13 +292,20 @@ pub fn change_summary(before: &Document, after: &Document) -> String {
     let diff = crate::diff::diff_models(&before.model, &after.model);
     let mut summary = diff.summary();
     if before.verdicts_revision() != after.verdicts_revision() {
-        let changed = before
-            .verdicts
-            .iter()
-            .zip(after.verdicts.iter())
-            .filter(|(a, b)| a != b)
-            .count();
-        let verdicts = format!("{changed} sales verdict(s) changed");
+        let (old, new) = (&before.verdicts, &after.verdicts);
+        let changed: Vec<usize> = (0..new.len())
+            .filter(|&row| {
+                old.verdict(row) != new.verdict(row) || old.recorded_by(row) != new.recorded_by(row)
+            })
+            .collect();
+        let mut recorders = changed.iter().filter_map(|&row| new.recorded_by(row));
+        let by = match recorders.next() {
+            Some(team) if recorders.all(|other| other == team) => {
+                format!(", recorded by {}", team.label())
+            }
+            _ => String::new(),
+        };
+        let verdicts = format!("{} sales verdict(s) changed{by}", changed.len());
         summary = if diff.is_empty() {
             verdicts
         } else {
@@ -311,7 +322,7 @@ mod tests {
     fn doc(threshold: f64) -> Document {
         let mut model = Model::new("t");
         model.combine.mql_threshold = threshold;
-        Document::new(model, Arc::new(vec![None, None]))
+        Document::new(model, Arc::new(Verdicts::none(2)))
     }
 
     fn threshold(live: &mut Document, value: f64) {
@@ -360,6 +371,7 @@ mod tests {
         live.apply(DocumentEdit::Verdict {
             row: 1,
             verdict: Some(Verdict::Accept),
+            by: Team::Sales,
         })
         .expect("a verdict");
         assert_ne!(live.verdicts_revision(), verdicts_before);
@@ -367,6 +379,37 @@ mod tests {
         assert_eq!(live.model_revision(), model_before);
         assert_eq!(live.verdicts_revision(), verdicts_before);
         assert_eq!(live.verdicts[1], None);
+    }
+
+    #[test]
+    fn a_verdict_remembers_who_recorded_it_and_the_summary_says_so() {
+        let mut live = doc(75.0);
+        let mut history = History::new(&live);
+        let edit = |by| DocumentEdit::Verdict {
+            row: 0,
+            verdict: Some(Verdict::Accept),
+            by,
+        };
+        assert!(live.apply(edit(Team::Marketing)).expect("a verdict"));
+        assert_eq!(live.verdicts.recorded_by(0), Some(Team::Marketing));
+        let before = history.commit(&mut live).expect("one step");
+        let step = change_summary(&before, &live);
+        assert!(
+            step.contains("1 sales verdict(s) changed, recorded by Marketing"),
+            "{step}"
+        );
+        // The same verdict confirmed by sales is a change: the recorder is part of it.
+        assert!(live.apply(edit(Team::Sales)).expect("a verdict"));
+        assert_eq!(live.verdicts.recorded_by(0), Some(Team::Sales));
+        assert!(!live.apply(edit(Team::Sales)).expect("same again"));
+        // No verdict has no recorder.
+        live.apply(DocumentEdit::Verdict {
+            row: 0,
+            verdict: None,
+            by: Team::Sales,
+        })
+        .expect("cleared");
+        assert_eq!(live.verdicts.recorded_by(0), None);
     }
 
     #[test]
@@ -379,6 +422,7 @@ mod tests {
         live.apply(DocumentEdit::Verdict {
             row: 9,
             verdict: Some(Verdict::Reject),
+            by: Team::Sales,
         })
         .expect("a row past the end changes nothing");
         assert_eq!(live.verdicts_revision(), verdicts);

@@ -10,8 +10,9 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 
 use super::document::Revision;
-use crate::leads::Verdict;
+use crate::leads::{Verdict, Verdicts};
 use crate::model::Model;
+use crate::model::Team;
 
 /// How the app asks for file paths.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -144,13 +145,25 @@ pub struct AutosaveFile {
     /// Sales' verdicts on the sample leads, by row.
     #[serde(default)]
     pub verdicts: Option<Vec<Option<Verdict>>>,
+    /// Who recorded each verdict, by row (files from before it was kept have none).
+    #[serde(default)]
+    pub verdict_recorders: Option<Vec<Option<Team>>>,
+}
+
+impl AutosaveFile {
+    /// The verdicts with their recorders, when the file has verdicts.
+    pub fn recorded_verdicts(&self) -> Option<Verdicts> {
+        let verdicts = self.verdicts.clone()?;
+        let recorders = self.verdict_recorders.clone().unwrap_or_default();
+        Some(Verdicts::with_recorders(verdicts, recorders))
+    }
 }
 
 pub fn write_autosave(
     path: &Path,
     model: &Model,
     model_path: Option<&Path>,
-    verdicts: Option<&[Option<Verdict>]>,
+    verdicts: Option<&Verdicts>,
 ) -> std::io::Result<()> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent)?;
@@ -161,7 +174,8 @@ pub fn write_autosave(
             .to_string(),
         model_path: model_path.map(Path::to_owned),
         model: model.clone(),
-        verdicts: verdicts.map(<[_]>::to_vec),
+        verdicts: verdicts.map(|v| v.to_vec()),
+        verdict_recorders: verdicts.map(|v| v.recorders().to_vec()),
     };
     let text = ron::ser::to_string_pretty(&file, ron::ser::PrettyConfig::default())
         .map_err(std::io::Error::other)?;

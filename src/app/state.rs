@@ -14,7 +14,7 @@ use super::files::{DialogMode, PendingDialog, Purpose};
 use super::settings::{Settings, SortColumn, ThemeChoice};
 use super::table_rows::TableRows;
 use crate::edit::ModelEdit;
-use crate::leads::{EventLog, LeadSet, LeadsError, LoadReport, Progress, Verdict};
+use crate::leads::{EventLog, LeadSet, LeadsError, LoadReport, Progress, Verdicts};
 use crate::model::{Model, Team};
 use crate::scoring::LeadScore;
 
@@ -424,7 +424,7 @@ pub struct StudioApp {
     /// Shared with the background rescoring thread; replaced, never edited in place.
     pub leads: Arc<LeadSet>,
     /// Sales' verdicts as in the leads file (as imported or last saved).
-    pub leads_file_verdicts: Arc<Vec<Option<Verdict>>>,
+    pub leads_file_verdicts: Arc<Verdicts>,
     /// The leads file the user gave, when the leads came from one. Never written without the
     /// user choosing it (and confirming, when typed).
     pub leads_path: Option<PathBuf>,

@@ -5,7 +5,7 @@
 
 use super::document::Revision;
 use super::settings::SortColumn;
-use crate::leads::{LeadSet, Outcome, Verdict};
+use crate::leads::{LeadSet, Outcome, Verdicts};
 use crate::model::Model;
 
 /// The lead columns the table shows, found by field or header name.
@@ -99,8 +99,15 @@ pub(super) fn outcome_rank(outcome: Option<Outcome>) -> u8 {
     }
 }
 
-pub fn verdict_label(verdict: Option<Verdict>) -> &'static str {
-    verdict.map_or("", Verdict::label)
+/// A lead's verdict in the table, with who recorded it when known: `accept · sales`.
+pub fn verdict_label(verdicts: &Verdicts, row: usize) -> String {
+    let Some(verdict) = verdicts.verdict(row) else {
+        return String::new();
+    };
+    match verdicts.recorded_by(row) {
+        Some(team) => format!("{} · {}", verdict.label(), team.label().to_lowercase()),
+        None => verdict.label().to_owned(),
+    }
 }
 
 /// What the rows depend on besides the lead set's content.

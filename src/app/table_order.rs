@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use super::settings::SortColumn;
 use super::table_keys::{KeyColumns, RowsKey, outcome_rank};
-use crate::leads::{Cell, ColumnData, LeadSet, MISSING_TEXT, Verdict};
+use crate::leads::{Cell, ColumnData, LeadSet, MISSING_TEXT, Verdict, Verdicts};
 use crate::scoring::{LeadScore, histogram_bin};
 
 /// Everything the rows depend on, owned.
@@ -24,7 +24,7 @@ pub struct RowsInput {
     pub score_keys: Vec<u32>,
     /// Per lead, its score, when the rows are limited to one histogram bar; empty otherwise.
     pub range_scores: Vec<f64>,
-    pub verdicts: Arc<Vec<Option<Verdict>>>,
+    pub verdicts: Arc<Verdicts>,
 }
 
 impl RowsInput {
@@ -35,7 +35,7 @@ impl RowsInput {
         leads: &Arc<LeadSet>,
         columns: KeyColumns,
         scores: &[LeadScore],
-        verdicts: &Arc<Vec<Option<Verdict>>>,
+        verdicts: &Arc<Verdicts>,
     ) -> RowsInput {
         let statuses = scores.iter().map(|s| s.status.index() as u8).collect();
         let score_keys = match key.sort {
@@ -407,7 +407,7 @@ mod tests {
             &leads,
             KeyColumns::find(&leads, &model),
             &scores,
-            &Arc::new(vec![None; leads.len()]),
+            &Arc::new(crate::leads::Verdicts::none(leads.len())),
         );
         compute_rows(&input)
             .into_iter()

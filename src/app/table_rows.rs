@@ -7,7 +7,7 @@ use std::sync::Arc;
 use super::latest_worker::LatestWorker;
 use super::table_keys::{KeyColumns, RowsKey};
 use super::table_order::{RowsInput, compute_rows};
-use crate::leads::{LeadSet, Verdict};
+use crate::leads::{LeadSet, Verdicts};
 use crate::model::Model;
 use crate::scoring::LeadScore;
 
@@ -54,7 +54,7 @@ impl TableRows {
         leads: &Arc<LeadSet>,
         model: &Model,
         scores: &[LeadScore],
-        verdicts: &Arc<Vec<Option<Verdict>>>,
+        verdicts: &Arc<Verdicts>,
         gesture_in_progress: bool,
     ) {
         if let Some((done, rows)) = self.worker.as_mut().and_then(LatestWorker::poll) {

@@ -177,8 +177,12 @@ fn lift_text(
     lines.join("\n")
 }
 
-fn agreement_text(agreement: &crate::calibration::Agreement) -> String {
+fn agreement_text(
+    agreement: &crate::calibration::Agreement,
+    verdicts: &crate::leads::Verdicts,
+) -> String {
     let a = agreement;
+    let (marketing, sales, unknown) = verdicts.counts_by_recorder();
     [
         format!("Agreement with sales ({} leads with a verdict)", a.judged()),
         format!("  {:<16}{:>14}{:>14}", "", "sales accept", "sales reject"),
@@ -200,6 +204,7 @@ fn agreement_text(agreement: &crate::calibration::Agreement) -> String {
             a.agreeing(),
             a.judged()
         ),
+        format!("  recorded by sales {sales}, marketing {marketing}, not said {unknown}"),
     ]
     .join("\n")
 }
@@ -302,7 +307,7 @@ pub(super) fn calibrate_command(
     }
     let agreement_ = agreement(&scores, &leads.verdicts);
     if agreement_.judged() > 0 {
-        sections.push(agreement_text(&agreement_));
+        sections.push(agreement_text(&agreement_, &leads.verdicts));
     }
     print_stdout(&format!("{}\n", sections.join("\n\n")))?;
     Ok(0)

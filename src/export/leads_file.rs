@@ -7,14 +7,25 @@ use std::fmt::{self, Write as _};
 use std::io::{self, Write};
 
 use super::cells::{CsvOut, push_exact_cell};
-use crate::leads::{Cell, LeadSet, Verdict, format_day, normalize_name};
+use crate::leads::{
+    Cell, LeadSet, RECORDER_COLUMNS, VERDICT_COLUMNS, Verdict, Verdicts, format_day, normalize_name,
+};
+use crate::model::Team;
 
 /// The header of the verdict column written by [`write_leads_csv`] when the file has none.
 pub const VERDICT_COLUMN: &str = "Sales Verdict";
 
-/// The headers of a verdict column, as `normalize_name` makes them, in the order the reader
-/// prefers them (§3.7).
-const VERDICT_COLUMNS: [&str; 2] = ["salesverdict", "verdict"];
+/// The header of the column of who recorded each verdict, written when the file has none.
+pub const RECORDER_COLUMN: &str = "Verdict By";
+
+/// A recorder as written: `marketing`, `sales`, or nothing.
+fn recorder_text(team: Option<Team>) -> &'static str {
+    match team {
+        Some(Team::Marketing) => "marketing",
+        Some(Team::Sales) => "sales",
+        None => "",
+    }
+}
 
 /// The day number of 0000-01-01, the first day with a `YYYY-MM-DD` date.
 const YEAR_ZERO: i32 = -719_528;
@@ -69,24 +80,35 @@ pub fn reimport_text(cell: Cell<'_>) -> String {
 /// Writes leads back as CSV for re-import: the columns in their order with their headers (as
 /// read, after any renaming), every cell as [`reimport_text`] writes it, quoted when it holds
 /// `,`, `;`, `"`, CR or LF; with sales' verdicts in the verdict column (or in a `Sales Verdict`
-/// column added at the end). A verdict that is what the file said leaves its cell as it was;
-/// another is written `accept`, `reject` or empty. Nothing is neutralised: ids and text come
-/// back byte for byte (§6.3).
+/// column added at the end) and who recorded each in the recorder column (or in a `Verdict By`
+/// column added after it, when any verdict has a recorder). A verdict (or recorder) that is what the file said leaves its cell as
+/// it was; another is written `accept`, `reject` (`marketing`, `sales`) or empty. Nothing is
+/// neutralised: ids and text come back byte for byte (§6.3).
 pub fn write_leads_csv<W: Write>(
     writer: W,
     leads: &LeadSet,
-    verdicts: &[Option<Verdict>],
+    verdicts: &Verdicts,
 ) -> io::Result<()> {
-    let existing = VERDICT_COLUMNS.iter().find_map(|key| {
-        leads
-            .columns
-            .iter()
-            .position(|c| normalize_name(&c.name) == *key)
-    });
+    let find = |keys: &[&str]| {
+        keys.iter().find_map(|key| {
+            leads
+                .columns
+                .iter()
+                .position(|c| normalize_name(&c.name) == *key)
+        })
+    };
+    let verdict_column = find(VERDICT_COLUMNS);
+    let recorder_column = find(RECORDER_COLUMNS);
     let mut out = CsvOut::new(writer);
     let headers = leads.columns.iter().map(|c| c.name.as_str());
-    let added = existing.is_none().then_some(VERDICT_COLUMN);
-    for (i, header) in headers.chain(added).enumerate() {
+    // A recorder column is added only when there is a recorder to write.
+    let add_recorders =
+        recorder_column.is_none() && verdicts.recorders().iter().any(Option::is_some);
+    let added = [
+        verdict_column.is_none().then_some(VERDICT_COLUMN),
+        add_recorders.then_some(RECORDER_COLUMN),
+    ];
+    for (i, header) in headers.chain(added.into_iter().flatten()).enumerate() {
         if i > 0 {
             out.buffer.push(b',');
         }
@@ -95,15 +117,22 @@ pub fn write_leads_csv<W: Write>(
     out.end_record()?;
     let mut text = String::new();
     for row in 0..leads.len() {
-        let verdict = verdicts.get(row).copied().flatten();
-        let changed = verdict != leads.verdicts.get(row).copied().flatten();
+        let verdict = verdicts.verdict(row);
+        let recorder = verdicts.recorded_by(row);
+        let verdict_changed = verdict != leads.verdicts.verdict(row);
+        let recorder_changed = verdict_changed || recorder != leads.verdicts.recorded_by(row);
         let verdict_text = verdict.map_or("", Verdict::label);
+        let recorder_text = recorder_text(recorder);
         for (index, column) in leads.columns.iter().enumerate() {
             if index > 0 {
                 out.buffer.push(b',');
             }
-            if changed && Some(index) == existing {
+            if verdict_changed && Some(index) == verdict_column {
                 push_exact_cell(&mut out.buffer, verdict_text);
+                continue;
+            }
+            if recorder_changed && Some(index) == recorder_column {
+                push_exact_cell(&mut out.buffer, recorder_text);
                 continue;
             }
             match column.cell(row) {
@@ -116,11 +145,18 @@ pub fn write_leads_csv<W: Write>(
                 }
             }
         }
-        if existing.is_none() {
-            if !leads.columns.is_empty() {
-                out.buffer.push(b',');
+        let mut first = leads.columns.is_empty();
+        for (missing, cell) in [
+            (verdict_column.is_none(), verdict_text),
+            (add_recorders, recorder_text),
+        ] {
+            if missing {
+                if !first {
+                    out.buffer.push(b',');
+                }
+                first = false;
+                push_exact_cell(&mut out.buffer, cell);
             }
-            push_exact_cell(&mut out.buffer, verdict_text);
         }
         out.end_record()?;
     }

@@ -11,7 +11,7 @@ mod leads_file;
 
 use cells::{CsvOut, push_scored_cell};
 pub use cells::{neutralize_cell, scored_cell};
-pub use leads_file::{VERDICT_COLUMN, reimport_text, write_leads_csv};
+pub use leads_file::{RECORDER_COLUMN, VERDICT_COLUMN, reimport_text, write_leads_csv};
 
 use crate::leads::LeadSet;
 use crate::model::Model;

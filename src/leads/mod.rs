@@ -17,7 +17,7 @@
 
 use std::collections::HashMap;
 
-use crate::model::{FieldKind, FieldSpec};
+use crate::model::{FieldKind, FieldSpec, Team};
 
 mod csv;
 mod event_file;
@@ -30,6 +30,7 @@ pub use event_file::{
     HEADER_SNIFF_BYTES, build_event_log, is_event_log_header, load_events_csv,
     load_events_csv_with_progress, looks_like_event_log, read_events_csv, sniff_header,
 };
+pub(crate) use lead_file::{RECORDER_COLUMNS, VERDICT_COLUMNS};
 pub use lead_file::{is_outcome_or_verdict_header, load_leads_csv, read_leads_csv};
 pub use options::{
     LeadsError, LoadOptions, LoadReport, MAX_CELL_BYTES, MAX_COLUMNS, MAX_HEADER_BYTES,
@@ -246,6 +247,112 @@ impl Verdict {
     }
 }
 
+/// Sales' verdicts on a set of leads, by row, and the team that recorded each (the app records
+/// the team it is editing as; a file's `Verdict By` column, §3.7). Reads as a slice of verdicts.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Verdicts {
+    verdicts: Vec<Option<Verdict>>,
+    /// Same length as `verdicts`; `None` where there is no verdict or nobody said who gave it.
+    recorded_by: Vec<Option<Team>>,
+}
+
+impl Verdicts {
+    /// No verdict on any of `leads` leads.
+    pub fn none(leads: usize) -> Verdicts {
+        Verdicts {
+            verdicts: vec![None; leads],
+            recorded_by: vec![None; leads],
+        }
+    }
+
+    /// Verdicts without recorders (as from a file without a `Verdict By` column).
+    pub fn from_verdicts(verdicts: Vec<Option<Verdict>>) -> Verdicts {
+        let recorded_by = vec![None; verdicts.len()];
+        Verdicts {
+            verdicts,
+            recorded_by,
+        }
+    }
+
+    /// Verdicts with their recorders; a recorder without a verdict is dropped, and the shorter
+    /// list is padded with `None`.
+    pub fn with_recorders(
+        verdicts: Vec<Option<Verdict>>,
+        recorded_by: Vec<Option<Team>>,
+    ) -> Verdicts {
+        let mut out = Verdicts::from_verdicts(verdicts);
+        for (row, team) in recorded_by.into_iter().enumerate() {
+            if out.verdict(row).is_some()
+                && let Some(slot) = out.recorded_by.get_mut(row)
+            {
+                *slot = team;
+            }
+        }
+        out
+    }
+
+    pub fn verdict(&self, row: usize) -> Option<Verdict> {
+        self.verdicts.get(row).copied().flatten()
+    }
+
+    /// Who recorded the verdict on `row`, when known.
+    pub fn recorded_by(&self, row: usize) -> Option<Team> {
+        self.recorded_by.get(row).copied().flatten()
+    }
+
+    /// The recorders by row (`None` where unknown or no verdict).
+    pub fn recorders(&self) -> &[Option<Team>] {
+        &self.recorded_by
+    }
+
+    /// Sets the verdict on `row` and who recorded it (nobody, for no verdict). Returns false,
+    /// changing nothing, for a row out of range.
+    pub fn set(&mut self, row: usize, verdict: Option<Verdict>, by: Option<Team>) -> bool {
+        match (self.verdicts.get_mut(row), self.recorded_by.get_mut(row)) {
+            (Some(slot), Some(by_slot)) => {
+                *slot = verdict;
+                *by_slot = verdict.and(by);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// How many verdicts each team recorded: (marketing, sales, unknown).
+    pub fn counts_by_recorder(&self) -> (usize, usize, usize) {
+        let mut counts = (0, 0, 0);
+        for (verdict, by) in self.verdicts.iter().zip(&self.recorded_by) {
+            match (verdict, by) {
+                (None, _) => {}
+                (Some(_), Some(Team::Marketing)) => counts.0 += 1,
+                (Some(_), Some(Team::Sales)) => counts.1 += 1,
+                (Some(_), None) => counts.2 += 1,
+            }
+        }
+        counts
+    }
+}
+
+impl<const N: usize> PartialEq<[Option<Verdict>; N]> for Verdicts {
+    fn eq(&self, other: &[Option<Verdict>; N]) -> bool {
+        self.verdicts == other
+    }
+}
+
+impl PartialEq<Vec<Option<Verdict>>> for Verdicts {
+    fn eq(&self, other: &Vec<Option<Verdict>>) -> bool {
+        self.verdicts == *other
+    }
+}
+
+impl std::ops::Deref for Verdicts {
+    type Target = [Option<Verdict>];
+
+    fn deref(&self) -> &[Option<Verdict>] {
+        &self.verdicts
+    }
+}
+
 /// A set of leads, column by column.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct LeadSet {
@@ -256,7 +363,7 @@ pub struct LeadSet {
     pub events: Option<EventLog>,
     /// Per lead; `None` when the lead (or the whole file) has no outcome.
     pub outcomes: Vec<Option<Outcome>>,
-    pub verdicts: Vec<Option<Verdict>>,
+    pub verdicts: Verdicts,
 }
 
 impl LeadSet {

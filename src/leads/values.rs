@@ -319,6 +319,15 @@ pub(super) fn bool_word(word: &[u8]) -> Option<bool> {
     }
 }
 
+/// The team that recorded a verdict (a `Verdict By` cell): `marketing` or `sales`.
+pub(super) fn parse_team(text: &str) -> Option<crate::model::Team> {
+    match normalize_name(text).as_str() {
+        "marketing" | "mktg" => Some(crate::model::Team::Marketing),
+        "sales" => Some(crate::model::Team::Sales),
+        _ => None,
+    }
+}
+
 pub(super) fn parse_verdict(text: &str) -> Option<Verdict> {
     let key = normalize_name(text);
     match key.as_str() {

@@ -10,7 +10,7 @@ use super::conditions::{ActivitySource, PreparedCondition, activity_source, effe
 use super::{LeadScore, Status};
 use crate::leads::{Cell, LeadSet, format_day};
 use crate::model::{
-    Counting, Criterion, EngagementRule, FieldSpec, Model, OverrideAction, fmt_number,
+    Counting, Criterion, EngagementRule, FieldSpec, Model, OverrideAction, fmt_number, fmt_signed,
 };
 use crate::text::printable;
 
@@ -373,7 +373,7 @@ fn write_explanation(
                 (true, false) => " . ",
             };
             let points = if rule.fired {
-                format!("{:>+7}", fmt_number(rule.points))
+                format!("{:>7}", fmt_signed(rule.points))
             } else {
                 format!("{:>7}", "")
             };

@@ -108,6 +108,17 @@ pub fn written_back(
     verdicts: &[Option<mql_studio::leads::Verdict>],
     options: &LoadOptions,
 ) -> (String, LeadSet, LoadReport) {
+    let verdicts = mql_studio::leads::Verdicts::from_verdicts(verdicts.to_vec());
+    written_back_with(set, &verdicts, options)
+}
+
+/// [`written_back`] with verdicts that say who recorded them.
+#[track_caller]
+pub fn written_back_with(
+    set: &LeadSet,
+    verdicts: &mql_studio::leads::Verdicts,
+    options: &LoadOptions,
+) -> (String, LeadSet, LoadReport) {
     let mut bytes = Vec::new();
     mql_studio::export::write_leads_csv(&mut bytes, set, verdicts).expect("written");
     let text = String::from_utf8(bytes).expect("UTF-8");

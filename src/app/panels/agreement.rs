@@ -6,7 +6,7 @@ use egui::{RichText, Ui};
 use crate::app::state::{Action, ViewAction};
 use crate::app::widgets::{Palette, status_color};
 use crate::calibration::agreement;
-use crate::leads::{LeadSet, Verdict};
+use crate::leads::{LeadSet, Verdicts};
 use crate::model::fmt_number;
 use crate::scoring::LeadScore;
 
@@ -15,7 +15,7 @@ pub fn agreement_ui(
     ui: &mut Ui,
     leads: &LeadSet,
     scores: &[LeadScore],
-    verdicts: &[Option<Verdict>],
+    verdicts: &Verdicts,
     actions: &mut Vec<Action>,
 ) {
     let table = agreement(scores, verdicts);
@@ -35,6 +35,7 @@ pub fn agreement_ui(
             fmt_number(r * 100.0)
         ))
     ));
+    recorders_ui(ui, verdicts);
     egui::Grid::new("agreement_table")
         .num_columns(3)
         .striped(true)
@@ -123,4 +124,29 @@ fn lead_list_ui(
             }
         });
     clicked
+}
+
+/// Who recorded the verdicts: a verdict recorded while editing as Marketing is marketing's
+/// guess at sales' view until sales confirms it.
+fn recorders_ui(ui: &mut Ui, verdicts: &Verdicts) {
+    let (marketing, sales, unknown) = verdicts.counts_by_recorder();
+    let mut parts = Vec::new();
+    for (count, who) in [
+        (sales, "Sales"),
+        (marketing, "Marketing"),
+        (unknown, "not said"),
+    ] {
+        if count > 0 {
+            parts.push(format!("{who} {count}"));
+        }
+    }
+    ui.label(format!("Recorded by: {}.", parts.join(", ")));
+    if marketing > 0 {
+        ui.label(
+            RichText::new(format!(
+                "{marketing} verdict(s) were recorded while editing as Marketing: confirm them with sales (Edit as Sales, then set the verdict again)."
+            ))
+            .color(Palette::of(ui).warning()),
+        );
+    }
 }

@@ -6,9 +6,16 @@ use egui::{Color32, RichText, Ui};
 use crate::app::document::DocumentEdit;
 use crate::app::state::Action;
 use crate::app::widgets::{Palette, status_color};
-use crate::leads::{LeadSet, Verdict};
-use crate::model::{Model, OverrideAction, fmt_number};
+use crate::leads::{LeadSet, Verdict, Verdicts};
+use crate::model::{Model, OverrideAction, Team, fmt_number, fmt_signed};
 use crate::scoring::{Explanation, RuleContribution, Section, explain};
+
+/// Sales' verdicts and the team a verdict set now is recorded as.
+#[derive(Clone, Copy)]
+pub struct VerdictEditing<'a> {
+    pub verdicts: &'a Verdicts,
+    pub editing_as: Team,
+}
 
 /// Draws the breakdown; pushes a new sales verdict for the lead when the user changes it.
 pub fn breakdown_ui(
@@ -17,7 +24,7 @@ pub fn breakdown_ui(
     leads: &LeadSet,
     as_of: i32,
     selected: Option<usize>,
-    verdicts: &[Option<Verdict>],
+    verdicts: VerdictEditing<'_>,
     actions: &mut Vec<Action>,
 ) {
     ui.heading("Why this score");
@@ -33,7 +40,7 @@ pub fn breakdown_ui(
         .show(ui, |ui| {
             ui.label(RichText::new(lead_title(leads, row)).strong());
             explanation_ui(ui, model, &explanation, |ui| {
-                verdict_ui(ui, row, verdicts, actions);
+                verdict_ui(ui, row, verdicts.verdicts, verdicts.editing_as, actions);
             });
             ui.separator();
             egui::CollapsingHeader::new("Lead details")
@@ -95,13 +102,13 @@ pub(super) fn explanation_ui(
     };
     ui.add(egui::ProgressBar::new(fraction).text(if distance >= 0.0 {
         format!(
-            "{} above the threshold {}",
+            "{} points above the threshold {}",
             fmt_number(distance),
             fmt_number(threshold)
         )
     } else {
         format!(
-            "{} below the threshold {}",
+            "{} points below the threshold {}",
             fmt_number(-distance),
             fmt_number(threshold)
         )
@@ -163,7 +170,7 @@ pub(super) fn explanation_ui(
                 for rule in fired {
                     ui.label(&rule.label).on_hover_text(&rule.detail);
                     contribution_bar(ui, rule.points, max_points, bar_width);
-                    ui.label(format!("{:+}", crate::scoring::round2(rule.points)));
+                    ui.label(fmt_signed(crate::scoring::round2(rule.points)));
                     ui.end_row();
                 }
             });
@@ -226,11 +233,22 @@ pub(super) fn explanation_ui(
     }
 }
 
-/// Sales' verdict on a lead of the set, as radio buttons.
-fn verdict_ui(ui: &mut Ui, row: usize, verdicts: &[Option<Verdict>], actions: &mut Vec<Action>) {
+/// Sales' verdict on a lead of the set, as radio buttons, and who recorded it. A verdict set
+/// here is recorded as the team the app is editing as.
+fn verdict_ui(
+    ui: &mut Ui,
+    row: usize,
+    verdicts: &Verdicts,
+    editing_as: Team,
+    actions: &mut Vec<Action>,
+) {
+    if row >= verdicts.len() {
+        return;
+    }
     ui.horizontal_wrapped(|ui| {
         ui.label("Sales verdict:");
-        if let Some(current) = verdicts.get(row).copied() {
+        {
+            let current = verdicts.verdict(row);
             let mut slot = current;
             for (value, label, tooltip) in [
                 (
@@ -250,11 +268,57 @@ fn verdict_ui(ui: &mut Ui, row: usize, verdicts: &[Option<Verdict>], actions: &m
                     .on_hover_text(tooltip)
                     .changed()
                 {
-                    actions.push(DocumentEdit::Verdict { row, verdict: slot }.into());
+                    actions.push(
+                        DocumentEdit::Verdict {
+                            row,
+                            verdict: slot,
+                            by: editing_as,
+                        }
+                        .into(),
+                    );
                 }
             }
         }
     });
+    let palette = Palette::of(ui);
+    if let Some(verdict) = verdicts.verdict(row) {
+        let recorder = verdicts.recorded_by(row);
+        ui.horizontal_wrapped(|ui| {
+            match recorder {
+                Some(team) => {
+                    let text = format!("Recorded by {}.", team.label());
+                    ui.label(RichText::new(text).color(palette.team(team)));
+                }
+                None => {
+                    let text = "Recorded by: not said in the leads file.";
+                    ui.label(RichText::new(text).color(palette.weak_text()));
+                }
+            }
+            if recorder != Some(editing_as)
+                && ui
+                    .button(format!("Confirm as {}", editing_as.label()))
+                    .on_hover_text("Record this verdict as your team's")
+                    .clicked()
+            {
+                actions.push(
+                    DocumentEdit::Verdict {
+                        row,
+                        verdict: Some(verdict),
+                        by: editing_as,
+                    }
+                    .into(),
+                );
+            }
+        });
+    }
+    if editing_as == Team::Marketing {
+        ui.label(
+            RichText::new(
+                "You are editing as Marketing: a verdict set here is recorded as Marketing's.",
+            )
+            .color(palette.warning()),
+        );
+    }
 }
 
 fn lead_title(leads: &LeadSet, row: usize) -> String {
@@ -320,5 +384,8 @@ fn contribution_bar(ui: &mut Ui, points: f64, max_points: f64, width: f32) {
         ],
         egui::Stroke::new(1.0, Color32::GRAY),
     );
-    response.on_hover_text(format!("{:+} points", crate::scoring::round2(points)));
+    response.on_hover_text(format!(
+        "{} points",
+        fmt_signed(crate::scoring::round2(points))
+    ));
 }

@@ -104,7 +104,7 @@ fn table_ui(ui: &mut Ui, app: &StudioApp, keys: &KeyColumns, actions: &mut Vec<A
         ("Fit", SortColumn::Fit, 45.0),
         ("Engagement", SortColumn::Engagement, 95.0),
         ("Outcome", SortColumn::Outcome, 80.0),
-        ("Verdict", SortColumn::Verdict, 70.0),
+        ("Verdict", SortColumn::Verdict, 110.0),
         ("Title", SortColumn::Title, 150.0),
         ("Industry", SortColumn::Industry, 110.0),
         ("Employees", SortColumn::Employees, 70.0),
@@ -200,10 +200,7 @@ fn table_ui(ui: &mut Ui, app: &StudioApp, keys: &KeyColumns, actions: &mut Vec<A
                             &mut table_row,
                             outcome_label(leads.outcomes.get(row).copied().flatten()).to_owned(),
                         );
-                        text_cell(
-                            &mut table_row,
-                            verdict_label(verdicts.get(row).copied().flatten()).to_owned(),
-                        );
+                        text_cell(&mut table_row, verdict_label(verdicts, row));
                         text_cell(&mut table_row, KeyColumns::text(leads, keys.title, row));
                         text_cell(&mut table_row, KeyColumns::text(leads, keys.industry, row));
                         text_cell(&mut table_row, KeyColumns::text(leads, keys.employees, row));

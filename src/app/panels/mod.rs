@@ -53,7 +53,10 @@ fn breakdown_panel_ui(app: &StudioApp, ui: &mut egui::Ui, actions: &mut Vec<Acti
         &app.leads,
         app.as_of,
         app.view.selected_lead,
-        &app.document.verdicts,
+        breakdown::VerdictEditing {
+            verdicts: &app.document.verdicts,
+            editing_as: app.settings.editing_as,
+        },
         actions,
     );
 }

@@ -66,7 +66,9 @@ pub fn plots_ui(
             actions.push(ViewAction::HistogramDrawn(rect).into());
         });
         ui.vertical(|ui| {
-            ui.label(RichText::new("Fit against engagement · click a dot to select it").strong());
+            ui.label(
+                RichText::new("Fit against engagement · MQL above the line · click a dot").strong(),
+            );
             let marked = selected.map(|(row, score)| [score.fit, score.engagement, row as f64]);
             if let Some(row) = scatter_ui(ui, model, derived, leads, marked, height - 30.0) {
                 actions.push(ViewAction::SelectLead(row).into());
@@ -140,8 +142,16 @@ fn histogram_ui(
         }
         charts.push(chart);
     }
+    // Two rows of labels above the tallest bar (the lines' labels, then the selected lead's),
+    // sized in points so that they stay inside a small plot at a large zoom.
+    let plot_height = height.max(120.0);
+    let label_row = f64::from(ui.text_style_height(&egui::TextStyle::Body) + 2.0);
+    let plot_area = f64::from(plot_height - 45.0).max(40.0);
+    let headroom = (2.0 * label_row / plot_area).min(0.6);
+    let top = tallest / (1.0 - headroom);
+    let second_row = top - top * label_row / plot_area;
     let response = Plot::new("score_histogram")
-        .height(height.max(120.0))
+        .height(plot_height)
         .allow_drag(false)
         .allow_zoom(false)
         .allow_scroll(false)
@@ -150,15 +160,13 @@ fn histogram_ui(
         .include_x(0.0)
         .include_x(scale)
         .include_y(0.0)
-        // Room above the tallest bar for the lines' labels.
-        .include_y(tallest * 1.25)
+        .include_y(top)
         .x_axis_label("score")
         .y_axis_label("leads")
         .show(ui, |plot_ui| {
             for chart in charts {
                 plot_ui.add(chart);
             }
-            let label_y = tallest * 1.2;
             plot_ui.add(
                 VLine::new(format!("threshold {}", fmt_number(threshold)), threshold)
                     .color(palette.positive())
@@ -167,13 +175,13 @@ fn histogram_ui(
             plot_ui.add(
                 Text::new(
                     "threshold label",
-                    PlotPoint::new(threshold, label_y),
+                    PlotPoint::new(threshold, top),
                     RichText::new(format!("MQL ≥ {}", fmt_number(threshold)))
                         .text_style(egui::TextStyle::Body)
                         .strong(),
                 )
                 .color(palette.positive())
-                .anchor(egui::Align2::LEFT_BOTTOM),
+                .anchor(egui::Align2::LEFT_TOP),
             );
             let nurture_from = threshold - model.combine.nurture_band;
             if model.combine.nurture_band > 0.0 {
@@ -185,12 +193,12 @@ fn histogram_ui(
                 plot_ui.add(
                     Text::new(
                         "nurture label",
-                        PlotPoint::new(nurture_from, label_y),
+                        PlotPoint::new(nurture_from, top),
                         RichText::new(format!("nurture ≥ {}", fmt_number(nurture_from)))
                             .text_style(egui::TextStyle::Body),
                     )
                     .color(palette.status(Status::Nurture))
-                    .anchor(egui::Align2::RIGHT_BOTTOM),
+                    .anchor(egui::Align2::RIGHT_TOP),
                 );
             }
             if let Some((name, score)) = &selected {
@@ -203,12 +211,12 @@ fn histogram_ui(
                 plot_ui.add(
                     Text::new(
                         "selected label",
-                        PlotPoint::new(*score, tallest * 1.05),
+                        PlotPoint::new(*score, second_row),
                         RichText::new(format!("▼ {name} ({})", fmt_number(*score)))
                             .text_style(egui::TextStyle::Body),
                     )
                     .color(marker)
-                    .anchor(egui::Align2::CENTER_BOTTOM),
+                    .anchor(egui::Align2::CENTER_TOP),
                 );
             }
             // A drag moves the threshold; a click picks the bar under the pointer.
@@ -299,19 +307,6 @@ fn scatter_ui(
                 );
             }
             if let Some(boundary) = boundary {
-                if let Some(&[fit, engagement]) = boundary.last() {
-                    plot_ui.add(
-                        Text::new(
-                            "boundary label",
-                            PlotPoint::new(fit, engagement),
-                            RichText::new("MQL above the line")
-                                .text_style(egui::TextStyle::Body)
-                                .strong(),
-                        )
-                        .color(palette.positive())
-                        .anchor(egui::Align2::RIGHT_BOTTOM),
-                    );
-                }
                 plot_ui.line(
                     Line::new("MQL boundary", PlotPoints::from(boundary))
                         .color(palette.positive())

@@ -24,6 +24,7 @@ mod outcomes;
 use ids::{id_header_index, lead_ids};
 pub use outcomes::is_outcome_or_verdict_header;
 use outcomes::read_outcomes;
+pub(crate) use outcomes::{RECORDER_COLUMNS, VERDICT_COLUMNS};
 
 /// Loads leads from a CSV file.
 pub fn load_leads_csv(
@@ -402,7 +403,7 @@ pub(crate) fn read_leads_with(
         id_column: None,
         events: None,
         outcomes: Vec::new(),
-        verdicts: Vec::new(),
+        verdicts: super::Verdicts::default(),
     };
     let skip = options.skip_bad_rows;
     let (ids, outcomes) = crate::par::join(

@@ -3,8 +3,11 @@
 
 use super::ids::{file_row, find_column};
 use crate::leads::options::{list_warning, unlisted_warnings};
-use crate::leads::values::{parse_bool, parse_stage, parse_verdict};
-use crate::leads::{Cell, Column, ColumnData, LeadSet, LeadsError, Outcome, RowError, Verdict};
+use crate::leads::values::{parse_bool, parse_stage, parse_team, parse_verdict};
+use crate::leads::{
+    Cell, Column, ColumnData, LeadSet, LeadsError, Outcome, RowError, Verdict, Verdicts,
+};
+use crate::model::Team;
 use crate::text::quoted;
 
 // Headers of each column (as `normalize_name` makes them), in order of preference.
@@ -12,7 +15,9 @@ const SQL_COLUMNS: &[&str] = &["reachedsql", "sql", "becamesql"];
 const OPPORTUNITY_COLUMNS: &[&str] = &["reachedopportunity", "opportunity", "becameopportunity"];
 const WON_COLUMNS: &[&str] = &["won", "closedwon", "becamecustomer"];
 const STAGE_COLUMNS: &[&str] = &["outcome", "outcomestage", "funnelstage", "stage"];
-const VERDICT_COLUMNS: &[&str] = &["salesverdict", "verdict"];
+pub(crate) const VERDICT_COLUMNS: &[&str] = &["salesverdict", "verdict"];
+/// Who recorded the verdict (marketing or sales).
+pub(crate) const RECORDER_COLUMNS: &[&str] = &["verdictby", "verdictrecordedby"];
 
 /// True for a header the reader takes as an outcome (stage, reached SQL, opportunity, won) or
 /// as sales' verdict: what happened after scoring, which no rule should read (it would score
@@ -25,6 +30,7 @@ pub fn is_outcome_or_verdict_header(header: &str) -> bool {
         WON_COLUMNS,
         STAGE_COLUMNS,
         VERDICT_COLUMNS,
+        RECORDER_COLUMNS,
     ]
     .iter()
     .any(|names| names.contains(&key.as_str()))
@@ -69,7 +75,7 @@ impl<'a, T: Copy> CellReader<'a, T> {
 }
 
 /// Outcomes and verdicts per lead, and the warnings about them.
-type Outcomes = (Vec<Option<Outcome>>, Vec<Option<Verdict>>, Vec<String>);
+type Outcomes = (Vec<Option<Outcome>>, Verdicts, Vec<String>);
 
 /// Reads outcomes and verdicts from their columns. A value that is not a stage, a yes/no or a
 /// verdict is an error, or with `skip_bad_cells` a warning that leaves that lead's value empty.
@@ -94,21 +100,23 @@ pub(super) fn read_outcomes(
     let flags = [SQL_COLUMNS, OPPORTUNITY_COLUMNS, WON_COLUMNS]
         .map(|names| reader(set, names, parse_bool as fn(&str) -> Option<bool>));
     let verdict = reader(set, VERDICT_COLUMNS, parse_verdict);
+    let recorder = reader(set, RECORDER_COLUMNS, parse_team);
     let columns = OutcomeColumns {
         stage,
         flags,
         verdict,
+        recorder,
         file,
         lead_rows,
     };
     let mut outcomes = vec![None; lead_count];
-    let mut verdicts = vec![None; lead_count];
+    let mut verdicts = Verdicts::none(lead_count);
     let mut left_empty = 0;
-    for row in 0..lead_count {
+    for (row, outcome_slot) in outcomes.iter_mut().enumerate() {
         match columns.lead_outcome(row) {
-            Ok((outcome, verdict)) => {
-                outcomes[row] = outcome;
-                verdicts[row] = verdict;
+            Ok((outcome, verdict, recorder)) => {
+                *outcome_slot = outcome;
+                verdicts.set(row, verdict, recorder);
             }
             Err(problem) if skip_bad_cells => list_warning(&mut warnings, &mut left_empty, || {
                 format!("{problem}; that lead's outcome and verdict were left empty")
@@ -130,6 +138,7 @@ struct OutcomeColumns<'a> {
     /// Reached SQL, reached opportunity, won.
     flags: [Option<CellReader<'a, bool>>; 3],
     verdict: Option<CellReader<'a, Verdict>>,
+    recorder: Option<CellReader<'a, Team>>,
     file: &'a str,
     lead_rows: &'a [usize],
 }
@@ -162,8 +171,9 @@ impl OutcomeColumns<'_> {
         }
     }
 
-    /// One lead's outcome and verdict, from the stage, flag and verdict columns.
-    fn lead_outcome(&self, row: usize) -> Result<(Option<Outcome>, Option<Verdict>), RowError> {
+    /// One lead's outcome, verdict and its recorder, from the stage, flag, verdict and
+    /// recorder columns.
+    fn lead_outcome(&self, row: usize) -> Result<LeadOutcome, RowError> {
         let mut outcome: Option<Outcome> = None;
         if let Some(reader) = &self.stage {
             outcome = reader.read(row).map_err(|text| {
@@ -203,6 +213,22 @@ impl OutcomeColumns<'_> {
                 )
             })?;
         }
-        Ok((outcome, verdict))
+        let mut recorder = None;
+        if let Some(reader) = &self.recorder {
+            recorder = reader.read(row).map_err(|text| {
+                self.error(
+                    row,
+                    reader.column,
+                    format!(
+                        "unknown verdict recorder {}: expected marketing or sales",
+                        quoted(&text)
+                    ),
+                )
+            })?;
+        }
+        Ok((outcome, verdict, recorder))
     }
 }
+
+/// One lead's outcome, sales verdict and the team that recorded the verdict.
+type LeadOutcome = (Option<Outcome>, Option<Verdict>, Option<Team>);

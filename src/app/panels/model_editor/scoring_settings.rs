@@ -39,9 +39,9 @@ pub(super) fn scoring_settings_ui(
         combine.engagement_weight = 1.0 - combine.fit_weight;
     }
     ui.label(format!(
-        "fit {:.0} % · engagement {:.0} % of {} points",
-        combine.fit_weight * 100.0,
-        combine.engagement_weight * 100.0,
+        "fit {} % · engagement {} % of {} points",
+        fmt_number(combine.fit_weight * 100.0),
+        fmt_number(combine.engagement_weight * 100.0),
         fmt_number(scale)
     ));
     ui.separator();
@@ -50,6 +50,8 @@ pub(super) fn scoring_settings_ui(
         egui::Slider::new(&mut combine.mql_threshold, 0.0..=scale)
             .step_by(1.0)
             .clamping(egui::SliderClamping::Never)
+            .custom_formatter(|value, _| fmt_number(value))
+            .suffix(" points")
             .text("MQL threshold"),
     )
     .on_hover_text("A total at or above this is an MQL (if the gates pass)");
@@ -57,6 +59,8 @@ pub(super) fn scoring_settings_ui(
         egui::Slider::new(&mut combine.nurture_band, 0.0..=scale)
             .step_by(1.0)
             .clamping(egui::SliderClamping::Never)
+            .custom_formatter(|value, _| fmt_number(value))
+            .suffix(" points")
             .text("Nurture band"),
     )
     .on_hover_text("Leads this many points below the threshold are near-MQLs: nurture them");
