@@ -101,17 +101,11 @@ pub(super) fn explanation_ui(
         1.0
     };
     ui.add(egui::ProgressBar::new(fraction).text(if distance >= 0.0 {
-        format!(
-            "{} points above the threshold {}",
-            fmt_number(distance),
-            fmt_number(threshold)
-        )
+        // The threshold itself is in the reason above: the bar's text stays short enough
+        // for a narrow panel at a large zoom.
+        format!("{} points above the threshold", fmt_number(distance))
     } else {
-        format!(
-            "{} points below the threshold {}",
-            fmt_number(-distance),
-            fmt_number(threshold)
-        )
+        format!("{} points below the threshold", fmt_number(-distance))
     }))
     .on_hover_text("How far the lead is from becoming an MQL on score");
 

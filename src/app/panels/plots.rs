@@ -142,8 +142,9 @@ fn histogram_ui(
         }
         charts.push(chart);
     }
-    // Two rows of labels above the tallest bar (the lines' labels, then the selected lead's),
-    // sized in points so that they stay inside a small plot at a large zoom.
+    // Two rows of labels above the tallest bar (the threshold's, then the nurture band's), sized
+    // in points so that they stay inside a small plot at a large zoom. The selected lead is named
+    // under the axis, where no label can cover it.
     let plot_height = height.max(120.0);
     let label_row = f64::from(ui.text_style_height(&egui::TextStyle::Body) + 2.0);
     let plot_area = f64::from(plot_height - 45.0).max(40.0);
@@ -161,7 +162,10 @@ fn histogram_ui(
         .include_x(scale)
         .include_y(0.0)
         .include_y(top)
-        .x_axis_label("score")
+        .x_axis_label(match &selected {
+            Some((name, score)) => format!("score · ▼ {name}: {}", fmt_number(*score)),
+            None => "score".to_owned(),
+        })
         .y_axis_label("leads")
         .show(ui, |plot_ui| {
             for chart in charts {
@@ -181,7 +185,13 @@ fn histogram_ui(
                         .strong(),
                 )
                 .color(palette.positive())
-                .anchor(egui::Align2::LEFT_TOP),
+                // Toward the side with room: a threshold near the right edge is labelled on its
+                // left.
+                .anchor(if threshold > scale * 0.65 {
+                    egui::Align2::RIGHT_TOP
+                } else {
+                    egui::Align2::LEFT_TOP
+                }),
             );
             let nurture_from = threshold - model.combine.nurture_band;
             if model.combine.nurture_band > 0.0 {
@@ -193,7 +203,7 @@ fn histogram_ui(
                 plot_ui.add(
                     Text::new(
                         "nurture label",
-                        PlotPoint::new(nurture_from, top),
+                        PlotPoint::new(nurture_from, second_row),
                         RichText::new(format!("nurture ≥ {}", fmt_number(nurture_from)))
                             .text_style(egui::TextStyle::Body),
                     )
@@ -207,16 +217,6 @@ fn histogram_ui(
                         .color(marker)
                         .width(1.5)
                         .style(egui_plot::LineStyle::dotted_dense()),
-                );
-                plot_ui.add(
-                    Text::new(
-                        "selected label",
-                        PlotPoint::new(*score, second_row),
-                        RichText::new(format!("▼ {name} ({})", fmt_number(*score)))
-                            .text_style(egui::TextStyle::Body),
-                    )
-                    .color(marker)
-                    .anchor(egui::Align2::CENTER_TOP),
                 );
             }
             // A drag moves the threshold; a click picks the bar under the pointer.
