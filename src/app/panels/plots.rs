@@ -437,3 +437,33 @@ pub(super) fn counts_ui(ui: &mut Ui, derived: &Derived, lead_count: usize) {
         }
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use super::nearest_lead;
+    use crate::scoring::{LeadScore, Status};
+
+    fn at(fit: f64, engagement: f64) -> LeadScore {
+        LeadScore {
+            fit,
+            engagement,
+            score: fit + engagement,
+            status: Status::Lead,
+            fit_grade: 0,
+            engagement_level: 0,
+        }
+    }
+
+    #[test]
+    fn a_click_on_a_dot_selects_that_lead_and_a_click_in_empty_space_nothing() {
+        let scores = [at(10.0, 5.0), at(50.0, 30.0), at(52.0, 31.0)];
+        // Axes: fit 0..60, engagement 0..40; the click is given as shares of them.
+        let click = |fit: f64, engagement: f64| {
+            nearest_lead(&scores, fit / 60.0, engagement / 40.0, 60.0, 40.0)
+        };
+        assert_eq!(click(10.5, 5.5), Some(0));
+        assert_eq!(click(50.2, 29.8), Some(1));
+        assert_eq!(click(51.9, 31.2), Some(2), "the nearer of two close dots");
+        assert_eq!(click(30.0, 20.0), None, "far from every dot");
+    }
+}
