@@ -5,6 +5,10 @@
 //! place that knows that a signed model is locked: while it carries signatures, only edits to the
 //! agreement record itself (sign, withdraw, clear the signatures) are accepted.
 
+mod columns;
+
+pub use columns::ColumnMapping;
+
 use crate::diff::RuleKind;
 use crate::model::{
     Band, Combine, EngagementRule, FitRule, Model, ModelStatus, Override, SignOff, Team,
@@ -41,6 +45,12 @@ pub enum ModelEdit {
         kind: RuleKind,
         id: String,
         other: Box<Model>,
+    },
+    /// A leads file's column mapped to a field (as an alias), an activity's count column, or
+    /// nothing (the import check).
+    MapColumn {
+        header: String,
+        mapping: ColumnMapping,
     },
     Sign(SignOff),
     WithdrawSignature(Team),
@@ -198,6 +208,7 @@ impl Model {
                 }
                 RuleKind::Override => take_rule(&mut self.overrides, &other.overrides, &id),
             }),
+            ModelEdit::MapColumn { header, mapping } => Ok(self.map_column(&header, mapping)),
             ModelEdit::Sign(sign_off) => {
                 let before = (self.sign_offs.clone(), self.status);
                 self.sign(sign_off);

@@ -10,6 +10,7 @@
 //! - [`calibration`]: funnel, threshold sweep, rule lift, agreement with sales' verdicts;
 //!   [`diff`]: what differs between two models, rule by rule;
 //! - [`record`]: a hypothetical lead typed by hand, scored like an imported one;
+//! - [`inspect`]: what a leads file holds seen through a model (columns, mapping, suggestions);
 //! - [`export`]: scored leads as CSV or JSON; [`generate`]: seeded sample data;
 //!   [`text`]: user text made safe to print (control characters escaped, long values cut).
 //!
@@ -29,6 +30,7 @@ pub mod edit;
 pub mod export;
 pub mod format;
 pub mod generate;
+pub mod inspect;
 pub mod leads;
 pub mod model;
 mod par;

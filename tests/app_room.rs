@@ -194,7 +194,7 @@ fn workshop_files(dir: &std::path::Path) -> (std::path::PathBuf, std::path::Path
     let leads_path = dir.join("leads.csv");
     std::fs::write(
         &leads_path,
-        "Lead ID,Job Title,Number of Employees\nA1,VP Sales,250\nA2,CFO,900\nA3,Manager,40\n",
+        "Contact Ref,Job Title,Number of Employees\nA1,VP Sales,250\nA2,CFO,900\nA3,Manager,40\n",
     )
     .expect("write leads");
     (model_path, leads_path)
@@ -209,6 +209,8 @@ fn a_restart_reopens_the_last_workshops_model_and_leads() {
         model: Some(model_path.clone()),
         leads: Some(leads_path.clone()),
         events: None,
+        // The export's own id column, mapped in the columns view last time.
+        renames: vec![("Contact Ref".to_owned(), "Lead ID".to_owned())],
     };
     app.open_start_files(&mql_studio::app::StartOptions::default());
     let mut harness = common::app::harness_with(app);
@@ -217,6 +219,11 @@ fn a_restart_reopens_the_last_workshops_model_and_leads() {
     assert_eq!(app.model().name, "Last workshop");
     assert_eq!(app.model_path.as_deref(), Some(model_path.as_path()));
     assert_eq!(app.leads.len(), 3);
+    assert_eq!(
+        app.leads.ids,
+        ["A1", "A2", "A3"],
+        "read with last time's mapping"
+    );
     // What the next start will reopen is what is open now.
     assert_eq!(app.workshop_files(), app.settings.last_workshop);
 }
@@ -230,6 +237,7 @@ fn files_named_at_start_win_and_a_vanished_file_is_reported_not_fatal() {
         model: Some(model_path),
         leads: Some(dir.path().join("gone.csv")),
         events: Some(dir.path().join("events.csv")),
+        renames: Vec::new(),
     };
     app.open_start_files(&mql_studio::app::StartOptions::default());
     let mut harness = common::app::harness_with(app);

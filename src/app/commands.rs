@@ -73,6 +73,7 @@ impl StudioApp {
             Command::ImportLeads => self.ask_path(Purpose::ImportLeads),
             Command::ImportLeadsPath(path) => self.import_leads(&path, false),
             Command::ImportLeadsSkippingBadRows(path) => self.import_leads(&path, true),
+            Command::ReadLeadsWith(renames) => self.read_leads_with(renames),
             Command::ImportEvents => self.ask_path(Purpose::ImportEvents),
             Command::ImportEventsPath(path) => self.import_events(&path, false),
             Command::ImportEventsSkippingBadRows(path) => self.import_events(&path, true),

@@ -20,6 +20,7 @@ impl StudioApp {
         let options = LoadOptions {
             fields: self.document.model.fields.clone(),
             skip_bad_rows,
+            renames: self.leads_renames.clone(),
             ..LoadOptions::default()
         };
         let path_owned = path.to_owned();
@@ -200,6 +201,7 @@ impl StudioApp {
                 if let Some(warning) = self.leads.default_as_of_warning() {
                     self.notify(warning);
                 }
+                self.check_columns_after_import();
             }
             Err(error) => {
                 self.notify_error(format!("import failed: {error}"));
@@ -241,6 +243,54 @@ impl StudioApp {
         self.view.auto_selected = false;
         self.view.score_bin = None;
         self.leads_version += 1;
+    }
+
+    /// Reads the leads file again with `renames` added to the headers renamed on every read
+    /// (and its event log after it).
+    pub(super) fn read_leads_with(&mut self, renames: Vec<(String, String)>) {
+        let Some(path) = self.leads_path.clone() else {
+            self.notify_error(
+                "the sample leads are built in: import your leads file to map its columns"
+                    .to_owned(),
+            );
+            return;
+        };
+        for (header, to) in renames {
+            self.leads_renames.retain(|(h, _)| *h != header);
+            self.leads_renames.push((header, to));
+        }
+        let events = self.events_path.clone();
+        self.import_leads(&path, false);
+        if let Some(events) = events {
+            self.push(Command::ImportEventsPath(events));
+        }
+    }
+
+    /// After an import, looks at the leads through the model: when a rule can never fire on
+    /// them or a column looks like one the model misses, the columns view says so at once.
+    fn check_columns_after_import(&mut self) {
+        self.refresh_import_check();
+        let Some(check) = &self.import_check else {
+            return;
+        };
+        let (never, suggested) = (
+            check.report.never_fire.len(),
+            check.report.suggestions.len(),
+        );
+        if never == 0 && suggested == 0 {
+            return;
+        }
+        self.view.central = super::state::CentralView::Columns;
+        let mut parts = Vec::new();
+        if never > 0 {
+            parts.push(format!("{never} rule(s) never fire on these leads"));
+        }
+        if suggested > 0 {
+            parts.push(format!(
+                "{suggested} column(s) look like what the model misses"
+            ));
+        }
+        self.notify(format!("{}: see Columns", parts.join(" and ")));
     }
 
     /// An event log for the current leads; the default as-of date follows it.

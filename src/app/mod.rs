@@ -263,11 +263,13 @@ impl StudioApp {
                 .clone()
                 .or_else(|| self.leads_path.clone()),
             events: self.events_path.clone(),
+            renames: self.leads_renames.clone(),
         }
     }
 
     fn last_workshop_options(&mut self) -> StartOptions {
         let last = self.settings.last_workshop.clone();
+        self.leads_renames = last.renames.clone();
         let mut still_there = |what: &str, path: Option<PathBuf>| {
             let path = path?;
             if path.is_file() {

@@ -52,6 +52,7 @@ impl StudioApp {
         match self.view.central {
             CentralView::Calibration => self.refresh_calibration(),
             CentralView::Compare => self.refresh_compare(),
+            CentralView::Columns => self.refresh_import_check(),
             CentralView::Preview | CentralView::Agreement | CentralView::TestRecord => {}
         }
     }
@@ -102,6 +103,29 @@ impl StudioApp {
         self.view.central == CentralView::Calibration
             && self.calibration_jobs.requested.is_some()
             && self.calibration_jobs.requested != Some(self.calibration.generation)
+    }
+
+    /// Inspects the leads through the model when either changed since the last report.
+    pub fn refresh_import_check(&mut self) {
+        let (model, leads_version) = (self.document.model_revision(), self.leads_version);
+        if self
+            .import_check
+            .as_ref()
+            .is_some_and(|c| c.model == model && c.leads_version == leads_version)
+        {
+            return;
+        }
+        let report = crate::inspect::inspect(
+            &self.document.model,
+            &self.leads,
+            &self.leads_renames,
+            self.as_of,
+        );
+        self.import_check = Some(super::state::ImportCheck {
+            model,
+            leads_version,
+            report,
+        });
     }
 
     /// Rescores the second model when the leads changed under it.

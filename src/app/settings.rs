@@ -73,6 +73,9 @@ pub struct LastWorkshop {
     /// The leads as last saved with sales' verdicts, else as imported.
     pub leads: Option<PathBuf>,
     pub events: Option<PathBuf>,
+    /// Headers renamed when the leads are read (an id or outcome column mapped in the columns
+    /// view), so the next import of the same export needs no clicks.
+    pub renames: Vec<(String, String)>,
 }
 
 impl Default for Settings {

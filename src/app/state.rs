@@ -96,6 +96,9 @@ pub enum Command {
     Redo,
     RestoreAutosave,
     DiscardAutosave,
+    /// Read the leads file again with these headers renamed (an id or outcome column under
+    /// another name), kept for later reads of this workshop's leads.
+    ReadLeadsWith(Vec<(String, String)>),
     /// Remove what interrupted saves left behind (temporary files of ours, older than a few
     /// minutes) in the directories the app knows: run once at start, on a thread.
     RemoveStaleTemporaryFiles(Vec<PathBuf>),
@@ -192,6 +195,14 @@ pub enum Dialog {
     },
 }
 
+/// The report of the columns view and what it was made from.
+#[derive(Clone, Debug)]
+pub struct ImportCheck {
+    pub model: super::document::Revision,
+    pub leads_version: u64,
+    pub report: crate::inspect::Inspection,
+}
+
 /// What the central area shows.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum CentralView {
@@ -202,6 +213,8 @@ pub enum CentralView {
     Compare,
     /// A hypothetical lead typed by hand, scored live.
     TestRecord,
+    /// What the leads file holds: each column's field, what the model misses, the mapping.
+    Columns,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -442,6 +455,11 @@ pub struct StudioApp {
     pub table: TableRows,
     /// Funnel, sweep and lift, computed while the calibration view is shown (derived).
     pub calibration: CalibrationResults,
+    /// The columns view's report: the leads seen through the model (derived).
+    pub import_check: Option<ImportCheck>,
+    /// Headers renamed when the leads file is read (an id or outcome column the reader did not
+    /// find by itself), chosen in the columns view.
+    pub leads_renames: Vec<(String, String)>,
     /// Whether egui's weak text has been made readable (WCAG AA) in both themes.
     pub readable_text_installed: bool,
     /// The calibration thread, for large lead sets.
@@ -503,6 +521,8 @@ impl StudioApp {
             derived: Derived::default(),
             table: TableRows::new(),
             calibration: CalibrationResults::default(),
+            import_check: None,
+            leads_renames: Vec::new(),
             readable_text_installed: false,
             calibration_jobs: super::calibration_jobs::CalibrationJobs::default(),
             compare: None,

@@ -1,4 +1,5 @@
-//! The command-line interface: `score`, `check`, `explain`, `calibrate`, `diff`, `generate`.
+//! The command-line interface: `score`, `check`, `explain`, `calibrate`, `diff`, `inspect`, `summary`,
+//! `mql-list`, `generate`.
 //! `main` parses the arguments with [`Cli`] and hands them to [`run`].
 //!
 //! This file holds the arguments, the dispatch and what the commands share (loading a model and
@@ -20,6 +21,8 @@ mod calibrate;
 mod check;
 mod diff;
 mod generate;
+mod handout;
+mod inspect;
 mod score;
 
 pub use check::model_summary;
@@ -130,6 +133,50 @@ pub enum Command {
         #[arg(long = "map", value_name = "HEADER=FIELD", requires = "leads")]
         renames: Vec<String>,
     },
+    /// Show what a leads file holds for a model: each column's field (by name, alias or your
+    /// --map), type and values, placeholders for "unknown", what the model reads that the file
+    /// lacks, suggested --map flags, and the rules that never fire (exit code 1 when any).
+    Inspect {
+        #[arg(long)]
+        model: PathBuf,
+        #[command(flatten)]
+        leads: LeadsArgs,
+    },
+    /// Write the one-page summary sales reps read: the model in plain language, with its counts
+    /// on leads when given (self-contained HTML, print-friendly).
+    Summary {
+        #[arg(long)]
+        model: PathBuf,
+        /// Leads to show the model's counts on (CSV, one row per lead).
+        #[arg(long)]
+        leads: Option<PathBuf>,
+        /// An event log CSV for the leads.
+        #[arg(long, requires = "leads")]
+        events: Option<PathBuf>,
+        /// Score as of this date (YYYY-MM-DD); default: the day of the latest event, or today.
+        #[arg(long, value_name = "DATE", requires = "leads")]
+        as_of: Option<String>,
+        /// Map a CSV header to a model field, e.g. --map "Headcount=employees" (repeatable).
+        #[arg(long = "map", value_name = "HEADER=FIELD", requires = "leads")]
+        renames: Vec<String>,
+        /// Output file (default: standard output).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Write today's MQLs (fast-tracked first, best score first) with score, grade and the top
+    /// reasons, as a spreadsheet-safe CSV for the CRM.
+    MqlList {
+        #[arg(long)]
+        model: PathBuf,
+        #[command(flatten)]
+        leads: LeadsArgs,
+        /// List the nurture leads too, after the MQLs.
+        #[arg(long)]
+        with_nurture: bool,
+        /// Output file (default: CSV on standard output).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Write seeded sample leads (and an event log) for demos and benchmarks.
     Generate {
         /// How many leads.
@@ -186,6 +233,30 @@ pub fn run(command: Command) -> Result<i32> {
             });
             diff::diff_command(&a, &b, leads.as_ref())
         }
+        Command::Inspect { model, leads } => inspect::inspect_command(&model, &leads),
+        Command::Summary {
+            model,
+            leads,
+            events,
+            as_of,
+            renames,
+            out,
+        } => {
+            let leads = leads.map(|leads| LeadsArgs {
+                leads,
+                events,
+                as_of,
+                skip_bad_rows: false,
+                renames,
+            });
+            handout::summary_command(&model, leads.as_ref(), out.as_deref())
+        }
+        Command::MqlList {
+            model,
+            leads,
+            with_nurture,
+            out,
+        } => handout::mql_list_command(&model, &leads, with_nurture, out.as_deref()),
         Command::Generate {
             leads,
             seed,
@@ -216,16 +287,19 @@ fn load_valid_model(path: &Path) -> Result<Model> {
 }
 
 /// Loads leads (and events) as the arguments say, reporting skipped rows and warnings on stderr.
-pub fn load_leads(args: &LeadsArgs, model: &Model) -> Result<(LeadSet, i32)> {
-    let renames = args
-        .renames
-        .iter()
+/// The `--map HEADER=FIELD` pairs.
+fn parse_renames(maps: &[String]) -> Result<Vec<(String, String)>> {
+    maps.iter()
         .map(|m| {
             m.split_once('=')
                 .map(|(h, f)| (h.trim().to_owned(), f.trim().to_owned()))
                 .with_context(|| format!("--map {m:?}: expected HEADER=FIELD"))
         })
-        .collect::<Result<Vec<_>>>()?;
+        .collect()
+}
+
+pub fn load_leads(args: &LeadsArgs, model: &Model) -> Result<(LeadSet, i32)> {
+    let renames = parse_renames(&args.renames)?;
     let options = LoadOptions {
         fields: model.fields.clone(),
         skip_bad_rows: args.skip_bad_rows,

@@ -8,10 +8,14 @@ use serde::Serialize;
 
 mod cells;
 mod leads_file;
+mod mql_list;
+mod summary;
 
 use cells::{CsvOut, push_scored_cell};
 pub use cells::{neutralize_cell, scored_cell};
 pub use leads_file::{RECORDER_COLUMN, VERDICT_COLUMN, reimport_text, write_leads_csv};
+pub use mql_list::{MqlRow, REASONS, mql_list, write_mql_list_csv};
+pub use summary::{SampleCounts, engagement_words, escape_html, summary_html};
 
 use crate::leads::LeadSet;
 use crate::model::Model;

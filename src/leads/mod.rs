@@ -36,6 +36,7 @@ pub use options::{
     LeadsError, LoadOptions, LoadReport, MAX_CELL_BYTES, MAX_COLUMNS, MAX_HEADER_BYTES,
     MAX_ROW_BYTES, Progress, RowError, WARNINGS_LISTED,
 };
+pub(crate) use values::parse_stage;
 pub use values::{
     day_number, format_day, normalize_name, parse_bool, parse_day, parse_number, today,
 };

@@ -338,7 +338,7 @@ pub(super) fn parse_verdict(text: &str) -> Option<Verdict> {
 }
 
 /// Reads a funnel stage into an outcome; `None` for a value that is not a stage.
-pub(super) fn parse_stage(text: &str) -> Option<Outcome> {
+pub(crate) fn parse_stage(text: &str) -> Option<Outcome> {
     let key = normalize_name(text);
     let reached = |sql, opportunity, won| Outcome {
         reached_sql: sql,
@@ -346,12 +346,19 @@ pub(super) fn parse_stage(text: &str) -> Option<Outcome> {
         won,
     };
     match key.as_str() {
-        "lead" | "subscriber" | "mql" | "nurture" | "disqualified" | "unqualified" | "none" => {
-            Some(reached(false, false, false))
-        }
+        // HubSpot's lifecycle stages are here too: subscriber, lead, marketingqualifiedlead,
+        // salesqualifiedlead, opportunity, customer, evangelist.
+        "lead"
+        | "subscriber"
+        | "mql"
+        | "marketingqualifiedlead"
+        | "nurture"
+        | "disqualified"
+        | "unqualified"
+        | "none" => Some(reached(false, false, false)),
         "sql" | "salesqualified" | "salesqualifiedlead" => Some(reached(true, false, false)),
         "opportunity" | "opp" | "closedlost" | "lost" => Some(reached(true, true, false)),
-        "won" | "closedwon" | "customer" => Some(reached(true, true, true)),
+        "won" | "closedwon" | "customer" | "evangelist" => Some(reached(true, true, true)),
         _ => None,
     }
 }

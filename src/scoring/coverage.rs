@@ -21,6 +21,24 @@ pub const FEW_LEADS: usize = 20;
 /// [`ALMOST_EVERY_LEAD`] of them (with at least [`FEW_LEADS`] leads). A rule that never fires
 /// says why when the leads show it: a column, an activity or a value they do not have.
 pub fn coverage_problems(model: &Model, leads: &LeadSet, evaluation: &Evaluation) -> Vec<Problem> {
+    coverage(model, leads, evaluation, true)
+}
+
+/// The warnings of [`coverage_problems`] about rules and overrides that fire for no lead only.
+pub fn never_firing_problems(
+    model: &Model,
+    leads: &LeadSet,
+    evaluation: &Evaluation,
+) -> Vec<Problem> {
+    coverage(model, leads, evaluation, false)
+}
+
+fn coverage(
+    model: &Model,
+    leads: &LeadSet,
+    evaluation: &Evaluation,
+    with_almost_every: bool,
+) -> Vec<Problem> {
     let total = leads.len();
     let mut problems = Vec::new();
     if total == 0 || evaluation.lead_count != total {
@@ -46,7 +64,7 @@ pub fn coverage_problems(model: &Model, leads: &LeadSet, evaluation: &Evaluation
         if fired == 0 {
             let why = field_cause(leads, &model.fields, &rule.field, &rule.condition);
             warn(&rule.id, path, never_fires(why, total));
-        } else if is_almost_every(fired, total) {
+        } else if with_almost_every && is_almost_every(fired, total) {
             warn(&rule.id, path, almost_every("fires for", fired, total));
         }
     }
@@ -70,7 +88,7 @@ pub fn coverage_problems(model: &Model, leads: &LeadSet, evaluation: &Evaluation
                     })
                 });
             warn(&rule.id, path, never_fires(why, total));
-        } else if is_almost_every(fired, total) {
+        } else if with_almost_every && is_almost_every(fired, total) {
             warn(&rule.id, path, almost_every("fires for", fired, total));
         }
     }
@@ -95,7 +113,7 @@ pub fn coverage_problems(model: &Model, leads: &LeadSet, evaluation: &Evaluation
                 } => activity_cause(leads, activity, count_column.as_deref().unwrap_or(activity)),
             });
             warn(&rule.id, path, never_fires(why, total));
-        } else if is_almost_every(fired, total) {
+        } else if with_almost_every && is_almost_every(fired, total) {
             let verb = match rule.action {
                 OverrideAction::FastTrack => "makes an MQL of",
                 OverrideAction::Disqualify => "disqualifies",

@@ -31,7 +31,7 @@ pub use batch::{
     Engagement, engagement_scores, finish_scores, score_all, score_into, status_counts,
 };
 pub use conditions::contains_word;
-pub use coverage::{ALMOST_EVERY_LEAD, FEW_LEADS, coverage_problems};
+pub use coverage::{ALMOST_EVERY_LEAD, FEW_LEADS, coverage_problems, never_firing_problems};
 pub use evaluation::{ActivityCounts, Evaluation, data_warnings};
 pub use explain::{
     Explanation, GateResult, OverrideResult, RuleContribution, Section, explain, explanation_text,

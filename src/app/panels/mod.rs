@@ -5,6 +5,7 @@
 mod agreement;
 mod breakdown;
 mod calibration_view;
+mod columns;
 mod compare;
 mod dialogs;
 mod history;
@@ -161,6 +162,14 @@ pub fn draw(app: &StudioApp, ui: &mut egui::Ui) -> Vec<Action> {
                 app.as_of,
                 &mut actions,
             ),
+            CentralView::Columns => columns::columns_ui(
+                ui,
+                app.import_check.as_ref(),
+                &app.document.model,
+                &app.leads,
+                &app.leads_label,
+                &mut actions,
+            ),
         }
     });
 
@@ -217,6 +226,11 @@ fn central_tabs_ui(ui: &mut egui::Ui, current: CentralView, actions: &mut Vec<Ac
                 CentralView::TestRecord,
                 "Test a record",
                 "Type a hypothetical lead and see its score and breakdown live",
+            ),
+            (
+                CentralView::Columns,
+                "Columns",
+                "What the leads file holds, which field each column feeds, and the rules that never fire",
             ),
         ] {
             if ui

@@ -1,0 +1,98 @@
+//! What a workshop hands out: `summary` (the one-page summary, HTML) and `mql-list` (today's
+//! MQLs, and nurture if asked, as a CSV for the CRM).
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+
+use super::{LeadsArgs, load_leads, load_valid_model, path_text, warn};
+use crate::export::{SampleCounts, mql_list, summary_html, write_mql_list_csv};
+use crate::scoring::{Evaluation, score_all};
+
+/// Writes `bytes` to `out` (atomically), or to standard output without it.
+fn write_out(
+    out: Option<&Path>,
+    write: impl Fn(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
+    match out {
+        Some(path) => crate::format::write_atomically_with(path, write)
+            .with_context(|| format!("cannot write {}", path_text(path))),
+        None => {
+            let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+            match write(&mut stdout).and_then(|()| stdout.flush()) {
+                Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                result => Ok(result?),
+            }
+        }
+    }
+}
+
+pub(super) fn summary_command(
+    model_path: &Path,
+    leads: Option<&LeadsArgs>,
+    out: Option<&Path>,
+) -> Result<i32> {
+    let model = load_valid_model(model_path)?;
+    let sample = match leads {
+        Some(args) => {
+            let (leads, as_of) = load_leads(args, &model)?;
+            let evaluation = Evaluation::new(&model, &leads, as_of);
+            for warning in &evaluation.warnings {
+                warn(warning);
+            }
+            let scores = score_all(&model, &evaluation);
+            let label = format!(
+                "{}, as of {}",
+                args.leads.file_name().map_or_else(
+                    || path_text(&args.leads),
+                    |n| n.to_string_lossy().into_owned()
+                ),
+                crate::leads::format_day(as_of)
+            );
+            Some(SampleCounts::of(label, &leads, &scores))
+        }
+        None => None,
+    };
+    let page = summary_html(&model, sample.as_ref());
+    write_out(out, |writer| writer.write_all(page.as_bytes()))?;
+    if let Some(path) = out {
+        eprintln!(
+            "wrote the summary of {} to {}",
+            path_text(model_path),
+            path_text(path)
+        );
+    }
+    Ok(0)
+}
+
+pub(super) fn mql_list_command(
+    model_path: &Path,
+    args: &LeadsArgs,
+    with_nurture: bool,
+    out: Option<&Path>,
+) -> Result<i32> {
+    let model = load_valid_model(model_path)?;
+    let (leads, as_of) = load_leads(args, &model)?;
+    let evaluation = Evaluation::new(&model, &leads, as_of);
+    for warning in &evaluation.warnings {
+        warn(warning);
+    }
+    let scores = score_all(&model, &evaluation);
+    let list = mql_list(&model, &leads, &scores, as_of, with_nurture);
+    write_out(out, |writer| {
+        write_mql_list_csv(writer, &model, &leads, &scores, &list).map(|_| ())
+    })?;
+    let what = if with_nurture {
+        "MQL and nurture"
+    } else {
+        "MQL"
+    };
+    eprintln!(
+        "listed {} {what} leads of {} as of {}",
+        list.len(),
+        leads.len(),
+        crate::leads::format_day(as_of)
+    );
+    Ok(0)
+}

@@ -1,0 +1,158 @@
+//! The columns view (the import check), driven headlessly: a CRM export whose headers the
+//! model does not know is imported, the view says which rules never fire and which columns
+//! look like what is missing, and a mapping made there makes the rules fire.
+#![cfg(feature = "gui")]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use egui::{Key, Modifiers};
+use egui_kittest::kittest::Queryable;
+use mql_studio::app::{CentralView, StudioApp};
+
+use common::app::{enter_path, file_menu, harness, temp_dir};
+
+/// A HubSpot-style export: its own headers, "Select" for unknown, a lifecycle stage for the
+/// outcome, a yes/no target-account flag and a 0/1 demo-request column.
+const HUBSPOT: &str = "Record ID,First Name,Company name,Job title,Industry,Number of Employees,Is target account,Demo requested,Lifecycle stage,Create Date
+101,Ana,Acme,VP Marketing,Software,250,true,1,salesqualifiedlead,2026-01-02
+102,Bo,Beta,Intern,Select,12,false,0,subscriber,2026-02-03
+103,Cy,Gamma,Director of Sales,Fintech,900,true,0,customer,2026-03-04
+104,Di,Delta,Manager,Select,,false,1,lead,2026-04-05
+105,Ed,Eps,CTO,Healthcare,3000,false,0,marketingqualifiedlead,2026-05-06
+";
+
+fn never_firing(app: &StudioApp) -> Vec<String> {
+    let check = app.import_check.as_ref().expect("the columns were checked");
+    check
+        .report
+        .never_fire
+        .iter()
+        .filter_map(|p| p.rule_id.clone())
+        .collect()
+}
+
+fn fit_of(app: &StudioApp, id: &str) -> f64 {
+    let row = app.leads.row_of(id).expect("the lead");
+    app.derived.board.scores[row].fit
+}
+
+#[test]
+fn a_hubspot_export_is_mapped_in_the_columns_view_and_its_rules_fire() {
+    let dir = temp_dir("columns");
+    let path = dir.path().join("hubspot-export.csv");
+    std::fs::write(&path, HUBSPOT).unwrap();
+    let mut harness = harness();
+    file_menu(&mut harness, "Import leads…");
+    enter_path(&mut harness, &path);
+    harness.run_steps(3);
+
+    // The view opens by itself and says what is wrong.
+    assert_eq!(harness.state().view.central, CentralView::Columns);
+    assert!(never_firing(harness.state()).contains(&"fit-target-account".to_owned()));
+    assert!(never_firing(harness.state()).contains(&"ft-demo-request".to_owned()));
+    assert!(
+        harness
+            .query_by_label_contains("never fire on these leads:")
+            .is_some()
+    );
+    assert!(
+        harness
+            .query_by_label("Is target account → target_account")
+            .is_some()
+    );
+    assert!(
+        harness
+            .query_by_label_contains("it looks like a HubSpot export")
+            .is_some()
+    );
+    assert!(
+        harness
+            .query_by_label_contains("means unknown: \"Select\" 2")
+            .is_some(),
+        "the placeholder is shown"
+    );
+    let before = fit_of(harness.state(), "101");
+
+    // One click keeps the mapping in the model, and the rule fires.
+    harness
+        .get_by_label("Accept Is target account")
+        .click_accesskit();
+    harness.run_steps(4);
+    let app = harness.state();
+    let target = app
+        .model()
+        .fields
+        .iter()
+        .find(|f| f.name == "target_account")
+        .expect("declared");
+    assert!(target.aliases.iter().any(|a| a == "Is target account"));
+    assert!(!never_firing(app).contains(&"fit-target-account".to_owned()));
+    let points = app
+        .model()
+        .fit
+        .rules
+        .iter()
+        .find(|r| r.id == "fit-target-account")
+        .map(|r| r.points)
+        .unwrap();
+    let after = fit_of(app, "101");
+    assert!(
+        after > before && after <= before + points,
+        "a target account earns its points: {before} → {after}"
+    );
+
+    // A list choice maps the 0/1 column to the demo-request count: the fast-track fires.
+    harness.get_by_label("Map Demo requested").click();
+    harness.run_steps(2);
+    harness
+        .get_by_label("count of demo_request")
+        .click_accesskit();
+    harness.run_steps(4);
+    let app = harness.state();
+    assert!(!never_firing(app).contains(&"ft-demo-request".to_owned()));
+    let row = app.leads.row_of("104").unwrap();
+    assert_eq!(
+        app.derived.board.scores[row].status,
+        mql_studio::scoring::Status::FastTracked,
+        "lead 104 requested a demo"
+    );
+
+    // Each mapping is an undo step.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run_steps(4);
+    assert!(never_firing(harness.state()).contains(&"ft-demo-request".to_owned()));
+
+    // The lifecycle stage is an outcome: the file is read again with it.
+    assert!(!harness.state().leads.has_outcomes());
+    harness
+        .get_by_label("Read again with Lifecycle stage")
+        .click_accesskit();
+    harness.run_steps(5);
+    let app = harness.state();
+    assert!(app.leads.has_outcomes(), "{:?}", app.notices);
+    let row = app.leads.row_of("103").unwrap();
+    assert!(
+        app.leads.outcomes[row].is_some_and(|o| o.won),
+        "customer is won"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        HUBSPOT,
+        "the file is never written"
+    );
+}
+
+#[test]
+fn the_bundled_sample_opens_on_the_preview_and_its_columns_view_finds_nothing_missing() {
+    let mut harness = harness();
+    assert_eq!(harness.state().view.central, CentralView::Preview);
+    harness.get_by_label("Columns").click();
+    harness.run_steps(3);
+    assert!(never_firing(harness.state()).is_empty());
+    assert!(
+        harness
+            .query_by_label("Every enabled rule fires for at least one lead.")
+            .is_some()
+    );
+}
