@@ -196,6 +196,44 @@ pub fn model_from_str(text: &str) -> Result<Model, FormatError> {
     }
 }
 
+/// Parses RON text of another file of ours (a workshop file) with the model's options and
+/// error messages: a byte-order mark is skipped, errors carry line, column and field.
+pub(crate) fn other_from_str<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, FormatError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    ron_options()
+        .from_str::<T>(text)
+        .map_err(|error| messages::syntax_error(text, &error))
+}
+
+/// Reads a file of ours as text, bounded like a model file, every error naming the path; then
+/// parses it with `parse`.
+pub(crate) fn load_other<T>(
+    path: &Path,
+    parse: impl FnOnce(&str) -> Result<T, FormatError>,
+) -> Result<T, FormatError> {
+    let bytes = read::read_bounded(path)?;
+    read::decode(&bytes)
+        .and_then(parse)
+        .map_err(|e| e.at(path))
+}
+
+/// Serialises another file of ours as pretty RON, like a model.
+pub(crate) fn other_to_string<T: serde::Serialize>(value: &T) -> Result<String, FormatError> {
+    let pretty = ron::ser::PrettyConfig::new()
+        .indentor("    ")
+        .struct_names(false)
+        .separate_tuple_members(false)
+        .enumerate_arrays(false)
+        .extensions(ron::extensions::Extensions::IMPLICIT_SOME);
+    let mut text = ron::Options::default()
+        .to_string_pretty(value, pretty)
+        .map_err(|e| FormatError::Serialize(e.to_string()))?;
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    Ok(text)
+}
+
 /// Omitted (or empty) grade bands default to four equal bands over the model's own caps.
 fn fill_default_bands(model: &mut Model) {
     if model.fit_grades.is_empty() {
@@ -209,19 +247,7 @@ fn fill_default_bands(model: &mut Model) {
 
 /// Serialises a model as pretty RON with a stable field order.
 pub fn model_to_string(model: &Model) -> Result<String, FormatError> {
-    let pretty = ron::ser::PrettyConfig::new()
-        .indentor("    ")
-        .struct_names(false)
-        .separate_tuple_members(false)
-        .enumerate_arrays(false)
-        .extensions(ron::extensions::Extensions::IMPLICIT_SOME);
-    let mut text = ron::Options::default()
-        .to_string_pretty(model, pretty)
-        .map_err(|e| FormatError::Serialize(e.to_string()))?;
-    if !text.ends_with('\n') {
-        text.push('\n');
-    }
-    Ok(text)
+    other_to_string(model)
 }
 
 /// Reads a model file: at most [`MAX_MODEL_BYTES`] are read (a larger file, or a stream such as

@@ -11,7 +11,9 @@
 //!   [`diff`]: what differs between two models, rule by rule;
 //! - [`record`]: a hypothetical lead typed by hand, scored like an imported one;
 //! - [`inspect`]: what a leads file holds seen through a model (columns, mapping, suggestions);
-//! - [`export`]: scored leads as CSV or JSON; [`generate`]: seeded sample data;
+//! - [`export`]: scored leads as CSV or JSON, the MQL list, the one-page summary;
+//!   [`workshop`]: the workshop file (model, file references, verdicts, notes, history);
+//!   [`generate`]: seeded sample data;
 //!   [`text`]: user text made safe to print (control characters escaped, long values cut).
 //!
 //! ```
@@ -39,6 +41,7 @@ pub mod scoreboard;
 pub mod scoring;
 pub mod text;
 pub mod validate;
+pub mod workshop;
 
 #[cfg(feature = "cli")]
 pub mod cli;

@@ -156,3 +156,46 @@ fn the_bundled_sample_opens_on_the_preview_and_its_columns_view_finds_nothing_mi
             .is_some()
     );
 }
+
+#[test]
+fn the_summary_and_the_mql_list_are_exported_from_the_file_menu() {
+    let dir = temp_dir("handouts");
+    let summary = dir.path().join("summary.html");
+    let list = dir.path().join("mqls.csv");
+    let mut harness = harness();
+    file_menu(&mut harness, "Export summary…");
+    enter_path(&mut harness, &summary);
+    file_menu(&mut harness, "Export MQL list…");
+    enter_path(&mut harness, &list);
+    let app = harness.state();
+    let counts = mql_studio::scoring::status_counts(&app.derived.board.scores);
+    let page = std::fs::read_to_string(&summary).expect("the summary is written");
+    let threshold = mql_studio::model::fmt_number(app.model().combine.mql_threshold);
+    assert!(page.contains(&format!("reaches <b>{threshold}</b>")));
+    for status in mql_studio::scoring::Status::ALL {
+        let cell = format!(
+            "<tr><td>{}</td><td class=\"points\">{}</td>",
+            status.label(),
+            counts[status.index()]
+        );
+        assert!(page.contains(&cell), "{cell}");
+    }
+    let text = std::fs::read_to_string(&list).expect("the list is written");
+    let mqls = app
+        .derived
+        .board
+        .scores
+        .iter()
+        .filter(|s| s.status.is_mql())
+        .count();
+    assert_eq!(
+        text.lines().count(),
+        mqls + 1,
+        "a header and one row per MQL"
+    );
+    assert!(
+        app.notices
+            .iter()
+            .any(|n| n.text.contains(&format!("wrote {mqls} MQLs")))
+    );
+}

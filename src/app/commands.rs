@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 use super::document::{Document, SavedState};
 use super::files::{
-    Cleanup, DialogMode, DialogOutcome, PendingDialog, Purpose, read_autosave, remove_autosave,
-    write_autosave,
+    Cleanup, DialogMode, DialogOutcome, PendingDialog, Purpose, file_stem, read_autosave,
+    remove_autosave, write_autosave,
 };
 use super::state::{CentralView, Command, CompareState, Dialog, StudioApp};
 use crate::format::{load_model, save_model};
@@ -85,6 +85,10 @@ impl StudioApp {
                 }
             }
             Command::ExportAgreedPath(path) => self.export_agreed(&path),
+            Command::ExportSummary => self.ask_path(Purpose::ExportSummary),
+            Command::ExportSummaryPath(path) => self.export_summary(&path),
+            Command::ExportMqlList => self.ask_path(Purpose::ExportMqlList),
+            Command::ExportMqlListPath(path) => self.export_mql_list(&path),
             Command::OpenCompare => self.ask_path(Purpose::CompareModel),
             Command::OpenComparePath(path) => self.open_compare(&path),
             Command::CloseCompare => self.compare = None,
@@ -161,6 +165,9 @@ impl StudioApp {
                     .to_string()
             }
             Purpose::SaveLeads => self.suggested_verdicts_path().display().to_string(),
+            Purpose::ExportSummary | Purpose::ExportMqlList => {
+                self.suggested_handout_path(purpose).display().to_string()
+            }
             _ => String::new(),
         }
     }
@@ -621,25 +628,5 @@ fn same_file(a: &Path, b: &Path) -> bool {
     match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
         (Ok(a), Ok(b)) => a == b,
         _ => a == b,
-    }
-}
-
-/// A file name from a model name.
-fn file_stem(name: &str) -> String {
-    let stem: String = name
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    let stem = stem.trim_matches('-').to_owned();
-    if stem.is_empty() {
-        "model".to_owned()
-    } else {
-        stem
     }
 }

@@ -33,6 +33,8 @@ pub enum Purpose {
     ExportAgreed,
     CompareModel,
     SaveLeads,
+    ExportSummary,
+    ExportMqlList,
 }
 
 impl Purpose {
@@ -45,6 +47,8 @@ impl Purpose {
             Purpose::ExportAgreed => "Export agreed model",
             Purpose::CompareModel => "Open a model to compare",
             Purpose::SaveLeads => "Save leads with verdicts (CSV)",
+            Purpose::ExportSummary => "Export the one-page summary (HTML)",
+            Purpose::ExportMqlList => "Export the MQL list (CSV)",
         }
     }
 
@@ -52,7 +56,11 @@ impl Purpose {
     pub fn saves(self) -> bool {
         matches!(
             self,
-            Purpose::SaveModelAs | Purpose::ExportAgreed | Purpose::SaveLeads
+            Purpose::SaveModelAs
+                | Purpose::ExportAgreed
+                | Purpose::SaveLeads
+                | Purpose::ExportSummary
+                | Purpose::ExportMqlList
         )
     }
 }
@@ -85,9 +93,11 @@ impl PendingDialog {
                 | Purpose::SaveModelAs
                 | Purpose::ExportAgreed
                 | Purpose::CompareModel => dialog.add_filter("mql-studio model", &["ron"]),
-                Purpose::ImportLeads | Purpose::ImportEvents | Purpose::SaveLeads => {
-                    dialog.add_filter("CSV", &["csv", "txt"])
-                }
+                Purpose::ImportLeads
+                | Purpose::ImportEvents
+                | Purpose::SaveLeads
+                | Purpose::ExportMqlList => dialog.add_filter("CSV", &["csv", "txt"]),
+                Purpose::ExportSummary => dialog.add_filter("Web page", &["html", "htm"]),
             };
             if let Some(suggested) = suggested {
                 if let Some(directory) = suggested.parent().filter(|d| d.is_dir()) {
@@ -247,6 +257,26 @@ impl Cleanup {
         } else {
             Err(self)
         }
+    }
+}
+
+/// A file name from a model name.
+pub(super) fn file_stem(name: &str) -> String {
+    let stem: String = name
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let stem = stem.trim_matches('-').to_owned();
+    if stem.is_empty() {
+        "model".to_owned()
+    } else {
+        stem
     }
 }
 

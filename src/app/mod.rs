@@ -12,6 +12,7 @@ mod commands;
 mod derived;
 mod document;
 mod files;
+mod handouts;
 mod imports;
 mod latest_worker;
 mod panels;

@@ -82,6 +82,12 @@ pub enum Command {
     CancelImport,
     ExportAgreed,
     ExportAgreedPath(PathBuf),
+    /// The one-page summary for sales reps (HTML), with the counts on the current leads.
+    ExportSummary,
+    ExportSummaryPath(PathBuf),
+    /// Today's MQLs with score, grade and top reasons (CSV), for the CRM.
+    ExportMqlList,
+    ExportMqlListPath(PathBuf),
     /// Ask where to write the leads with sales' verdicts (a new file beside the imported one by
     /// default), then write them there.
     SaveLeads,
@@ -118,6 +124,8 @@ impl Command {
             Purpose::ExportAgreed => Command::ExportAgreedPath(path),
             Purpose::CompareModel => Command::OpenComparePath(path),
             Purpose::SaveLeads => Command::SaveLeadsPath(path),
+            Purpose::ExportSummary => Command::ExportSummaryPath(path),
+            Purpose::ExportMqlList => Command::ExportMqlListPath(path),
         }
     }
 }

@@ -282,10 +282,11 @@ fn switched_off(count: usize) -> String {
 /// How an engagement rule counts, in words: `each time Pricing page visit, in the last 30
 /// days, at most 24 points`.
 pub fn engagement_words(rule: &EngagementRule) -> String {
+    let activity = activity_words(&rule.activity);
     let counting = match rule.counting {
-        Counting::PerOccurrence => format!("each time: {}", rule.activity),
-        Counting::Once => format!("once, for any {}", rule.activity),
-        Counting::AtLeast(n) => format!("once {} reaches {n}", rule.activity),
+        Counting::PerOccurrence => format!("each {activity}"),
+        Counting::Once => format!("once, for any {activity}"),
+        Counting::AtLeast(n) => format!("once {activity} reaches {n}"),
     };
     let mut parts = vec![counting];
     if let Some(days) = rule.window_days {
@@ -301,6 +302,11 @@ pub fn engagement_words(rule: &EngagementRule) -> String {
         parts.push(format!("at most {} points", fmt_number(cap)));
     }
     parts.join(", ")
+}
+
+/// An activity name as words: `pricing_page_view` → `pricing page view`.
+fn activity_words(activity: &str) -> String {
+    activity.replace(['_', '-'], " ")
 }
 
 /// A field as people know it: its first alias (a CRM header) when it has one.
@@ -348,6 +354,7 @@ fn criterion_words(model: &Model, criterion: &Criterion) -> String {
             } else {
                 format!("{at_least} times")
             };
+            let activity = activity_words(activity);
             match window_days {
                 Some(days) => format!("{activity} at least {times} in the last {days} days"),
                 None => format!("{activity} at least {times}"),

@@ -72,13 +72,19 @@ fn never_fire_ui(ui: &mut Ui, report: &crate::inspect::Inspection, palette: Pale
         .strong()
         .color(palette.negative()),
     );
-    for problem in &report.never_fire {
-        ui.label(format!(
-            "  {}: {}",
-            problem.rule_id.as_deref().unwrap_or("?"),
-            problem.message
-        ));
-    }
+    // A long list folds, so the mapping below stays in sight.
+    egui::CollapsingHeader::new("Which rules, and why")
+        .id_salt("never_fire_list")
+        .default_open(report.never_fire.len() <= 5)
+        .show(ui, |ui| {
+            for problem in &report.never_fire {
+                ui.label(format!(
+                    "{}: {}",
+                    problem.rule_id.as_deref().unwrap_or("?"),
+                    problem.message
+                ));
+            }
+        });
 }
 
 fn suggestions_ui(
@@ -94,52 +100,52 @@ fn suggestions_ui(
     ui.label(RichText::new("Columns that look like what is missing").strong());
     let mut renames = Vec::new();
     let mut edits = Vec::new();
-    egui::Grid::new("column_suggestions")
-        .num_columns(3)
-        .spacing([12.0, 4.0])
-        .show(ui, |ui| {
-            for suggestion in suggestions {
-                ui.label(format!(
+    for suggestion in suggestions {
+        // The button first: a long reason must never push it out of sight.
+        ui.horizontal_wrapped(|ui| {
+            match mapping_for(suggestion, columns) {
+                Some(mapping) => {
+                    let edit = ModelEdit::MapColumn {
+                        header: suggestion.header.clone(),
+                        mapping,
+                    };
+                    if ui
+                        .button("Accept")
+                        .on_hover_text("Keep this mapping in the model")
+                        .accessible_name(format!("Accept {}", suggestion.header))
+                        .clicked()
+                    {
+                        actions.push(DocumentEdit::Model(Box::new(edit.clone())).into());
+                    }
+                    edits.push(edit);
+                }
+                None => {
+                    let pair = (
+                        suggestion.header.clone(),
+                        suggestion.target.map_name().to_owned(),
+                    );
+                    if ui
+                        .button("Read the file again with it")
+                        .on_hover_text("Ids and outcomes are read with the file")
+                        .accessible_name(format!("Read again with {}", suggestion.header))
+                        .clicked()
+                    {
+                        actions.push(Command::ReadLeadsWith(vec![pair.clone()]).into());
+                    }
+                    renames.push(pair);
+                }
+            }
+            ui.label(
+                RichText::new(format!(
                     "{} → {}",
                     suggestion.header,
                     suggestion.target.map_name()
-                ));
-                ui.label(&suggestion.why);
-                match mapping_for(suggestion, columns) {
-                    Some(mapping) => {
-                        let edit = ModelEdit::MapColumn {
-                            header: suggestion.header.clone(),
-                            mapping,
-                        };
-                        if ui
-                            .button("Accept")
-                            .on_hover_text("Keep this mapping in the model")
-                            .accessible_name(format!("Accept {}", suggestion.header))
-                            .clicked()
-                        {
-                            actions.push(DocumentEdit::Model(Box::new(edit.clone())).into());
-                        }
-                        edits.push(edit);
-                    }
-                    None => {
-                        let pair = (
-                            suggestion.header.clone(),
-                            suggestion.target.map_name().to_owned(),
-                        );
-                        if ui
-                            .button("Read the file again with it")
-                            .on_hover_text("Ids and outcomes are read with the file")
-                            .accessible_name(format!("Read again with {}", suggestion.header))
-                            .clicked()
-                        {
-                            actions.push(Command::ReadLeadsWith(vec![pair.clone()]).into());
-                        }
-                        renames.push(pair);
-                    }
-                }
-                ui.end_row();
-            }
+                ))
+                .strong(),
+            );
+            ui.label(RichText::new(&suggestion.why).color(Palette::of(ui).weak_text()));
         });
+    }
     if ui
         .button("Accept all suggestions")
         .on_hover_text("Every mapping above, as one undo step (and a re-read for ids and outcomes)")

@@ -77,6 +77,18 @@ pub fn menu_bar_ui(
                     Command::ExportAgreed,
                     "Write the model as agreed, for other tools (only a valid model)",
                 ),
+                (
+                    "Export summary…",
+                    None,
+                    Command::ExportSummary,
+                    "The one-page summary sales reps read: the model in plain words, with the counts on these leads (HTML, prints on A4)",
+                ),
+                (
+                    "Export MQL list…",
+                    None,
+                    Command::ExportMqlList,
+                    "Today's MQLs, best first, with score, grade and top reasons, as a CSV for the CRM",
+                ),
             ];
             for (label, keys, command, tooltip) in items {
                 let mut button = egui::Button::new(label);
