@@ -212,9 +212,7 @@ pub(crate) fn load_other<T>(
     parse: impl FnOnce(&str) -> Result<T, FormatError>,
 ) -> Result<T, FormatError> {
     let bytes = read::read_bounded(path)?;
-    read::decode(&bytes)
-        .and_then(parse)
-        .map_err(|e| e.at(path))
+    read::decode(&bytes).and_then(parse).map_err(|e| e.at(path))
 }
 
 /// Serialises another file of ours as pretty RON, like a model.

@@ -193,6 +193,27 @@ impl Workshop {
     }
 }
 
+/// Adds the workshop's decisions to the model's changelog (what an exported model carries):
+/// one entry per decision note, `decision: <text>` with ` (rule `<id>`)` when it is about one,
+/// dated and attributed as the note; a decision already in the changelog is not added twice.
+pub fn decisions_into_changelog(model: &mut Model, notes: &[Note]) {
+    for note in notes.iter().filter(|n| n.kind == NoteKind::Decision) {
+        let about = note
+            .rule
+            .as_ref()
+            .map(|id| format!(" (rule `{id}`)"))
+            .unwrap_or_default();
+        let entry = crate::model::ChangelogEntry {
+            date: note.date.clone(),
+            team: note.team,
+            summary: format!("decision: {}{about}", note.text),
+        };
+        if !model.changelog.contains(&entry) {
+            model.changelog.push(entry);
+        }
+    }
+}
+
 /// Parses a workshop file's text.
 pub fn workshop_from_str(text: &str) -> Result<Workshop, FormatError> {
     crate::format::other_from_str(text)
@@ -334,7 +355,10 @@ mod tests {
             reference.sha256,
             "bc0bdf3f57da78edabe2ea51f4182cdb8471cc88494e7f5a7fa375acd6e8903e"
         );
-        assert_eq!(reference.check(dir.path()), FileState::Same(dir.path().join("data/leads.csv")));
+        assert_eq!(
+            reference.check(dir.path()),
+            FileState::Same(dir.path().join("data/leads.csv"))
+        );
         std::fs::write(&leads, "Lead ID\nL2\n").unwrap_or_else(|e| panic!("{e}"));
         assert!(matches!(reference.check(dir.path()), FileState::Changed(_)));
         std::fs::remove_file(&leads).unwrap_or_else(|e| panic!("{e}"));

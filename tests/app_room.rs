@@ -206,6 +206,7 @@ fn a_restart_reopens_the_last_workshops_model_and_leads() {
     let (model_path, leads_path) = workshop_files(dir.path());
     let mut app = mql_studio::app::StudioApp::with_bundled_data();
     app.settings.last_workshop = mql_studio::app::LastWorkshop {
+        workshop: None,
         model: Some(model_path.clone()),
         leads: Some(leads_path.clone()),
         events: None,
@@ -234,6 +235,7 @@ fn files_named_at_start_win_and_a_vanished_file_is_reported_not_fatal() {
     let (model_path, leads_path) = workshop_files(dir.path());
     let mut app = mql_studio::app::StudioApp::with_bundled_data();
     app.settings.last_workshop = mql_studio::app::LastWorkshop {
+        workshop: None,
         model: Some(model_path),
         leads: Some(dir.path().join("gone.csv")),
         events: Some(dir.path().join("events.csv")),

@@ -832,59 +832,61 @@ fn no_save_writes_over_the_leads_file_the_user_gave_without_asking() {
     harness.run_steps(3);
     assert_eq!(harness.state().leads_path.as_deref(), Some(leads.as_path()));
 
-    // Ctrl+S saves the model to its file; the verdicts stay unsaved work, and not in the leads.
+    // Ctrl+S keeps the model and the verdicts in a workshop file, asked for once (beside the
+    // model by default); the leads file is never written.
     harness
         .get_by_label("Points of Senior decision maker")
         .set_value_accesskit(30.0);
     harness.run_steps(3);
     flip_verdict(&mut harness, 0);
+    let judged = harness.state().document.verdicts.to_vec();
     harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
     harness.run_steps(3);
-    assert!(harness.state().dialog.is_none());
-    let saved = mql_studio::format::load_model(&model_path).expect("the model loads");
-    assert_eq!(saved.fit.rules[0].points, 30.0);
-    assert!(harness.state().is_dirty(), "the verdicts are not saved yet");
-    let notice = &harness.state().notices.last().expect("a notice").text;
-    assert!(notice.contains("verdicts are not saved yet"), "{notice}");
+    let workshop = dir.path().join("b2b-saas-default.mqlw");
+    match &harness.state().dialog {
+        Some(Dialog::PathEntry { purpose, text }) => {
+            assert_eq!(*purpose, Purpose::SaveWorkshop);
+            assert_eq!(*text, workshop.display().to_string());
+        }
+        other => panic!("the workshop's path should be asked for, found {other:?}"),
+    }
+    harness.get_by_label("OK").click();
+    harness.run_steps(4);
+    assert!(!harness.state().is_dirty(), "{:?}", harness.state().notices);
     unchanged("Ctrl+S");
+    let saved = mql_studio::workshop::load_workshop(&workshop).expect("the workshop loads");
+    assert_eq!(saved.model.fit.rules[0].points, 30.0);
+    let ids = &harness.state().leads.ids;
+    let first = saved
+        .verdicts
+        .iter()
+        .find(|v| v.lead == ids[0])
+        .expect("lead 0's verdict is kept by id");
+    assert_eq!(first.verdict, judged[0]);
+    assert_eq!(first.by, Some(mql_studio::model::Team::Marketing));
 
-    // Save in the unsaved-changes dialog saves the model, then asks where the verdicts go: a new
-    // file beside the leads by default. New runs once both are saved.
+    // Save in the unsaved-changes dialog saves the workshop, then New runs.
     harness
         .get_by_label("Points of Senior decision maker")
         .set_value_accesskit(35.0);
     harness.run_steps(3);
-    let expected = harness.state().document.verdicts.to_vec();
     harness.key_press_modifiers(Modifiers::COMMAND, Key::N);
     harness.run_steps(3);
     harness.get_by_label("Save").click();
-    harness.run_steps(3);
-    unchanged("Save in the unsaved-changes dialog");
-    let suggested = dir.path().join("crm-with-verdicts.csv");
-    match &harness.state().dialog {
-        Some(Dialog::PathEntry { purpose, text }) => {
-            assert_eq!(*purpose, Purpose::SaveLeads);
-            assert_eq!(*text, suggested.display().to_string());
-        }
-        other => panic!("the verdicts' path should be asked for, found {other:?}"),
-    }
-    let saved = mql_studio::format::load_model(&model_path).expect("the model loads");
-    assert_eq!(saved.fit.rules[0].points, 35.0, "the model was saved first");
-    assert_eq!(
-        harness.state().model().name,
-        "B2B SaaS default",
-        "New waits"
-    );
-    harness.get_by_label("OK").click();
     harness.run_steps(4);
-    assert_eq!(verdicts_in(&suggested), expected);
+    unchanged("Save in the unsaved-changes dialog");
+    let saved = mql_studio::workshop::load_workshop(&workshop).expect("the workshop loads");
+    assert_eq!(
+        saved.model.fit.rules[0].points, 35.0,
+        "the workshop was saved first"
+    );
     assert_eq!(
         harness.state().model().name,
         "Untitled model",
         "then New ran"
     );
     assert!(!harness.state().is_dirty());
-    unchanged("saving the verdicts beside it");
+    let suggested = dir.path().join("crm-with-verdicts.csv");
 
     // Save leads with verdicts…, typed over the imported file, asks first; Cancel keeps it.
     flip_verdict(&mut harness, 1);
@@ -894,7 +896,7 @@ fn no_save_writes_over_the_leads_file_the_user_gave_without_asking() {
             assert_eq!(
                 *text,
                 suggested.display().to_string(),
-                "where they went last"
+                "a new file beside the imported one"
             );
         }
         other => panic!("a path dialog should be open, found {other:?}"),

@@ -44,7 +44,7 @@ impl StudioApp {
                 }
                 _ => None,
             },
-            DocumentEdit::Verdict { .. } => None,
+            DocumentEdit::Verdict { .. } | DocumentEdit::Note(_) => None,
         };
         match self.document.apply(edit) {
             Ok(true) => {
@@ -89,6 +89,7 @@ impl StudioApp {
             ViewAction::EditorTab(tab) => view.editor_tab = tab,
             ViewAction::Central(central) => view.central = central,
             ViewAction::TestRecord(record) => view.test_record = record,
+            ViewAction::NoteForm(form) => view.note_form = form,
             ViewAction::ScoreBin(bin) => view.score_bin = bin,
             ViewAction::Layout(layout) => {
                 if layout.presenting != view.layout.presenting {

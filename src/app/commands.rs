@@ -44,7 +44,7 @@ impl StudioApp {
             }
             Command::OpenPath(path) => {
                 if !self.guard_unsaved(Command::OpenPath(path.clone())) {
-                    self.open_model(&path);
+                    self.open_model_or_workshop(&path);
                 }
             }
             Command::Quit => {
@@ -55,16 +55,37 @@ impl StudioApp {
             Command::Discarding(inner) => match *inner {
                 Command::New => self.new_model(),
                 Command::Open => self.ask_path(Purpose::OpenModel),
-                Command::OpenPath(path) => self.open_model(&path),
+                Command::OpenPath(path) => self.open_model_or_workshop(&path),
                 Command::Quit => self.quit_requested = true,
                 other => self.run_command(other),
             },
-            Command::Save => match self.model_path.clone() {
-                Some(path) => {
+            // The workshop file once there is one; else a model file holds model-only edits, and
+            // anything more (sales' verdicts) asks for a workshop file.
+            Command::Save => match (self.workshop_path.clone(), self.model_path.clone()) {
+                (Some(workshop), _) => {
+                    self.save_workshop_to(&workshop);
+                }
+                (None, Some(path))
+                    if self.saved.verdicts_are_saved(&self.document)
+                        && self.saved.notes_are_saved(&self.document) =>
+                {
                     self.save_to(&path);
                 }
-                None => self.ask_path(Purpose::SaveModelAs),
+                _ => self.ask_path(Purpose::SaveWorkshop),
             },
+            Command::SaveWorkshopAs => self.ask_path(Purpose::SaveWorkshop),
+            // A `.ron` name typed where the workshop was asked for means the model alone.
+            Command::SaveWorkshopPath(path)
+                if !super::workshop_files::is_workshop_path(&path)
+                    && path
+                        .extension()
+                        .is_some_and(|e| e.eq_ignore_ascii_case("ron")) =>
+            {
+                self.save_to(&path);
+            }
+            Command::SaveWorkshopPath(path) => {
+                self.save_workshop_to(&path);
+            }
             Command::SaveAs => self.ask_path(Purpose::SaveModelAs),
             Command::SaveAll { then } => self.save_all(then.map(|then| *then)),
             Command::SaveToPath(path) => {
@@ -168,6 +189,7 @@ impl StudioApp {
             Purpose::ExportSummary | Purpose::ExportMqlList => {
                 self.suggested_handout_path(purpose).display().to_string()
             }
+            Purpose::SaveWorkshop => self.suggested_workshop_path().display().to_string(),
             _ => String::new(),
         }
     }
@@ -228,6 +250,22 @@ impl StudioApp {
         let rest = Command::SaveAll {
             then: then.clone().map(Box::new),
         };
+        if let Some(workshop) = self.workshop_path.clone() {
+            if (!self.is_dirty() || self.save_workshop_to(&workshop))
+                && let Some(then) = then
+            {
+                self.push(then);
+            }
+            return;
+        }
+        if !self.saved.verdicts_are_saved(&self.document)
+            || !self.saved.notes_are_saved(&self.document)
+        {
+            // Verdicts and notes go to the workshop file (never over the leads file).
+            self.after_save = Some(rest);
+            self.ask_path(Purpose::SaveWorkshop);
+            return;
+        }
         if !self.saved.model_is_saved(&self.document) {
             match self.model_path.clone() {
                 Some(path) => {
@@ -251,6 +289,20 @@ impl StudioApp {
         }
         if let Some(then) = then {
             self.push(then);
+        }
+    }
+
+    /// [`Self::continue_after_save`], for the workshop file's save.
+    pub(super) fn continue_after_save_public(&mut self, saved: bool) {
+        self.continue_after_save(saved);
+    }
+
+    /// Opens a workshop file (`.mqlw`) or a model file (anything else).
+    fn open_model_or_workshop(&mut self, path: &Path) {
+        if super::workshop_files::is_workshop_path(path) {
+            self.open_workshop(path);
+        } else {
+            self.open_model(path);
         }
     }
 
@@ -305,6 +357,8 @@ impl StudioApp {
         let mut model = Model::new("Untitled model");
         model.fields = self.document.model.fields.clone();
         self.set_document(model, None);
+        self.workshop_path = None;
+        self.orphan_verdicts.clear();
         self.notify("new model: add fit and engagement rules on the left");
     }
 
@@ -317,6 +371,8 @@ impl StudioApp {
                     .filter(|p| p.severity == Severity::Error)
                     .count();
                 self.set_document(model, Some(path.to_owned()));
+                // A model file starts a workshop of its own: Save asks where its file goes.
+                self.workshop_path = None;
                 self.settings.remember(path.to_owned());
                 if errors > 0 {
                     self.notify_error(format!(
@@ -344,7 +400,7 @@ impl StudioApp {
                     self.notify(format!("saved {}", path.display()));
                 } else {
                     self.notify(format!(
-                        "saved {}; sales' verdicts are not saved yet: File → Save leads with verdicts…",
+                        "saved {}; sales' verdicts are not saved yet: Save (Ctrl+S) keeps them in a workshop file",
                         path.display()
                     ));
                 }
@@ -389,6 +445,7 @@ impl StudioApp {
             return;
         }
         let mut model = self.document.model.clone();
+        crate::workshop::decisions_into_changelog(&mut model, &self.document.notes);
         model.status = ModelStatus::Agreed;
         model.changelog.push(ChangelogEntry {
             date: crate::leads::format_day(crate::leads::today()),

@@ -11,6 +11,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use crate::edit::{EditError, ModelEdit};
 use crate::leads::{Verdict, Verdicts};
 use crate::model::{Model, Team};
+use crate::workshop::Note;
 
 /// Names one state of a part of the document. Fresh revisions are never reused, so two equal
 /// revisions always mean equal content (an undo brings the old revision back with the old
@@ -38,6 +39,24 @@ pub enum DocumentEdit {
         verdict: Option<Verdict>,
         by: Team,
     },
+    /// A workshop note added, changed or removed.
+    Note(NoteEdit),
+}
+
+/// A change to the workshop's notes. Positions are those of the notes the edit was made against;
+/// `Remove` and `Replace` carry the note as it was, so a stale edit changes nothing.
+#[derive(Clone, Debug, PartialEq)]
+pub enum NoteEdit {
+    Add(Note),
+    Remove {
+        index: usize,
+        note: Note,
+    },
+    Replace {
+        index: usize,
+        before: Note,
+        after: Note,
+    },
 }
 
 /// What undo and redo restore.
@@ -47,8 +66,11 @@ pub struct Document {
     /// Sales' verdicts on the sample leads, by lead row (edited in the app). Shared between undo
     /// steps until one changes it, so a million leads cost one copy, not one per step.
     pub verdicts: Arc<Verdicts>,
+    /// The workshop's notes: decisions, open questions, the parking lot.
+    pub notes: Arc<Vec<Note>>,
     model_revision: Revision,
     verdicts_revision: Revision,
+    notes_revision: Revision,
 }
 
 impl Document {
@@ -56,9 +78,22 @@ impl Document {
         Document {
             model,
             verdicts,
+            notes: Arc::new(Vec::new()),
             model_revision: Revision::fresh(),
             verdicts_revision: Revision::fresh(),
+            notes_revision: Revision::fresh(),
         }
+    }
+
+    /// A document with notes (a workshop opened from its file).
+    pub fn with_notes(mut self, notes: Vec<Note>) -> Document {
+        self.notes = Arc::new(notes);
+        self.notes_revision = Revision::fresh();
+        self
+    }
+
+    pub fn notes_revision(&self) -> Revision {
+        self.notes_revision
     }
 
     pub fn model_revision(&self) -> Revision {
@@ -93,6 +128,37 @@ impl Document {
                 self.verdicts_revision = Revision::fresh();
                 Ok(true)
             }
+            DocumentEdit::Note(edit) => {
+                let notes = Arc::make_mut(&mut self.notes);
+                let changed = match edit {
+                    NoteEdit::Add(note) => {
+                        notes.push(note);
+                        true
+                    }
+                    NoteEdit::Remove { index, note } => {
+                        let current = notes.get(index) == Some(&note);
+                        if current {
+                            notes.remove(index);
+                        }
+                        current
+                    }
+                    NoteEdit::Replace {
+                        index,
+                        before,
+                        after,
+                    } => match notes.get_mut(index) {
+                        Some(slot) if *slot == before && before != after => {
+                            *slot = after;
+                            true
+                        }
+                        _ => false,
+                    },
+                };
+                if changed {
+                    self.notes_revision = Revision::fresh();
+                }
+                Ok(changed)
+            }
         }
     }
 
@@ -101,11 +167,13 @@ impl Document {
         (self.model_revision == other.model_revision || self.model == other.model)
             && (self.verdicts_revision == other.verdicts_revision
                 || self.verdicts == other.verdicts)
+            && (self.notes_revision == other.notes_revision || self.notes == other.notes)
     }
 
     fn same_revisions(&self, other: &Document) -> bool {
         self.model_revision == other.model_revision
             && self.verdicts_revision == other.verdicts_revision
+            && self.notes_revision == other.notes_revision
     }
 }
 
@@ -116,6 +184,7 @@ pub struct SavedState {
     pub model: Model,
     pub model_revision: Revision,
     pub verdicts_revision: Revision,
+    pub notes_revision: Revision,
 }
 
 impl SavedState {
@@ -124,7 +193,17 @@ impl SavedState {
             model: document.model.clone(),
             model_revision: document.model_revision,
             verdicts_revision: document.verdicts_revision,
+            notes_revision: document.notes_revision,
         }
+    }
+
+    /// The notes are saved only in a workshop file.
+    pub fn notes_are_saved(&self, document: &Document) -> bool {
+        self.notes_revision == document.notes_revision
+    }
+
+    pub fn notes_saved(&mut self, document: &Document) {
+        self.notes_revision = document.notes_revision;
     }
 
     pub fn model_is_saved(&self, document: &Document) -> bool {
@@ -152,6 +231,7 @@ impl SavedState {
             model,
             model_revision: Revision::fresh(),
             verdicts_revision: document.verdicts_revision,
+            notes_revision: document.notes_revision,
         }
     }
 }
@@ -208,6 +288,7 @@ impl History {
         if self.committed.same_content(live) {
             live.model_revision = self.committed.model_revision;
             live.verdicts_revision = self.committed.verdicts_revision;
+            live.notes_revision = self.committed.notes_revision;
             return None;
         }
         let before = std::mem::replace(&mut self.committed, live.clone());
@@ -290,7 +371,10 @@ impl History {
 /// ("fit rule `Senior decision maker`: points 20 → 25") and how many sales verdicts changed.
 pub fn change_summary(before: &Document, after: &Document) -> String {
     let diff = crate::diff::diff_models(&before.model, &after.model);
-    let mut summary = diff.summary();
+    let mut parts = Vec::new();
+    if !diff.is_empty() {
+        parts.push(diff.summary());
+    }
     if before.verdicts_revision() != after.verdicts_revision() {
         let (old, new) = (&before.verdicts, &after.verdicts);
         let changed: Vec<usize> = (0..new.len())
@@ -305,14 +389,33 @@ pub fn change_summary(before: &Document, after: &Document) -> String {
             }
             _ => String::new(),
         };
-        let verdicts = format!("{} sales verdict(s) changed{by}", changed.len());
-        summary = if diff.is_empty() {
-            verdicts
-        } else {
-            format!("{summary}; {verdicts}")
-        };
+        parts.push(format!("{} sales verdict(s) changed{by}", changed.len()));
     }
-    summary
+    if before.notes_revision() != after.notes_revision() {
+        let (old, new) = (before.notes.len(), after.notes.len());
+        parts.push(match new.cmp(&old) {
+            std::cmp::Ordering::Greater => match after.notes.last() {
+                Some(note) => format!("{} noted: {}", note.kind.label(), cut(&note.text)),
+                None => "note added".to_owned(),
+            },
+            std::cmp::Ordering::Less => "note removed".to_owned(),
+            std::cmp::Ordering::Equal => "note edited".to_owned(),
+        });
+    }
+    if parts.is_empty() {
+        diff.summary()
+    } else {
+        parts.join("; ")
+    }
+}
+
+/// The start of a note, for the history.
+fn cut(text: &str) -> String {
+    let mut out: String = text.chars().take(60).collect();
+    if text.chars().count() > 60 {
+        out.push('…');
+    }
+    out
 }
 
 #[cfg(test)]

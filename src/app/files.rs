@@ -35,6 +35,7 @@ pub enum Purpose {
     SaveLeads,
     ExportSummary,
     ExportMqlList,
+    SaveWorkshop,
 }
 
 impl Purpose {
@@ -49,6 +50,7 @@ impl Purpose {
             Purpose::SaveLeads => "Save leads with verdicts (CSV)",
             Purpose::ExportSummary => "Export the one-page summary (HTML)",
             Purpose::ExportMqlList => "Export the MQL list (CSV)",
+            Purpose::SaveWorkshop => "Save the workshop (.mqlw)",
         }
     }
 
@@ -61,6 +63,7 @@ impl Purpose {
                 | Purpose::SaveLeads
                 | Purpose::ExportSummary
                 | Purpose::ExportMqlList
+                | Purpose::SaveWorkshop
         )
     }
 }
@@ -89,10 +92,13 @@ impl PendingDialog {
         std::thread::spawn(move || {
             let mut dialog = rfd::FileDialog::new();
             dialog = match purpose {
-                Purpose::OpenModel
-                | Purpose::SaveModelAs
-                | Purpose::ExportAgreed
-                | Purpose::CompareModel => dialog.add_filter("mql-studio model", &["ron"]),
+                Purpose::OpenModel => {
+                    dialog.add_filter("mql-studio workshop or model", &["mqlw", "ron"])
+                }
+                Purpose::SaveWorkshop => dialog.add_filter("mql-studio workshop", &["mqlw"]),
+                Purpose::SaveModelAs | Purpose::ExportAgreed | Purpose::CompareModel => {
+                    dialog.add_filter("mql-studio model", &["ron"])
+                }
                 Purpose::ImportLeads
                 | Purpose::ImportEvents
                 | Purpose::SaveLeads

@@ -32,7 +32,9 @@ impl StudioApp {
             );
             SampleCounts::of(label, &self.leads, &self.derived.board.scores)
         });
-        let page = summary_html(&self.document.model, sample.as_ref());
+        let mut model = self.document.model.clone();
+        crate::workshop::decisions_into_changelog(&mut model, &self.document.notes);
+        let page = summary_html(&model, sample.as_ref());
         match crate::format::write_atomically(path, page.as_bytes()) {
             Ok(()) => self.notify(format!("wrote the summary to {}", path.display())),
             Err(error) => self.notify_error(format!("could not write the summary: {error}")),

@@ -243,6 +243,9 @@ impl StudioApp {
         self.view.auto_selected = false;
         self.view.score_bin = None;
         self.leads_version += 1;
+        if let Some(verdicts) = self.pending_workshop_verdicts.take() {
+            self.apply_workshop_verdicts(verdicts);
+        }
     }
 
     /// Reads the leads file again with `renames` added to the headers renamed on every read

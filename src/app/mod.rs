@@ -24,6 +24,7 @@ mod table_keys;
 mod table_order;
 mod table_rows;
 mod widgets;
+mod workshop_files;
 
 use std::path::PathBuf;
 
@@ -258,6 +259,7 @@ impl StudioApp {
     /// verdicts, else as imported) and their event log.
     pub fn workshop_files(&self) -> LastWorkshop {
         LastWorkshop {
+            workshop: self.workshop_path.clone(),
             model: self.model_path.clone(),
             leads: self
                 .verdicts_path
@@ -270,6 +272,14 @@ impl StudioApp {
 
     fn last_workshop_options(&mut self) -> StartOptions {
         let last = self.settings.last_workshop.clone();
+        // A workshop file names its model, leads, events and renames itself.
+        if let Some(workshop) = last.workshop.filter(|p| p.is_file()) {
+            return StartOptions {
+                model: Some(workshop),
+                leads: None,
+                events: None,
+            };
+        }
         self.leads_renames = last.renames.clone();
         let mut still_there = |what: &str, path: Option<PathBuf>| {
             let path = path?;

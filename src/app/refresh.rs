@@ -53,7 +53,10 @@ impl StudioApp {
             CentralView::Calibration => self.refresh_calibration(),
             CentralView::Compare => self.refresh_compare(),
             CentralView::Columns => self.refresh_import_check(),
-            CentralView::Preview | CentralView::Agreement | CentralView::TestRecord => {}
+            CentralView::Preview
+            | CentralView::Agreement
+            | CentralView::TestRecord
+            | CentralView::Notes => {}
         }
     }
 

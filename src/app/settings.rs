@@ -69,6 +69,8 @@ pub struct Settings {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct LastWorkshop {
+    /// The workshop file, when there was one: it names the rest.
+    pub workshop: Option<PathBuf>,
     pub model: Option<PathBuf>,
     /// The leads as last saved with sales' verdicts, else as imported.
     pub leads: Option<PathBuf>,

@@ -71,6 +71,9 @@ pub enum Command {
     },
     SaveAs,
     SaveToPath(PathBuf),
+    /// Save the workshop file under a name to choose.
+    SaveWorkshopAs,
+    SaveWorkshopPath(PathBuf),
     ImportLeads,
     ImportLeadsPath(PathBuf),
     ImportLeadsSkippingBadRows(PathBuf),
@@ -126,6 +129,7 @@ impl Command {
             Purpose::SaveLeads => Command::SaveLeadsPath(path),
             Purpose::ExportSummary => Command::ExportSummaryPath(path),
             Purpose::ExportMqlList => Command::ExportMqlListPath(path),
+            Purpose::SaveWorkshop => Command::SaveWorkshopPath(path),
         }
     }
 }
@@ -147,6 +151,7 @@ pub enum ViewAction {
     ScoreBin(Option<(usize, f64)>),
     /// The values typed in "Test a record".
     TestRecord(crate::record::Record),
+    NoteForm(NoteForm),
     ShowHistory(bool),
     SignForm(SignForm),
     CalibrationInputs(CalibrationInputs),
@@ -223,6 +228,8 @@ pub enum CentralView {
     TestRecord,
     /// What the leads file holds: each column's field, what the model misses, the mapping.
     Columns,
+    /// The workshop's notes: decisions, open questions, the parking lot.
+    Notes,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -305,6 +312,27 @@ pub struct ViewState {
     pub score_bin: Option<(usize, f64)>,
     /// The lead typed in "Test a record" (never added to the leads).
     pub test_record: crate::record::Record,
+    /// The note being written in the notes view.
+    pub note_form: NoteForm,
+}
+
+/// A note being written: what kind, about what, and its text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NoteForm {
+    pub kind: crate::workshop::NoteKind,
+    /// A rule or override id; `None` for the model as a whole.
+    pub rule: Option<String>,
+    pub text: String,
+}
+
+impl Default for NoteForm {
+    fn default() -> Self {
+        NoteForm {
+            kind: crate::workshop::NoteKind::Decision,
+            rule: None,
+            text: String::new(),
+        }
+    }
 }
 
 /// Which panels show, and presenting mode (large type, a banner with the live counts, side
@@ -390,6 +418,7 @@ impl Default for ViewState {
             calibration_inputs: CalibrationInputs::default(),
             layout: Layout::default(),
             test_record: crate::record::Record::default(),
+            note_form: NoteForm::default(),
             score_bin: None,
         }
     }
@@ -468,6 +497,12 @@ pub struct StudioApp {
     /// Headers renamed when the leads file is read (an id or outcome column the reader did not
     /// find by itself), chosen in the columns view.
     pub leads_renames: Vec<(String, String)>,
+    /// The workshop file *Save* writes, once there is one.
+    pub workshop_path: Option<PathBuf>,
+    /// A workshop's verdicts on lead ids the leads open do not have: kept for the next save.
+    pub orphan_verdicts: Vec<crate::workshop::LeadVerdict>,
+    /// A workshop's verdicts, waiting for its leads file to be read.
+    pub(super) pending_workshop_verdicts: Option<Vec<crate::workshop::LeadVerdict>>,
     /// Whether egui's weak text has been made readable (WCAG AA) in both themes.
     pub readable_text_installed: bool,
     /// The calibration thread, for large lead sets.
@@ -531,6 +566,9 @@ impl StudioApp {
             calibration: CalibrationResults::default(),
             import_check: None,
             leads_renames: Vec::new(),
+            workshop_path: None,
+            orphan_verdicts: Vec::new(),
+            pending_workshop_verdicts: None,
             readable_text_installed: false,
             calibration_jobs: super::calibration_jobs::CalibrationJobs::default(),
             compare: None,
@@ -568,7 +606,9 @@ impl StudioApp {
 
     /// True when the model or the verdicts differ from what was saved.
     pub fn is_dirty(&self) -> bool {
-        !self.saved.model_is_saved(&self.document) || !self.saved.verdicts_are_saved(&self.document)
+        !self.saved.model_is_saved(&self.document)
+            || !self.saved.verdicts_are_saved(&self.document)
+            || !self.saved.notes_are_saved(&self.document)
     }
 
     /// Queues an action; it is applied after the panels of this frame are drawn.

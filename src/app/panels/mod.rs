@@ -13,6 +13,7 @@ mod import_progress;
 mod leads_table;
 mod menu_bar;
 mod model_editor;
+mod notes;
 mod plots;
 mod presenting;
 mod signoff;
@@ -162,6 +163,14 @@ pub fn draw(app: &StudioApp, ui: &mut egui::Ui) -> Vec<Action> {
                 app.as_of,
                 &mut actions,
             ),
+            CentralView::Notes => notes::notes_ui(
+                ui,
+                &app.document.model,
+                &app.document.notes,
+                &app.view.note_form,
+                app.settings.editing_as,
+                &mut actions,
+            ),
             CentralView::Columns => columns::columns_ui(
                 ui,
                 app.import_check.as_ref(),
@@ -226,6 +235,11 @@ fn central_tabs_ui(ui: &mut egui::Ui, current: CentralView, actions: &mut Vec<Ac
                 CentralView::TestRecord,
                 "Test a record",
                 "Type a hypothetical lead and see its score and breakdown live",
+            ),
+            (
+                CentralView::Notes,
+                "Notes",
+                "Decisions, open questions and the parking lot, by team",
             ),
             (
                 CentralView::Columns,
