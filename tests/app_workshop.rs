@@ -147,3 +147,120 @@ fn a_broken_workshop_file_names_the_line_and_column_and_changes_nothing() {
     assert_eq!(*app.model(), before);
     assert!(app.workshop_path.is_none());
 }
+
+#[test]
+fn notes_are_added_by_team_undone_saved_with_the_workshop_and_decisions_reach_the_summary() {
+    let dir = temp_dir("workshop-notes");
+    let workshop = dir.path().join("notes.mqlw");
+    let summary = dir.path().join("summary.html");
+    let mut harness = harness();
+    harness.get_by_label("Edit as Sales").click();
+    harness.run_steps(2);
+    harness.get_by_label("Notes").click();
+    harness.run_steps(2);
+    harness.get_by_label("Note text").focus();
+    harness.run_steps(1);
+    harness
+        .get_by_label("Note text")
+        .type_text("Threshold stays at 75 until spring");
+    harness.run_steps(2);
+    harness.get_by_label("Add note as Sales").click();
+    harness.run_steps(3);
+    let notes = harness.state().document.notes.clone();
+    assert_eq!(notes.len(), 1);
+    assert_eq!(notes[0].team, Some(Team::Sales));
+    assert_eq!(notes[0].kind, mql_studio::workshop::NoteKind::Decision);
+    assert_eq!(notes[0].text, "Threshold stays at 75 until spring");
+    assert!(
+        harness.state().view.note_form.text.is_empty(),
+        "the form is cleared"
+    );
+    assert!(harness.state().is_dirty(), "a note is unsaved work");
+    assert!(
+        harness
+            .query_by_label("Threshold stays at 75 until spring")
+            .is_some()
+    );
+
+    // Undo takes it back, redo brings it again.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run_steps(3);
+    assert!(harness.state().document.notes.is_empty());
+    harness.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    harness.run_steps(3);
+    assert_eq!(harness.state().document.notes.len(), 1);
+
+    // Saved with the workshop and back on opening it.
+    harness
+        .state_mut()
+        .push(Command::SaveWorkshopPath(workshop.clone()));
+    harness.run_steps(3);
+    assert!(!harness.state().is_dirty());
+    let mut again = harness_with(StudioApp::with_bundled_data());
+    again.state_mut().push(Command::OpenPath(workshop));
+    again.run_steps(4);
+    assert_eq!(*again.state().document.notes, *notes);
+
+    // The decision is in the summary's decisions.
+    again
+        .state_mut()
+        .push(Command::ExportSummaryPath(summary.clone()));
+    again.run_steps(3);
+    let page = std::fs::read_to_string(&summary).unwrap();
+    assert!(
+        page.contains("decision: Threshold stays at 75 until spring"),
+        "{page}"
+    );
+}
+
+#[test]
+fn the_leads_file_is_byte_identical_after_every_save_path() {
+    let dir = temp_dir("workshop-every-save");
+    let leads = dir.path().join("crm.csv");
+    // CRLF line ends, a BOM and odd spacing: anything rewritten would show.
+    let original = "\u{feff}Lead ID ,Job Title,Number of Employees,Sales Verdict\r\nA1,VP Sales, 250 ,\r\nA2,CFO,900,Would reject\r\n";
+    std::fs::write(&leads, original).unwrap();
+    let mut harness = harness();
+    import(&mut harness, &leads);
+    harness.state_mut().push(ViewAction::SelectLead(0));
+    harness.run_steps(3);
+    harness.get_by_label("Would accept").click();
+    harness.run_steps(3);
+    let unchanged = |when: &str| {
+        assert_eq!(
+            std::fs::read_to_string(&leads).unwrap(),
+            original,
+            "the leads file changed: {when}"
+        );
+    };
+    for (command, what) in [
+        (
+            Command::SaveWorkshopPath(dir.path().join("w.mqlw")),
+            "the workshop",
+        ),
+        (Command::SaveToPath(dir.path().join("m.ron")), "the model"),
+        (
+            Command::ExportSummaryPath(dir.path().join("s.html")),
+            "the summary",
+        ),
+        (
+            Command::ExportMqlListPath(dir.path().join("mqls.csv")),
+            "the MQL list",
+        ),
+        (
+            Command::SaveLeadsPath(dir.path().join("v.csv")),
+            "the leads with verdicts",
+        ),
+        (Command::Save, "Save"),
+    ] {
+        harness.state_mut().push(command);
+        harness.run_steps(3);
+        unchanged(what);
+    }
+    assert!(!harness.state().is_dirty(), "{:?}", harness.state().notices);
+    let files = std::fs::read_dir(dir.path()).unwrap().count();
+    assert_eq!(
+        files, 6,
+        "each save wrote its own file, and no temporary file is left"
+    );
+}

@@ -105,3 +105,32 @@ fn verdicts_are_the_files_with_the_workshops_on_top_and_unknown_ids_are_kept() {
     assert_eq!(again, current);
     assert_eq!(orphans, [orphan]);
 }
+
+#[test]
+fn decisions_go_into_the_changelog_once_and_other_notes_do_not() {
+    use mql_studio::workshop::{Note, decisions_into_changelog};
+    let note = |kind, rule: Option<&str>| Note {
+        kind,
+        team: Some(Team::Sales),
+        text: "Threshold 75".into(),
+        rule: rule.map(str::to_owned),
+        date: "2026-12-02".into(),
+    };
+    let notes = [
+        note(NoteKind::Decision, Some("fit-core-industry")),
+        note(NoteKind::Question, None),
+        note(NoteKind::ParkingLot, None),
+    ];
+    let mut model = common::default_model();
+    let before = model.changelog.len();
+    decisions_into_changelog(&mut model, &notes);
+    decisions_into_changelog(&mut model, &notes);
+    assert_eq!(model.changelog.len(), before + 1);
+    let entry = model.changelog.last().unwrap();
+    assert_eq!(
+        entry.summary,
+        "decision: Threshold 75 (rule `fit-core-industry`)"
+    );
+    assert_eq!(entry.team, Some(Team::Sales));
+    assert_eq!(entry.date, "2026-12-02");
+}
