@@ -1,32 +1,13 @@
 //! What a workshop hands out: `summary` (the one-page summary, HTML) and `mql-list` (today's
 //! MQLs, and nurture if asked, as a CSV for the CRM).
 
-use std::io::Write;
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
-use super::{LeadsArgs, load_leads, load_valid_model, path_text, warn};
+use super::{LeadsArgs, load_leads, load_valid_model, path_text, warn, write_out};
 use crate::export::{SampleCounts, mql_list, summary_html, write_mql_list_csv};
 use crate::scoring::{Evaluation, score_all};
-
-/// Writes `bytes` to `out` (atomically), or to standard output without it.
-fn write_out(
-    out: Option<&Path>,
-    write: impl Fn(&mut dyn Write) -> std::io::Result<()>,
-) -> Result<()> {
-    match out {
-        Some(path) => crate::format::write_atomically_with(path, write)
-            .with_context(|| format!("cannot write {}", path_text(path))),
-        None => {
-            let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
-            match write(&mut stdout).and_then(|()| stdout.flush()) {
-                Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-                result => Ok(result?),
-            }
-        }
-    }
-}
 
 pub(super) fn summary_command(
     model_path: &Path,

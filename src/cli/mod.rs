@@ -325,6 +325,25 @@ pub fn load_leads(args: &LeadsArgs, model: &Model) -> Result<(LeadSet, i32)> {
     Ok((leads, as_of))
 }
 
+/// Runs `write` into `out` (atomically), or into standard output without it (a closed pipe is
+/// not an error).
+fn write_out(
+    out: Option<&Path>,
+    write: impl Fn(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<()> {
+    match out {
+        Some(path) => crate::format::write_atomically_with(path, write)
+            .with_context(|| format!("cannot write {}", path_text(path))),
+        None => {
+            let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+            match write(&mut stdout).and_then(|()| std::io::Write::flush(&mut stdout)) {
+                Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                result => Ok(result?),
+            }
+        }
+    }
+}
+
 fn print_report(report: &LoadReport, what: &str) {
     if !report.skipped.is_empty() {
         eprintln!(

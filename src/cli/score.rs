@@ -3,9 +3,9 @@
 use std::io::Write;
 use std::path::Path;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 
-use super::{LeadsArgs, load_leads, load_valid_model, path_text, print_stdout, warn};
+use super::{LeadsArgs, load_leads, load_valid_model, path_text, print_stdout, warn, write_out};
 use crate::scoring::{Evaluation, Status, explain, explanation_text, score_all, status_counts};
 
 pub(super) fn score_command(
@@ -34,17 +34,7 @@ pub(super) fn score_command(
             crate::export::write_scores_csv(&mut *writer, &model, &leads, &evaluation, &scores)
         }
     };
-    match out {
-        Some(path) => crate::format::write_atomically_with(path, write)
-            .with_context(|| format!("cannot write {}", path_text(path)))?,
-        None => {
-            let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
-            match write(&mut stdout).and_then(|()| stdout.flush()) {
-                Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => {}
-                result => result?,
-            }
-        }
-    }
+    write_out(out, write)?;
     let counts = status_counts(&scores);
     let summary: Vec<String> = Status::ALL
         .iter()

@@ -4,8 +4,8 @@
 //! made to print on one or two A4 pages; every text from the model is escaped.
 
 use crate::model::{
-    Band, Condition, Counting, Criterion, EngagementRule, FitRule, Model, ModelStatus,
-    OverrideAction, fmt_number, fmt_signed,
+    Band, Condition, Counting, Criterion, EngagementRule, Model, ModelStatus, OverrideAction,
+    fmt_number, fmt_signed,
 };
 use crate::scoring::Status;
 
@@ -219,55 +219,80 @@ fn overrides_part(model: &Model) -> String {
 }
 
 fn fit_part(model: &Model) -> String {
-    let rules: Vec<&FitRule> = model.fit.rules.iter().filter(|r| r.enabled).collect();
-    let mut out = format!(
-        "<h2>Fit: who the lead is ({} % of the score, at most {} points)</h2>\n<table>\n",
-        fmt_number(model.combine.fit_weight * 100.0),
-        fmt_number(model.fit.max_points)
-    );
-    for rule in &rules {
-        push_line(
-            &mut out,
-            format!(
-                "<tr><td class=\"points\">{}</td><td>{}<br><span class=\"muted\">when {}</span></td><td class=\"why\">{}</td></tr>",
-                fmt_signed(rule.points),
-                escape_html(&rule.label),
-                escape_html(&condition_words(model, &rule.field, &rule.condition)),
-                escape_html(&rule.rationale)
+    let rows = model
+        .fit
+        .rules
+        .iter()
+        .filter(|r| r.enabled)
+        .map(|rule| RuleRow {
+            points: rule.points,
+            label: &rule.label,
+            detail: format!(
+                "when {}",
+                condition_words(model, &rule.field, &rule.condition)
             ),
-        );
-    }
-    out.push_str("</table>\n");
-    out.push_str(&switched_off(model.fit.rules.len() - rules.len()));
-    out
+            rationale: &rule.rationale,
+        });
+    rules_part(
+        format!(
+            "Fit: who the lead is ({} % of the score, at most {} points)",
+            fmt_number(model.combine.fit_weight * 100.0),
+            fmt_number(model.fit.max_points)
+        ),
+        rows.collect(),
+        model.fit.rules.len(),
+    )
 }
 
 fn engagement_part(model: &Model) -> String {
-    let rules: Vec<&EngagementRule> = model
+    let rows = model
         .engagement
         .rules
         .iter()
         .filter(|r| r.enabled)
-        .collect();
-    let mut out = format!(
-        "<h2>Engagement: what the lead did ({} % of the score, at most {} points)</h2>\n<table>\n",
-        fmt_number(model.combine.engagement_weight * 100.0),
-        fmt_number(model.engagement.max_points)
-    );
-    for rule in &rules {
+        .map(|rule| RuleRow {
+            points: rule.points,
+            label: &rule.label,
+            detail: engagement_words(rule),
+            rationale: &rule.rationale,
+        });
+    rules_part(
+        format!(
+            "Engagement: what the lead did ({} % of the score, at most {} points)",
+            fmt_number(model.combine.engagement_weight * 100.0),
+            fmt_number(model.engagement.max_points)
+        ),
+        rows.collect(),
+        model.engagement.rules.len(),
+    )
+}
+
+/// One rule in effect, as the summary lists it.
+struct RuleRow<'a> {
+    points: f64,
+    label: &'a str,
+    /// When it applies, in words.
+    detail: String,
+    rationale: &'a str,
+}
+
+/// A titled table of the rules in effect, and how many of `all` are switched off.
+fn rules_part(title: String, rows: Vec<RuleRow<'_>>, all: usize) -> String {
+    let mut out = format!("<h2>{}</h2>\n<table>\n", escape_html(&title));
+    for row in &rows {
         push_line(
             &mut out,
             format!(
                 "<tr><td class=\"points\">{}</td><td>{}<br><span class=\"muted\">{}</span></td><td class=\"why\">{}</td></tr>",
-                fmt_signed(rule.points),
-                escape_html(&rule.label),
-                escape_html(&engagement_words(rule)),
-                escape_html(&rule.rationale)
+                fmt_signed(row.points),
+                escape_html(row.label),
+                escape_html(&row.detail),
+                escape_html(row.rationale)
             ),
         );
     }
     out.push_str("</table>\n");
-    out.push_str(&switched_off(model.engagement.rules.len() - rules.len()));
+    out.push_str(&switched_off(all - rows.len()));
     out
 }
 
