@@ -204,3 +204,54 @@ fn csv_cells(line: &str) -> Vec<String> {
     cells.push(cell);
     cells
 }
+
+#[test]
+fn the_reasons_are_the_ones_explain_gives() {
+    // The list reads reasons off the evaluation (fast); `explain` is the reference.
+    let model = default_model();
+    let csv = std::fs::read_to_string(common::repo("assets/leads.csv")).unwrap();
+    let (mut leads, _) = common::leads::read_leads(
+        &csv,
+        &mql_studio::leads::LoadOptions {
+            fields: model.fields.clone(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    mql_studio::leads::load_events_csv(&common::repo("assets/events.csv"), &mut leads, false)
+        .unwrap();
+    let as_of = leads.default_as_of();
+    let evaluation = mql_studio::scoring::Evaluation::new(&model, &leads, as_of);
+    let scores = mql_studio::scoring::score_all(&model, &evaluation);
+    let list = mql_studio::export::mql_list(&model, &evaluation, &scores, true);
+    assert!(list.len() > 20);
+    for item in &list {
+        let explanation = mql_studio::scoring::explain(&model, &leads, item.row, as_of);
+        let mut parts: Vec<String> = explanation
+            .overrides
+            .iter()
+            .filter(|o| {
+                o.enabled && o.fired && o.action == mql_studio::model::OverrideAction::FastTrack
+            })
+            .map(|o| format!("Fast-track: {}", o.label))
+            .collect();
+        let mut fired: Vec<_> = explanation
+            .rules
+            .iter()
+            .filter(|r| r.enabled && r.fired && r.points > 0.0)
+            .collect();
+        fired.sort_by(|a, b| b.points.total_cmp(&a.points));
+        parts.extend(
+            fired
+                .iter()
+                .take(mql_studio::export::REASONS)
+                .map(|r| format!("{} {}", r.label, fmt_signed(r.points))),
+        );
+        assert_eq!(
+            item.reasons,
+            parts.join("; "),
+            "lead {}",
+            leads.ids[item.row]
+        );
+    }
+}

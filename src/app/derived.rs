@@ -215,6 +215,15 @@ impl Derived {
         evaluation
     }
 
+    /// The evaluation [`Derived::evaluation_for`] last brought up to date, for reading it next to
+    /// the scores.
+    pub fn last_evaluation(&self) -> &Evaluation {
+        match (&self.worker, &self.view_evaluation) {
+            (Some(_), Some((_, evaluation))) => evaluation,
+            _ => &self.board.evaluation,
+        }
+    }
+
     pub fn score(&self, row: usize) -> Option<&LeadScore> {
         self.board.scores.get(row)
     }

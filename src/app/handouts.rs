@@ -43,13 +43,20 @@ impl StudioApp {
 
     pub(super) fn export_mql_list(&mut self, path: &Path) {
         self.commit_pending();
-        let scores = &self.derived.board.scores;
-        if scores.len() != self.leads.len() {
+        if self.derived.board.scores.len() != self.leads.len() {
             self.notify_error("the leads are still being scored: try again in a moment".to_owned());
             return;
         }
+        self.derived
+            .evaluation_for(&self.document, &self.leads, self.as_of);
+        let list = mql_list(
+            &self.document.model,
+            self.derived.last_evaluation(),
+            &self.derived.board.scores,
+            false,
+        );
+        let scores = &self.derived.board.scores;
         let model = &self.document.model;
-        let list = mql_list(model, &self.leads, scores, self.as_of, false);
         let mut bytes = Vec::new();
         let written = write_mql_list_csv(&mut bytes, model, &self.leads, scores, &list)
             .map_err(|e| e.to_string())

@@ -60,7 +60,7 @@ pub(super) fn mql_list_command(
         warn(warning);
     }
     let scores = score_all(&model, &evaluation);
-    let list = mql_list(&model, &leads, &scores, as_of, with_nurture);
+    let list = mql_list(&model, &evaluation, &scores, with_nurture);
     write_out(out, |writer| {
         write_mql_list_csv(writer, &model, &leads, &scores, &list).map(|_| ())
     })?;

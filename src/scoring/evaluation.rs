@@ -262,6 +262,44 @@ impl Evaluation {
         self.push_fired_rule_ids(model, row, Some(cursors), ids);
     }
 
+    /// What each enabled rule that fired for lead `row` gave, before the caps: the label and
+    /// the points of fit rules, then engagement rules, in model order (rules that gave 0 are
+    /// left out), as `explain` reports them.
+    pub fn fired_points<'m>(&self, model: &'m Model, row: usize) -> Vec<(&'m str, f64)> {
+        let mut out = Vec::new();
+        for (rule, matches) in model.fit.rules.iter().zip(&self.fit_matches) {
+            let points = bounded(rule.points);
+            if rule.enabled && matches.get(row).copied().unwrap_or(false) && points != 0.0 {
+                out.push((rule.label.as_str(), points));
+            }
+        }
+        for (rule, counts) in model.engagement.rules.iter().zip(&self.engagement_counts) {
+            let count = counts.get(row);
+            if rule.enabled && count != 0.0 {
+                let points = engagement_points(rule, count);
+                if points != 0.0 {
+                    out.push((rule.label.as_str(), points));
+                }
+            }
+        }
+        out
+    }
+
+    /// The enabled overrides that fired for lead `row`, in model order.
+    pub fn fired_overrides<'m>(
+        &self,
+        model: &'m Model,
+        row: usize,
+    ) -> Vec<&'m crate::model::Override> {
+        model
+            .overrides
+            .iter()
+            .zip(&self.override_matches)
+            .filter(|(rule, matches)| rule.enabled && matches.get(row).copied().unwrap_or(false))
+            .map(|(rule, _)| rule)
+            .collect()
+    }
+
     fn push_fired_rule_ids<'m>(
         &self,
         model: &'m Model,
