@@ -22,6 +22,9 @@ pub enum ModelEdit {
     /// The scoring settings: scale, mix, threshold, nurture band and gates.
     SetCombine(Combine),
     SetThreshold(f64),
+    /// A suggested threshold, taken: the threshold, with the nurture band narrowed when it would
+    /// reach below 0 (so the model stays valid: the band starts at 0 at most).
+    UseThreshold(f64),
     /// The fit and engagement caps.
     SetCaps {
         fit: f64,
@@ -171,6 +174,11 @@ impl Model {
             ModelEdit::SetCombine(combine) => Ok(replace(&mut self.combine, combine)),
             ModelEdit::SetThreshold(threshold) => {
                 Ok(replace(&mut self.combine.mql_threshold, threshold))
+            }
+            ModelEdit::UseThreshold(threshold) => {
+                let band = self.combine.nurture_band.min(threshold.max(0.0));
+                let band_changed = replace(&mut self.combine.nurture_band, band);
+                Ok(replace(&mut self.combine.mql_threshold, threshold) | band_changed)
             }
             ModelEdit::SetCaps { fit, engagement } => {
                 let fit_changed = replace(&mut self.fit.max_points, fit);
@@ -362,6 +370,23 @@ mod tests {
             date: "2026-11-01".to_owned(),
             comment: String::new(),
         }
+    }
+
+    #[test]
+    fn a_suggested_threshold_below_the_nurture_band_narrows_the_band_and_stays_valid() {
+        let mut model = Model::new("t");
+        model.combine.mql_threshold = 75.0;
+        model.combine.nurture_band = 15.0;
+        assert_eq!(model.apply(ModelEdit::UseThreshold(11.0)), Ok(true));
+        assert_eq!(model.combine.mql_threshold, 11.0);
+        assert_eq!(model.combine.nurture_band, 11.0, "nurture now starts at 0");
+        assert!(crate::validate::is_valid(&crate::validate::validate(
+            &model
+        )));
+        // A threshold above the band leaves the band alone.
+        assert_eq!(model.apply(ModelEdit::UseThreshold(60.0)), Ok(true));
+        assert_eq!(model.combine.nurture_band, 11.0);
+        assert_eq!(model.apply(ModelEdit::UseThreshold(60.0)), Ok(false));
     }
 
     #[test]

@@ -947,3 +947,53 @@ fn a_score_reads_the_same_in_the_breakdown_the_table_the_cli_and_the_export() {
         assert!(harness.get_all_by_label(&signed).count() > 0);
     }
 }
+
+#[test]
+fn using_a_suggested_threshold_below_the_nurture_band_narrows_the_band_and_says_so() {
+    let mut harness = harness();
+    let mut combine = harness.state().model().combine.clone();
+    combine.nurture_band = combine.mql_threshold; // nurture from 0 to the threshold
+    harness
+        .state_mut()
+        .push(ModelEdit::SetCombine(combine.clone()));
+    harness.run_steps(2);
+    harness.get_by_label("Calibration").click();
+    harness.run_steps(3);
+    let app = harness.state();
+    let sweep = mql_studio::calibration::threshold_sweep(
+        app.model(),
+        &app.leads,
+        &app.derived.board.scores,
+    );
+    let suggestion = mql_studio::calibration::suggest_threshold(
+        &sweep,
+        mql_studio::calibration::Target::MqlToSqlRate(0.25),
+    )
+    .expect("a threshold reaches 25 %");
+    assert!(
+        suggestion.threshold < combine.nurture_band,
+        "the case at hand"
+    );
+    let button = format!(
+        "Use {}",
+        mql_studio::model::fmt_number(suggestion.threshold)
+    );
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::Button, &button)
+        .click();
+    harness.run_steps(3);
+    let app = harness.state();
+    assert_eq!(app.model().combine.mql_threshold, suggestion.threshold);
+    assert_eq!(app.model().combine.nurture_band, suggestion.threshold);
+    assert!(
+        mql_studio::validate::is_valid(&mql_studio::validate::validate(app.model())),
+        "Use never makes the model invalid"
+    );
+    assert!(
+        app.notices
+            .iter()
+            .any(|n| n.text.contains("the nurture band moved with it")),
+        "{:?}",
+        app.notices
+    );
+}

@@ -42,6 +42,16 @@ impl StudioApp {
                 ModelEdit::TakeRule { id, other, .. } => {
                     Some(format!("took `{id}` from \"{}\"", other.name))
                 }
+                ModelEdit::UseThreshold(threshold)
+                    if self.document.model.combine.nurture_band > threshold.max(0.0) =>
+                {
+                    Some(format!(
+                        "MQL threshold {}: the nurture band moved with it, from {} to {} points, so that it starts at 0",
+                        crate::model::fmt_number(*threshold),
+                        crate::model::fmt_number(self.document.model.combine.nurture_band),
+                        crate::model::fmt_number(threshold.max(0.0))
+                    ))
+                }
                 _ => None,
             },
             DocumentEdit::Verdict { .. } | DocumentEdit::Note(_) => None,

@@ -73,7 +73,7 @@ pub fn calibration_ui(
                         .on_hover_text("Set the MQL threshold to this value (undo with Ctrl+Z)")
                         .clicked()
                     {
-                        actions.push(ModelEdit::SetThreshold(s.threshold).into());
+                        actions.push(ModelEdit::UseThreshold(s.threshold).into());
                     }
                 } else {
                     ui.label("no threshold reaches that rate");
@@ -99,7 +99,7 @@ pub fn calibration_ui(
                         .on_hover_text("Set the MQL threshold to this value (undo with Ctrl+Z)")
                         .clicked()
                     {
-                        actions.push(ModelEdit::SetThreshold(s.threshold).into());
+                        actions.push(ModelEdit::UseThreshold(s.threshold).into());
                     }
                 } else {
                     ui.label("no threshold keeps the volume that low");
