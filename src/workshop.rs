@@ -274,11 +274,16 @@ impl FileRef {
     /// A reference to `file` as seen from a workshop file in `base` (its folder).
     pub fn of(file: &Path, base: &Path) -> std::io::Result<FileRef> {
         let (size, sha256) = file_digest(file)?;
-        Ok(FileRef {
+        Ok(FileRef::with_digest(file, base, size, sha256))
+    }
+
+    /// A reference to `file` whose size and SHA-256 are known already.
+    pub fn with_digest(file: &Path, base: &Path, size: u64, sha256: String) -> FileRef {
+        FileRef {
             path: relative_path(file, base),
             size,
             sha256,
-        })
+        }
     }
 
     /// Where the file is, for a workshop file in `base`.

@@ -503,6 +503,8 @@ pub struct StudioApp {
     pub orphan_verdicts: Vec<crate::workshop::LeadVerdict>,
     /// A workshop's verdicts, waiting for its leads file to be read.
     pub(super) pending_workshop_verdicts: Option<Vec<crate::workshop::LeadVerdict>>,
+    /// SHA-256 of the files a workshop references, by (path, size, modification time).
+    pub(super) file_digests: Vec<((PathBuf, u64, std::time::SystemTime), String)>,
     /// Whether egui's weak text has been made readable (WCAG AA) in both themes.
     pub readable_text_installed: bool,
     /// The calibration thread, for large lead sets.
@@ -569,6 +571,7 @@ impl StudioApp {
             workshop_path: None,
             orphan_verdicts: Vec::new(),
             pending_workshop_verdicts: None,
+            file_digests: Vec::new(),
             readable_text_installed: false,
             calibration_jobs: super::calibration_jobs::CalibrationJobs::default(),
             compare: None,

@@ -40,15 +40,30 @@ impl StudioApp {
             .map_or_else(|| PathBuf::from(&name), |dir| dir.join(&name))
     }
 
+    /// A reference to `file` for a workshop file in `base`. The SHA-256 is computed once per
+    /// file version (size and modification time): a million leads take about half a second to
+    /// hash, which every Ctrl+S would otherwise pay.
+    fn file_ref(&mut self, file: &Path, base: &Path) -> std::io::Result<FileRef> {
+        let metadata = std::fs::metadata(file)?;
+        let key = (file.to_owned(), metadata.len(), metadata.modified()?);
+        if let Some((_, sha256)) = self.file_digests.iter().find(|(k, _)| *k == key) {
+            return Ok(FileRef::with_digest(file, base, key.1, sha256.clone()));
+        }
+        let reference = FileRef::of(file, base)?;
+        self.file_digests.retain(|(k, _)| k.0 != file);
+        self.file_digests.push((key, reference.sha256.clone()));
+        Ok(reference)
+    }
+
     /// The workshop as it is now, for a file in `base`.
-    fn workshop_now(&self, base: &Path) -> std::io::Result<Workshop> {
+    fn workshop_now(&mut self, base: &Path) -> std::io::Result<Workshop> {
         let mut workshop = Workshop::new(self.document.model.clone());
-        workshop.leads = match &self.leads_path {
-            Some(path) => Some(FileRef::of(path, base)?),
+        workshop.leads = match self.leads_path.clone() {
+            Some(path) => Some(self.file_ref(&path, base)?),
             None => None,
         };
-        workshop.events = match &self.events_path {
-            Some(path) => Some(FileRef::of(path, base)?),
+        workshop.events = match self.events_path.clone() {
+            Some(path) => Some(self.file_ref(&path, base)?),
             None => None,
         };
         workshop.renames = self.leads_renames.clone();

@@ -16,6 +16,9 @@ use crate::model::{Criterion, FieldKind, Model};
 
 /// How many rows the preview shows.
 const PREVIEW_ROWS: usize = 5;
+/// The most columns listed (and previewed): a file may have 16,384, which no one reads on a
+/// screen and which would slow every frame.
+const LISTED_COLUMNS: usize = 300;
 
 /// Draws the columns view; mapping a column pushes a model edit, an id or outcome column asks
 /// for the file to be read again with it.
@@ -241,7 +244,7 @@ fn columns_grid_ui(
                 ui.label(RichText::new(title).strong());
             }
             ui.end_row();
-            for column in columns {
+            for column in columns.iter().take(LISTED_COLUMNS) {
                 ui.label(&column.header);
                 mapping_choice_ui(ui, column, &options, actions);
                 ui.label(kind_label(column.kind));
@@ -270,6 +273,12 @@ fn columns_grid_ui(
                 ui.end_row();
             }
         });
+    if columns.len() > LISTED_COLUMNS {
+        ui.label(format!(
+            "… and {} more columns: `mql-studio inspect` lists them all",
+            columns.len() - LISTED_COLUMNS
+        ));
+    }
 }
 
 fn mapping_choice_ui(
@@ -329,12 +338,12 @@ fn preview_ui(ui: &mut Ui, leads: &LeadSet) {
         .striped(true)
         .spacing([12.0, 2.0])
         .show(ui, |ui| {
-            for column in &leads.columns {
+            for column in leads.columns.iter().take(LISTED_COLUMNS) {
                 ui.label(RichText::new(&column.name).strong());
             }
             ui.end_row();
             for row in 0..leads.len().min(PREVIEW_ROWS) {
-                for column in &leads.columns {
+                for column in leads.columns.iter().take(LISTED_COLUMNS) {
                     ui.label(crate::text::bounded(&column.cell(row).display()).into_owned());
                 }
                 ui.end_row();
