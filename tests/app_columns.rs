@@ -199,3 +199,34 @@ fn the_summary_and_the_mql_list_are_exported_from_the_file_menu() {
             .any(|n| n.text.contains(&format!("wrote {mqls} MQLs")))
     );
 }
+
+#[test]
+fn a_file_of_hundreds_of_columns_lists_the_first_300_and_counts_the_rest() {
+    let dir = temp_dir("columns-wide");
+    let path = dir.path().join("wide.csv");
+    let headers: Vec<String> = (0..400).map(|i| format!("Extra {i}")).collect();
+    let row: Vec<String> = (0..400).map(|i| i.to_string()).collect();
+    std::fs::write(
+        &path,
+        format!("Lead ID,{}\nL1,{}\n", headers.join(","), row.join(",")),
+    )
+    .unwrap();
+    let mut harness = harness();
+    file_menu(&mut harness, "Import leads…");
+    enter_path(&mut harness, &path);
+    harness.run_steps(3);
+    assert_eq!(harness.state().view.central, CentralView::Columns);
+    assert_eq!(
+        harness
+            .state()
+            .import_check
+            .as_ref()
+            .map(|c| c.report.columns.len()),
+        Some(401)
+    );
+    assert!(
+        harness
+            .query_by_label("… and 101 more columns: `mql-studio inspect` lists them all")
+            .is_some()
+    );
+}
