@@ -230,3 +230,33 @@ fn a_file_of_hundreds_of_columns_lists_the_first_300_and_counts_the_rest() {
             .is_some()
     );
 }
+
+#[test]
+fn a_large_sets_import_check_runs_on_its_own_thread_and_still_opens_the_view() {
+    let dir = temp_dir("columns-thread");
+    let path = dir.path().join("hubspot-export.csv");
+    std::fs::write(&path, HUBSPOT).unwrap();
+    let mut app = StudioApp::with_bundled_data();
+    app.import_checks.background_from = 0;
+    let mut harness = common::app::harness_with(app);
+    file_menu(&mut harness, "Import leads…");
+    enter_path(&mut harness, &path);
+    assert!(
+        harness.state().import_checks.requested.is_some(),
+        "asked of the thread"
+    );
+    for _ in 0..2000 {
+        harness.step();
+        if harness.state().view.central == CentralView::Columns {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    assert_eq!(harness.state().view.central, CentralView::Columns);
+    // The same report the UI thread computes.
+    let threaded = harness.state().import_check.clone().expect("a report");
+    let app = harness.state();
+    let here = mql_studio::inspect::inspect(app.model(), &app.leads, &app.leads_renames, app.as_of);
+    assert_eq!(threaded.report, here);
+    assert!(never_firing(app).contains(&"fit-target-account".to_owned()));
+}

@@ -269,31 +269,11 @@ impl StudioApp {
         }
     }
 
-    /// After an import, looks at the leads through the model: when a rule can never fire on
-    /// them or a column looks like one the model misses, the columns view says so at once.
+    /// After an import, looks at the leads through the model (on a thread for a large set):
+    /// the columns view opens when it finds a problem.
     fn check_columns_after_import(&mut self) {
+        self.import_checks.after_import = true;
         self.refresh_import_check();
-        let Some(check) = &self.import_check else {
-            return;
-        };
-        let (never, suggested) = (
-            check.report.never_fire.len(),
-            check.report.suggestions.len(),
-        );
-        if never == 0 && suggested == 0 {
-            return;
-        }
-        self.view.central = super::state::CentralView::Columns;
-        let mut parts = Vec::new();
-        if never > 0 {
-            parts.push(format!("{never} rule(s) never fire on these leads"));
-        }
-        if suggested > 0 {
-            parts.push(format!(
-                "{suggested} column(s) look like what the model misses"
-            ));
-        }
-        self.notify(format!("{}: see Columns", parts.join(" and ")));
     }
 
     /// An event log for the current leads; the default as-of date follows it.

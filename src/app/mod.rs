@@ -13,6 +13,7 @@ mod derived;
 mod document;
 mod files;
 mod handouts;
+mod import_checks;
 mod imports;
 mod latest_worker;
 mod panels;

@@ -49,6 +49,10 @@ impl StudioApp {
             &self.document.verdicts,
             gesture_in_progress,
         );
+        // New leads are checked whatever the view: the check may open the columns view.
+        if self.import_checks.after_import && self.view.central != CentralView::Columns {
+            self.refresh_import_check();
+        }
         match self.view.central {
             CentralView::Calibration => self.refresh_calibration(),
             CentralView::Compare => self.refresh_compare(),
@@ -108,27 +112,77 @@ impl StudioApp {
             && self.calibration_jobs.requested != Some(self.calibration.generation)
     }
 
-    /// Inspects the leads through the model when either changed since the last report.
+    /// Inspects the leads through the model when either changed since the last report; for a
+    /// large lead set on its own thread, showing the previous report meanwhile.
     pub fn refresh_import_check(&mut self) {
-        let (model, leads_version) = (self.document.model_revision(), self.leads_version);
-        if self
+        if let Some(check) = self.import_checks.poll() {
+            self.import_check = Some(check);
+        }
+        let key = (self.document.model_revision(), self.leads_version);
+        let current = self
             .import_check
             .as_ref()
-            .is_some_and(|c| c.model == model && c.leads_version == leads_version)
-        {
+            .is_some_and(|c| (c.model, c.leads_version) == key);
+        if current {
+            self.after_import_check();
             return;
         }
-        let report = crate::inspect::inspect(
-            &self.document.model,
-            &self.leads,
-            &self.leads_renames,
-            self.as_of,
+        if self.import_checks.requested == Some(key) {
+            return;
+        }
+        if self.leads.len() >= self.import_checks.background_from {
+            let job = super::import_checks::ImportCheckJob {
+                model_revision: key.0,
+                leads_version: key.1,
+                model: self.document.model.clone(),
+                leads: std::sync::Arc::clone(&self.leads),
+                renames: self.leads_renames.clone(),
+                as_of: self.as_of,
+            };
+            if self.import_checks.request(job) {
+                return;
+            }
+        }
+        self.import_check = Some(super::import_checks::check(
+            super::import_checks::ImportCheckJob {
+                model_revision: key.0,
+                leads_version: key.1,
+                model: self.document.model.clone(),
+                leads: std::sync::Arc::clone(&self.leads),
+                renames: self.leads_renames.clone(),
+                as_of: self.as_of,
+            },
+        ));
+        self.after_import_check();
+    }
+
+    /// Once the report of new leads is in: when a rule can never fire on them or a column looks
+    /// like one the model misses, the columns view says so at once.
+    fn after_import_check(&mut self) {
+        if !std::mem::take(&mut self.import_checks.after_import) {
+            return;
+        }
+        let Some(check) = &self.import_check else {
+            return;
+        };
+        let (never, suggested) = (
+            check.report.never_fire.len(),
+            check.report.suggestions.len(),
         );
-        self.import_check = Some(super::state::ImportCheck {
-            model,
-            leads_version,
-            report,
-        });
+        if never == 0 && suggested == 0 {
+            return;
+        }
+        self.view.central = CentralView::Columns;
+        let mut parts = Vec::new();
+        if never > 0 {
+            parts.push(format!("{never} rule(s) never fire on these leads"));
+        }
+        if suggested > 0 {
+            parts.push(format!(
+                "{suggested} column(s) look like what the model misses"
+            ));
+        }
+        self.notify(format!("{}: see Columns", parts.join(" and ")));
     }
 
     /// Rescores the second model when the leads changed under it.

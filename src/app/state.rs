@@ -494,6 +494,8 @@ pub struct StudioApp {
     pub calibration: CalibrationResults,
     /// The columns view's report: the leads seen through the model (derived).
     pub import_check: Option<ImportCheck>,
+    /// The columns view's thread, for large lead sets.
+    pub import_checks: super::import_checks::ImportChecks,
     /// Headers renamed when the leads file is read (an id or outcome column the reader did not
     /// find by itself), chosen in the columns view.
     pub leads_renames: Vec<(String, String)>,
@@ -567,6 +569,7 @@ impl StudioApp {
             table: TableRows::new(),
             calibration: CalibrationResults::default(),
             import_check: None,
+            import_checks: Default::default(),
             leads_renames: Vec::new(),
             workshop_path: None,
             orphan_verdicts: Vec::new(),
