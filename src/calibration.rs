@@ -30,6 +30,23 @@ pub const TIGHT_ABOVE: f64 = 0.60;
 /// "Low volume": fewer than this share of all leads are MQLs (lead → MQL below 10 %).
 pub const LOW_VOLUME_BELOW: f64 = 0.10;
 
+/// Without a target, MQLs should reach SQL this many times as often as the average lead.
+pub const DEFAULT_LIFT_OVER_BASE: f64 = 1.5;
+/// The default target never asks for more than this MQL → SQL rate.
+pub const DEFAULT_TARGET_AT_MOST: f64 = 0.95;
+
+/// The MQL → SQL rate to aim for when none is given: the 20 % rule of thumb, or
+/// [`DEFAULT_LIFT_OVER_BASE`] × the base rate (the share of leads with an outcome that reached
+/// SQL) when that is higher, at most [`DEFAULT_TARGET_AT_MOST`]. On data where 38.5 % of all
+/// leads convert, the rule of thumb alone is met by every lead (threshold 0); 1.5 × 38.5 % =
+/// 57.75 % asks MQLs to be better than the average lead.
+pub fn default_target_rate(funnel: &Funnel) -> f64 {
+    let base = ratio(funnel.sqls, funnel.with_outcome).unwrap_or(0.0);
+    (base * DEFAULT_LIFT_OVER_BASE)
+        .min(DEFAULT_TARGET_AT_MOST)
+        .max(LOOSE_BELOW)
+}
+
 /// How many leads reached each stage, for the leads scored.
 ///
 /// Counts over leads *with an outcome* are the ones rates are taken from: a lead without an

@@ -876,3 +876,24 @@ fn status_changes_between_two_models() {
         ]
     );
 }
+
+#[test]
+fn without_a_target_the_rate_asked_is_the_rule_of_thumb_or_half_again_the_base_rate() {
+    use mql_studio::calibration::{Funnel, default_target_rate};
+    let funnel = |sqls, with_outcome| Funnel {
+        sqls,
+        with_outcome,
+        ..Funnel::default()
+    };
+    // 8 % convert: the 20 % rule of thumb stands.
+    assert_close(Some(default_target_rate(&funnel(24, 300))), 0.2);
+    // 38.5 % convert (the real CRM export of issue 13): 20 % would make every lead an MQL.
+    assert_close(
+        Some(default_target_rate(&funnel(3557, 9240))),
+        1.5 * 3557.0 / 9240.0,
+    );
+    // Nearly everyone converts: never more than 95 %.
+    assert_close(Some(default_target_rate(&funnel(90, 100))), 0.95);
+    // No outcomes: the rule of thumb.
+    assert_close(Some(default_target_rate(&funnel(0, 0))), 0.2);
+}

@@ -659,3 +659,48 @@ fn calibrate_marks_the_disabled_rules_off_in_the_lift_table() {
         assert!(line.starts_with(&format!("{label} (off)")), "{line}");
     }
 }
+
+#[test]
+fn calibrate_without_a_target_on_data_that_converts_well_asks_more_than_the_base_rate() {
+    // 50 leads, 20 of which reached SQL (40 %): senior titles convert, the rest rarely.
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let csv = dir.path().join("leads.csv");
+    let mut text = String::from("Lead ID,Job Title,Number of Employees,Outcome\n");
+    for i in 0..50 {
+        let (title, outcome) = match i {
+            0..=17 => ("VP Sales", "sql"),
+            18..=19 => ("Manager", "sql"),
+            20..=24 => ("VP Sales", "lead"),
+            _ => ("Analyst", "lead"),
+        };
+        text.push_str(&format!("L{i},{title},500,{outcome}\n"));
+    }
+    std::fs::write(&csv, text).expect("write");
+    let output = run(&[
+        "calibrate",
+        "--model",
+        "models/default.ron",
+        "--leads",
+        path_str(&csv),
+        "--as-of",
+        "2026-11-01",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(
+        text.contains("MQL → SQL at least 60 % (1.5 × the base rate of 40 %"),
+        "{text}"
+    );
+    // The rule of thumb (20 %) would have taken the lowest threshold, where every lead is an
+    // MQL; 60 % takes a higher one.
+    let line = text
+        .lines()
+        .find(|l| l.contains("MQL → SQL at least 60 %"))
+        .expect("the target line");
+    let threshold: f64 = line
+        .rsplit(": ")
+        .next()
+        .and_then(|t| t.trim().parse().ok())
+        .expect("a suggested threshold");
+    assert!(threshold > 0.0, "{line}");
+}

@@ -264,10 +264,22 @@ pub(super) fn calibrate_command(
         ));
     }
     if targets.is_empty() {
+        let rate = crate::calibration::default_target_rate(&funnel_);
+        let why = if rate > crate::calibration::LOOSE_BELOW {
+            format!(
+                "{} × the base rate of {}",
+                fmt_number(crate::calibration::DEFAULT_LIFT_OVER_BASE),
+                percent(funnel_.sqls as f64 / funnel_.with_outcome.max(1) as f64)
+            )
+        } else {
+            "the rule of thumb".to_owned()
+        };
         targets.push((
-            Target::MqlToSqlRate(crate::calibration::LOOSE_BELOW),
-            "MQL → SQL at least 20 % (the rule of thumb; set --target-rate or --target-mqls)"
-                .to_owned(),
+            Target::MqlToSqlRate(rate),
+            format!(
+                "MQL → SQL at least {} ({why}; set --target-rate or --target-mqls)",
+                percent(rate)
+            ),
         ));
     }
     let current = sweep_point(&model, &leads, &scores, model.combine.mql_threshold);
