@@ -42,9 +42,7 @@ pub const DEFAULT_TARGET_AT_MOST: f64 = 0.95;
 /// 57.75 % asks MQLs to be better than the average lead.
 pub fn default_target_rate(funnel: &Funnel) -> f64 {
     let base = ratio(funnel.sqls, funnel.with_outcome).unwrap_or(0.0);
-    (base * DEFAULT_LIFT_OVER_BASE)
-        .min(DEFAULT_TARGET_AT_MOST)
-        .max(LOOSE_BELOW)
+    (base * DEFAULT_LIFT_OVER_BASE).clamp(LOOSE_BELOW, DEFAULT_TARGET_AT_MOST)
 }
 
 /// How many leads reached each stage, for the leads scored.
