@@ -5,9 +5,8 @@ use std::path::Path;
 
 use anyhow::{Result, bail};
 
-use super::{LeadsArgs, load_leads, load_valid_model, path_text, print_stdout, rate_cell, warn};
+use super::{LeadsArgs, load_valid_model, path_text, print_stdout, rate_cell, score_leads};
 use crate::model::fmt_number;
-use crate::scoring::{Evaluation, score_all};
 
 /// Cuts text to `width` characters, ending with `…` when cut.
 fn fit_width(text: &str, width: usize) -> String {
@@ -233,12 +232,7 @@ pub(super) fn calibrate_command(
         );
     }
     let model = load_valid_model(model_path)?;
-    let (leads, as_of) = load_leads(args, &model)?;
-    let evaluation = Evaluation::new(&model, &leads, as_of);
-    for warning in &evaluation.warnings {
-        warn(warning);
-    }
-    let scores = score_all(&model, &evaluation);
+    let (leads, as_of, evaluation, scores) = score_leads(args, &model)?;
     let funnel_ = funnel(&leads, &scores);
     let sweep = threshold_sweep(&model, &leads, &scores);
 

@@ -5,9 +5,8 @@ use std::path::Path;
 
 use anyhow::Result;
 
-use super::{LeadsArgs, load_leads, load_valid_model, path_text, warn, write_out};
+use super::{LeadsArgs, load_valid_model, path_text, score_leads, write_out};
 use crate::export::{SampleCounts, mql_list, summary_html, write_mql_list_csv};
-use crate::scoring::{Evaluation, score_all};
 
 pub(super) fn summary_command(
     model_path: &Path,
@@ -17,12 +16,7 @@ pub(super) fn summary_command(
     let model = load_valid_model(model_path)?;
     let sample = match leads {
         Some(args) => {
-            let (leads, as_of) = load_leads(args, &model)?;
-            let evaluation = Evaluation::new(&model, &leads, as_of);
-            for warning in &evaluation.warnings {
-                warn(warning);
-            }
-            let scores = score_all(&model, &evaluation);
+            let (leads, as_of, _, scores) = score_leads(args, &model)?;
             let label = format!(
                 "{}, as of {}",
                 args.leads.file_name().map_or_else(
@@ -54,12 +48,7 @@ pub(super) fn mql_list_command(
     out: Option<&Path>,
 ) -> Result<i32> {
     let model = load_valid_model(model_path)?;
-    let (leads, as_of) = load_leads(args, &model)?;
-    let evaluation = Evaluation::new(&model, &leads, as_of);
-    for warning in &evaluation.warnings {
-        warn(warning);
-    }
-    let scores = score_all(&model, &evaluation);
+    let (leads, as_of, evaluation, scores) = score_leads(args, &model)?;
     let list = mql_list(&model, &evaluation, &scores, with_nurture);
     write_out(out, |writer| {
         write_mql_list_csv(writer, &model, &leads, &scores, &list).map(|_| ())

@@ -287,6 +287,27 @@ fn load_valid_model(path: &Path) -> Result<Model> {
 }
 
 /// Loads leads (and events) as the arguments say, reporting skipped rows and warnings on stderr.
+/// Loads the leads (and events), evaluates the model's rules on them (printing what the rules
+/// read that the leads lack) and scores every lead: what `score`, `calibrate`, `summary` and
+/// `mql-list` start with.
+fn score_leads(
+    args: &LeadsArgs,
+    model: &Model,
+) -> Result<(
+    LeadSet,
+    i32,
+    crate::scoring::Evaluation,
+    Vec<crate::scoring::LeadScore>,
+)> {
+    let (leads, as_of) = load_leads(args, model)?;
+    let evaluation = crate::scoring::Evaluation::new(model, &leads, as_of);
+    for warning in &evaluation.warnings {
+        warn(warning);
+    }
+    let scores = crate::scoring::score_all(model, &evaluation);
+    Ok((leads, as_of, evaluation, scores))
+}
+
 /// The `--map HEADER=FIELD` pairs.
 fn parse_renames(maps: &[String]) -> Result<Vec<(String, String)>> {
     maps.iter()

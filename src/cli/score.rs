@@ -5,8 +5,10 @@ use std::path::Path;
 
 use anyhow::{Result, bail};
 
-use super::{LeadsArgs, load_leads, load_valid_model, path_text, print_stdout, warn, write_out};
-use crate::scoring::{Evaluation, Status, explain, explanation_text, score_all, status_counts};
+use super::{
+    LeadsArgs, load_leads, load_valid_model, path_text, print_stdout, score_leads, warn, write_out,
+};
+use crate::scoring::{Status, explain, explanation_text, status_counts};
 
 pub(super) fn score_command(
     model_path: &Path,
@@ -14,12 +16,7 @@ pub(super) fn score_command(
     out: Option<&Path>,
 ) -> Result<i32> {
     let model = load_valid_model(model_path)?;
-    let (leads, as_of) = load_leads(args, &model)?;
-    let evaluation = Evaluation::new(&model, &leads, as_of);
-    for warning in &evaluation.warnings {
-        warn(warning);
-    }
-    let scores = score_all(&model, &evaluation);
+    let (leads, as_of, evaluation, scores) = score_leads(args, &model)?;
     let json = out.is_some_and(|p| {
         p.extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("json"))
