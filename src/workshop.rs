@@ -171,9 +171,13 @@ impl Workshop {
         out
     }
 
-    /// The verdicts on `ids`: the leads file's, with this workshop's on top. Also returns the
-    /// workshop's verdicts on ids the leads do not have (kept, and saved again).
-    pub fn apply_verdicts(&self, ids: &[String], file: &Verdicts) -> (Verdicts, Vec<LeadVerdict>) {
+    /// The verdicts on `ids`: the leads file's, with `entries` (a workshop's) on top. Also
+    /// returns the entries on ids the leads do not have (kept, and saved again).
+    pub fn apply_verdicts(
+        entries: &[LeadVerdict],
+        ids: &[String],
+        file: &Verdicts,
+    ) -> (Verdicts, Vec<LeadVerdict>) {
         let mut verdicts = file.clone();
         let index: rustc_hash::FxHashMap<&str, usize> = ids
             .iter()
@@ -181,7 +185,7 @@ impl Workshop {
             .map(|(row, id)| (id.as_str(), row))
             .collect();
         let mut orphans = Vec::new();
-        for entry in &self.verdicts {
+        for entry in entries {
             match index.get(entry.lead.as_str()) {
                 Some(&row) => {
                     verdicts.set(row, entry.verdict, entry.by);

@@ -99,9 +99,7 @@ fn verdicts_are_the_files_with_the_workshops_on_top_and_unknown_ids_are_kept() {
         ["A", "B", "Z"],
         "only what differs from the file, and the orphan"
     );
-    let mut workshop = Workshop::new(common::default_model());
-    workshop.verdicts = listed;
-    let (again, orphans) = workshop.apply_verdicts(&ids, &file);
+    let (again, orphans) = Workshop::apply_verdicts(&listed, &ids, &file);
     assert_eq!(again, current);
     assert_eq!(orphans, [orphan]);
 }

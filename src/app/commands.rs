@@ -292,11 +292,6 @@ impl StudioApp {
         }
     }
 
-    /// [`Self::continue_after_save`], for the workshop file's save.
-    pub(super) fn continue_after_save_public(&mut self, saved: bool) {
-        self.continue_after_save(saved);
-    }
-
     /// Opens a workshop file (`.mqlw`) or a model file (anything else).
     fn open_model_or_workshop(&mut self, path: &Path) {
         if super::workshop_files::is_workshop_path(path) {
@@ -307,7 +302,7 @@ impl StudioApp {
     }
 
     /// After a save asked for by [`Command::SaveAll`]: go on with the rest, or stop on failure.
-    fn continue_after_save(&mut self, saved: bool) {
+    pub(super) fn continue_after_save(&mut self, saved: bool) {
         match self.after_save.take() {
             Some(rest) if saved => self.push(rest),
             _ => {}

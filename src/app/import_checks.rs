@@ -55,18 +55,16 @@ impl Default for ImportChecks {
 }
 
 impl ImportChecks {
-    /// Asks for the report of `job`; false when there is no thread (then the caller computes
-    /// it itself).
-    pub fn request(&mut self, job: ImportCheckJob) -> bool {
+    /// Asks for the report of `job`; gives the job back when there is no thread (then the
+    /// caller computes it itself).
+    pub fn request(&mut self, job: ImportCheckJob) -> Result<(), Box<ImportCheckJob>> {
         let key = (job.model_revision, job.leads_version);
         let worker = self
             .worker
             .get_or_insert_with(|| LatestWorker::start("mql-import-check", check));
-        if worker.request(job).is_err() {
-            return false;
-        }
+        worker.request(job).map_err(Box::new)?;
         self.requested = Some(key);
-        true
+        Ok(())
     }
 
     /// The newest finished report, if any arrived.

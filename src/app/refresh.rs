@@ -130,29 +130,21 @@ impl StudioApp {
         if self.import_checks.requested == Some(key) {
             return;
         }
+        let mut job = super::import_checks::ImportCheckJob {
+            model_revision: key.0,
+            leads_version: key.1,
+            model: self.document.model.clone(),
+            leads: std::sync::Arc::clone(&self.leads),
+            renames: self.leads_renames.clone(),
+            as_of: self.as_of,
+        };
         if self.leads.len() >= self.import_checks.background_from {
-            let job = super::import_checks::ImportCheckJob {
-                model_revision: key.0,
-                leads_version: key.1,
-                model: self.document.model.clone(),
-                leads: std::sync::Arc::clone(&self.leads),
-                renames: self.leads_renames.clone(),
-                as_of: self.as_of,
-            };
-            if self.import_checks.request(job) {
-                return;
+            match self.import_checks.request(job) {
+                Ok(()) => return,
+                Err(returned) => job = *returned,
             }
         }
-        self.import_check = Some(super::import_checks::check(
-            super::import_checks::ImportCheckJob {
-                model_revision: key.0,
-                leads_version: key.1,
-                model: self.document.model.clone(),
-                leads: std::sync::Arc::clone(&self.leads),
-                renames: self.leads_renames.clone(),
-                as_of: self.as_of,
-            },
-        ));
+        self.import_check = Some(super::import_checks::check(job));
         self.after_import_check();
     }
 

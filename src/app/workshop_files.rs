@@ -114,7 +114,7 @@ impl StudioApp {
                 false
             }
         };
-        self.continue_after_save_public(saved);
+        self.continue_after_save(saved);
         saved
     }
 
@@ -199,10 +199,8 @@ impl StudioApp {
     /// Puts a workshop's verdicts on the leads now open (by lead id): they are saved (in the
     /// workshop), not unsaved work. Verdicts on ids the leads lack are kept for the next save.
     pub(super) fn apply_workshop_verdicts(&mut self, verdicts: Vec<LeadVerdict>) {
-        let mut workshop = Workshop::new(self.document.model.clone());
-        workshop.verdicts = verdicts;
         let (applied, orphans) =
-            workshop.apply_verdicts(&self.leads.ids, &self.leads_file_verdicts);
+            Workshop::apply_verdicts(&verdicts, &self.leads.ids, &self.leads_file_verdicts);
         if !orphans.is_empty() {
             self.notify(format!(
                 "{} of the workshop's verdicts are on leads this file does not have: they are kept",
