@@ -153,6 +153,34 @@ fn counting(value: Counting) -> String {
 }
 
 /// Pushes `what a → b` when the two differ.
+/// What changed in the missing values, entry by entry (the whole list twice would be a long
+/// line for one added value): `missing values: added "tbd"; removed "none"`.
+fn missing_values_change(old: &[String], new: &[String]) -> Option<String> {
+    if old == new {
+        return None;
+    }
+    let quoted = |values: Vec<&String>| {
+        values
+            .iter()
+            .map(|v| format!("{v:?}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let added: Vec<&String> = new.iter().filter(|v| !old.contains(v)).collect();
+    let removed: Vec<&String> = old.iter().filter(|v| !new.contains(v)).collect();
+    let mut parts = Vec::new();
+    if !added.is_empty() {
+        parts.push(format!("added {}", quoted(added)));
+    }
+    if !removed.is_empty() {
+        parts.push(format!("removed {}", quoted(removed)));
+    }
+    if parts.is_empty() {
+        parts.push("reordered".to_owned());
+    }
+    Some(format!("missing values: {}", parts.join("; ")))
+}
+
 fn compare<T: PartialEq>(
     details: &mut Vec<String>,
     what: &str,
@@ -401,6 +429,9 @@ pub fn diff_models(old: &Model, new: &Model) -> ModelDiff {
     }
     if old.fields != new.fields {
         out.settings.push("field declarations edited".to_owned());
+    }
+    if let Some(change) = missing_values_change(&old.missing_values, &new.missing_values) {
+        out.settings.push(change);
     }
     compare(
         &mut out.settings,

@@ -11,7 +11,7 @@ pub use columns::ColumnMapping;
 
 use crate::diff::RuleKind;
 use crate::model::{
-    Band, Combine, EngagementRule, FitRule, Model, ModelStatus, Override, SignOff, Team,
+    Band, Combine, EngagementRule, FieldSpec, FitRule, Model, ModelStatus, Override, SignOff, Team,
 };
 
 /// One change to a model.
@@ -19,6 +19,8 @@ use crate::model::{
 pub enum ModelEdit {
     SetName(String),
     SetDescription(String),
+    /// The cell texts that count as missing (`Model::missing_values`), the whole list at once.
+    SetMissingValues(Vec<String>),
     /// The scoring settings: scale, mix, threshold, nurture band and gates.
     SetCombine(Combine),
     SetThreshold(f64),
@@ -38,6 +40,17 @@ pub enum ModelEdit {
     SetRulePoints {
         id: String,
         points: f64,
+    },
+    /// A joint fit's result, taken as one step: every rule's points (and a per-occurrence rule's
+    /// cap) as `fitted` has them for the rules both models have, and its threshold and nurture
+    /// band.
+    UseFittedPoints(Box<Model>),
+    /// Fit rules found by the miner, added at the end with the fields they need declared (a
+    /// field is added only when the model has none of that name; a rule whose id is taken gets
+    /// a fresh one).
+    AddMinedRules {
+        rules: Vec<FitRule>,
+        fields: Vec<FieldSpec>,
     },
     Fit(ListEdit<FitRule>),
     Engagement(ListEdit<EngagementRule>),
@@ -171,6 +184,7 @@ impl Model {
         match edit {
             ModelEdit::SetName(name) => Ok(replace(&mut self.name, name)),
             ModelEdit::SetDescription(text) => Ok(replace(&mut self.description, text)),
+            ModelEdit::SetMissingValues(values) => Ok(replace(&mut self.missing_values, values)),
             ModelEdit::SetCombine(combine) => Ok(replace(&mut self.combine, combine)),
             ModelEdit::SetThreshold(threshold) => {
                 Ok(replace(&mut self.combine.mql_threshold, threshold))
@@ -208,6 +222,44 @@ impl Model {
             ModelEdit::Override(edit) => {
                 let fresh = self.fresh_id(Override::COPY_ID);
                 apply_list_edit(&mut self.overrides, edit, fresh)
+            }
+            ModelEdit::UseFittedPoints(fitted) => {
+                let mut changed = false;
+                for rule in &mut self.fit.rules {
+                    if let Some(new) = fitted.fit.rules.iter().find(|r| r.id == rule.id) {
+                        changed |= replace(&mut rule.points, new.points);
+                    }
+                }
+                for rule in &mut self.engagement.rules {
+                    if let Some(new) = fitted.engagement.rules.iter().find(|r| r.id == rule.id) {
+                        changed |= replace(&mut rule.points, new.points);
+                        changed |= replace(&mut rule.cap, new.cap);
+                    }
+                }
+                let band = fitted.combine.nurture_band;
+                changed |= replace(&mut self.combine.nurture_band, band);
+                changed |= replace(
+                    &mut self.combine.mql_threshold,
+                    fitted.combine.mql_threshold,
+                );
+                Ok(changed)
+            }
+            ModelEdit::AddMinedRules { rules, fields } => {
+                let mut changed = false;
+                for field in fields {
+                    if self.field_spec(&field.name).is_none() {
+                        self.fields.push(field);
+                        changed = true;
+                    }
+                }
+                for mut rule in rules {
+                    if self.rule_ids().any(|id| id == rule.id) {
+                        rule.id = self.fresh_id(&rule.id);
+                    }
+                    self.fit.rules.push(rule);
+                    changed = true;
+                }
+                Ok(changed)
             }
             ModelEdit::TakeRule { kind, id, other } => Ok(match kind {
                 RuleKind::Fit => take_rule(&mut self.fit.rules, &other.fit.rules, &id),

@@ -4,9 +4,15 @@
 //!
 //! Each lead has a hidden fit and intent; titles, sizes and industries follow fit, activity
 //! follows intent, and the chance to become an SQL follows both, so a sensible model finds a
-//! real signal and a realistic funnel (a minority of MQLs reach SQL).
+//! real signal and a realistic funnel (a minority of MQLs reach SQL). With
+//! [`Truth::Logistic`] the outcome follows a known logistic model over the default model's rules
+//! instead (see [`truth`]), and the leads file gets the true probability.
 
 use std::io::{self, Write};
+
+pub mod truth;
+
+pub use truth::{TRUE_PROBABILITY_COLUMN, Truth};
 
 /// What to generate.
 #[derive(Clone, Debug)]
@@ -19,6 +25,8 @@ pub struct GenerateOptions {
     pub count_columns: bool,
     /// Give this share of leads a sales verdict (0..=1).
     pub verdict_share: f64,
+    /// The outcome model: the latent one (the bundled sample) or a known logistic truth.
+    pub truth: Truth,
 }
 
 impl Default for GenerateOptions {
@@ -29,6 +37,7 @@ impl Default for GenerateOptions {
             as_of: crate::leads::day_number(jiff::civil::date(2026, 11, 1)),
             count_columns: true,
             verdict_share: 0.4,
+            truth: Truth::Latent,
         }
     }
 }
@@ -419,7 +428,12 @@ pub fn generate<L: Write, E: Write>(
         }
         header.push_str(",Unsubscribes");
     }
-    header.push_str(",Outcome,Sales Verdict\n");
+    header.push_str(",Outcome,Sales Verdict");
+    if options.truth == Truth::Logistic {
+        header.push(',');
+        header.push_str(TRUE_PROBABILITY_COLUMN);
+    }
+    header.push('\n');
     leads_out.write_all(header.as_bytes())?;
     events_out.write_all(b"Lead ID,Activity,Timestamp\n")?;
 
@@ -500,7 +514,10 @@ pub fn generate<L: Write, E: Write>(
                 events.push((options.as_of - age.min(89), a as u32, seconds));
             }
         }
-        let unsubscribed = is_customer && rng.f64() < 0.3;
+        let unsubscribed = match options.truth {
+            Truth::Latent => is_customer && rng.f64() < 0.3,
+            Truth::Logistic => rng.f64() < if is_customer { 0.3 } else { 0.04 },
+        };
         if unsubscribed {
             events.push((
                 options.as_of - rng.i32(0..60),
@@ -515,9 +532,30 @@ pub fn generate<L: Write, E: Write>(
         let sql_chance = if is_competitor || is_customer {
             0.0
         } else {
-            0.005 + 0.55 * (propensity - 0.35).max(0.0).powf(1.6) * 1.8
+            (0.005 + 0.55 * (propensity - 0.35).max(0.0).powf(1.6) * 1.8).min(0.9)
         };
-        let outcome = if rng.f64() < sql_chance.min(0.9) {
+        let true_probability = (options.truth == Truth::Logistic).then(|| {
+            let ages: Vec<(i32, &str)> = events
+                .iter()
+                .map(|&(day, activity, _)| {
+                    let name = ACTIVITIES
+                        .get(activity as usize)
+                        .map_or("unsubscribe", |a| a.0);
+                    (options.as_of - day, name)
+                })
+                .collect();
+            truth::logistic_probability(&truth::TruthLead {
+                job_title: title.0,
+                industry: industry.0,
+                employees,
+                target_account,
+                email: &email,
+                is_competitor,
+                is_customer,
+                events: &ages,
+            })
+        });
+        let outcome = if rng.f64() < true_probability.unwrap_or(sql_chance) {
             summary.sqls += 1;
             let roll = rng.f64();
             if roll < 0.2 {
@@ -582,6 +620,9 @@ pub fn generate<L: Write, E: Write>(
         line.push_str(outcome);
         line.push(',');
         line.push_str(verdict);
+        if let Some(probability) = true_probability {
+            line.push_str(&format!(",{probability:.9}"));
+        }
         line.push('\n');
         leads_out.write_all(line.as_bytes())?;
 

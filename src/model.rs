@@ -28,6 +28,11 @@ pub struct Model {
     /// Lead fields the rules read, with their type and the CSV column names they may appear under.
     #[serde(default)]
     pub fields: Vec<FieldSpec>,
+    /// Cell texts that mean "unknown" in CRM exports ("Select", "N/A", "-"): a text cell that
+    /// is one of them (compared as conditions compare text: trimmed, ignoring case) is missing
+    /// wherever a rule reads it. Omitted: [`DEFAULT_MISSING_VALUES`]; `[]` turns this off.
+    #[serde(default = "default_missing_values")]
+    pub missing_values: Vec<String>,
     pub fit: FitSection,
     pub engagement: EngagementSection,
     #[serde(default)]
@@ -105,6 +110,18 @@ pub enum FieldKind {
     Number,
     Bool,
     Date,
+}
+
+impl FieldKind {
+    /// The kind in words: `text`, `number`, `yes/no`, `date`.
+    pub fn label(self) -> &'static str {
+        match self {
+            FieldKind::Text => "text",
+            FieldKind::Number => "number",
+            FieldKind::Bool => "yes/no",
+            FieldKind::Date => "date",
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -360,6 +377,27 @@ fn enabled_by_default() -> bool {
     true
 }
 
+/// What a model without a `missing_values` list treats as missing: what CRM forms and exports
+/// write for "unknown" (`docs/model-format.md` §3.3). Lower case, as compared.
+pub const DEFAULT_MISSING_VALUES: [&str; 11] = [
+    "select",
+    "n/a",
+    "na",
+    "-",
+    "--",
+    "unknown",
+    "none",
+    "null",
+    "not provided",
+    "not specified",
+    "not available",
+];
+
+/// [`DEFAULT_MISSING_VALUES`] as a model holds them.
+pub fn default_missing_values() -> Vec<String> {
+    DEFAULT_MISSING_VALUES.map(str::to_owned).to_vec()
+}
+
 /// A–D by share of the fit cap: 75 %, 50 %, 25 %, below.
 pub fn default_fit_grades() -> Vec<Band> {
     grade_bands(&["A", "B", "C", "D"], 60.0)
@@ -393,6 +431,7 @@ impl Model {
             status: ModelStatus::Draft,
             sign_offs: Vec::new(),
             fields: Vec::new(),
+            missing_values: default_missing_values(),
             fit: FitSection {
                 max_points: 60.0,
                 rules: Vec::new(),
@@ -415,6 +454,23 @@ impl Model {
             engagement_levels: default_engagement_levels(),
             changelog: Vec::new(),
         }
+    }
+
+    /// The model's missing values with `value` added (trimmed, at the end), or `None` when it is
+    /// blank or already listed (compared trimmed, ignoring case: how cells are compared with it).
+    pub fn missing_values_with(&self, value: &str) -> Option<Vec<String>> {
+        let value = value.trim();
+        let key = value.to_lowercase();
+        let listed = self
+            .missing_values
+            .iter()
+            .any(|v| v.trim().to_lowercase() == key);
+        if value.is_empty() || listed {
+            return None;
+        }
+        let mut values = self.missing_values.clone();
+        values.push(value.to_owned());
+        Some(values)
     }
 
     /// Looks up the declared spec of a field, by name.

@@ -133,6 +133,7 @@ pub fn validate(model: &Model) -> Vec<Problem> {
     let mut findings = Findings(Vec::new());
     check_ids(model, &mut findings);
     check_fields(model, &mut findings);
+    check_missing_values(model, &mut findings);
     check_fit(model, &mut findings);
     check_engagement(model, &mut findings);
     check_overrides(model, &mut findings);
@@ -172,6 +173,60 @@ fn check_fields(model: &Model, findings: &mut Findings) {
             );
         }
     }
+}
+
+/// The missing-values list: blank entries and repeats do nothing; an entry that reads as a
+/// number, yes/no or date applies to text columns only (§3.3), which may surprise.
+fn check_missing_values(model: &Model, findings: &mut Findings) {
+    let mut seen = HashSet::new();
+    for (i, value) in model.missing_values.iter().enumerate() {
+        let path = format!("missing_values[{i}]");
+        let folded = value.trim().to_lowercase();
+        if folded.is_empty() {
+            findings.warning(
+                None,
+                path,
+                "an empty missing value: empty cells are missing anyway",
+            );
+        } else if !seen.insert(folded) {
+            findings.warning(
+                None,
+                path,
+                format!(
+                    "`{value}` is listed twice (missing values are compared ignoring case and surrounding spaces)"
+                ),
+            );
+        } else if crate::leads::parse_number(value).is_some()
+            || crate::leads::parse_bool(value).is_some()
+            || crate::leads::parse_day(value).is_some()
+        {
+            findings.warning(
+                None,
+                path,
+                format!(
+                    "`{value}` reads as a number, yes/no or date: it counts as missing only in columns of text, not in number, yes/no or date columns"
+                ),
+            );
+        }
+    }
+}
+
+/// The values of an `Equals` or `OneOf` that are on the missing list: a cell holding one is
+/// missing, so the value never matches.
+fn listed_values(model: &Model, condition: &Condition) -> Vec<String> {
+    let values: &[String] = match condition {
+        Condition::Equals(value) => std::slice::from_ref(value),
+        Condition::OneOf(values) => values,
+        _ => return Vec::new(),
+    };
+    // Folded as the scorer folds (`scoring::MissingValues`), without depending on scoring.
+    let fold = |text: &str| text.trim().to_lowercase();
+    let missing: HashSet<String> = model.missing_values.iter().map(|v| fold(v)).collect();
+    values
+        .iter()
+        .filter(|v| !fold(v).is_empty() && missing.contains(&fold(v)))
+        .map(|v| format!("`{v}`"))
+        .collect()
 }
 
 fn check_condition(
@@ -219,6 +274,18 @@ fn check_condition(
             }
         }
         _ => {}
+    }
+    let listed = listed_values(model, condition);
+    if !listed.is_empty() {
+        let verb = if listed.len() == 1 { "is" } else { "are" };
+        findings.warning(
+            Some(id),
+            format!("{path}.condition"),
+            format!(
+                "{} {verb} on the model's list of missing values, so a cell holding it is missing and never matches: test it with IsMissing, or take it off the list",
+                listed.join(", ")
+            ),
+        );
     }
     if let Some(spec) = model.field_spec(field) {
         let numeric = matches!(

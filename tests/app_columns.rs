@@ -68,7 +68,7 @@ fn a_hubspot_export_is_mapped_in_the_columns_view_and_its_rules_fire() {
     );
     assert!(
         harness
-            .query_by_label_contains("means unknown: \"Select\" 2")
+            .query_by_label_contains("read as missing: \"Select\" 2")
             .is_some(),
         "the placeholder is shown"
     );
@@ -259,4 +259,120 @@ fn a_large_sets_import_check_runs_on_its_own_thread_and_still_opens_the_view() {
     let here = mql_studio::inspect::inspect(app.model(), &app.leads, &app.leads_renames, app.as_of);
     assert_eq!(threaded.report, here);
     assert!(never_firing(app).contains(&"fit-target-account".to_owned()));
+}
+
+/// The fit rule `id` fired for lead `row`, on the scores the app shows.
+fn fired(app: &StudioApp, id: &str, row: usize) -> bool {
+    app.derived
+        .board
+        .evaluation
+        .fired_rule_ids(app.model(), row)
+        .contains(&id)
+}
+
+#[test]
+fn a_missing_value_added_in_the_editor_unfires_a_rule_and_undo_brings_it_back() {
+    let mut harness = harness();
+    let app = harness.state();
+    let column = app
+        .leads
+        .column_for("industry", &app.model().fields)
+        .expect("the sample has an industry column");
+    let row = (0..app.leads.len())
+        .find(|&r| app.leads.columns[column].cell(r).display() == "Software")
+        .expect("a software lead");
+    assert!(fired(app, "fit-core-industry", row));
+    let before = app.derived.board.scores[row];
+
+    harness.get_by_label("Scoring").click();
+    harness.run_steps(2);
+    assert!(
+        harness
+            .query_by_label("Remove missing value select")
+            .is_some(),
+        "the default list is shown"
+    );
+    harness.get_by_label("New missing value").focus();
+    harness.run_steps(1);
+    harness
+        .get_by_label("New missing value")
+        .type_text(" SOFTWARE ");
+    harness.run_steps(1);
+    harness.get_by_label("Add missing value").click_accesskit();
+    harness.run_steps(4);
+    let app = harness.state();
+    assert_eq!(
+        app.model().missing_values.last().map(String::as_str),
+        Some("SOFTWARE")
+    );
+    assert!(
+        !fired(app, "fit-core-industry", row),
+        "\"Software\" is missing now"
+    );
+    assert!(app.derived.board.scores[row].score < before.score);
+
+    // One undo step: the list and the score are back.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run_steps(4);
+    let app = harness.state();
+    assert_eq!(
+        app.model().missing_values,
+        mql_studio::model::default_missing_values()
+    );
+    assert!(fired(app, "fit-core-industry", row));
+    assert_eq!(app.derived.board.scores[row], before);
+}
+
+#[test]
+fn the_columns_view_suggests_a_placeholder_for_the_missing_values_in_one_click() {
+    let dir = temp_dir("placeholders");
+    let path = dir.path().join("tbd.csv");
+    std::fs::write(
+        &path,
+        "Lead ID,Job Title,Industry\nL1,CTO,TBD\nL2,VP Sales,Select\nL3,Intern,tbd\nL4,CFO,Software\n",
+    )
+    .unwrap();
+    let mut harness = harness();
+    file_menu(&mut harness, "Import leads…");
+    enter_path(&mut harness, &path);
+    harness.run_steps(3);
+    if harness.state().view.central != CentralView::Columns {
+        harness.get_by_label("Columns").click();
+        harness.run_steps(4);
+    }
+    assert!(
+        harness
+            .query_by_label_contains("read as missing: \"Select\" 1")
+            .is_some()
+    );
+    assert!(
+        harness
+            .query_by_label_contains("\"TBD\" in 2 leads looks like \"unknown\"")
+            .is_some()
+    );
+    harness
+        .get_by_label("Add TBD to missing values")
+        .click_accesskit();
+    harness.run_steps(5);
+    let app = harness.state();
+    assert_eq!(
+        app.model().missing_values.last().map(String::as_str),
+        Some("TBD")
+    );
+    assert!(
+        harness
+            .query_by_label_contains("read as missing: \"Select\" 1, \"TBD\" 1, \"tbd\" 1")
+            .is_some()
+    );
+    assert!(
+        harness
+            .query_by_label("Add TBD to missing values")
+            .is_none()
+    );
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run_steps(4);
+    assert_eq!(
+        harness.state().model().missing_values,
+        mql_studio::model::default_missing_values()
+    );
 }

@@ -1,23 +1,19 @@
 //! Calibration and alignment, on small hand-made lead sets.
 //!
 //! Every expected number is worked out by hand in the comments next to it: the funnel, the
-//! reading, the agreement table, the threshold sweep, the suggested thresholds, the rule lift and
+//! reading, the agreement table, the threshold sweep, the suggested thresholds and
 //! the status changes between two scorings.
 // A test may stop at its first failure.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use mql_studio::calibration::{
     Agreement, Funnel, Reading, StatusChange, SweepPoint, Target, agreement, funnel,
-    monthly_capacity_to_count, percent, points_from_odds, rule_lift, smoothed_odds_ratio,
-    status_change_counts, status_changes, suggest_threshold, sweep_point, threshold_sweep,
+    monthly_capacity_to_count, percent, rule_lift, status_change_counts, status_changes,
+    suggest_threshold, sweep_point, threshold_sweep,
 };
-use mql_studio::diff::RuleKind;
 use mql_studio::leads::Verdict;
-use mql_studio::model::{
-    Condition, Counting, Criterion, EngagementRule, FitRule, Model, OverrideAction,
-};
+use mql_studio::model::{Condition, Counting, Criterion, EngagementRule, Model, OverrideAction};
 use mql_studio::scoring::{Evaluation, LeadScore, Status};
-use proptest::prelude::*;
 
 mod common;
 
@@ -444,10 +440,12 @@ fn suggestions_pick_the_lowest_qualifying_threshold() {
         rate.explanation
     );
     assert!(rate.explanation.contains("5 leads would be MQL"));
-    // 40 % is met from 0.
+    // 40 % is met from 0, but a model's threshold must be above 0: the lowest suggested is 1
+    // (the same MQLs as 0 here: no eligible lead scores below 1).
+    assert_eq!(sweep[1].mqls, sweep[0].mqls);
     assert_eq!(
         suggest_threshold(&sweep, Target::MqlToSqlRate(0.4)).map(|s| s.threshold),
-        Some(0.0)
+        Some(1.0)
     );
     // No threshold reaches 60 %.
     assert_eq!(suggest_threshold(&sweep, Target::MqlToSqlRate(0.6)), None);
@@ -460,14 +458,14 @@ fn suggestions_pick_the_lowest_qualifying_threshold() {
         "{}",
         count.explanation
     );
-    // At most 5: 4. At most 100: 0.
+    // At most 5: 4. At most 100: 1 (0 would do, but a threshold must be above 0).
     assert_eq!(
         suggest_threshold(&sweep, Target::MqlCount(5)).map(|s| s.threshold),
         Some(4.0)
     );
     assert_eq!(
         suggest_threshold(&sweep, Target::MqlCount(100)).map(|s| s.threshold),
-        Some(0.0)
+        Some(1.0)
     );
     // The fast-tracked lead is an MQL at every threshold: 0 MQLs cannot be reached.
     assert_eq!(suggest_threshold(&sweep, Target::MqlCount(0)), None);
@@ -572,9 +570,10 @@ fn no_outcomes_no_positives_and_empty_lead_sets() {
     assert_eq!(f.reading(), Reading::TooLoose { rate: 0.0 });
     let sweep = threshold_sweep(&model, &set, &scored);
     assert_eq!(sweep[0], point(0.0, 2, 0, Some(0.0), None));
+    // A rate of 0 is met everywhere; the lowest threshold a model can have is above 0.
     assert_eq!(
         suggest_threshold(&sweep, Target::MqlToSqlRate(0.0)).map(|s| s.threshold),
-        Some(0.0)
+        Some(1.0)
     );
     let lifts = rule_lift(&model, &set, &Evaluation::new(&model, &set, 0));
     // `senior` fires for L1: 0 of 1 vs 0 of 1; no rate to divide by, no variation to learn from.
@@ -597,9 +596,10 @@ fn no_outcomes_no_positives_and_empty_lead_sets() {
             .iter()
             .all(|p| *p == point(p.threshold, 0, 0, None, None))
     );
+    // 0 MQLs at every threshold: the lowest a model can have, 1.
     assert_eq!(
         suggest_threshold(&sweep, Target::MqlCount(0)).map(|s| s.threshold),
-        Some(0.0)
+        Some(1.0)
     );
     assert_eq!(agreement(&scored, &set.verdicts).judged(), 0);
     assert!(status_changes(&scored, &scored).is_empty());
@@ -609,163 +609,6 @@ fn no_outcomes_no_positives_and_empty_lead_sets() {
     let other = score_fast(&model, &leads(FUNNEL_LEADS), 0);
     assert_eq!(funnel(&set, &other), Funnel::default());
     assert_eq!(threshold_sweep(&model, &set, &other)[0].mqls, 0);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Rule lift.
-
-/// Nine leads, eight with an outcome (4 SQLs, 4 not), so the overall SQL rate is 1/2 and the
-/// smoothing adds one pseudo-SQL and one pseudo-non-SQL to each side.
-/// `senior` (VP) fires for L1-L4 and L9 (no outcome); `webinar` for L1, L5, L6;
-/// `enterprise` (10,000+ employees) for nobody; the competitor disqualifier for L8.
-const LIFT_LEADS: &str = "id,job_title,employees,webinar,competitor,Outcome\n\
-L1,VP Sales,100,1,no,sql\n\
-L2,VP Ops,100,0,no,won\n\
-L3,VP IT,100,0,no,opportunity\n\
-L4,VP HR,100,0,no,lead\n\
-L5,Analyst,100,2,no,sql\n\
-L6,Analyst,100,1,no,lead\n\
-L7,Analyst,100,0,no,lead\n\
-L8,Analyst,100,0,yes,lead\n\
-L9,VP Finance,100,3,no,\n";
-
-fn lift_model() -> Model {
-    let mut model = Model::new("lift");
-    model.fit.rules = vec![
-        FitRule {
-            label: "Senior title".into(),
-            ..fit_rule(
-                "senior",
-                "job_title",
-                Condition::ContainsAny(vec!["VP".into()]),
-                20.0,
-            )
-        },
-        fit_rule(
-            "enterprise",
-            "employees",
-            Condition::AtLeast(10_000.0),
-            15.0,
-        ),
-    ];
-    model.engagement.rules = vec![EngagementRule {
-        enabled: false,
-        ..eng_rule("webinar", "webinar", Counting::PerOccurrence, 10.0)
-    }];
-    model.overrides = vec![override_rule(
-        "dq-competitor",
-        OverrideAction::Disqualify,
-        vec![field_is("competitor", Condition::IsTrue)],
-    )];
-    model
-}
-
-#[test]
-fn rule_lift_compares_the_sql_rate_of_matched_leads_with_the_rest() {
-    let model = lift_model();
-    let set = leads(LIFT_LEADS);
-    let evaluation = Evaluation::new(&model, &set, 0);
-    let lifts = rule_lift(&model, &set, &evaluation);
-    let ids: Vec<&str> = lifts.iter().map(|l| l.id.as_str()).collect();
-    assert_eq!(ids, ["senior", "enterprise", "webinar", "dq-competitor"]);
-    // Each lift says whether its rule is enabled (the report marks the others "off").
-    let enabled: Vec<bool> = lifts.iter().map(|l| l.enabled).collect();
-    assert_eq!(enabled, [true, true, false, true]);
-
-    // senior: matched L1-L4 (L9 has no outcome): a = 3 SQLs (L1, L2, L3), b = 1 (L4);
-    // rest L5-L8: c = 1 (L5), d = 3. Rates 3/4 and 1/4, lift 3.
-    // Odds ratio ((3+1)/(1+1)) / ((1+1)/(3+1)) = 2 / 0.5 = 4 = 2 doublings: +20 points.
-    let senior = &lifts[0];
-    assert_eq!(senior.label, "Senior title");
-    assert_eq!(senior.kind, RuleKind::Fit);
-    assert_eq!(senior.current_points, Some(20.0));
-    assert_eq!((senior.matched, senior.matched_sqls), (4, 3));
-    assert_eq!((senior.rest, senior.rest_sqls), (4, 1));
-    assert_close(senior.matched_rate, 0.75);
-    assert_close(senior.rest_rate, 0.25);
-    assert_close(senior.lift, 3.0);
-    assert_eq!(senior.suggested_points, Some(20.0));
-
-    // enterprise fires for nobody: no matched rate, no lift, no suggestion; the label falls back
-    // to the id.
-    let enterprise = &lifts[1];
-    assert_eq!(enterprise.label, "enterprise");
-    assert_eq!(
-        (enterprise.matched, enterprise.rest, enterprise.rest_sqls),
-        (0, 8, 4)
-    );
-    assert_eq!(enterprise.matched_rate, None);
-    assert_close(enterprise.rest_rate, 0.5);
-    assert_eq!((enterprise.lift, enterprise.suggested_points), (None, None));
-
-    // webinar (disabled: still measured) fires for L1, L5, L6: a = 2, b = 1; rest: c = 2 (L2,
-    // L3), d = 3 (L4, L7, L8). Rates 2/3 and 2/5, lift 5/3.
-    // Odds ratio ((2+1)/(1+1)) / ((2+1)/(3+1)) = 1.5 / 0.75 = 2: +10 points.
-    let webinar = &lifts[2];
-    assert_eq!(webinar.kind, RuleKind::Engagement);
-    assert_eq!(webinar.current_points, Some(10.0));
-    assert_eq!((webinar.matched, webinar.matched_sqls), (3, 2));
-    assert_eq!((webinar.rest, webinar.rest_sqls), (5, 2));
-    assert_close(webinar.lift, 5.0 / 3.0);
-    assert_eq!(webinar.suggested_points, Some(10.0));
-
-    // The competitor override fires for L8 (no SQL): rate 0 vs 4/7, lift 0; no points.
-    let competitor = &lifts[3];
-    assert_eq!(competitor.kind, RuleKind::Override);
-    assert_eq!(competitor.current_points, None);
-    assert_eq!((competitor.matched, competitor.matched_sqls), (1, 0));
-    assert_close(competitor.rest_rate, 4.0 / 7.0);
-    assert_close(competitor.lift, 0.0);
-    assert_eq!(competitor.suggested_points, None);
-}
-
-#[test]
-fn the_smoothing_adds_one_lead_of_the_rarer_outcome() {
-    // 2 SQLs and 10 non-SQLs overall: +1 pseudo-SQL and +5 pseudo-non-SQLs per side.
-    // ((1+1)/(1+5)) / ((1+1)/(9+5)) = (1/3) / (1/7) = 7/3; 10 × log2(7/3) = 12.2 → 12.
-    assert_close(smoothed_odds_ratio(1, 1, 1, 9), 7.0 / 3.0);
-    assert_eq!(points_from_odds(1, 1, 1, 9), Some(12.0));
-    // 6 SQLs and 2 non-SQLs: SQLs are the common outcome: +3 pseudo-SQLs, +1 pseudo-non-SQL.
-    // ((3+3)/(0+1)) / ((3+3)/(2+1)) = 6 / 2 = 3; 10 × log2(3) = 15.8 → 16.
-    assert_close(smoothed_odds_ratio(3, 0, 3, 2), 3.0);
-    assert_eq!(points_from_odds(3, 0, 3, 2), Some(16.0));
-    // The same rate on both sides: no points (and never -0).
-    let same = points_from_odds(1, 3, 2, 6).expect("points");
-    assert_eq!(same, 0.0);
-    assert!(same.is_sign_positive());
-    // A small group converting slightly below the rest: 1 of 14 vs 23 of 286 (24 SQLs of 300:
-    // +1 pseudo-SQL, +11.5 pseudo-non-SQLs). (2/24.5) / (24/274.5) = 0.9337; 10 × log2 = -0.99
-    // → -1. Adding 0.5 to every cell instead would give (1.5/13.5) / (23.5/263.5) = 1.246, +3:
-    // the wrong sign.
-    assert_eq!(points_from_odds(1, 13, 23, 263), Some(-1.0));
-    // No SQL at all, only SQLs, or an empty side: nothing to learn.
-    assert_eq!(smoothed_odds_ratio(0, 5, 0, 5), None);
-    assert_eq!(smoothed_odds_ratio(5, 0, 5, 0), None);
-    assert_eq!(smoothed_odds_ratio(0, 0, 3, 5), None);
-    assert_eq!(smoothed_odds_ratio(3, 5, 0, 0), None);
-}
-
-proptest! {
-    /// The suggested points never contradict the raw rates: positive only when the matched
-    /// leads convert more often than the rest, negative only when less often.
-    #[test]
-    fn suggested_points_have_the_sign_of_the_raw_lift(
-        a in 0usize..60, b in 0usize..60, c in 0usize..60, d in 0usize..60
-    ) {
-        if let Some(points) = points_from_odds(a, b, c, d) {
-            let matched = a as f64 / (a + b) as f64;
-            let rest = c as f64 / (c + d) as f64;
-            if points > 0.0 {
-                prop_assert!(matched > rest);
-            }
-            if points < 0.0 {
-                prop_assert!(matched < rest);
-            }
-            if matched == rest {
-                prop_assert_eq!(points, 0.0);
-            }
-        }
-    }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -4,13 +4,15 @@
 // A test may stop at its first failure.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use mql_studio::calibration::RuleLift;
+use mql_studio::calibration::quality::Rate;
 use mql_studio::calibration::{
     Target, agreement, funnel, monthly_capacity_to_count, percent, rule_lift, status_change_counts,
     status_changes, suggest_threshold, threshold_sweep,
 };
-use mql_studio::diff::diff_models;
+use mql_studio::diff::{RuleKind, diff_models};
 use mql_studio::format::load_model;
-use mql_studio::model::fmt_number;
+use mql_studio::model::{fmt_number, fmt_signed};
 
 mod common;
 
@@ -28,6 +30,70 @@ fn section<'a>(text: &'a str, title: &str) -> Vec<&'a str> {
 /// `29.4 %` as printed, or `–` for no rate.
 fn rate_text(rate: Option<f64>) -> String {
     rate.map_or_else(|| "–".to_owned(), percent)
+}
+
+/// A label as the lift table shows it: cut to `width` characters, ending with `…` when cut.
+fn cut(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        text.to_owned()
+    } else {
+        let mut cut: String = text.chars().take(width - 1).collect();
+        cut.push('…');
+        cut
+    }
+}
+
+/// Checks one row of `calibrate`'s lift table against the library's lift of the rule.
+fn lift_row(row: &str, lift: &RuleLift) -> Result<(), String> {
+    let id: String = row.chars().skip(2).take(22).collect();
+    if id.trim_end() != lift.id {
+        return Err(format!("id {id:?}"));
+    }
+    let label = if lift.enabled {
+        lift.label.clone()
+    } else {
+        format!("{} (off)", lift.label)
+    };
+    let shown: String = row.chars().skip(25).take(26).collect();
+    if shown.trim_end() != cut(&label, 26) {
+        return Err(format!("label {shown:?}"));
+    }
+    let rest: String = row.chars().skip(52).collect();
+    let tokens: Vec<&str> = rest.split_whitespace().collect();
+    let kind = match lift.kind {
+        RuleKind::Fit => "fit",
+        RuleKind::Engagement => "engagement",
+        RuleKind::Override => "override",
+    };
+    let points = lift.current_points.map_or("–".to_owned(), fmt_number);
+    if tokens[..3] != [kind, points.as_str(), lift.matched.to_string().as_str()] {
+        return Err(format!("kind, points, fires {:?}", &tokens[..3]));
+    }
+    // From the right: the suggestion, the lift, the rest's rate, the matched rate (interval).
+    let suggested = match (lift.suggested_points, &lift.withheld) {
+        (Some(p), _) if lift.per.is_empty() => fmt_signed(p),
+        (Some(p), _) => format!("{}/occ.", fmt_signed(p)),
+        (None, Some(_)) => "too few".to_owned(),
+        (None, None) => "–".to_owned(),
+    };
+    let lift_value = lift.lift.map_or("–".to_owned(), |l| format!("{l:.2}"));
+    let matched = Rate::of(lift.matched_sqls, lift.matched).text();
+    let tail = rest
+        .trim_end()
+        .strip_suffix(&suggested)
+        .map(str::trim_end)
+        .and_then(|t| t.strip_suffix(&lift_value))
+        .map(str::trim_end)
+        .and_then(|t| t.strip_suffix(&rate_text(lift.rest_rate)))
+        .map(str::trim_end)
+        .and_then(|t| t.strip_suffix(&matched));
+    match tail {
+        Some(t) if t.trim_end().ends_with(&lift.matched.to_string()) => Ok(()),
+        _ => Err(format!(
+            "expected … {matched} {} {lift_value} {suggested}",
+            rate_text(lift.rest_rate)
+        )),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -163,35 +229,20 @@ fn calibrate_prints_the_library_numbers_for_the_bundled_data() {
         );
     }
 
-    // The rule lift table: one row per rule, in model order.
+    // The rule lift table: one row per rule, in model order: its id, its label (cut to 26
+    // characters), kind, points, how many leads it fires for, their SQL rate with its 95 %
+    // interval, the rest's rate, the lift and the suggestion ("too few" below 30 leads).
     let lifts = rule_lift(&s.model, &s.leads, &s.evaluation);
     let rows = section(&text, "Rule lift");
     assert_eq!(rows.len(), lifts.len() + 1, "a header and one row per rule");
     for (row, lift) in rows.iter().skip(1).zip(&lifts) {
-        let label: String = row.chars().skip(2).take(30).collect();
-        assert_eq!(label.trim_end(), lift.label, "{row}");
-        let rest: String = row.chars().skip(32).collect();
-        let tokens: Vec<&str> = rest.split_whitespace().collect();
-        let points = lift.current_points.map_or("–".to_owned(), fmt_number);
-        assert_eq!(tokens[1], points, "{row}");
-        assert_eq!(tokens[2], lift.matched.to_string(), "{row}");
-        let lift_value = lift.lift.map_or("–".to_owned(), |l| format!("{l:.2}"));
-        assert_eq!(tokens[tokens.len() - 2], lift_value, "{row}");
-        let suggested = match lift.suggested_points {
-            None => "–".to_owned(),
-            Some(0.0) => "0".to_owned(),
-            Some(p) => format!("{p:+}"),
-        };
-        assert_eq!(tokens[tokens.len() - 1], suggested, "{row}");
-        assert!(
-            rest.contains(&format!(
-                "{:>10} {:>10}",
-                rate_text(lift.matched_rate),
-                rate_text(lift.rest_rate)
-            )),
-            "{row}"
-        );
+        let check = lift_row(row, lift);
+        assert!(check.is_ok(), "{row}: {check:?}");
     }
+    assert!(
+        lifts.iter().any(|l| l.withheld.is_some()) && lifts.iter().any(|l| !l.per.is_empty()),
+        "the bundled data has rules with too few leads and per-occurrence rules"
+    );
 
     // Agreement with the sales verdicts in the file.
     let table = agreement(&s.scores, &s.leads.verdicts);
@@ -552,9 +603,26 @@ fn the_numbers_in_the_calibration_page_are_the_library_numbers() {
         ),
         (14, 1, 286, 23)
     );
-    assert_eq!(trial.suggested_points, Some(-1.0));
+    // 14 leads are fewer than the 30 points are suggested from; the page's pseudo-count example
+    // computes what the smoothed odds ratio would say.
+    assert_eq!(trial.suggested_points, None);
+    assert!(trial.withheld.is_some());
+    assert_eq!(
+        mql_studio::calibration::points_from_odds(1, 13, 23, 263),
+        Some(-1.0)
+    );
+    assert_eq!(
+        Rate::of(trial.matched_sqls, trial.matched).text(),
+        "7.1 % (1.3–31.5 %)"
+    );
+    assert!(page.contains("10 × log2 0.934 = -0.99 → -1."));
+    assert!(page.contains("reads\n`too few`, with its rate 7.1 % (1.3–31.5 %)"));
     assert!(page.contains("× 10 = 10.97 → **+11 points**"));
-
+    assert_eq!(
+        Rate::of(senior.matched_sqls, senior.matched).text(),
+        "12.1 % (7.2–19.7 %)"
+    );
+    assert!(page.contains("`12.1 % (7.2–19.7 %)`"));
     // Agreement, and the sales proposal.
     let table = agreement(&s.scores, &s.leads.verdicts);
     assert_eq!(
@@ -581,8 +649,8 @@ fn the_numbers_in_the_calibration_page_are_the_library_numbers() {
 // ---------------------------------------------------------------------------------------------
 // README.md
 
-/// Every `$ mql-studio calibrate|diff …` example in the README is real output: each line shown
-/// (`…` marks lines left out) is a line of the command's output, in order.
+/// Every `$ mql-studio calibrate|diff|fit …` example in the README is real output: each line
+/// shown (`…` marks lines left out) is a line of the command's output, in order.
 #[test]
 fn the_readme_examples_are_real_output() {
     let readme = std::fs::read_to_string(repo("README.md")).expect("the README");
@@ -593,9 +661,24 @@ fn the_readme_examples_are_real_output() {
             continue;
         };
         let args: Vec<&str> = command.split_whitespace().collect();
-        if !matches!(args.first(), Some(&"calibrate" | &"diff")) {
+        if !matches!(args.first(), Some(&"calibrate" | &"diff" | &"fit")) {
             continue;
         }
+        // `fit --out fitted.ron` writes into a temporary directory instead of the repository,
+        // and the output names the file as the README does.
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let out = dir.path().join("fitted.ron");
+        let args: Vec<&str> = args
+            .iter()
+            .enumerate()
+            .map(|(k, a)| {
+                if k > 0 && args[k - 1] == "--out" {
+                    path_str(&out)
+                } else {
+                    a
+                }
+            })
+            .collect();
         let shown: Vec<&str> = lines[i + 1..]
             .iter()
             .take_while(|l| !l.starts_with("$ ") && !l.starts_with("```"))
@@ -612,7 +695,7 @@ fn the_readme_examples_are_real_output() {
             "{command}: {}",
             stderr(&output)
         );
-        let text = stdout(&output);
+        let text = stdout(&output).replace(path_str(&out), "fitted.ron");
         let mut actual = text.lines();
         for expected in shown.iter().filter(|l| l.trim() != "…") {
             assert!(
@@ -622,7 +705,7 @@ fn the_readme_examples_are_real_output() {
         }
         checked += 1;
     }
-    assert_eq!(checked, 2, "the README shows calibrate and diff");
+    assert_eq!(checked, 3, "the README shows calibrate, diff and fit");
 }
 
 #[test]
@@ -631,8 +714,14 @@ fn calibrate_marks_the_disabled_rules_off_in_the_lift_table() {
     model.fit.rules[1].enabled = false;
     model.overrides[0].enabled = false;
     let off = [
-        model.fit.rules[1].label.clone(),
-        model.overrides[0].label.clone(),
+        (
+            model.fit.rules[1].id.clone(),
+            model.fit.rules[1].label.clone(),
+        ),
+        (
+            model.overrides[0].id.clone(),
+            model.overrides[0].label.clone(),
+        ),
     ];
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("some-off.ron");
@@ -655,8 +744,10 @@ fn calibrate_marks_the_disabled_rules_off_in_the_lift_table() {
         .map(|line| line.trim_start())
         .collect();
     assert_eq!(marked.len(), 2, "{text}");
-    for (line, label) in marked.iter().zip(&off) {
-        assert!(line.starts_with(&format!("{label} (off)")), "{line}");
+    for (line, (id, label)) in marked.iter().zip(&off) {
+        // The id first, then the label marked off.
+        assert!(line.starts_with(&format!("{id} ")), "{line}");
+        assert!(line.contains(&format!(" {label} (off) ")), "{line}");
     }
 }
 

@@ -70,7 +70,7 @@ fn a_hubspot_export_shows_its_mapping_what_is_missing_and_exits_1_while_rules_ca
         "Job title",
         "→ field `job_title` (by name)",
         "→ field `employees` (by alias)",
-        "placeholders for \"unknown\": \"Select\" 2",
+        "read as missing (on the model's missing_values): \"Select\" 2",
         "\"-\" 1, \"N/A\" 1",
     ] {
         assert!(text.contains(line), "{line:?} in:\n{text}");

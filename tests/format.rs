@@ -650,6 +650,8 @@ fn model() -> impl Strategy<Value = Model> {
                 }),
             0..3,
         ),
+        // Any list, the empty one (the feature off) included.
+        proptest::collection::vec(text(), 0..4),
     );
     let rules = (
         finite(),
@@ -682,7 +684,7 @@ fn model() -> impl Strategy<Value = Model> {
     );
     (head, rules, tail).prop_map(
         |(
-            (name, description, owners, status, sign_offs, fields),
+            (name, description, owners, status, sign_offs, fields, missing_values),
             (fit_max, fit_rules, engagement_max, engagement_rules, overrides),
             (
                 (
@@ -706,6 +708,7 @@ fn model() -> impl Strategy<Value = Model> {
             status,
             sign_offs,
             fields,
+            missing_values,
             fit: FitSection {
                 max_points: fit_max,
                 rules: fit_rules,

@@ -42,6 +42,19 @@ impl StudioApp {
                 ModelEdit::TakeRule { id, other, .. } => {
                     Some(format!("took `{id}` from \"{}\"", other.name))
                 }
+                ModelEdit::AddMinedRules { rules, .. } => Some(format!(
+                    "added {} rule(s) from the miner: {} (Ctrl+Z undoes it)",
+                    rules.len(),
+                    rules
+                        .iter()
+                        .map(|r| r.label.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+                ModelEdit::UseFittedPoints(fitted) => Some(format!(
+                    "fitted points taken for every rule, threshold {} (one step: Ctrl+Z undoes it)",
+                    crate::model::fmt_number(fitted.combine.mql_threshold)
+                )),
                 ModelEdit::UseThreshold(threshold)
                     if self.document.model.combine.nurture_band > threshold.max(0.0) =>
                 {
@@ -101,6 +114,7 @@ impl StudioApp {
             ViewAction::TestRecord(record) => view.test_record = record,
             ViewAction::NoteForm(form) => view.note_form = form,
             ViewAction::ScoreBin(bin) => view.score_bin = bin,
+            ViewAction::MinerColumn(column) => view.miner_column = Some(column),
             ViewAction::Layout(layout) => {
                 if layout.presenting != view.layout.presenting {
                     set_text_scale(

@@ -8,6 +8,7 @@
 
 mod apply;
 mod calibration_jobs;
+mod miner_jobs;
 mod commands;
 mod derived;
 mod document;

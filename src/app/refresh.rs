@@ -57,6 +57,7 @@ impl StudioApp {
             CentralView::Calibration => self.refresh_calibration(),
             CentralView::Compare => self.refresh_compare(),
             CentralView::Columns => self.refresh_import_check(),
+            CentralView::FindRules => self.refresh_miner(),
             CentralView::Preview
             | CentralView::Agreement
             | CentralView::TestRecord
@@ -71,8 +72,13 @@ impl StudioApp {
             self.calibration = results;
         }
         let generation = self.derived.generation;
-        let shown = self.calibration.funnel.is_some() && self.calibration.generation == generation;
-        if shown || self.calibration_jobs.requested == Some(generation) {
+        let holdout = self.view.calibration_inputs.holdout();
+        let with_fit = self.view.calibration_inputs.fit_preview_open;
+        let shown = self.calibration.funnel.is_some()
+            && self.calibration.generation == generation
+            && self.calibration.holdout == holdout
+            && self.calibration.with_fit == with_fit;
+        if shown || self.calibration_jobs.requested == Some((generation, holdout, with_fit)) {
             return;
         }
         if self.derived.board.scores.len() != self.leads.len() {
@@ -82,6 +88,8 @@ impl StudioApp {
         if self.leads.len() >= self.calibration_jobs.background_from {
             let job = CalibrationJob {
                 generation,
+                holdout,
+                with_fit,
                 model: self.document.model.clone(),
                 leads: std::sync::Arc::clone(&self.leads),
                 as_of: self.as_of,
@@ -90,18 +98,19 @@ impl StudioApp {
                 return;
             }
         }
-        let lift = crate::calibration::rule_lift(
-            &self.document.model,
-            &self.leads,
-            self.derived
-                .evaluation_for(&self.document, &self.leads, self.as_of),
-        );
+        // Below the thread's size a copy of the scores costs less than a frame.
+        let scores = self.derived.board.scores.clone();
+        let evaluation = self
+            .derived
+            .evaluation_for(&self.document, &self.leads, self.as_of);
         self.calibration = results_with(
             generation,
+            holdout,
+            with_fit,
             &self.document.model,
             &self.leads,
-            &self.derived.board.scores,
-            lift,
+            evaluation,
+            &scores,
         );
     }
 
@@ -109,7 +118,44 @@ impl StudioApp {
     pub fn calibration_pending(&self) -> bool {
         self.view.central == CentralView::Calibration
             && self.calibration_jobs.requested.is_some()
-            && self.calibration_jobs.requested != Some(self.calibration.generation)
+            && self.calibration_jobs.requested
+                != Some((
+                    self.calibration.generation,
+                    self.calibration.holdout,
+                    self.calibration.with_fit,
+                ))
+    }
+
+    /// Mines the leads (the training part of the calibration view's holdout) when the model, the
+    /// leads or the holdout changed since the last report; for a large lead set on its own
+    /// thread, showing the previous report meanwhile.
+    pub fn refresh_miner(&mut self) {
+        if let Some(report) = self.miner_jobs.poll() {
+            self.miner = Some(report);
+        }
+        let holdout = self.view.calibration_inputs.holdout();
+        let key = (self.document.model_revision(), self.leads_version, holdout);
+        let current = self
+            .miner
+            .as_ref()
+            .is_some_and(|m| (m.model, m.leads_version, m.holdout) == key);
+        if current || self.miner_jobs.requested == Some(key) {
+            return;
+        }
+        let mut job = super::miner_jobs::MinerJob {
+            model_revision: key.0,
+            leads_version: key.1,
+            holdout,
+            model: self.document.model.clone(),
+            leads: std::sync::Arc::clone(&self.leads),
+        };
+        if self.leads.len() >= self.miner_jobs.background_from {
+            match self.miner_jobs.request(job) {
+                Ok(()) => return,
+                Err(returned) => job = *returned,
+            }
+        }
+        self.miner = Some(super::miner_jobs::mine(job));
     }
 
     /// Inspects the leads through the model when either changed since the last report; for a

@@ -149,6 +149,8 @@ pub enum ViewAction {
     Layout(Layout),
     /// Show only the leads of one histogram bar (bin, scale), or all again.
     ScoreBin(Option<(usize, f64)>),
+    /// The column the rule miner shows.
+    MinerColumn(String),
     /// The values typed in "Test a record".
     TestRecord(crate::record::Record),
     NoteForm(NoteForm),
@@ -230,6 +232,8 @@ pub enum CentralView {
     Columns,
     /// The workshop's notes: decisions, open questions, the parking lot.
     Notes,
+    /// The rule miner: conversion by value or bin of every column, *Add as rule*.
+    FindRules,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -279,6 +283,11 @@ pub struct CalibrationInputs {
     pub target_rate_percent: f64,
     pub capacity_per_month: f64,
     pub period_days: f64,
+    /// The share of leads with an outcome held out to check the model, in percent (0: none).
+    pub holdout_percent: f64,
+    pub seed: u64,
+    /// The *Fit all points* preview is open.
+    pub fit_preview_open: bool,
 }
 
 impl Default for CalibrationInputs {
@@ -287,7 +296,22 @@ impl Default for CalibrationInputs {
             target_rate_percent: 25.0,
             capacity_per_month: 20.0,
             period_days: 90.0,
+            holdout_percent: 0.0,
+            seed: 42,
+            fit_preview_open: false,
         }
+    }
+}
+
+impl CalibrationInputs {
+    /// The holdout the inputs ask for; `None` at 0 %.
+    pub fn holdout(&self) -> Option<crate::calibration::quality::Holdout> {
+        (self.holdout_percent > 0.0 && self.holdout_percent < 100.0).then(|| {
+            crate::calibration::quality::Holdout {
+                share: self.holdout_percent / 100.0,
+                seed: self.seed,
+            }
+        })
     }
 }
 
@@ -310,6 +334,8 @@ pub struct ViewState {
     pub layout: Layout,
     /// The histogram bar whose leads the table shows (bin, scale), if one was clicked.
     pub score_bin: Option<(usize, f64)>,
+    /// The column the rule miner shows (by header).
+    pub miner_column: Option<String>,
     /// The lead typed in "Test a record" (never added to the leads).
     pub test_record: crate::record::Record,
     /// The note being written in the notes view.
@@ -420,6 +446,7 @@ impl Default for ViewState {
             test_record: crate::record::Record::default(),
             note_form: NoteForm::default(),
             score_bin: None,
+            miner_column: None,
         }
     }
 }
@@ -496,6 +523,9 @@ pub struct StudioApp {
     pub import_check: Option<ImportCheck>,
     /// The columns view's thread, for large lead sets.
     pub import_checks: super::import_checks::ImportChecks,
+    /// The rule miner's report (derived; computed while its view is shown).
+    pub miner: Option<super::miner_jobs::MinerReport>,
+    pub miner_jobs: super::miner_jobs::MinerJobs,
     /// Headers renamed when the leads file is read (an id or outcome column the reader did not
     /// find by itself), chosen in the columns view.
     pub leads_renames: Vec<(String, String)>,
@@ -570,6 +600,8 @@ impl StudioApp {
             calibration: CalibrationResults::default(),
             import_check: None,
             import_checks: Default::default(),
+            miner: None,
+            miner_jobs: Default::default(),
             leads_renames: Vec::new(),
             workshop_path: None,
             orphan_verdicts: Vec::new(),

@@ -5,19 +5,8 @@ use std::path::Path;
 
 use anyhow::{Result, bail};
 
-use super::{LeadsArgs, load_valid_model, path_text, print_stdout, rate_cell, score_leads};
+use super::{LeadsArgs, fit_width, load_valid_model, path_text, print_stdout, rate_cell, score_leads};
 use crate::model::fmt_number;
-
-/// Cuts text to `width` characters, ending with `…` when cut.
-fn fit_width(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
-        text.to_owned()
-    } else {
-        let mut cut: String = text.chars().take(width.saturating_sub(1)).collect();
-        cut.push('…');
-        cut
-    }
-}
 
 fn funnel_text(funnel: &crate::calibration::Funnel, as_of: i32) -> String {
     let f = funnel;
@@ -116,19 +105,17 @@ fn sweep_text(
     lines.join("\n")
 }
 
-fn lift_text(
-    lifts: &[crate::calibration::RuleLift],
-    funnel_: &crate::calibration::Funnel,
-) -> String {
+fn lift_text(lifts: &[crate::calibration::RuleLift], on: &str, leads: usize, sqls: usize) -> String {
     use crate::diff::RuleKind;
     let mut lines = vec![
         format!(
-            "Rule lift (over the {} leads with an outcome, {} reached SQL; suggested: +10 points per doubling of the odds)",
-            funnel_.with_outcome, funnel_.sqls
+            "Rule lift (over {on}: {leads} leads with an outcome, {sqls} reached SQL; suggested: \
+             +10 points per doubling of the odds; no suggestion from fewer than {} leads)",
+            crate::calibration::quality::MIN_LEADS
         ),
         format!(
-            "  {:<30} {:<10} {:>6} {:>6} {:>10} {:>10} {:>6} {:>9}",
-            "rule", "kind", "points", "fires", "SQL rate", "rest rate", "lift", "suggested"
+            "  {:<22} {:<26} {:<10} {:>6} {:>6} {:>22} {:>10} {:>6} {:>9}",
+            "id", "rule", "kind", "points", "fires", "SQL rate (95 %)", "rest rate", "lift", "suggested"
         ),
     ];
     for lift in lifts {
@@ -148,26 +135,26 @@ fn lift_text(
         let points = lift
             .current_points
             .map_or_else(|| "–".to_owned(), fmt_number);
-        let suggested = lift.suggested_points.map_or_else(
-            || "–".to_owned(),
-            |p| {
-                if p == 0.0 {
-                    "0".to_owned()
-                } else {
-                    format!("{p:+}")
-                }
-            },
-        );
+        let suggested = match (lift.suggested_points, &lift.withheld) {
+            (Some(p), _) => {
+                let per = if lift.per.is_empty() { "" } else { "/occ." };
+                format!("{}{per}", crate::model::fmt_signed(p))
+            }
+            (None, Some(_)) => "too few".to_owned(),
+            (None, None) => "–".to_owned(),
+        };
         let lift_value = lift
             .lift
             .map_or_else(|| "–".to_owned(), |l| format!("{l:.2}"));
+        let matched = crate::calibration::quality::Rate::of(lift.matched_sqls, lift.matched);
         lines.push(format!(
-            "  {:<30} {:<10} {:>6} {:>6} {:>10} {:>10} {:>6} {:>9}",
-            fit_width(&label, 30),
+            "  {:<22} {:<26} {:<10} {:>6} {:>6} {:>22} {:>10} {:>6} {:>9}",
+            fit_width(&crate::text::printable(&lift.id), 22),
+            fit_width(&label, 26),
             kind,
             points,
             lift.matched,
-            rate_cell(lift.matched_rate),
+            matched.text(),
             rate_cell(lift.rest_rate),
             lift_value,
             suggested
@@ -214,10 +201,10 @@ pub(super) fn calibrate_command(
     target_rate: Option<f64>,
     target_mqls: Option<usize>,
     capacity: Option<(f64, f64)>,
+    holdout: Option<crate::calibration::quality::Holdout>,
 ) -> Result<i32> {
     use crate::calibration::{
-        Target, agreement, funnel, monthly_capacity_to_count, percent, rule_lift,
-        suggest_threshold, sweep_point, threshold_sweep,
+        Target, agreement, funnel, monthly_capacity_to_count, percent, suggest_threshold,
     };
     if let Some(rate) = target_rate
         && !(rate > 0.0 && rate <= 1.0)
@@ -234,7 +221,15 @@ pub(super) fn calibrate_command(
     let model = load_valid_model(model_path)?;
     let (leads, as_of, evaluation, scores) = score_leads(args, &model)?;
     let funnel_ = funnel(&leads, &scores);
-    let sweep = threshold_sweep(&model, &leads, &scores);
+    // With a holdout, suggestions come from the training part and quality from the holdout.
+    let held = holdout.map(|h| crate::calibration::quality::holdout_rows(&leads, h));
+    let in_training = |row: usize| held.as_ref().is_none_or(|h| !h.get(row).copied().unwrap_or(false));
+    let in_holdout = |row: usize| held.as_ref().is_none_or(|h| h.get(row).copied().unwrap_or(false));
+    let sweep = crate::calibration::sweep_where(&model, &leads, &scores, &in_training);
+    let training_part = match holdout {
+        Some(h) => format!("the training part ({} held out, seed {})", percent(h.share), h.seed),
+        None => "all leads".to_owned(),
+    };
 
     let mut targets: Vec<(Target, String)> = Vec::new();
     if let Some(rate) = target_rate {
@@ -258,12 +253,16 @@ pub(super) fn calibrate_command(
         ));
     }
     if targets.is_empty() {
-        let rate = crate::calibration::default_target_rate(&funnel_);
+        let (sqls, with_outcome) = (0..leads.len())
+            .filter(|&row| in_training(row))
+            .filter_map(|row| leads.outcomes.get(row).copied().flatten())
+            .fold((0, 0), |(s, n), o| (s + usize::from(o.reached_sql), n + 1));
+        let rate = crate::calibration::default_target_rate_of(sqls, with_outcome);
         let why = if rate > crate::calibration::LOOSE_BELOW {
             format!(
                 "{} × the base rate of {}",
                 fmt_number(crate::calibration::DEFAULT_LIFT_OVER_BASE),
-                percent(funnel_.sqls as f64 / funnel_.with_outcome.max(1) as f64)
+                percent(sqls as f64 / with_outcome.max(1) as f64)
             )
         } else {
             "the rule of thumb".to_owned()
@@ -276,9 +275,15 @@ pub(super) fn calibrate_command(
             ),
         ));
     }
-    let current = sweep_point(&model, &leads, &scores, model.combine.mql_threshold);
+    let current = crate::calibration::sweep_point_where(
+        &model,
+        &leads,
+        &scores,
+        model.combine.mql_threshold,
+        &in_training,
+    );
     let mut marked = vec![(current, "current".to_owned())];
-    let mut suggestion_lines = vec!["Suggested thresholds".to_owned()];
+    let mut suggestion_lines = vec![format!("Suggested thresholds (from {training_part})")];
     for (target, what) in &targets {
         match suggest_threshold(&sweep, *target) {
             Some(s) => {
@@ -305,8 +310,29 @@ pub(super) fn calibrate_command(
         suggestion_lines.join("\n"),
     ];
     if funnel_.with_outcome > 0 {
-        let lifts = rule_lift(&model, &leads, &evaluation);
-        sections.push(lift_text(&lifts, &funnel_));
+        let lifts = crate::calibration::rule_lift_where(&model, &leads, &evaluation, &in_training);
+        let (with_outcome, sqls) = lifts
+            .first()
+            .map_or((0, 0), |l| (l.matched + l.rest, l.matched_sqls + l.rest_sqls));
+        sections.push(lift_text(&lifts, &training_part, with_outcome, sqls));
+        let on = match holdout {
+            Some(h) => format!("the {} holdout (seed {})", percent(h.share), h.seed),
+            None => "all leads with an outcome (no holdout)".to_owned(),
+        };
+        let quality = crate::calibration::quality::quality(
+            &leads,
+            &scores,
+            model.combine.scale,
+            in_holdout,
+            on,
+        );
+        sections.push(super::fit::quality_text(&quality));
+        let warnings =
+            crate::calibration::limits::binding_limits(&model, &leads, &evaluation, &|_| true);
+        if !warnings.is_empty() {
+            let lines: Vec<String> = warnings.iter().map(|w| format!("  {w}")).collect();
+            sections.push(format!("Caps and floors\n{}", lines.join("\n")));
+        }
     } else {
         sections
             .push("Rule lift: no lead has an outcome, so there is nothing to compare.".to_owned());

@@ -5,13 +5,33 @@ use std::path::Path;
 use anyhow::{Context, Result};
 
 use super::path_text;
+use crate::generate::Truth;
 use crate::leads::parse_day;
+
+/// `--truth`: the generator's outcome model.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum TruthArg {
+    /// The hidden fit and intent (the bundled sample).
+    Latent,
+    /// A known logistic model over the default model's rules.
+    Logistic,
+}
+
+impl From<TruthArg> for Truth {
+    fn from(truth: TruthArg) -> Truth {
+        match truth {
+            TruthArg::Latent => Truth::Latent,
+            TruthArg::Logistic => Truth::Logistic,
+        }
+    }
+}
 
 pub(super) fn generate_command(
     leads: usize,
     seed: u64,
     as_of: &str,
     count_columns: bool,
+    truth: Truth,
     out_dir: &Path,
 ) -> Result<i32> {
     let as_of =
@@ -33,6 +53,7 @@ pub(super) fn generate_command(
         seed,
         as_of,
         count_columns,
+        truth,
         ..Default::default()
     };
     let summary = crate::generate::generate(&options, &mut leads_file, &mut events_file)?;

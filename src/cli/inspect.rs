@@ -55,22 +55,38 @@ pub fn inspection_text(report: &Inspection, file: &str) -> String {
         lines.push(format!(
             "  {:<width$}  → {role}; {}, {} distinct{missing}: {}",
             printable(&column.header),
-            kind_label(column.kind),
+            column.kind.label(),
             column.values.distinct,
             printable(&column.values.text),
         ));
-        if !column.placeholders.is_empty() {
-            let list: Vec<String> = column
-                .placeholders
-                .iter()
-                .map(|(value, count)| format!("\"{}\" {count}", printable(value)))
-                .collect();
-            lines.push(format!(
-                "  {:<width$}    placeholders for \"unknown\": {}",
-                "",
-                list.join(", ")
-            ));
+        for (values, what) in [
+            (
+                &column.missing_values,
+                "read as missing (on the model's missing_values)",
+            ),
+            (
+                &column.placeholders,
+                "look like \"unknown\" but are not on missing_values",
+            ),
+        ] {
+            if !values.is_empty() {
+                lines.push(format!(
+                    "  {:<width$}    {what}: {}",
+                    "",
+                    counted_values(values)
+                ));
+            }
         }
+    }
+    if !report.suggested_missing_values.is_empty() {
+        lines.push(String::new());
+        lines.push(
+            "Placeholders in the columns the model reads that it does not treat as missing (add them to the model's missing_values)".to_owned(),
+        );
+        lines.push(format!(
+            "  {}",
+            counted_values(&report.suggested_missing_values)
+        ));
     }
     if !report.missing_fields.is_empty() || !report.missing_activities.is_empty() {
         lines.push(String::new());
@@ -122,11 +138,12 @@ pub fn inspection_text(report: &Inspection, file: &str) -> String {
     lines.join("\n") + "\n"
 }
 
-fn kind_label(kind: crate::model::FieldKind) -> &'static str {
-    match kind {
-        crate::model::FieldKind::Text => "text",
-        crate::model::FieldKind::Number => "number",
-        crate::model::FieldKind::Bool => "yes/no",
-        crate::model::FieldKind::Date => "date",
-    }
+/// `"Select" 120, "N/A" 3`, the values escaped.
+fn counted_values(values: &[(String, usize)]) -> String {
+    values
+        .iter()
+        .map(|(value, count)| format!("\"{}\" {count}", printable(value)))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
+

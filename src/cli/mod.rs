@@ -1,5 +1,5 @@
-//! The command-line interface: `score`, `check`, `explain`, `calibrate`, `diff`, `inspect`, `summary`,
-//! `mql-list`, `generate`.
+//! The command-line interface: `score`, `check`, `explain`, `calibrate`, `diff`, `inspect`, `mine`,
+//! `summary`, `mql-list`, `generate`.
 //! `main` parses the arguments with [`Cli`] and hands them to [`run`].
 //!
 //! This file holds the arguments, the dispatch and what the commands share (loading a model and
@@ -20,9 +20,11 @@ use crate::validate::{Severity, is_valid, validate};
 mod calibrate;
 mod check;
 mod diff;
+mod fit;
 mod generate;
 mod handout;
 mod inspect;
+mod mine;
 mod score;
 
 pub use check::model_summary;
@@ -110,6 +112,43 @@ pub enum Command {
         /// The number of days the leads file covers (with --mqls-per-month).
         #[arg(long, value_name = "DAYS", requires = "mqls_per_month")]
         period_days: Option<f64>,
+        /// Set this share of the leads with an outcome aside (e.g. 0.3): suggestions come from
+        /// the rest, the model's quality (AUC, gains, bands) is measured on this part.
+        #[arg(long, value_name = "SHARE")]
+        holdout: Option<f64>,
+        /// The seed of the holdout's random split.
+        #[arg(long, default_value_t = 42, requires = "holdout")]
+        seed: u64,
+    },
+    /// Fit every enabled rule's points at once on history (a regularised logistic regression),
+    /// suggest a threshold, and write the fitted model; prints the holdout AUC, the calibration
+    /// table and what changed.
+    Fit {
+        #[arg(long)]
+        model: PathBuf,
+        #[command(flatten)]
+        leads: LeadsArgs,
+        /// Set this share of the leads with an outcome aside to check the fit (e.g. 0.3).
+        #[arg(long, value_name = "SHARE")]
+        holdout: Option<f64>,
+        /// The seed of the holdout's random split.
+        #[arg(long, default_value_t = 42, requires = "holdout")]
+        seed: u64,
+        /// The threshold's target MQL → SQL rate (default: 1.5 × the base rate, 20 % to 95 %).
+        #[arg(long, value_name = "RATE")]
+        target_rate: Option<f64>,
+        /// λ of the L2 penalty (scikit-learn's 1 / C).
+        #[arg(long, default_value_t = crate::calibration::fit::DEFAULT_PENALTY)]
+        penalty: f64,
+        /// Where to write the fitted model (RON).
+        #[arg(long)]
+        out: PathBuf,
+        /// Also write the fit's design (each lead's units per rule) as CSV.
+        #[arg(long, value_name = "FILE")]
+        design_out: Option<PathBuf>,
+        /// Also write the fit's numbers as JSON.
+        #[arg(long, value_name = "FILE")]
+        report_json: Option<PathBuf>,
     },
     /// Compare two models rule by rule and, with leads, list the leads that change status.
     Diff {
@@ -141,6 +180,37 @@ pub enum Command {
         model: PathBuf,
         #[command(flatten)]
         leads: LeadsArgs,
+    },
+    /// Find rules worth having: per column, the SQL rate per value (top values, other,
+    /// missing) or per range (quantile bins merged while alike), with its interval, the lift
+    /// and the suggested points; the most separating columns first. With --out, writes the
+    /// model with those findings as fit rules.
+    Mine {
+        #[arg(long)]
+        model: PathBuf,
+        #[command(flatten)]
+        leads: LeadsArgs,
+        /// Mine only this column (a header; repeatable).
+        #[arg(long = "column", value_name = "NAME")]
+        columns: Vec<String>,
+        /// Show only the N most separating columns.
+        #[arg(long, value_name = "N")]
+        top: Option<usize>,
+        /// Set this share of the leads with an outcome aside (e.g. 0.3) and mine the rest: the
+        /// same split as `fit --holdout` with the same seed.
+        #[arg(long, value_name = "SHARE")]
+        holdout: Option<f64>,
+        /// The seed of the holdout's random split.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// With --out and no --column: add the rules of every column shown whose information
+        /// value is at least this.
+        #[arg(long, value_name = "IV", requires = "out")]
+        min_iv: Option<f64>,
+        /// Write the model with every finding of the chosen columns that can be a rule added as
+        /// a fit rule (the --column ones, else those reaching --min-iv); then `fit` its points.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
     },
     /// Write the one-page summary sales reps read: the model in plain language, with its counts
     /// on leads when given (self-contained HTML, print-friendly).
@@ -190,6 +260,10 @@ pub enum Command {
         /// Leave out the aggregate count columns.
         #[arg(long)]
         no_count_columns: bool,
+        /// The outcome model: `latent` (the bundled sample) or `logistic`, a known logistic
+        /// model over the default model's rules, with a `True SQL Probability` column.
+        #[arg(long, value_enum, default_value_t = generate::TruthArg::Latent)]
+        truth: generate::TruthArg,
         /// Where to write leads.csv and events.csv.
         #[arg(long, default_value = ".")]
         out_dir: PathBuf,
@@ -211,10 +285,41 @@ pub fn run(command: Command) -> Result<i32> {
             target_mqls,
             mqls_per_month,
             period_days,
+            holdout,
+            seed,
         } => {
             let capacity = mqls_per_month.zip(period_days);
-            calibrate::calibrate_command(&model, &leads, target_rate, target_mqls, capacity)
+            let holdout = fit::holdout_of(holdout, seed)?;
+            calibrate::calibrate_command(
+                &model,
+                &leads,
+                target_rate,
+                target_mqls,
+                capacity,
+                holdout,
+            )
         }
+        Command::Fit {
+            model,
+            leads,
+            holdout,
+            seed,
+            target_rate,
+            penalty,
+            out,
+            design_out,
+            report_json,
+        } => fit::fit_command(fit::FitArgs {
+            model: &model,
+            leads: &leads,
+            holdout,
+            seed,
+            target_rate,
+            penalty,
+            out: &out,
+            design_out: design_out.as_deref(),
+            report_json: report_json.as_deref(),
+        }),
         Command::Diff {
             a,
             b,
@@ -234,6 +339,25 @@ pub fn run(command: Command) -> Result<i32> {
             diff::diff_command(&a, &b, leads.as_ref())
         }
         Command::Inspect { model, leads } => inspect::inspect_command(&model, &leads),
+        Command::Mine {
+            model,
+            leads,
+            columns,
+            top,
+            holdout,
+            seed,
+            min_iv,
+            out,
+        } => mine::mine_command(mine::MineArgs {
+            model: &model,
+            leads: &leads,
+            columns: &columns,
+            top,
+            holdout,
+            seed,
+            min_iv,
+            out: out.as_deref(),
+        }),
         Command::Summary {
             model,
             leads,
@@ -262,8 +386,16 @@ pub fn run(command: Command) -> Result<i32> {
             seed,
             as_of,
             no_count_columns,
+            truth,
             out_dir,
-        } => generate::generate_command(leads, seed, &as_of, !no_count_columns, &out_dir),
+        } => generate::generate_command(
+            leads,
+            seed,
+            &as_of,
+            !no_count_columns,
+            truth.into(),
+            &out_dir,
+        ),
     }
 }
 
@@ -397,6 +529,17 @@ fn path_text(path: &Path) -> String {
 /// A rate for a table cell: `12.5 %`, or `–` when there is none.
 fn rate_cell(rate: Option<f64>) -> String {
     rate.map_or_else(|| "–".to_owned(), crate::calibration::percent)
+}
+
+/// Cuts text to `width` characters, ending with `…` when cut.
+fn fit_width(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        text.to_owned()
+    } else {
+        let mut cut: String = text.chars().take(width.saturating_sub(1)).collect();
+        cut.push('…');
+        cut
+    }
 }
 
 /// Writes a report to standard output; a reader that went away (`| head`) is not an error.

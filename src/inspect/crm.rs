@@ -185,29 +185,34 @@ pub const FLAG_WORDS: &[(&str, &str)] = &[
     ("qualified", "Reached SQL"),
 ];
 
-/// Cell values (lower-cased, trimmed) that CRM forms and exports write for "unknown".
-pub const PLACEHOLDERS: &[&str] = &[
-    "select",
-    "n/a",
-    "na",
-    "-",
-    "--",
-    "unknown",
-    "none",
-    "null",
-    "not provided",
-    "not specified",
-    "not available",
+/// Cell values (lower-cased, trimmed) that CRM forms and exports write for "unknown", besides
+/// the model's default missing values ([`crate::model::DEFAULT_MISSING_VALUES`]): the import
+/// check suggests adding these to the model's list when a file has them.
+pub const MORE_PLACEHOLDERS: &[&str] = &[
     "tbd",
     "?",
     "(blank)",
     "(none)",
+    "--none--",
+    "select one",
+    "please select",
+    "#n/a",
+    "n.a.",
+    "(not set)",
+    "undefined",
 ];
 
-/// Whether a cell's text is a placeholder for "unknown".
+/// Whether a cell's text is a placeholder for "unknown": one of the default missing values or [`MORE_PLACEHOLDERS`], or a few
+/// characters of punctuation only ("---", "?", "…").
 pub fn is_placeholder(text: &str) -> bool {
     let lower = text.trim().to_lowercase();
-    PLACEHOLDERS.contains(&lower.as_str())
+    crate::model::DEFAULT_MISSING_VALUES.contains(&lower.as_str())
+        || MORE_PLACEHOLDERS.contains(&lower.as_str())
+        || (!lower.is_empty()
+            && lower.chars().count() <= 5
+            && lower
+                .chars()
+                .all(|c| !c.is_alphanumeric() && !c.is_whitespace()))
 }
 
 #[cfg(test)]
@@ -237,6 +242,14 @@ mod tests {
         );
         assert!(is_placeholder(" Select "));
         assert!(is_placeholder("N/A"));
+        assert!(is_placeholder("---"));
+        assert!(is_placeholder("--None--"));
         assert!(!is_placeholder("Other"));
+        assert!(!is_placeholder("+1 (555)"));
+        // Every default missing value looks like a placeholder (the import check suggests only
+        // values beyond the defaults).
+        for value in crate::model::DEFAULT_MISSING_VALUES {
+            assert!(is_placeholder(value), "{value}");
+        }
     }
 }

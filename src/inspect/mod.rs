@@ -12,7 +12,7 @@ mod values;
 
 use crate::leads::{Column, ColumnData, LeadSet, is_outcome_or_verdict_header, normalize_name};
 use crate::model::{Criterion, FieldKind, Model};
-use crate::scoring::Evaluation;
+use crate::scoring::{Evaluation, MissingValues};
 use crate::validate::Problem;
 
 pub use crm::Crm;
@@ -65,7 +65,11 @@ pub struct ColumnReport {
     pub kind: FieldKind,
     pub role: Role,
     pub values: ValueSummary,
-    /// Values that mean "unknown" ("Select", "N/A", "-") and how many leads have each.
+    /// Values on the model's `missing_values` list and how many leads have each, most frequent
+    /// first: rules read these cells as missing.
+    pub missing_values: Vec<(String, usize)>,
+    /// Values that look like "unknown" ("TBD", "--None--", "?") but are not on the model's
+    /// list, and how many leads have each: rules read them as values.
     pub placeholders: Vec<(String, usize)>,
 }
 
@@ -125,6 +129,10 @@ pub struct Inspection {
     /// Activities a rule counts that neither the event log nor a count column has.
     pub missing_activities: Vec<String>,
     pub suggestions: Vec<Suggestion>,
+    /// Values to add to the model's `missing_values`: placeholders in the columns the model
+    /// reads, in at least [`SUGGEST_MISSING_MIN_LEADS`] leads, with their count over those
+    /// columns, most frequent first (each once, as first written).
+    pub suggested_missing_values: Vec<(String, usize)>,
     /// Enabled rules and overrides that fire for no lead of this file, and why.
     pub never_fire: Vec<Problem>,
     pub has_outcomes: bool,
@@ -138,18 +146,24 @@ pub fn inspect(
     as_of: i32,
 ) -> Inspection {
     let used = used_fields(model);
+    let missing = MissingValues::of(model);
     let mut columns: Vec<ColumnReport> = leads
         .columns
         .iter()
         .enumerate()
-        .map(|(index, column)| ColumnReport {
-            header: original_header(&column.name, renames),
-            kind: column.kind(),
-            role: role_of(model, leads, index, column, renames),
-            values: summarize(column),
-            placeholders: placeholders(column),
+        .map(|(index, column)| {
+            let (missing_values, placeholders) = placeholders(column, &missing);
+            ColumnReport {
+                header: original_header(&column.name, renames),
+                kind: column.kind(),
+                role: role_of(model, leads, index, column, renames),
+                values: summarize(column),
+                missing_values,
+                placeholders,
+            }
         })
         .collect();
+    let suggested_missing_values = suggest_missing_values(&columns);
     let missing_fields: Vec<String> = used
         .iter()
         .filter(|field| leads.column_for(field, &model.fields).is_none())
@@ -197,9 +211,39 @@ pub fn inspect(
         missing_fields,
         missing_activities: missing_activities.into_iter().map(|(a, _)| a).collect(),
         suggestions,
+        suggested_missing_values,
         never_fire,
         has_outcomes: leads.has_outcomes(),
     }
+}
+
+/// A placeholder is suggested for the model's list from this many leads on (one odd cell is
+/// not worth a setting).
+pub const SUGGEST_MISSING_MIN_LEADS: usize = 2;
+
+/// The placeholders of the columns that feed a field, summed over those columns (values that
+/// fold alike count together), most frequent first.
+fn suggest_missing_values(columns: &[ColumnReport]) -> Vec<(String, usize)> {
+    let mut totals: Vec<(String, String, usize)> = Vec::new();
+    for column in columns {
+        if !matches!(column.role, Role::Field { .. }) {
+            continue;
+        }
+        for (value, count) in &column.placeholders {
+            let key = value.trim().to_lowercase();
+            match totals.iter_mut().find(|(k, _, _)| *k == key) {
+                Some((_, _, total)) => *total += count,
+                None => totals.push((key, value.trim().to_owned(), *count)),
+            }
+        }
+    }
+    let mut out: Vec<(String, usize)> = totals
+        .into_iter()
+        .filter(|(_, _, count)| *count >= SUGGEST_MISSING_MIN_LEADS)
+        .map(|(_, value, count)| (value, count))
+        .collect();
+    out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    out
 }
 
 /// The fields the model declares or an enabled rule or override reads, in model order.
@@ -297,14 +341,35 @@ fn role_of(
     Role::Unused
 }
 
-/// The placeholder values of a text column and their counts, most frequent first.
-fn placeholders(column: &Column) -> Vec<(String, usize)> {
+/// Values with how many leads have each.
+type Counted = Vec<(String, usize)>;
+
+/// The values of a text column on the model's missing list, and the other values that look
+/// like placeholders, each with its count, most frequent first. One look per distinct value.
+fn placeholders(column: &Column, missing: &MissingValues) -> (Counted, Counted) {
     let ColumnData::Text { dict, codes } = &column.data else {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     };
-    let flagged: Vec<bool> = dict.iter().map(|v| crm::is_placeholder(v)).collect();
-    if !flagged.contains(&true) {
-        return Vec::new();
+    #[derive(Clone, Copy, PartialEq)]
+    enum Flag {
+        Value,
+        Listed,
+        Looks,
+    }
+    let flags: Vec<Flag> = dict
+        .iter()
+        .map(|v| {
+            if missing.contains(v) {
+                Flag::Listed
+            } else if crm::is_placeholder(v) {
+                Flag::Looks
+            } else {
+                Flag::Value
+            }
+        })
+        .collect();
+    if flags.iter().all(|&f| f == Flag::Value) {
+        return (Vec::new(), Vec::new());
     }
     let mut counts = vec![0usize; dict.len()];
     for &code in codes {
@@ -312,15 +377,18 @@ fn placeholders(column: &Column) -> Vec<(String, usize)> {
             *count += 1;
         }
     }
-    let mut out: Vec<(String, usize)> = dict
-        .iter()
-        .zip(flagged)
-        .zip(counts)
-        .filter(|((_, flagged), count)| *flagged && *count > 0)
-        .map(|((value, _), count)| (value.clone(), count))
-        .collect();
-    out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    out
+    let of = |wanted: Flag| {
+        let mut out: Vec<(String, usize)> = dict
+            .iter()
+            .zip(&flags)
+            .zip(&counts)
+            .filter(|((_, flag), count)| **flag == wanted && **count > 0)
+            .map(|((value, _), count)| (value.clone(), *count))
+            .collect();
+        out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        out
+    };
+    (of(Flag::Listed), of(Flag::Looks))
 }
 
 /// Whether a column's type can feed a field of `kind`.

@@ -5,16 +5,69 @@
 
 use super::arithmetic::event_weight;
 use crate::leads::{Cell, Column, EventLog, LeadSet};
-use crate::model::Condition;
+use crate::model::{Condition, Model};
 
-/// A condition with its text values lower-cased once.
+/// A model's `missing_values`, folded once: a text cell that is one of them is missing wherever
+/// a rule reads it (`docs/model-format.md` §3.3). Cells of number, yes/no and date columns hold
+/// no text, so the list never applies to them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MissingValues {
+    /// Folded, sorted, without duplicates or blanks (a blank cell is missing anyway).
+    folded: Vec<String>,
+}
+
+impl MissingValues {
+    /// The list of `model`.
+    pub fn of(model: &Model) -> MissingValues {
+        MissingValues::new(&model.missing_values)
+    }
+
+    pub fn new(values: &[String]) -> MissingValues {
+        let mut folded: Vec<String> = values
+            .iter()
+            .map(|v| fold(v))
+            .filter(|v| !v.is_empty())
+            .collect();
+        folded.sort_unstable();
+        folded.dedup();
+        MissingValues { folded }
+    }
+
+    /// Whether a cell's text is on the list (trimmed, ignoring case, as conditions compare).
+    pub fn contains(&self, text: &str) -> bool {
+        // Most models keep the default list and most text is not on it: one fold per call is
+        // paid only per distinct value on the column path, per rule on the one-lead path.
+        !self.folded.is_empty() && self.folded.binary_search(&fold(text)).is_ok()
+    }
+
+    /// The cell as rules see it: a text cell on the list is [`Cell::Missing`].
+    pub fn cell<'c>(&self, cell: Cell<'c>) -> Cell<'c> {
+        match cell {
+            Cell::Text(text) if self.contains(text) => Cell::Missing,
+            other => other,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.folded.is_empty()
+    }
+
+    /// The folded values, sorted: what a decision on a text cell depends on (the column path's
+    /// cache keys).
+    pub fn folded(&self) -> &[String] {
+        &self.folded
+    }
+}
+
+/// A condition with its text values lower-cased once, and the model's missing values.
 pub(super) struct PreparedCondition<'a> {
     condition: &'a Condition,
     needles: Vec<String>,
+    missing: &'a MissingValues,
 }
 
 impl<'a> PreparedCondition<'a> {
-    pub(super) fn new(condition: &'a Condition) -> Self {
+    pub(super) fn new(condition: &'a Condition, missing: &'a MissingValues) -> Self {
         let needles = match condition {
             Condition::Equals(v) => vec![fold(v)],
             Condition::OneOf(vs) | Condition::NotOneOf(vs) | Condition::ContainsAny(vs) => vs
@@ -24,7 +77,11 @@ impl<'a> PreparedCondition<'a> {
                 .collect(),
             _ => Vec::new(),
         };
-        PreparedCondition { condition, needles }
+        PreparedCondition {
+            condition,
+            needles,
+            missing,
+        }
     }
 
     fn equals_any(&self, cell: Cell<'_>) -> bool {
@@ -50,6 +107,7 @@ impl<'a> PreparedCondition<'a> {
     }
 
     pub(super) fn holds(&self, cell: Cell<'_>) -> bool {
+        let cell = self.missing.cell(cell);
         if cell.is_missing() {
             return matches!(self.condition, Condition::IsMissing);
         }

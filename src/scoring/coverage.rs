@@ -4,7 +4,7 @@
 //! warnings about the model *on these leads*, so they come from an [`Evaluation`], not from
 //! `validate`, which sees the model alone.
 
-use super::conditions::PreparedCondition;
+use super::conditions::{MissingValues, PreparedCondition};
 use super::evaluation::Evaluation;
 use crate::leads::{Cell, ColumnData, LeadSet};
 use crate::model::{Condition, Criterion, FieldSpec, Model, OverrideAction, fmt_number};
@@ -44,6 +44,7 @@ fn coverage(
     if total == 0 || evaluation.lead_count != total {
         return problems;
     }
+    let missing = MissingValues::of(model);
     let mut warn = |id: &str, path: String, message: String| {
         problems.push(Problem {
             severity: Severity::Warning,
@@ -62,7 +63,7 @@ fn coverage(
         let fired = matches.iter().filter(|&&m| m).count();
         let path = format!("fit.rules[{i}]");
         if fired == 0 {
-            let why = field_cause(leads, &model.fields, &rule.field, &rule.condition);
+            let why = field_cause(leads, &model.fields, &missing, &rule.field, &rule.condition);
             warn(&rule.id, path, never_fires(why, total));
         } else if with_almost_every && is_almost_every(fired, total) {
             warn(&rule.id, path, almost_every("fires for", fired, total));
@@ -104,7 +105,7 @@ fn coverage(
         if fired == 0 {
             let why = rule.when.iter().find_map(|criterion| match criterion {
                 Criterion::Field { field, condition } => {
-                    field_cause(leads, &model.fields, field, condition)
+                    field_cause(leads, &model.fields, &missing, field, condition)
                 }
                 Criterion::Activity {
                     activity,
@@ -149,6 +150,7 @@ fn almost_every(verb: &str, fired: usize, total: usize) -> String {
 fn field_cause(
     leads: &LeadSet,
     specs: &[FieldSpec],
+    missing: &MissingValues,
     field: &str,
     condition: &Condition,
 ) -> Option<String> {
@@ -170,6 +172,21 @@ fn field_cause(
     let ColumnData::Text { dict, .. } = &column.data else {
         return None;
     };
+    // A value on the missing list is never equal to a cell: that cell is missing.
+    let listed: Vec<String> = values
+        .iter()
+        .filter(|value| !contains && missing.contains(value))
+        .map(|value| format!("`{}`", printable(value)))
+        .collect();
+    if !listed.is_empty() {
+        return Some(format!(
+            "{} on the model's list of missing values (a cell holding it is missing: test it with IsMissing)",
+            match listed.as_slice() {
+                [one] => format!("{one} is"),
+                many => format!("{} are", many.join(", ")),
+            }
+        ));
+    }
     let absent: Vec<String> = values
         .iter()
         .filter(|value| !value.trim().is_empty())
@@ -180,7 +197,7 @@ fn field_cause(
             } else {
                 Condition::OneOf(single)
             };
-            let prepared = PreparedCondition::new(&one);
+            let prepared = PreparedCondition::new(&one, missing);
             !dict.iter().any(|text| prepared.holds(Cell::Text(text)))
         })
         .map(|value| format!("`{}`", printable(value)))

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use super::arithmetic::{bounded, engagement_points};
-use super::conditions::{PreparedCondition, activity_source, effective_count};
+use super::conditions::{MissingValues, PreparedCondition, activity_source, effective_count};
 use crate::leads::{Cell, Column, ColumnData, LeadSet, MISSING_TEXT};
 use crate::model::{Condition, Criterion, EngagementRule, FieldSpec, Model};
 use crate::par::{for_each_chunk, map_chunks};
@@ -102,9 +102,29 @@ struct EvaluationKeys {
 }
 
 /// What a fit rule's matches depend on: its field, the column the field resolves to (which
-/// changes when the model's field aliases change) and its condition.
-fn fit_key(rule: &crate::model::FitRule, column: Option<usize>) -> String {
-    format!("{}\u{1f}{column:?}\u{1f}{:?}", rule.field, rule.condition)
+/// changes when the model's field aliases change), its condition and, on a text column, the
+/// model's missing values (`missing`, from [`missing_key`]).
+fn fit_key(rule: &crate::model::FitRule, column: Option<usize>, missing: &str) -> String {
+    format!(
+        "{}\u{1f}{column:?}\u{1f}{:?}{missing}",
+        rule.field, rule.condition
+    )
+}
+
+/// The part of a key that the missing values make: empty unless one of `columns` holds text,
+/// since only text cells can be on the list (so editing the list re-evaluates only the rules
+/// that read text).
+fn missing_key(leads: &LeadSet, columns: &[Option<usize>], missing: &MissingValues) -> String {
+    let reads_text = columns.iter().any(|column| {
+        column
+            .and_then(|i| leads.columns.get(i))
+            .is_some_and(|c| matches!(c.data, ColumnData::Text { .. }))
+    });
+    if reads_text {
+        format!("\u{1f}missing:{:?}", missing.folded())
+    } else {
+        String::new()
+    }
 }
 
 fn engagement_key(rule: &EngagementRule) -> String {
@@ -117,8 +137,14 @@ fn engagement_key(rule: &EngagementRule) -> String {
     )
 }
 
-/// What an override's matches depend on: its criteria and the columns their fields resolve to.
-fn override_key(rule: &crate::model::Override, leads: &LeadSet, specs: &[FieldSpec]) -> String {
+/// What an override's matches depend on: its criteria, the columns their fields resolve to and,
+/// when one holds text, the model's missing values.
+fn override_key(
+    rule: &crate::model::Override,
+    leads: &LeadSet,
+    specs: &[FieldSpec],
+    missing: &MissingValues,
+) -> String {
     let columns: Vec<Option<usize>> = rule
         .when
         .iter()
@@ -127,7 +153,8 @@ fn override_key(rule: &crate::model::Override, leads: &LeadSet, specs: &[FieldSp
             Criterion::Activity { .. } => None,
         })
         .collect();
-    format!("{:?}\u{1f}{columns:?}", rule.when)
+    let missing = missing_key(leads, &columns, missing);
+    format!("{:?}\u{1f}{columns:?}{missing}", rule.when)
 }
 
 /// The previous evaluation's columns by key. Several rules can share a key (the same condition
@@ -164,6 +191,7 @@ impl Evaluation {
             };
         }
         let specs = &model.fields;
+        let missing = MissingValues::of(model);
         let lead_count = leads.len();
         let as_of = self.as_of;
         let mut evaluated = 0;
@@ -176,12 +204,16 @@ impl Evaluation {
         let mut fit_keys = Vec::with_capacity(model.fit.rules.len());
         for rule in &model.fit.rules {
             let column_index = leads.column_for(&rule.field, specs);
-            let key = fit_key(rule, column_index);
+            let key = fit_key(
+                rule,
+                column_index,
+                &missing_key(leads, &[column_index], &missing),
+            );
             let column = old_fit.get_mut(&key).and_then(Vec::pop).unwrap_or_else(|| {
                 evaluated += 1;
                 patterns_stale = true;
                 let column = column_index.and_then(|i| leads.columns.get(i));
-                condition_column(column, &rule.condition, lead_count)
+                condition_column(column, &rule.condition, &missing, lead_count)
             });
             self.fit_matches.push(column);
             fit_keys.push(key);
@@ -216,14 +248,14 @@ impl Evaluation {
         );
         let mut override_keys = Vec::with_capacity(model.overrides.len());
         for rule in &model.overrides {
-            let key = override_key(rule, leads, specs);
+            let key = override_key(rule, leads, specs, &missing);
             let column = old_overrides
                 .get_mut(&key)
                 .and_then(Vec::pop)
                 .unwrap_or_else(|| {
                     evaluated += 1;
                     patterns_stale = true;
-                    override_column(rule, leads, specs, as_of)
+                    override_column(rule, leads, specs, &missing, as_of)
                 });
             self.override_matches.push(column);
             override_keys.push(key);
@@ -404,6 +436,7 @@ fn override_column(
     rule: &crate::model::Override,
     leads: &LeadSet,
     specs: &[FieldSpec],
+    missing: &MissingValues,
     as_of: i32,
 ) -> Vec<bool> {
     let lead_count = leads.len();
@@ -414,7 +447,7 @@ fn override_column(
                 let column = leads
                     .column_for(field, specs)
                     .and_then(|i| leads.columns.get(i));
-                condition_column(column, condition, lead_count)
+                condition_column(column, condition, missing, lead_count)
             }
             Criterion::Activity {
                 activity,
@@ -489,13 +522,15 @@ pub fn data_warnings(model: &Model, leads: &LeadSet) -> Vec<String> {
     }
     warnings
 }
-/// Decides a condition for every lead, once per distinct value for text columns.
+/// Decides a condition for every lead, once per distinct value for text columns (so a value on
+/// the model's missing list costs one lookup per distinct value, not one per lead).
 fn condition_column(
     column: Option<&Column>,
     condition: &Condition,
+    missing: &MissingValues,
     lead_count: usize,
 ) -> Vec<bool> {
-    let prepared = PreparedCondition::new(condition);
+    let prepared = PreparedCondition::new(condition, missing);
     let Some(column) = column else {
         return vec![prepared.holds(Cell::Missing); lead_count];
     };

@@ -6,7 +6,9 @@
 use std::fmt;
 
 use super::arithmetic::{Mix, bounded, combine, engagement_points, round2};
-use super::conditions::{ActivitySource, PreparedCondition, activity_source, effective_count};
+use super::conditions::{
+    ActivitySource, MissingValues, PreparedCondition, activity_source, effective_count,
+};
 use super::{LeadScore, Status};
 use crate::leads::{Cell, LeadSet, format_day};
 use crate::model::{
@@ -75,6 +77,7 @@ pub struct Explanation {
 /// Scores one lead directly from its cells, listing every rule (fired or not).
 pub fn explain(model: &Model, leads: &LeadSet, row: usize, as_of: i32) -> Explanation {
     let specs = &model.fields;
+    let missing = MissingValues::of(model);
     let mut rules = Vec::new();
     let mut fit_raw = 0.0;
     for rule in &model.fit.rules {
@@ -82,13 +85,16 @@ pub fn explain(model: &Model, leads: &LeadSet, row: usize, as_of: i32) -> Explan
             .column_for(&rule.field, specs)
             .and_then(|i| leads.columns.get(i));
         let cell = column.map_or(Cell::Missing, |c| c.cell(row));
-        let fired = PreparedCondition::new(&rule.condition).holds(cell);
+        let fired = PreparedCondition::new(&rule.condition, &missing).holds(cell);
         let points = if fired { bounded(rule.points) } else { 0.0 };
         if rule.enabled {
             fit_raw += points;
         }
         let value = if cell.is_missing() {
             "missing".to_owned()
+        } else if missing.cell(cell).is_missing() {
+            // Say what the cell holds, so "missing" next to a filled-in cell is not a puzzle.
+            format!("{:?} (read as missing)", cell.display())
         } else {
             format!("{:?}", cell.display())
         };
@@ -135,7 +141,7 @@ pub fn explain(model: &Model, leads: &LeadSet, row: usize, as_of: i32) -> Explan
             && rule
                 .when
                 .iter()
-                .all(|c| criterion_holds(c, leads, specs, row, as_of));
+                .all(|c| criterion_holds(c, leads, specs, &missing, row, as_of));
         if fired && rule.enabled {
             match rule.action {
                 OverrideAction::Disqualify => disqualified = true,
@@ -434,6 +440,7 @@ fn criterion_holds(
     criterion: &Criterion,
     leads: &LeadSet,
     specs: &[FieldSpec],
+    missing: &MissingValues,
     row: usize,
     as_of: i32,
 ) -> bool {
@@ -443,7 +450,7 @@ fn criterion_holds(
                 .column_for(field, specs)
                 .and_then(|i| leads.columns.get(i))
                 .map_or(Cell::Missing, |c| c.cell(row));
-            PreparedCondition::new(condition).holds(cell)
+            PreparedCondition::new(condition, missing).holds(cell)
         }
         Criterion::Activity {
             activity,

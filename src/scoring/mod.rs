@@ -30,7 +30,7 @@ pub use arithmetic::{
 pub use batch::{
     Engagement, engagement_scores, finish_scores, score_all, score_into, status_counts,
 };
-pub use conditions::contains_word;
+pub use conditions::{MissingValues, contains_word};
 pub use coverage::{ALMOST_EVERY_LEAD, FEW_LEADS, coverage_problems, never_firing_problems};
 pub use evaluation::{ActivityCounts, Evaluation, data_warnings};
 pub use explain::{

@@ -111,10 +111,15 @@ pub fn calibration_ui(
             }
             ui.separator();
 
+            super::quality::quality_ui(ui, results, inputs);
+            ui.separator();
+            super::fit_preview::fit_preview_ui(ui, model, results, inputs, actions);
+            ui.separator();
+
             ui.heading("Rule lift");
             ui.label(
                 RichText::new(
-                    "For each rule: leads it fires for, their SQL rate against the rest, the lift, and points suggested by the data (+10 per doubling of the odds of reaching SQL; see docs/calibration.md).",
+                    "For each rule, one at a time: leads it contributes for, their SQL rate against the rest, the lift, and points suggested by the data (+10 per doubling of the odds of reaching SQL; a per-occurrence rule's per occurrence; none from fewer than 30 leads; see docs/calibration.md).",
                 )
                 .weak(),
             );
@@ -124,13 +129,20 @@ pub fn calibration_ui(
                 }
                 ui.end_row();
                 for rule in &results.lift {
-                    ui.label(&rule.label).on_hover_text(&rule.id);
+                    ui.label(format!("{} ({})", rule.label, rule.id));
                     ui.label(rule.current_points.map_or("—".to_owned(), fmt_number));
                     ui.label(rule.matched.to_string());
-                    ui.label(percent(rule.matched_rate));
+                    ui.label(crate::calibration::quality::Rate::of(rule.matched_sqls, rule.matched).text());
                     ui.label(percent(rule.rest_rate));
                     ui.label(rule.lift.map_or("—".to_owned(), |l| format!("×{}", fmt_number(l))));
-                    ui.label(rule.suggested_points.map_or("—".to_owned(), fmt_number));
+                    match (&rule.suggested_points, &rule.withheld) {
+                        (Some(points), _) if !rule.per.is_empty() => {
+                            ui.label(format!("{} {}", fmt_number(*points), rule.per))
+                        }
+                        (Some(points), _) => ui.label(fmt_number(*points)),
+                        (None, Some(why)) => ui.label(RichText::new("too few leads").weak()).on_hover_text(why),
+                        (None, None) => ui.label("—"),
+                    };
                     match (rule.suggested_points, rule.current_points) {
                         (Some(suggested), Some(current)) if suggested != current => {
                             if ui

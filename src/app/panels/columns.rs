@@ -50,6 +50,7 @@ pub fn columns_ui(
         .show(ui, |ui| {
             never_fire_ui(ui, report, palette);
             suggestions_ui(ui, &report.suggestions, &report.columns, actions);
+            missing_values_ui(ui, model, report, actions);
             ui.separator();
             columns_grid_ui(ui, model, leads, &report.columns, actions);
             ui.separator();
@@ -247,7 +248,7 @@ fn columns_grid_ui(
             for column in columns.iter().take(LISTED_COLUMNS) {
                 ui.label(&column.header);
                 mapping_choice_ui(ui, column, &options, actions);
-                ui.label(kind_label(column.kind));
+                ui.label(column.kind.label());
                 ui.vertical(|ui| {
                     let missing = if column.values.missing > 0 {
                         format!(" · {} missing", column.values.missing)
@@ -258,15 +259,22 @@ fn columns_grid_ui(
                         "{} distinct{missing}: {}",
                         column.values.distinct, column.values.text
                     ));
-                    if !column.placeholders.is_empty() {
-                        let list: Vec<String> = column
-                            .placeholders
-                            .iter()
-                            .map(|(v, n)| format!("\"{v}\" {n}"))
-                            .collect();
+                    if !column.missing_values.is_empty() {
                         ui.label(
-                            RichText::new(format!("means unknown: {}", list.join(", ")))
-                                .color(Palette::of(ui).warning()),
+                            RichText::new(format!(
+                                "read as missing: {}",
+                                counted(&column.missing_values)
+                            ))
+                            .color(Palette::of(ui).weak_text()),
+                        );
+                    }
+                    if !column.placeholders.is_empty() {
+                        ui.label(
+                            RichText::new(format!(
+                                "looks like unknown, read as a value: {}",
+                                counted(&column.placeholders)
+                            ))
+                            .color(Palette::of(ui).warning()),
                         );
                     }
                 });
@@ -278,6 +286,56 @@ fn columns_grid_ui(
             "… and {} more columns: `mql-studio inspect` lists them all",
             columns.len() - LISTED_COLUMNS
         ));
+    }
+}
+
+/// `"Select" 120, "N/A" 3`.
+fn counted(values: &[(String, usize)]) -> String {
+    values
+        .iter()
+        .map(|(v, n)| format!("\"{}\" {n}", crate::text::bounded(v)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The model's missing values, and the placeholders of the columns it reads that are not on
+/// the list, each with a button that adds it (a model edit, one undo step).
+fn missing_values_ui(
+    ui: &mut Ui,
+    model: &Model,
+    report: &crate::inspect::Inspection,
+    actions: &mut Vec<Action>,
+) {
+    ui.separator();
+    let listed = if model.missing_values.is_empty() {
+        "none (only empty cells are missing)".to_owned()
+    } else {
+        model.missing_values.join(", ")
+    };
+    ui.label(format!(
+        "Read as missing by every rule: {listed}. Edit the list in the model editor's Scoring tab."
+    ));
+    for (value, count) in &report.suggested_missing_values {
+        ui.horizontal_wrapped(|ui| {
+            if let Some(values) = model.missing_values_with(value)
+                && ui
+                    .button("Add to missing values")
+                    .on_hover_text("Every rule reads this value as missing from now on")
+                    .accessible_name(format!("Add {value} to missing values"))
+                    .clicked()
+            {
+                actions.push(
+                    DocumentEdit::Model(Box::new(ModelEdit::SetMissingValues(values))).into(),
+                );
+            }
+            ui.label(
+                RichText::new(format!(
+                    "\"{}\" in {count} leads looks like \"unknown\" but is read as a value",
+                    crate::text::bounded(value)
+                ))
+                .color(Palette::of(ui).warning()),
+            );
+        });
     }
 }
 
@@ -351,11 +409,3 @@ fn preview_ui(ui: &mut Ui, leads: &LeadSet) {
         });
 }
 
-fn kind_label(kind: FieldKind) -> &'static str {
-    match kind {
-        FieldKind::Text => "text",
-        FieldKind::Number => "number",
-        FieldKind::Bool => "yes/no",
-        FieldKind::Date => "date",
-    }
-}

@@ -8,14 +8,17 @@ mod calibration_view;
 mod columns;
 mod compare;
 mod dialogs;
+mod fit_preview;
 mod history;
 mod import_progress;
 mod leads_table;
 mod menu_bar;
+mod miner;
 mod model_editor;
 mod notes;
 mod plots;
 mod presenting;
+mod quality;
 mod signoff;
 mod status_bar;
 mod test_record;
@@ -171,6 +174,13 @@ pub fn draw(app: &StudioApp, ui: &mut egui::Ui) -> Vec<Action> {
                 app.settings.editing_as,
                 &mut actions,
             ),
+            CentralView::FindRules => miner::miner_ui(
+                ui,
+                &app.document.model,
+                app.miner.as_ref(),
+                app.view.miner_column.as_deref(),
+                &mut actions,
+            ),
             CentralView::Columns => columns::columns_ui(
                 ui,
                 app.import_check.as_ref(),
@@ -235,6 +245,11 @@ fn central_tabs_ui(ui: &mut egui::Ui, current: CentralView, actions: &mut Vec<Ac
                 CentralView::TestRecord,
                 "Test a record",
                 "Type a hypothetical lead and see its score and breakdown live",
+            ),
+            (
+                CentralView::FindRules,
+                "Find rules",
+                "The rule miner: how each column's values relate to reaching SQL, with Add as rule",
             ),
             (
                 CentralView::Notes,

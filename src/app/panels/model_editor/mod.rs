@@ -7,6 +7,7 @@
 mod conditions;
 mod engagement_rules;
 mod fit_rules;
+mod missing_values;
 mod overrides;
 mod rule_card;
 mod scoring_settings;
@@ -170,7 +171,7 @@ fn editor_tabs_ui(ui: &mut Ui, current: EditorTab, actions: &mut Vec<Action>) {
             (
                 EditorTab::Scoring,
                 "Scoring",
-                "Mix, threshold, nurture band, gates and grades",
+                "Mix, threshold, nurture band, gates, grades and missing values",
             ),
             (
                 EditorTab::SignOff,

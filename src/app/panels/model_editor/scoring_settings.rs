@@ -1,5 +1,5 @@
 //! The scoring settings: the fit/engagement mix, the threshold and nurture band, the gates, the
-//! caps and scale, the grade bands and the description.
+//! caps and scale, the grade bands, the missing values and the description.
 
 use egui::{RichText, Ui};
 
@@ -134,6 +134,8 @@ pub(super) fn scoring_settings_ui(
     }
     show_problems(ui, context.problems_at("fit_grades"));
     show_problems(ui, context.problems_at("engagement_levels"));
+    ui.separator();
+    super::missing_values::missing_values_ui(ui, model, context, actions);
     ui.separator();
     ui.heading("About");
     let label = ui.label("Description");

@@ -13,12 +13,23 @@
 //! Nothing here panics: empty lead sets, leads without outcomes, a scale that is not finite or
 //! slices of different lengths give empty results or `None` rates.
 
+pub mod fit;
+pub mod lift;
+pub mod limits;
+pub mod miner;
+pub mod quality;
+mod solver;
+
 use std::collections::BTreeMap;
 
-use crate::diff::RuleKind;
+pub use lift::{
+    POINTS_PER_DOUBLING, RuleLift, points_from_odds, points_per_unit, rule_lift, rule_lift_where,
+    smoothed_odds_ratio,
+};
+
 use crate::leads::{LeadSet, Outcome, Verdict};
 use crate::model::{Model, fmt_number};
-use crate::scoring::{Evaluation, LeadScore, Status, gates_pass};
+use crate::scoring::{LeadScore, Status, gates_pass};
 
 // ---------------------------------------------------------------------------------------------
 // The funnel and its reading.
@@ -41,7 +52,12 @@ pub const DEFAULT_TARGET_AT_MOST: f64 = 0.95;
 /// leads convert, the rule of thumb alone is met by every lead (threshold 0); 1.5 × 38.5 % =
 /// 57.75 % asks MQLs to be better than the average lead.
 pub fn default_target_rate(funnel: &Funnel) -> f64 {
-    let base = ratio(funnel.sqls, funnel.with_outcome).unwrap_or(0.0);
+    default_target_rate_of(funnel.sqls, funnel.with_outcome)
+}
+
+/// [`default_target_rate`] for `sqls` of `with_outcome` leads.
+pub fn default_target_rate_of(sqls: usize, with_outcome: usize) -> f64 {
+    let base = ratio(sqls, with_outcome).unwrap_or(0.0);
     (base * DEFAULT_LIFT_OVER_BASE).clamp(LOOSE_BELOW, DEFAULT_TARGET_AT_MOST)
 }
 
@@ -252,7 +268,12 @@ struct SweepBasis {
 }
 
 impl SweepBasis {
-    fn new(model: &Model, leads: &LeadSet, scores: &[LeadScore]) -> SweepBasis {
+    fn new(
+        model: &Model,
+        leads: &LeadSet,
+        scores: &[LeadScore],
+        include: &dyn Fn(usize) -> bool,
+    ) -> SweepBasis {
         let mut basis = SweepBasis {
             always: 0,
             always_with_outcome: 0,
@@ -263,6 +284,9 @@ impl SweepBasis {
             all_sqls: 0,
         };
         for (row, score) in scores.iter().enumerate().take(leads.len()) {
+            if !include(row) {
+                continue;
+            }
             let outcome = outcome_of(leads, row);
             let sql = outcome.is_some_and(|o| o.reached_sql);
             if sql {
@@ -339,7 +363,17 @@ fn sweep_thresholds(scale: f64) -> impl Iterator<Item = f64> {
 ///
 /// A scale that is negative or not a number gives an empty sweep.
 pub fn threshold_sweep(model: &Model, leads: &LeadSet, scores: &[LeadScore]) -> Vec<SweepPoint> {
-    let basis = SweepBasis::new(model, leads, scores);
+    sweep_where(model, leads, scores, &|_| true)
+}
+
+/// [`threshold_sweep`] over the leads `include` keeps (e.g. a training part).
+pub fn sweep_where(
+    model: &Model,
+    leads: &LeadSet,
+    scores: &[LeadScore],
+    include: &dyn Fn(usize) -> bool,
+) -> Vec<SweepPoint> {
+    let basis = SweepBasis::new(model, leads, scores, include);
     sweep_thresholds(model.combine.scale)
         .map(|t| basis.point(t))
         .collect()
@@ -353,7 +387,18 @@ pub fn sweep_point(
     scores: &[LeadScore],
     threshold: f64,
 ) -> SweepPoint {
-    SweepBasis::new(model, leads, scores).point(threshold)
+    sweep_point_where(model, leads, scores, threshold, &|_| true)
+}
+
+/// [`sweep_point`] over the leads `include` keeps.
+pub fn sweep_point_where(
+    model: &Model,
+    leads: &LeadSet,
+    scores: &[LeadScore],
+    threshold: f64,
+    include: &dyn Fn(usize) -> bool,
+) -> SweepPoint {
+    SweepBasis::new(model, leads, scores, include).point(threshold)
 }
 
 /// What a suggested threshold should achieve.
@@ -383,8 +428,9 @@ fn rate_or_dash(rate: Option<f64>) -> String {
 ///   points without precision never qualify;
 /// - `MqlCount(n)`: at most `n` MQLs.
 ///
-/// `None` when no point qualifies (e.g. more fast-tracked leads than `n`, or no MQL with an
-/// outcome). The sweep need not be sorted.
+/// Only thresholds above 0 are suggested (a model's threshold must be above 0). `None` when no
+/// point qualifies (e.g. more fast-tracked leads than `n`, or no MQL with an outcome). The sweep
+/// need not be sorted.
 pub fn suggest_threshold(sweep: &[SweepPoint], target: Target) -> Option<Suggestion> {
     let qualifies = |p: &SweepPoint| match target {
         Target::MqlToSqlRate(rate) => p.precision.is_some_and(|precision| precision >= rate),
@@ -392,7 +438,8 @@ pub fn suggest_threshold(sweep: &[SweepPoint], target: Target) -> Option<Suggest
     };
     let point = *sweep
         .iter()
-        .filter(|p| qualifies(p) && !p.threshold.is_nan())
+        // A model's threshold is above 0 (validation), so 0 is never suggested.
+        .filter(|p| qualifies(p) && p.threshold > 0.0)
         .min_by(|a, b| a.threshold.total_cmp(&b.threshold))?;
     let threshold = fmt_number(point.threshold);
     let numbers = format!(
@@ -432,190 +479,6 @@ pub fn monthly_capacity_to_count(per_month: f64, period_days: f64) -> usize {
     }
     // A hair of tolerance so that 30.4375 days of 10 a month is 10, not 9.999…; `as` saturates.
     (count + 1e-9).floor() as usize
-}
-
-// ---------------------------------------------------------------------------------------------
-// Rule lift.
-
-/// How a rule's firing relates to reaching SQL, over the leads with an outcome.
-#[derive(Clone, Debug, PartialEq)]
-pub struct RuleLift {
-    pub id: String,
-    /// The rule's label, or its id when it has none.
-    pub label: String,
-    pub kind: RuleKind,
-    /// Whether the rule (or override) is enabled; its lift is computed either way.
-    pub enabled: bool,
-    /// The rule's points as written (also when the rule is disabled); `None` for overrides.
-    pub current_points: Option<f64>,
-    /// Leads with an outcome the rule fires for.
-    pub matched: usize,
-    pub matched_sqls: usize,
-    /// `matched_sqls / matched`.
-    pub matched_rate: Option<f64>,
-    /// Leads with an outcome the rule does not fire for.
-    pub rest: usize,
-    pub rest_sqls: usize,
-    /// `rest_sqls / rest`.
-    pub rest_rate: Option<f64>,
-    /// `matched_rate / rest_rate`; `None` when either is missing or the rest rate is 0.
-    pub lift: Option<f64>,
-    /// `round(10 × log2(smoothed odds ratio))` ([`points_from_odds`]): +10 points per doubling
-    /// of the odds of reaching SQL; `None` for overrides, when either side is empty and when no
-    /// lead (or every lead) with an outcome reached SQL.
-    pub suggested_points: Option<f64>,
-}
-
-/// Points per doubling of the odds of reaching SQL.
-pub const POINTS_PER_DOUBLING: f64 = 10.0;
-
-/// The smoothed odds ratio of reaching SQL, leads a rule fires for vs the rest, from the counts
-/// `a`/`b` (matched SQLs / non-SQLs) and `c`/`d` (the rest's):
-/// `((a + s) / (b + f)) / ((c + s) / (d + f))`.
-///
-/// The pseudo-counts `s` and `f` add to each side a few imaginary leads that convert at the
-/// overall SQL rate `p = (a + c) / (a + b + c + d)`: one lead of the rarer outcome and as many of
-/// the other as the overall rate implies (`s = 1`, `f = (b + d) / (a + c)` when SQLs are the
-/// rarer outcome; `f = 1`, `s = (a + c) / (b + d)` otherwise). So a rule that fired for a handful
-/// of leads is pulled towards "no difference", never past it: the suggested points always have
-/// the sign of the raw lift (see `docs/calibration.md`).
-///
-/// `None` when a side is empty (`a + b == 0` or `c + d == 0`) or when the outcomes do not vary
-/// (no SQL at all, or only SQLs): the data cannot tell the sides apart then.
-pub fn smoothed_odds_ratio(a: usize, b: usize, c: usize, d: usize) -> Option<f64> {
-    let sqls = a + c;
-    let non_sqls = b + d;
-    if a + b == 0 || c + d == 0 || sqls == 0 || non_sqls == 0 {
-        return None;
-    }
-    let (sqls, non_sqls) = (sqls as f64, non_sqls as f64);
-    let (s, f) = if sqls <= non_sqls {
-        (1.0, non_sqls / sqls)
-    } else {
-        (sqls / non_sqls, 1.0)
-    };
-    let (a, b, c, d) = (a as f64, b as f64, c as f64, d as f64);
-    Some(((a + s) / (b + f)) / ((c + s) / (d + f)))
-}
-
-/// Points from the data: `round(10 × log2(smoothed_odds_ratio(a, b, c, d)))`, so doubling the
-/// odds of reaching SQL is worth +10 points and halving them -10.
-pub fn points_from_odds(a: usize, b: usize, c: usize, d: usize) -> Option<f64> {
-    // `+ 0.0` turns a rounded -0 into 0.
-    smoothed_odds_ratio(a, b, c, d).map(|ratio| (POINTS_PER_DOUBLING * ratio.log2()).round() + 0.0)
-}
-
-/// What [`lift_of`] reports about the rule itself.
-struct RuleFacts<'a> {
-    id: &'a str,
-    label: &'a str,
-    kind: RuleKind,
-    enabled: bool,
-    current_points: Option<f64>,
-}
-
-fn lift_of(rule: RuleFacts<'_>, fires: impl Fn(usize) -> bool, leads: &LeadSet) -> RuleLift {
-    let (mut a, mut b, mut c, mut d) = (0usize, 0usize, 0usize, 0usize);
-    for row in 0..leads.len() {
-        let Some(outcome) = outcome_of(leads, row) else {
-            continue;
-        };
-        match (fires(row), outcome.reached_sql) {
-            (true, true) => a += 1,
-            (true, false) => b += 1,
-            (false, true) => c += 1,
-            (false, false) => d += 1,
-        }
-    }
-    let matched_rate = ratio(a, a + b);
-    let rest_rate = ratio(c, c + d);
-    let lift = match (matched_rate, rest_rate) {
-        (Some(m), Some(r)) if r > 0.0 => Some(m / r),
-        _ => None,
-    };
-    let suggested_points = if rule.kind == RuleKind::Override {
-        None
-    } else {
-        points_from_odds(a, b, c, d)
-    };
-    RuleLift {
-        id: rule.id.to_owned(),
-        label: if rule.label.trim().is_empty() {
-            rule.id.to_owned()
-        } else {
-            rule.label.to_owned()
-        },
-        kind: rule.kind,
-        enabled: rule.enabled,
-        current_points: rule.current_points,
-        matched: a + b,
-        matched_sqls: a,
-        matched_rate,
-        rest: c + d,
-        rest_sqls: c,
-        rest_rate,
-        lift,
-        suggested_points,
-    }
-}
-
-/// The lift of every rule, in model order (fit rules, engagement rules, overrides), over the
-/// leads with an outcome. A fit rule fires when its condition matches, an engagement rule when
-/// the lead's effective count is above 0, an override when all its criteria hold; whether the
-/// rule is enabled does not matter (the data says what the rule *would* do).
-pub fn rule_lift(model: &Model, leads: &LeadSet, evaluation: &Evaluation) -> Vec<RuleLift> {
-    let mut out = Vec::new();
-    for (i, rule) in model.fit.rules.iter().enumerate() {
-        let matches = evaluation.fit_matches.get(i);
-        out.push(lift_of(
-            RuleFacts {
-                id: &rule.id,
-                label: &rule.label,
-                kind: RuleKind::Fit,
-                enabled: rule.enabled,
-                current_points: Some(rule.points),
-            },
-            |row| matches.and_then(|m| m.get(row)).copied().unwrap_or(false),
-            leads,
-        ));
-    }
-    for (i, rule) in model.engagement.rules.iter().enumerate() {
-        // One pass over the sparse counts, not a search per lead.
-        let mut did = vec![false; leads.len()];
-        if let Some(counts) = evaluation.engagement_counts.get(i) {
-            for (row, count) in counts.iter() {
-                if let Some(slot) = did.get_mut(row) {
-                    *slot = count > 0.0;
-                }
-            }
-        }
-        out.push(lift_of(
-            RuleFacts {
-                id: &rule.id,
-                label: &rule.label,
-                kind: RuleKind::Engagement,
-                enabled: rule.enabled,
-                current_points: Some(rule.points),
-            },
-            |row| did.get(row).copied().unwrap_or(false),
-            leads,
-        ));
-    }
-    for (i, rule) in model.overrides.iter().enumerate() {
-        let matches = evaluation.override_matches.get(i);
-        out.push(lift_of(
-            RuleFacts {
-                id: &rule.id,
-                label: &rule.label,
-                kind: RuleKind::Override,
-                enabled: rule.enabled,
-                current_points: None,
-            },
-            |row| matches.and_then(|m| m.get(row)).copied().unwrap_or(false),
-            leads,
-        ));
-    }
-    out
 }
 
 // ---------------------------------------------------------------------------------------------
