@@ -10,7 +10,10 @@ use mql_studio::app::StudioApp;
 fn harness() -> Harness<'static, StudioApp> {
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1440.0, 4000.0))
-        .build_ui_state(|ui, app: &mut StudioApp| app.frame_ui(ui), StudioApp::with_bundled_data());
+        .build_ui_state(
+            |ui, app: &mut StudioApp| app.frame_ui(ui),
+            StudioApp::with_bundled_data(),
+        );
     harness.run_steps(3);
     harness
 }
@@ -45,7 +48,10 @@ fn the_quality_section_shows_the_auc_of_the_chosen_holdout() {
     harness.run_steps(2);
     harness.get_by_label("30 % of the leads").click_accesskit();
     harness.run_steps(4);
-    assert_eq!(harness.state().view.calibration_inputs.holdout_percent, 30.0);
+    assert_eq!(
+        harness.state().view.calibration_inputs.holdout_percent,
+        30.0
+    );
     let app = harness.state();
     let held = mql_studio::calibration::quality::holdout_rows(
         &app.leads,
@@ -61,7 +67,10 @@ fn the_quality_section_shows_the_auc_of_the_chosen_holdout() {
         |row| held[row],
         String::new(),
     );
-    assert_eq!(part.overall.leads, 90, "30 % of the 300 leads with an outcome");
+    assert_eq!(
+        part.overall.leads, 90,
+        "30 % of the 300 leads with an outcome"
+    );
     assert_ne!(part.auc, all.auc, "the holdout is a different set of leads");
     harness.get_by_label(&format!("ROC AUC {:.3}", part.auc.unwrap()));
     // Every band of the table is listed with its interval.
@@ -69,10 +78,16 @@ fn the_quality_section_shows_the_auc_of_the_chosen_holdout() {
         harness.get_by_label(&band.label);
         if band.rate.few_leads() {
             let label = format!("{} · few leads", band.rate.text());
-            assert!(harness.query_all_by_label(&label).next().is_some(), "{label}");
+            assert!(
+                harness.query_all_by_label(&label).next().is_some(),
+                "{label}"
+            );
         }
     }
-    assert!(part.bands.iter().any(|b| b.rate.few_leads()), "90 leads fill some bands thinly");
+    assert!(
+        part.bands.iter().any(|b| b.rate.few_leads()),
+        "90 leads fill some bands thinly"
+    );
 }
 
 #[test]
@@ -99,9 +114,15 @@ fn fit_all_points_previews_then_applies_as_one_undo_step() {
         .find(|r| r.new_points != r.old_points)
         .expect("the fit changes some points");
     harness.get_by_label(&changed.change_text());
-    assert_eq!(harness.state().model(), &before, "a preview changes nothing");
+    assert_eq!(
+        harness.state().model(),
+        &before,
+        "a preview changes nothing"
+    );
 
-    harness.get_by_role_and_label(Role::Button, "Apply all").click();
+    harness
+        .get_by_role_and_label(Role::Button, "Apply all")
+        .click();
     harness.run_steps(4);
     let model = harness.state().model().clone();
     for rule in &expected.rules {

@@ -13,7 +13,10 @@ use mql_studio::calibration::miner::{mine_all, rule_for};
 fn harness() -> Harness<'static, StudioApp> {
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1440.0, 2400.0))
-        .build_ui_state(|ui, app: &mut StudioApp| app.frame_ui(ui), StudioApp::with_bundled_data());
+        .build_ui_state(
+            |ui, app: &mut StudioApp| app.frame_ui(ui),
+            StudioApp::with_bundled_data(),
+        );
     harness.run_steps(3);
     harness.get_by_label("Find rules").click();
     harness.run_steps(4);
@@ -25,15 +28,23 @@ fn a_mined_value_becomes_a_rule_in_one_click_and_one_undo_step() {
     let mut harness = harness();
     let app = harness.state();
     let columns = mine_all(app.model(), &app.leads);
-    let report = app.miner.as_ref().expect("the miner ran when its view opened");
-    assert_eq!(report.columns, columns, "the view shows the library's report");
+    let report = app
+        .miner
+        .as_ref()
+        .expect("the miner ran when its view opened");
+    assert_eq!(
+        report.columns, columns,
+        "the view shows the library's report"
+    );
     // Pick a column and a finding that can be a rule, and show that column.
     let (column, finding, mined) = columns
         .iter()
         .find_map(|c| {
-            c.findings
-                .iter()
-                .find_map(|f| rule_for(app.model(), c, f).ok().map(|m| (c.clone(), f.clone(), m)))
+            c.findings.iter().find_map(|f| {
+                rule_for(app.model(), c, f)
+                    .ok()
+                    .map(|m| (c.clone(), f.clone(), m))
+            })
         })
         .expect("some finding can be a rule");
     let before = app.model().clone();
@@ -43,7 +54,10 @@ fn a_mined_value_becomes_a_rule_in_one_click_and_one_undo_step() {
         .expect("the column is listed")
         .click();
     harness.run_steps(3);
-    assert_eq!(harness.state().view.miner_column.as_deref(), Some(column.column.as_str()));
+    assert_eq!(
+        harness.state().view.miner_column.as_deref(),
+        Some(column.column.as_str())
+    );
 
     harness
         .get_by_label(&format!("Add {} as rule", finding.label))
@@ -55,7 +69,10 @@ fn a_mined_value_becomes_a_rule_in_one_click_and_one_undo_step() {
     assert_eq!(added.condition, mined.rule.condition);
     assert_eq!(added.points, mined.rule.points);
     if let Some(field) = &mined.new_field {
-        assert!(model.field_spec(&field.name).is_some(), "its field is declared");
+        assert!(
+            model.field_spec(&field.name).is_some(),
+            "its field is declared"
+        );
     }
     // The new rule scores: it fires for exactly the finding's leads with an outcome.
     let app = harness.state();
@@ -84,7 +101,10 @@ fn a_columns_rules_are_added_together_as_one_step() {
         .iter()
         .filter(|f| rule_for(app.model(), first, f).is_ok())
         .count();
-    assert!(count > 1, "the best column has several findings with points");
+    assert!(
+        count > 1,
+        "the best column has several findings with points"
+    );
     harness
         .get_by_role_and_label(
             Role::Button,
@@ -96,8 +116,12 @@ fn a_columns_rules_are_added_together_as_one_step() {
         harness.state().model().fit.rules.len(),
         before.fit.rules.len() + count
     );
-    let ids: std::collections::HashSet<_> =
-        harness.state().model().rule_ids().map(str::to_owned).collect();
+    let ids: std::collections::HashSet<_> = harness
+        .state()
+        .model()
+        .rule_ids()
+        .map(str::to_owned)
+        .collect();
     assert_eq!(
         ids.len(),
         before.rule_ids().count() + count,

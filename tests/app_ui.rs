@@ -976,11 +976,19 @@ fn calibration_suggestions_apply_to_the_model_as_one_undo_step() {
         &app.leads,
         &app.derived.board.scores,
     );
+    // Until a target is typed, the view asks for the default: 1.5 × the base rate, at least 20 %.
+    let funnel = mql_studio::calibration::funnel(&app.leads, &app.derived.board.scores);
+    let target = mql_studio::calibration::default_target_rate(&funnel);
+    assert_eq!(
+        target, 0.2,
+        "8 % of the bundled leads reach SQL: 1.5 × 8 % is below 20 %"
+    );
+    assert_eq!(app.view.calibration_inputs.target_rate_percent, None);
     let suggestion = mql_studio::calibration::suggest_threshold(
         &sweep,
-        mql_studio::calibration::Target::MqlToSqlRate(0.25),
+        mql_studio::calibration::Target::MqlToSqlRate(target),
     )
-    .expect("a threshold reaches 25 %");
+    .expect("a threshold reaches 20 %");
     let button = format!(
         "Use {}",
         mql_studio::model::fmt_number(suggestion.threshold)

@@ -35,6 +35,8 @@ fn point(
         threshold,
         mqls,
         sqls_captured,
+        // The precision's denominator, read back from it.
+        mqls_with_outcome: precision.map_or(0, |p| (sqls_captured as f64 / p).round() as usize),
         precision,
         recall,
     }

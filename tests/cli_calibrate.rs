@@ -157,8 +157,11 @@ fn calibrate_prints_the_library_numbers_for_the_bundled_data() {
     assert_eq!((f.leads, f.mqls, f.mql_sqls, f.sqls), (300, 34, 10, 24));
     for rate in [
         format!("lead → MQL {}", rate_text(f.lead_to_mql())),
-        format!("MQL → SQL {}", rate_text(f.mql_to_sql())),
-        format!("SQL → won {}", rate_text(f.sql_to_won())),
+        format!(
+            "MQL → SQL {}",
+            Rate::of(f.mql_sqls, f.mql_with_outcome).text()
+        ),
+        format!("SQL → won {}", Rate::of(f.mql_won, f.mql_sqls).text()),
     ] {
         assert!(text.contains(&rate), "{rate:?} in:\n{text}");
     }
@@ -180,13 +183,18 @@ fn calibrate_prints_the_library_numbers_for_the_bundled_data() {
             .unwrap_or_else(|| panic!("no sweep point for {row:?}"));
         assert_eq!(tokens[1], point.mqls.to_string(), "{row}");
         assert_eq!(tokens[2], point.sqls_captured.to_string(), "{row}");
+        // The precision with its interval, from the point's own counts.
         assert!(
             row.contains(&format!(
                 "{} {:>8}",
-                rate_text(point.precision),
+                Rate::of(point.sqls_captured, point.mqls_with_outcome).text(),
                 rate_text(point.recall)
             )),
             "{row}"
+        );
+        assert_eq!(
+            Rate::of(point.sqls_captured, point.mqls_with_outcome).rate,
+            point.precision
         );
         if threshold == s.model.combine.mql_threshold {
             assert!(row.ends_with("← current"), "{row}");

@@ -86,10 +86,14 @@ pub fn results_with(
     scores: &[LeadScore],
 ) -> CalibrationResults {
     let held = holdout.map(|h| holdout_rows(leads, h));
-    let in_training =
-        |row: usize| held.as_ref().is_none_or(|h| !h.get(row).copied().unwrap_or(false));
-    let in_holdout =
-        |row: usize| held.as_ref().is_none_or(|h| h.get(row).copied().unwrap_or(false));
+    let in_training = |row: usize| {
+        held.as_ref()
+            .is_none_or(|h| !h.get(row).copied().unwrap_or(false))
+    };
+    let in_holdout = |row: usize| {
+        held.as_ref()
+            .is_none_or(|h| h.get(row).copied().unwrap_or(false))
+    };
     let on = match holdout {
         Some(h) => format!(
             "the {} holdout (seed {})",
@@ -118,8 +122,7 @@ pub fn results_with(
         funnel: Some(funnel(leads, scores)),
         sweep: sweep_where(model, leads, scores, &in_training),
         lift: rule_lift_where(model, leads, evaluation, &in_training),
-        quality: has_outcomes
-            .then(|| quality(leads, scores, model.combine.scale, in_holdout, on)),
+        quality: has_outcomes.then(|| quality(leads, scores, model.combine.scale, in_holdout, on)),
         limits: crate::calibration::limits::binding_limits(model, leads, evaluation, &|_| true),
         fit,
     }

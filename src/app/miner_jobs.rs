@@ -34,8 +34,10 @@ pub struct MinerJob {
 /// figures are not flattered by rules chosen on it.
 pub fn mine(job: MinerJob) -> MinerReport {
     let held = job.holdout.map(|h| holdout_rows(&job.leads, h));
-    let training =
-        |row: usize| held.as_ref().is_none_or(|h| !h.get(row).copied().unwrap_or(false));
+    let training = |row: usize| {
+        held.as_ref()
+            .is_none_or(|h| !h.get(row).copied().unwrap_or(false))
+    };
     MinerReport {
         model: job.model_revision,
         leads_version: job.leads_version,

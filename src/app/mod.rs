@@ -8,7 +8,6 @@
 
 mod apply;
 mod calibration_jobs;
-mod miner_jobs;
 mod commands;
 mod derived;
 mod document;
@@ -17,6 +16,7 @@ mod handouts;
 mod import_checks;
 mod imports;
 mod latest_worker;
+mod miner_jobs;
 mod panels;
 mod refresh;
 mod scoring_worker;

@@ -280,7 +280,9 @@ impl SignForm {
 /// The calibration view's targets.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CalibrationInputs {
-    pub target_rate_percent: f64,
+    /// The target MQL → SQL rate in percent; `None`: the default for the leads at hand
+    /// (`calibration::default_target_rate`: 1.5 × the base rate, 20 % to 95 %).
+    pub target_rate_percent: Option<f64>,
     pub capacity_per_month: f64,
     pub period_days: f64,
     /// The share of leads with an outcome held out to check the model, in percent (0: none).
@@ -293,7 +295,7 @@ pub struct CalibrationInputs {
 impl Default for CalibrationInputs {
     fn default() -> Self {
         CalibrationInputs {
-            target_rate_percent: 25.0,
+            target_rate_percent: None,
             capacity_per_month: 20.0,
             period_days: 90.0,
             holdout_percent: 0.0,

@@ -196,9 +196,10 @@ impl Design {
             }
             design.rows.push(row);
             design.reached_sql.push(outcome.reached_sql);
-            design
-                .held_out
-                .push(held.as_ref().is_some_and(|h| h.get(row).copied().unwrap_or(false)));
+            design.held_out.push(
+                held.as_ref()
+                    .is_some_and(|h| h.get(row).copied().unwrap_or(false)),
+            );
             design.units.push_row(&entries);
         }
         design
@@ -213,7 +214,11 @@ impl Design {
     /// row, for checking the fit with other tools (`benches/fit_compare.py`).
     pub fn write_csv<W: std::io::Write>(&self, leads: &LeadSet, writer: W) -> std::io::Result<()> {
         let mut out = csv::Writer::from_writer(writer);
-        let mut header = vec!["Lead ID".to_owned(), "split".to_owned(), "reached_sql".to_owned()];
+        let mut header = vec![
+            "Lead ID".to_owned(),
+            "split".to_owned(),
+            "reached_sql".to_owned(),
+        ];
         header.extend(self.columns.iter().map(|c| c.id.clone()));
         out.write_record(&header)?;
         let mut record = Vec::with_capacity(header.len());
@@ -358,29 +363,39 @@ pub fn fit_points(
             sqls: train_sqls,
         });
     }
-    let fit = fit_logistic(&design.units, &design.reached_sql, &training, options.penalty);
+    let fit = fit_logistic(
+        &design.units,
+        &design.reached_sql,
+        &training,
+        options.penalty,
+    );
     let n_fit = model.fit.rules.iter().filter(|r| r.enabled).count();
 
     // The scaling: 10 total points per doubling of the odds, unless a side's fitted sums would
     // then pass its cap for more than 1 % of the training leads.
     let c = &model.combine;
     let fit_factor = side_factor(c.fit_weight, c.scale, model.fit.max_points);
-    let engagement_factor =
-        side_factor(c.engagement_weight, c.scale, model.engagement.max_points);
+    let engagement_factor = side_factor(c.engagement_weight, c.scale, model.engagement.max_points);
     let mut fit_logits = Vec::with_capacity(train_leads);
     let mut engagement_logits = Vec::with_capacity(train_leads);
     for i in (0..design.rows.len()).filter(|&i| training[i]) {
         let (mut f, mut e) = (0.0, 0.0);
         for &(j, v) in design.units.row(i) {
             let beta = fit.coefficients.get(j as usize).copied().unwrap_or(0.0);
-            if (j as usize) < n_fit { f += beta * v } else { e += beta * v }
+            if (j as usize) < n_fit {
+                f += beta * v
+            } else {
+                e += beta * v
+            }
         }
         fit_logits.push(f);
         engagement_logits.push(e);
     }
     let mut points_per_logit = POINTS_PER_DOUBLING / LN_2;
-    for (logits, weight) in [(fit_logits, c.fit_weight), (engagement_logits, c.engagement_weight)]
-    {
+    for (logits, weight) in [
+        (fit_logits, c.fit_weight),
+        (engagement_logits, c.engagement_weight),
+    ] {
         let high = positive_quantile(logits, CAP_QUANTILE);
         if high > 0.0 && weight > 0.0 && c.scale > 0.0 {
             points_per_logit = points_per_logit.min(weight * c.scale / high);
@@ -399,7 +414,11 @@ pub fn fit_points(
         } else {
             let old = fitted.engagement.rules.iter().find(|r| r.id == column.id);
             let per_occurrence = old.is_some_and(|r| r.counting == Counting::PerOccurrence);
-            (engagement_factor, per_occurrence, old.map_or(0.0, |r| r.points))
+            (
+                engagement_factor,
+                per_occurrence,
+                old.map_or(0.0, |r| r.points),
+            )
         };
         // A side that does not count towards the total keeps its points, and so does a rule no
         // training lead gives data on (the fit knows nothing for or against it).
@@ -412,7 +431,10 @@ pub fn fit_points(
         let drop_reason = if support == 0 {
             Some("fires for none of the training leads (points kept)".to_owned())
         } else if new_points.abs() < NEGLIGIBLE_POINTS && !per_occurrence {
-            Some(format!("fitted points about 0 ({})", fmt_number(new_points)))
+            Some(format!(
+                "fitted points about 0 ({})",
+                fmt_number(new_points)
+            ))
         } else if per_occurrence && new_points == 0.0 {
             Some("fitted points about 0 per occurrence".to_owned())
         } else {
@@ -503,16 +525,27 @@ pub fn fit_points(
         ),
         None => format!("the {train_leads} training leads (no holdout: optimistic)"),
     };
-    let quality_ = quality(leads, &scores, fitted.combine.scale, checked_lead, on.clone());
-    let current_quality = quality(leads, &current_scores, model.combine.scale, checked_lead, on);
+    let quality_ = quality(
+        leads,
+        &scores,
+        fitted.combine.scale,
+        checked_lead,
+        on.clone(),
+    );
+    let current_quality = quality(
+        leads,
+        &current_scores,
+        model.combine.scale,
+        checked_lead,
+        on,
+    );
     let (linear, positives): (Vec<f64>, Vec<bool>) = (0..design.rows.len())
         .filter(|&i| checked(i))
         .map(|i| (fit.linear(&design.units, i), design.reached_sql[i]))
         .unzip();
     let linear_auc = roc_auc(&linear, &positives);
-    let warnings = super::limits::binding_limits(&fitted, leads, evaluation, &|row| {
-        in_training(row)
-    });
+    let warnings =
+        super::limits::binding_limits(&fitted, leads, evaluation, &|row| in_training(row));
     Ok(FitReport {
         model: fitted,
         rules,
@@ -573,7 +606,10 @@ impl FitReport {
 }
 
 fn changed_summary(rules: &[FittedRule], threshold: Option<f64>) -> String {
-    let changed = rules.iter().filter(|r| r.new_points != r.old_points).count();
+    let changed = rules
+        .iter()
+        .filter(|r| r.new_points != r.old_points)
+        .count();
     let mut text = format!(
         "Points of {changed} of {} rule(s) fitted jointly on history",
         rules.len()
@@ -587,7 +623,11 @@ fn changed_summary(rules: &[FittedRule], threshold: Option<f64>) -> String {
 impl FittedRule {
     /// `+12 → +8 per occurrence`.
     pub fn change_text(&self) -> String {
-        let per = if self.unit == "occurrence" { " per occurrence" } else { "" };
+        let per = if self.unit == "occurrence" {
+            " per occurrence"
+        } else {
+            ""
+        };
         format!(
             "{} → {}{per}",
             fmt_signed(self.old_points),

@@ -170,7 +170,11 @@ fn lift_of(
             )),
         )
     } else if rule.per_occurrence {
-        let points = if c + d == 0 { None } else { points_per_unit(&units_and_outcomes) };
+        let points = if c + d == 0 {
+            None
+        } else {
+            points_per_unit(&units_and_outcomes)
+        };
         (points, None)
     } else {
         (points_from_odds(a, b, c, d), None)
@@ -196,7 +200,11 @@ fn lift_of(
         rest_interval: wilson_interval(c, c + d, Z_95),
         suggested_points,
         withheld,
-        per: if rule.per_occurrence { "per occurrence" } else { "" },
+        per: if rule.per_occurrence {
+            "per occurrence"
+        } else {
+            ""
+        },
     }
 }
 
@@ -228,7 +236,11 @@ pub fn rule_lift_where(
                 current_points: Some(rule.points),
                 per_occurrence: false,
             },
-            |row| f64::from(u8::from(matches.and_then(|m| m.get(row)).copied().unwrap_or(false))),
+            |row| {
+                f64::from(u8::from(
+                    matches.and_then(|m| m.get(row)).copied().unwrap_or(false),
+                ))
+            },
             leads,
             include,
         ));
@@ -268,7 +280,11 @@ pub fn rule_lift_where(
                 current_points: None,
                 per_occurrence: false,
             },
-            |row| f64::from(u8::from(matches.and_then(|m| m.get(row)).copied().unwrap_or(false))),
+            |row| {
+                f64::from(u8::from(
+                    matches.and_then(|m| m.get(row)).copied().unwrap_or(false),
+                ))
+            },
             leads,
             include,
         ));

@@ -34,7 +34,12 @@ pub fn side_sums(
         }
     }
     let mut engagement = vec![0.0; leads.len()];
-    for (rule, counts) in model.engagement.rules.iter().zip(&evaluation.engagement_counts) {
+    for (rule, counts) in model
+        .engagement
+        .rules
+        .iter()
+        .zip(&evaluation.engagement_counts)
+    {
         if !rule.enabled {
             continue;
         }

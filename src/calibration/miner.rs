@@ -30,7 +30,7 @@ use crate::text::quoted;
 mod build;
 mod rule;
 
-pub use build::{ColumnRules, model_with_mined_rules};
+pub use build::{Baseline, ColumnRules, model_with_mined_rules};
 pub use rule::{MinedRule, rule_for};
 
 /// Below this many leads with an outcome a value gets no suggested points: the calibration's one

@@ -244,6 +244,8 @@ pub struct SweepPoint {
     pub mqls: usize,
     /// Of those, leads that reached SQL.
     pub sqls_captured: usize,
+    /// Of the MQLs, those with an outcome (the precision's denominator).
+    pub mqls_with_outcome: usize,
     /// `sqls_captured / MQLs with an outcome` (the MQL → SQL rate); `None` when no MQL has one.
     pub precision: Option<f64>,
     /// `sqls_captured / all leads that reached SQL`; `None` when no lead reached SQL.
@@ -334,6 +336,7 @@ impl SweepBasis {
             threshold,
             mqls: self.always + reaching,
             sqls_captured,
+            mqls_with_outcome: with_outcome,
             precision: ratio(sqls_captured, with_outcome),
             recall: ratio(sqls_captured, self.all_sqls),
         }

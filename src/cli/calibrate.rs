@@ -5,7 +5,10 @@ use std::path::Path;
 
 use anyhow::{Result, bail};
 
-use super::{LeadsArgs, fit_width, load_valid_model, path_text, print_stdout, rate_cell, score_leads};
+use super::{
+    LeadsArgs, fit_width, load_valid_model, path_text, print_stdout, rate_cell, score_leads,
+};
+use crate::calibration::quality::Rate;
 use crate::model::fmt_number;
 
 fn funnel_text(funnel: &crate::calibration::Funnel, as_of: i32) -> String {
@@ -41,13 +44,16 @@ fn funnel_text(funnel: &crate::calibration::Funnel, as_of: i32) -> String {
         row(
             "MQLs that reached SQL",
             f.mql_sqls,
-            format!("MQL → SQL {}", rate_cell(f.mql_to_sql())),
+            format!(
+                "MQL → SQL {}",
+                Rate::of(f.mql_sqls, f.mql_with_outcome).text()
+            ),
         ),
         row("MQLs that reached opp.", f.mql_opportunities, String::new()),
         row(
             "MQLs won",
             f.mql_won,
-            format!("SQL → won {}", rate_cell(f.sql_to_won())),
+            format!("SQL → won {}", Rate::of(f.mql_won, f.mql_sqls).text()),
         ),
         row("all SQLs", f.sqls, recall),
         row("all won", f.won, String::new()),
@@ -83,8 +89,8 @@ fn sweep_text(
         "Threshold sweep (fast-tracked leads are always MQL, disqualified never; gates apply)"
             .to_owned(),
         format!(
-            "  {:>9} {:>6} {:>6} {:>10} {:>8}",
-            "threshold", "MQLs", "SQLs", "MQL → SQL", "recall"
+            "  {:>9} {:>6} {:>6} {:>21} {:>8}",
+            "threshold", "MQLs", "SQLs", "MQL → SQL (95 %)", "recall"
         ),
     ];
     for (p, marks) in rows {
@@ -94,18 +100,23 @@ fn sweep_text(
             format!("  ← {}", marks.join(", "))
         };
         lines.push(format!(
-            "  {:>9} {:>6} {:>6} {:>10} {:>8}{mark}",
+            "  {:>9} {:>6} {:>6} {:>21} {:>8}{mark}",
             fmt_number(p.threshold),
             p.mqls,
             p.sqls_captured,
-            rate_cell(p.precision),
+            Rate::of(p.sqls_captured, p.mqls_with_outcome).text(),
             rate_cell(p.recall)
         ));
     }
     lines.join("\n")
 }
 
-fn lift_text(lifts: &[crate::calibration::RuleLift], on: &str, leads: usize, sqls: usize) -> String {
+fn lift_text(
+    lifts: &[crate::calibration::RuleLift],
+    on: &str,
+    leads: usize,
+    sqls: usize,
+) -> String {
     use crate::diff::RuleKind;
     let mut lines = vec![
         format!(
@@ -115,7 +126,15 @@ fn lift_text(lifts: &[crate::calibration::RuleLift], on: &str, leads: usize, sql
         ),
         format!(
             "  {:<22} {:<26} {:<10} {:>6} {:>6} {:>22} {:>10} {:>6} {:>9}",
-            "id", "rule", "kind", "points", "fires", "SQL rate (95 %)", "rest rate", "lift", "suggested"
+            "id",
+            "rule",
+            "kind",
+            "points",
+            "fires",
+            "SQL rate (95 %)",
+            "rest rate",
+            "lift",
+            "suggested"
         ),
     ];
     for lift in lifts {
@@ -223,11 +242,21 @@ pub(super) fn calibrate_command(
     let funnel_ = funnel(&leads, &scores);
     // With a holdout, suggestions come from the training part and quality from the holdout.
     let held = holdout.map(|h| crate::calibration::quality::holdout_rows(&leads, h));
-    let in_training = |row: usize| held.as_ref().is_none_or(|h| !h.get(row).copied().unwrap_or(false));
-    let in_holdout = |row: usize| held.as_ref().is_none_or(|h| h.get(row).copied().unwrap_or(false));
+    let in_training = |row: usize| {
+        held.as_ref()
+            .is_none_or(|h| !h.get(row).copied().unwrap_or(false))
+    };
+    let in_holdout = |row: usize| {
+        held.as_ref()
+            .is_none_or(|h| h.get(row).copied().unwrap_or(false))
+    };
     let sweep = crate::calibration::sweep_where(&model, &leads, &scores, &in_training);
     let training_part = match holdout {
-        Some(h) => format!("the training part ({} held out, seed {})", percent(h.share), h.seed),
+        Some(h) => format!(
+            "the training part ({} held out, seed {})",
+            percent(h.share),
+            h.seed
+        ),
         None => "all leads".to_owned(),
     };
 
@@ -311,9 +340,9 @@ pub(super) fn calibrate_command(
     ];
     if funnel_.with_outcome > 0 {
         let lifts = crate::calibration::rule_lift_where(&model, &leads, &evaluation, &in_training);
-        let (with_outcome, sqls) = lifts
-            .first()
-            .map_or((0, 0), |l| (l.matched + l.rest, l.matched_sqls + l.rest_sqls));
+        let (with_outcome, sqls) = lifts.first().map_or((0, 0), |l| {
+            (l.matched + l.rest, l.matched_sqls + l.rest_sqls)
+        });
         sections.push(lift_text(&lifts, &training_part, with_outcome, sqls));
         let on = match holdout {
             Some(h) => format!("the {} holdout (seed {})", percent(h.share), h.seed),

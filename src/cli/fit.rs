@@ -44,7 +44,11 @@ pub(super) fn quality_text(quality: &Quality) -> String {
             .gains
             .iter()
             .map(|g| {
-                format!("{} → {}", percent(g.share_of_leads), percent(g.share_of_sqls))
+                format!(
+                    "{} → {}",
+                    percent(g.share_of_leads),
+                    percent(g.share_of_sqls)
+                )
             })
             .collect();
         lines.push(format!(
@@ -181,7 +185,10 @@ pub(super) fn fit_command(args: FitArgs<'_>) -> Result<i32> {
     let problems = crate::validate::validate(&report.model);
     if !crate::validate::is_valid(&problems) {
         let list: Vec<String> = problems.iter().map(|p| format!("  {p}")).collect();
-        bail!("the fitted model does not pass `check`:\n{}", list.join("\n"));
+        bail!(
+            "the fitted model does not pass `check`:\n{}",
+            list.join("\n")
+        );
     }
     crate::format::save_model(args.out, &report.model)?;
     if let Some(path) = args.design_out {
@@ -217,7 +224,9 @@ pub(super) fn fit_command(args: FitArgs<'_>) -> Result<i32> {
     });
     let mut quality = quality_text(&report.quality);
     if let Some(current) = report.current_quality.auc {
-        quality.push_str(&format!("\n  the model as it was, on the same leads: ROC AUC {current:.3}"));
+        quality.push_str(&format!(
+            "\n  the model as it was, on the same leads: ROC AUC {current:.3}"
+        ));
     }
     if let Some(linear) = report.linear_auc {
         quality.push_str(&format!(

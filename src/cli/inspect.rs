@@ -146,4 +146,3 @@ fn counted_values(values: &[(String, usize)]) -> String {
         .collect::<Vec<_>>()
         .join(", ")
 }
-

@@ -8,7 +8,7 @@ use anyhow::{Result, bail};
 
 use super::{LeadsArgs, load_leads, load_valid_model, path_text, print_stdout};
 use crate::calibration::miner::{
-    ColumnMining, Finding, MIN_LEADS_FOR_POINTS, Withheld, mine_all_where, mine_column,
+    Baseline, ColumnMining, Finding, MIN_LEADS_FOR_POINTS, Withheld, mine_all_where, mine_column,
 };
 use crate::calibration::percent;
 use crate::calibration::quality::{Rate, holdout_rows};
@@ -30,6 +30,7 @@ pub(super) struct MineArgs<'a> {
     pub seed: u64,
     pub min_iv: Option<f64>,
     pub out: Option<&'a Path>,
+    pub all_values: bool,
 }
 
 pub(super) fn mine_command(args: MineArgs<'_>) -> Result<i32> {
@@ -39,7 +40,7 @@ pub(super) fn mine_command(args: MineArgs<'_>) -> Result<i32> {
         bail!("--min-iv {min_iv}: expected 0 or more, e.g. 0.02");
     }
     let model = load_valid_model(args.model)?;
-    let (leads, _) = load_leads(args.leads, &model)?;
+    let (leads, as_of) = load_leads(args.leads, &model)?;
     if !leads.has_outcomes() {
         bail!(
             "{} has no outcome for any lead: the miner compares leads that reached SQL with \
@@ -79,9 +80,23 @@ pub(super) fn mine_command(args: MineArgs<'_>) -> Result<i32> {
     if let Some(path) = args.out {
         let chosen = out::chosen(&minings, !args.columns.is_empty(), min_iv);
         text.push('\n');
-        text.push_str(&out::write_mined_model(
-            &model, &minings, &chosen, min_iv, &file, path,
-        )?);
+        let baseline = if args.all_values {
+            Baseline::None
+        } else {
+            Baseline::Lowest
+        };
+        let written = out::Written {
+            minings: &minings,
+            chosen: &chosen,
+            baseline,
+            min_iv,
+            mined_on: &file,
+            out: path,
+            leads: &leads,
+            as_of,
+            include: &include,
+        };
+        text.push_str(&out::write_mined_model(&model, &written)?);
     }
     print_stdout(&text)?;
     Ok(0)

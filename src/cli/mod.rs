@@ -208,9 +208,14 @@ pub enum Command {
         #[arg(long, value_name = "IV", requires = "out")]
         min_iv: Option<f64>,
         /// Write the model with every finding of the chosen columns that can be a rule added as
-        /// a fit rule (the --column ones, else those reaching --min-iv); then `fit` its points.
+        /// a fit rule (the --column ones, else those reaching --min-iv), but each column's
+        /// lowest-rate value, its baseline at 0 points; then `fit` their points.
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+        /// With --out: a rule for every value, the lowest-rate one too (the fit's floor of 0
+        /// then hides part of the ranking).
+        #[arg(long, requires = "out")]
+        all_values: bool,
     },
     /// Write the one-page summary sales reps read: the model in plain language, with its counts
     /// on leads when given (self-contained HTML, print-friendly).
@@ -348,6 +353,7 @@ pub fn run(command: Command) -> Result<i32> {
             seed,
             min_iv,
             out,
+            all_values,
         } => mine::mine_command(mine::MineArgs {
             model: &model,
             leads: &leads,
@@ -357,6 +363,7 @@ pub fn run(command: Command) -> Result<i32> {
             seed,
             min_iv,
             out: out.as_deref(),
+            all_values,
         }),
         Command::Summary {
             model,

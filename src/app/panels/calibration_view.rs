@@ -36,15 +36,16 @@ pub fn calibration_ui(
         .show(ui, |ui| {
             ui.heading("Funnel of the current model");
             egui::Grid::new("funnel").num_columns(3).striped(true).show(ui, |ui| {
+                use crate::calibration::quality::Rate;
                 for (stage, count, rate, tooltip) in [
-                    ("Leads", funnel.leads, None, "All sample leads"),
-                    ("MQLs", funnel.mqls, funnel.lead_to_mql(), "Lead → MQL rate"),
-                    ("SQLs from MQLs", funnel.mql_sqls, funnel.mql_to_sql(), "MQL → SQL rate: the MQLs that sales accepted"),
-                    ("Won from MQLs", funnel.mql_won, funnel.sql_to_won(), "SQL → won rate"),
+                    ("Leads", funnel.leads, String::new(), "All sample leads"),
+                    ("MQLs", funnel.mqls, percent(funnel.lead_to_mql()), "Lead → MQL rate"),
+                    ("SQLs from MQLs", funnel.mql_sqls, Rate::of(funnel.mql_sqls, funnel.mql_with_outcome).text(), "MQL → SQL rate with its 95 % interval: the MQLs that sales accepted"),
+                    ("Won from MQLs", funnel.mql_won, Rate::of(funnel.mql_won, funnel.mql_sqls).text(), "SQL → won rate with its 95 % interval"),
                 ] {
                     ui.label(RichText::new(stage).strong()).on_hover_text(tooltip);
                     ui.label(count.to_string());
-                    ui.label(percent(rate));
+                    ui.label(rate);
                     ui.end_row();
                 }
             });
@@ -56,18 +57,28 @@ pub fn calibration_ui(
             ui.label(RichText::new(reading.text()).color(reading_color(Palette::of(ui), &reading)));
             ui.separator();
 
+            let target_percent = inputs.target_rate_percent.unwrap_or_else(|| {
+                crate::calibration::default_target_rate(funnel) * 100.0
+            });
             ui.heading("Threshold sweep");
-            sweep_plot_ui(ui, model, &results.sweep, inputs, funnel.leads);
+            sweep_plot_ui(ui, model, &results.sweep, target_percent, funnel.leads);
             ui.horizontal(|ui| {
                 ui.label("Target MQL → SQL rate");
+                let mut percent_asked = target_percent;
                 ui.add(
-                    egui::DragValue::new(&mut inputs.target_rate_percent)
+                    egui::DragValue::new(&mut percent_asked)
                         .range(1.0..=100.0)
                         .suffix(" %"),
                 )
                 .accessible_name("Target MQL to SQL rate")
-                .on_hover_text("The share of MQLs sales should accept");
-                if let Some(s) = suggest_threshold(&results.sweep, Target::MqlToSqlRate(inputs.target_rate_percent / 100.0)) {
+                .on_hover_text(
+                    "The share of MQLs sales should accept; until you set it, 1.5 × the share of all \
+                     leads that reached SQL (20 % to 95 %)",
+                );
+                if percent_asked != target_percent {
+                    inputs.target_rate_percent = Some(percent_asked);
+                }
+                if let Some(s) = suggest_threshold(&results.sweep, Target::MqlToSqlRate(target_percent / 100.0)) {
                     if ui
                         .button(format!("Use {}", fmt_number(s.threshold)))
                         .on_hover_text("Set the MQL threshold to this value (undo with Ctrl+Z)")
@@ -79,7 +90,7 @@ pub fn calibration_ui(
                     ui.label("no threshold reaches that rate");
                 }
             });
-            if let Some(s) = suggest_threshold(&results.sweep, Target::MqlToSqlRate(inputs.target_rate_percent / 100.0)) {
+            if let Some(s) = suggest_threshold(&results.sweep, Target::MqlToSqlRate(target_percent / 100.0)) {
                 ui.label(RichText::new(&s.explanation).weak());
             }
             ui.horizontal(|ui| {
@@ -186,7 +197,7 @@ fn sweep_plot_ui(
     ui: &mut Ui,
     model: &Model,
     sweep: &[SweepPoint],
-    inputs: &CalibrationInputs,
+    target_percent: f64,
     lead_count: usize,
 ) {
     let palette = Palette::of(ui);
@@ -205,10 +216,7 @@ fn sweep_plot_ui(
     let precision = series(&|p| p.precision);
     let recall = series(&|p| p.recall);
     let volume = series(&|p| Some(p.mqls as f64 / total));
-    let suggestion = suggest_threshold(
-        sweep,
-        Target::MqlToSqlRate(inputs.target_rate_percent / 100.0),
-    );
+    let suggestion = suggest_threshold(sweep, Target::MqlToSqlRate(target_percent / 100.0));
     ui.horizontal_wrapped(|ui| {
         for (text, color) in [
             ("━ MQL → SQL rate (precision)", precision_color),

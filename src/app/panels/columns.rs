@@ -408,4 +408,3 @@ fn preview_ui(ui: &mut Ui, leads: &LeadSet) {
             }
         });
 }
-

@@ -130,7 +130,9 @@ pub fn fit_preview_ui(
     ui.horizontal(|ui| {
         if ui
             .button("Apply all")
-            .on_hover_text("Take every fitted point and the threshold as one step (undo with Ctrl+Z)")
+            .on_hover_text(
+                "Take every fitted point and the threshold as one step (undo with Ctrl+Z)",
+            )
             .clicked()
         {
             actions.push(ModelEdit::UseFittedPoints(Box::new(report.model.clone())).into());

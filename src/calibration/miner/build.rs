@@ -1,10 +1,26 @@
-//! A model built from the miner's suggestions without the app: every finding of the chosen
-//! columns that [`rule_for`] accepts, added as a fit rule (the app's *Add all rules of a column*,
-//! for several columns at once).
+//! A model built from the miner's suggestions without the app: the findings of the chosen
+//! columns that [`rule_for`] accepts, added as fit rules (the app's *Add all rules of a column*,
+//! for several columns at once), each column's worst value left as its baseline.
 
-use super::{ColumnMining, MineError, rule_for};
+use super::{ColumnMining, Finding, MIN_LEADS_FOR_POINTS, MineError, rule_for};
 use crate::edit::{EditError, ModelEdit};
 use crate::model::Model;
+
+/// Which finding of a column gets no rule.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Baseline {
+    /// The finding with the lowest SQL rate among those [`rule_for`] accepts is the column's
+    /// baseline: it gets no rule (0 points) and the column's other values get points above it,
+    /// so the fit side's floor of 0 does not flatten the ranking (with a rule for every value
+    /// a joint fit centres each column's points on 0, and the sums of about half of the leads
+    /// fall below the floor). Not when the findings that cannot be rules ("other", values with
+    /// too few leads) have together at least [`MIN_LEADS_FOR_POINTS`] leads and a rate no
+    /// higher: they are the baseline already. Not for a column with one rule to add.
+    #[default]
+    Lowest,
+    /// Every finding [`rule_for`] accepts becomes a rule.
+    None,
+}
 
 /// What adding one column's findings did.
 #[derive(Clone, Debug, PartialEq)]
@@ -14,30 +30,70 @@ pub struct ColumnRules {
     pub information_value: f64,
     /// The ids of the rules added, in the order of the column's findings.
     pub added: Vec<String>,
+    /// The finding left out as the column's baseline (its label), if one was.
+    pub baseline: Option<String>,
     /// The findings `rule_for` refused: (label, why).
     pub skipped: Vec<(String, MineError)>,
     /// The field declared for the column, when no model field read it.
     pub declared: Option<String>,
 }
 
-/// `model` with, for each mining in `columns`, every finding [`rule_for`] accepts added as a fit
-/// rule (ids fresh in the model as it grows, so they are unique; a field named after the column
-/// declared when no model field reads it, as [`rule_for`] says). Refused for a signed model.
+/// The index of the finding to leave out as the baseline, among `accepted` (indexes of the
+/// findings `rule_for` accepts).
+fn baseline_of(findings: &[Finding], accepted: &[usize], baseline: Baseline) -> Option<usize> {
+    if baseline == Baseline::None || accepted.len() < 2 {
+        return None;
+    }
+    let lowest = accepted
+        .iter()
+        .copied()
+        .filter_map(|i| findings.get(i).map(|f| (i, f.rate)))
+        .min_by(|a, b| a.1.total_cmp(&b.1))?;
+    let (mut leads, mut sqls) = (0, 0);
+    for (i, f) in findings.iter().enumerate() {
+        if !accepted.contains(&i) {
+            leads += f.leads;
+            sqls += f.sqls;
+        }
+    }
+    let rest_is_lower = leads >= MIN_LEADS_FOR_POINTS && (sqls as f64 / leads as f64) <= lowest.1;
+    (!rest_is_lower).then_some(lowest.0)
+}
+
+/// `model` with, for each mining in `columns`, the findings [`rule_for`] accepts added as fit
+/// rules but the one `baseline` leaves out (ids fresh in the model as it grows, so they are
+/// unique; a field named after the column declared when no model field reads it, as
+/// [`rule_for`] says). Refused for a signed model.
 pub fn model_with_mined_rules(
     model: &Model,
     columns: &[&ColumnMining],
+    baseline: Baseline,
 ) -> Result<(Model, Vec<ColumnRules>), EditError> {
     let mut out = model.clone();
     let mut report = Vec::new();
     for mining in columns {
+        let accepted: Vec<usize> = (0..mining.findings.len())
+            .filter(|&i| {
+                mining
+                    .findings
+                    .get(i)
+                    .is_some_and(|f| rule_for(&out, mining, f).is_ok())
+            })
+            .collect();
+        let left_out = baseline_of(&mining.findings, &accepted, baseline);
         let mut column = ColumnRules {
             column: mining.column.clone(),
             information_value: mining.information_value,
             added: Vec::new(),
+            baseline: None,
             skipped: Vec::new(),
             declared: None,
         };
-        for finding in &mining.findings {
+        for (i, finding) in mining.findings.iter().enumerate() {
+            if left_out == Some(i) {
+                column.baseline = Some(finding.label.clone());
+                continue;
+            }
             match rule_for(&out, mining, finding) {
                 Ok(mined) => {
                     let id = mined.rule.id.clone();

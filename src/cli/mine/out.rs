@@ -1,13 +1,21 @@
-//! `mine --out`: the model with every finding of the chosen columns that can be a rule added as
-//! a fit rule, checked and written, and what was added, as text.
+//! `mine --out`: the model with the findings of the chosen columns that can be rules added as
+//! fit rules (each column's lowest-rate value left as its baseline) and a threshold suggested
+//! for their points, checked and written, and what was added, as text.
 
 use std::path::Path;
 
 use anyhow::{Result, bail};
 
 use super::super::{fit_width, path_text};
-use crate::calibration::miner::{ColumnMining, ColumnRules, MineError, model_with_mined_rules};
+use crate::calibration::miner::{
+    Baseline, ColumnMining, ColumnRules, MineError, model_with_mined_rules,
+};
+use crate::calibration::{
+    Suggestion, Target, default_target_rate_of, suggest_threshold, sweep_where,
+};
+use crate::leads::LeadSet;
 use crate::model::{ChangelogEntry, Model, fmt_number, fmt_signed};
+use crate::scoring::{Evaluation, score_all};
 use crate::text::printable;
 use crate::validate::{Severity, is_valid, validate};
 
@@ -31,33 +39,74 @@ pub(super) fn chosen<'a>(
         .collect()
 }
 
-/// Builds the model with the chosen columns' rules, checks it and writes it to `out`; returns
-/// what was added, as text. `mined_on` says which leads were mined (for the changelog).
-pub(super) fn write_mined_model(
-    model: &Model,
-    minings: &[ColumnMining],
-    chosen: &[&ColumnMining],
-    min_iv: f64,
-    mined_on: &str,
-    out: &Path,
-) -> Result<String> {
-    if chosen.is_empty() {
+/// What to write: the columns shown, those chosen, how, and where.
+pub(super) struct Written<'a> {
+    pub minings: &'a [ColumnMining],
+    pub chosen: &'a [&'a ColumnMining],
+    pub baseline: Baseline,
+    pub min_iv: f64,
+    /// Which leads were mined, in words (for the changelog).
+    pub mined_on: &'a str,
+    pub out: &'a Path,
+    /// The leads, the day they are scored as of, and the rows mined (the threshold is
+    /// suggested on those).
+    pub leads: &'a LeadSet,
+    pub as_of: i32,
+    pub include: &'a dyn Fn(usize) -> bool,
+}
+
+/// The threshold `calibrate` suggests by default for the built model's points on the mined
+/// leads (the lowest whose MQL → SQL rate reaches 1.5 × the base rate), so that the model
+/// written is usable as it stands and `fit`, which keeps the MQL volume of the model it is
+/// given, keeps a volume set by the base rate rather than by the threshold of a model without
+/// these rules.
+fn suggested_threshold(built: &Model, w: &Written<'_>) -> Option<Suggestion> {
+    let evaluation = Evaluation::new(built, w.leads, w.as_of);
+    let scores = score_all(built, &evaluation);
+    let (mut leads, mut sqls) = (0, 0);
+    for row in (0..w.leads.len()).filter(|&r| (w.include)(r)) {
+        if let Some(Some(outcome)) = w.leads.outcomes.get(row) {
+            leads += 1;
+            sqls += usize::from(outcome.reached_sql);
+        }
+    }
+    let sweep = sweep_where(built, w.leads, &scores, w.include);
+    suggest_threshold(
+        &sweep,
+        Target::MqlToSqlRate(default_target_rate_of(sqls, leads)),
+    )
+}
+
+/// Builds the model with the chosen columns' rules, checks it and writes it; returns what was
+/// added, as text.
+pub(super) fn write_mined_model(model: &Model, w: &Written<'_>) -> Result<String> {
+    if w.chosen.is_empty() {
         bail!(
             "no column to add rules from: no column shown has an information value of at least \
              {} (lower --min-iv, or name columns with --column); {} not written",
-            fmt_number(min_iv),
-            path_text(out)
+            fmt_number(w.min_iv),
+            path_text(w.out)
         );
     }
-    let (mut built, added) = model_with_mined_rules(model, chosen)?;
+    let (mut built, added) = model_with_mined_rules(model, w.chosen, w.baseline)?;
+    let threshold = suggested_threshold(&built, w);
+    if let Some(s) = &threshold {
+        built.combine.mql_threshold = s.threshold;
+        built.combine.nurture_band = built.combine.nurture_band.min(s.threshold);
+    }
     let rules: usize = added.iter().map(|c| c.added.len()).sum();
     let names: Vec<&str> = added.iter().map(|c| c.column.as_str()).collect();
     built.changelog.push(ChangelogEntry {
         date: crate::leads::format_day(crate::leads::today()),
         team: None,
         summary: format!(
-            "{rules} fit rule(s) added by the rule miner on {mined_on}, from {}",
-            names.join(", ")
+            "{rules} fit rule(s) added by the rule miner on {}, from {}{}",
+            w.mined_on,
+            names.join(", "),
+            threshold
+                .as_ref()
+                .map(|s| format!("; threshold {}", fmt_number(s.threshold)))
+                .unwrap_or_default()
         ),
     });
     let problems = validate(&built);
@@ -69,16 +118,30 @@ pub(super) fn write_mined_model(
             .collect();
         bail!(
             "the model with the mined rules does not pass `check`; {} not written:\n{}",
-            path_text(out),
+            path_text(w.out),
             list.join("\n")
         );
     }
-    crate::format::save_model(out, &built)?;
-    let left_out: Vec<&ColumnMining> = minings
+    crate::format::save_model(w.out, &built)?;
+    let left_out: Vec<&ColumnMining> = w
+        .minings
         .iter()
-        .filter(|m| !chosen.iter().any(|c| c.column == m.column))
+        .filter(|m| !w.chosen.iter().any(|c| c.column == m.column))
         .collect();
-    Ok(added_text(&built, &added, &left_out, min_iv, out))
+    let mut text = added_text(&built, &added, &left_out, w);
+    text.push_str(&match &threshold {
+        Some(s) => format!(
+            "Threshold {} (was {}), on the leads mined: {}\n",
+            fmt_number(s.threshold),
+            fmt_number(model.combine.mql_threshold),
+            s.explanation
+        ),
+        None => format!(
+            "No threshold reaches 1.5 × the base rate on the leads mined; kept {}.\n",
+            fmt_number(model.combine.mql_threshold)
+        ),
+    });
+    Ok(text)
 }
 
 /// What `--out` added, column by column, and the columns left out.
@@ -86,16 +149,23 @@ fn added_text(
     built: &Model,
     added: &[ColumnRules],
     left_out: &[&ColumnMining],
-    min_iv: f64,
-    out: &Path,
+    w: &Written<'_>,
 ) -> String {
     let rules: usize = added.iter().map(|c| c.added.len()).sum();
     let mut lines = vec![format!(
         "Wrote {}: {rules} fit rule(s) from {} column(s), each with the points suggested for it \
          alone (`mql-studio fit` shares the credit between them).",
-        path_text(out),
+        path_text(w.out),
         added.len()
     )];
+    if w.baseline == Baseline::Lowest {
+        lines.push(
+            "Each column's lowest-rate value is its baseline, without a rule (0 points): the \
+             other values get points above it, so the fit's floor of 0 does not flatten the \
+             ranking (--all-values adds it too)."
+                .to_owned(),
+        );
+    }
     for column in added {
         let declared = column.declared.as_ref().map_or_else(String::new, |f| {
             format!("; declared the field `{}`", printable(f))
@@ -115,6 +185,12 @@ fn added_text(
                     fmt_signed(rule.points)
                 ));
             }
+        }
+        if let Some(label) = &column.baseline {
+            lines.push(format!(
+                "    baseline (no rule, 0 points): {}",
+                fit_width(&printable(label), RULE_WIDTH)
+            ));
         }
         for (label, why) in &column.skipped {
             let why = match why {
@@ -141,7 +217,7 @@ fn added_text(
             .collect();
         lines.push(format!(
             "  left out (information value below {}): {}",
-            fmt_number(min_iv),
+            fmt_number(w.min_iv),
             names.join(", ")
         ));
     }
