@@ -257,6 +257,8 @@ pub struct FittedRule {
     pub support: usize,
     /// Why the rule is a candidate to drop, if it is (fitted points about 0, never fires).
     pub drop_reason: Option<String>,
+    /// Why the rule's points were kept instead of fitted (too few training leads).
+    pub not_fitted: Option<String>,
 }
 
 /// What a joint fit found and the model it makes.
@@ -297,6 +299,7 @@ pub enum FitError {
          {MAX_FIT_RULES} (disable the rules you do not want fitted)"
     )]
     TooManyRules { rules: usize },
+
     #[error(
         "only {leads} lead(s) with an outcome to learn from ({sqls} reached SQL); a fit needs at \
          least {MIN_LEADS} and both outcomes"
@@ -363,26 +366,39 @@ pub fn fit_points(
             sqls: train_sqls,
         });
     }
+    let on_fit_side: Vec<bool> = design
+        .columns
+        .iter()
+        .map(|c| c.kind == RuleKind::Fit)
+        .collect();
+    let c = &model.combine;
+    let fit_factor = side_factor(c.fit_weight, c.scale, model.fit.max_points);
+    let engagement_factor = side_factor(c.engagement_weight, c.scale, model.engagement.max_points);
     let fit = fit_logistic(
         &design.units,
         &design.reached_sql,
         &training,
         options.penalty,
     );
-    let n_fit = model.fit.rules.iter().filter(|r| r.enabled).count();
 
     // The scaling: 10 total points per doubling of the odds, unless a side's fitted sums would
-    // then pass its cap for more than 1 % of the training leads.
-    let c = &model.combine;
-    let fit_factor = side_factor(c.fit_weight, c.scale, model.fit.max_points);
-    let engagement_factor = side_factor(c.engagement_weight, c.scale, model.engagement.max_points);
+    // then pass its cap for more than 1 % of the training leads. Rules with too few leads keep
+    // their points (below) and are left out of these sums: the scale is the fit's, and what
+    // the kept points add is the model's own.
+    let supports = design
+        .units
+        .column_support(design.columns.len(), &training);
     let mut fit_logits = Vec::with_capacity(train_leads);
     let mut engagement_logits = Vec::with_capacity(train_leads);
     for i in (0..design.rows.len()).filter(|&i| training[i]) {
         let (mut f, mut e) = (0.0, 0.0);
         for &(j, v) in design.units.row(i) {
-            let beta = fit.coefficients.get(j as usize).copied().unwrap_or(0.0);
-            if (j as usize) < n_fit {
+            let j = j as usize;
+            if supports.get(j).copied().unwrap_or(0) < MIN_LEADS {
+                continue;
+            }
+            let beta = fit.coefficients.get(j).copied().unwrap_or(0.0);
+            if on_fit_side.get(j).copied().unwrap_or(false) {
                 f += beta * v
             } else {
                 e += beta * v
@@ -404,11 +420,17 @@ pub fn fit_points(
 
     let mut fitted = model.clone();
     let mut rules = Vec::new();
-    let supports = design.units.column_support(design.columns.len(), &training);
-    for (j, column) in design.columns.iter().enumerate() {
-        let beta = fit.coefficients.get(j).copied().unwrap_or(0.0);
-        let support = supports.get(j).copied().unwrap_or(0);
-        let (factor, per_occurrence, old_points) = if j < n_fit {
+    let fitted_columns = design
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(j, c)| {
+            let beta = fit.coefficients.get(j).copied().unwrap_or(0.0);
+            (c, supports.get(j).copied().unwrap_or(0), Some(beta))
+        });
+    for (column, support, coefficient) in fitted_columns {
+        let fit_side = column.kind == RuleKind::Fit;
+        let (factor, per_occurrence, old_points) = if fit_side {
             let old = fitted.fit.rules.iter().find(|r| r.id == column.id);
             (fit_factor, false, old.map_or(0.0, |r| r.points))
         } else {
@@ -420,21 +442,26 @@ pub fn fit_points(
                 old.map_or(0.0, |r| r.points),
             )
         };
-        // A side that does not count towards the total keeps its points, and so does a rule no
-        // training lead gives data on (the fit knows nothing for or against it).
-        let new_points = if factor > 0.0 && support > 0 {
-            round_points(beta * points_per_logit / factor, per_occurrence)
-        } else {
-            old_points
+        // A side that does not count towards the total keeps its points, and so does a rule too
+        // few training leads give data on (see `Design::left_out`).
+        let new_points = match coefficient {
+            Some(beta) if factor > 0.0 && support >= MIN_LEADS => {
+                round_points(beta * points_per_logit / factor, per_occurrence)
+            }
+            _ => old_points,
         };
-        set_points(&mut fitted, j < n_fit, &column.id, new_points);
+        set_points(&mut fitted, fit_side, &column.id, new_points);
+        let not_fitted = (support > 0 && support < MIN_LEADS).then(|| {
+            format!(
+                "fires for {support} training lead(s); points are fitted from {MIN_LEADS}: kept"
+            )
+        });
         let drop_reason = if support == 0 {
             Some("fires for none of the training leads (points kept)".to_owned())
+        } else if support < MIN_LEADS {
+            None
         } else if new_points.abs() < NEGLIGIBLE_POINTS && !per_occurrence {
-            Some(format!(
-                "fitted points about 0 ({})",
-                fmt_number(new_points)
-            ))
+            Some(format!("fitted points about 0 ({})", fmt_number(new_points)))
         } else if per_occurrence && new_points == 0.0 {
             Some("fitted points about 0 per occurrence".to_owned())
         } else {
@@ -445,11 +472,12 @@ pub fn fit_points(
             label: column.label.clone(),
             kind: column.kind,
             unit: column.unit.clone(),
-            coefficient: beta,
+            coefficient: coefficient.unwrap_or(0.0),
             old_points,
             new_points,
             support,
             drop_reason,
+            not_fitted,
         });
     }
 

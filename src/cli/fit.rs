@@ -97,11 +97,11 @@ fn rules_text(report: &FitReport) -> String {
             RuleKind::Engagement => "engagement",
             RuleKind::Override => "override",
         };
-        let note = rule
-            .drop_reason
-            .as_ref()
-            .map(|r| format!("  candidate to drop: {r}"))
-            .unwrap_or_default();
+        let note = match (&rule.drop_reason, &rule.not_fitted) {
+            (Some(reason), _) => format!("  candidate to drop: {reason}"),
+            (None, Some(why)) => format!("  not fitted: {why}"),
+            (None, None) => String::new(),
+        };
         lines.push(format!(
             "  {:<28} {:<22} {:<10} {:>6} {:>8.3} {:>16}{note}",
             super::fit_width(&printable(&rule.id), 28),

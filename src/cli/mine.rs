@@ -40,7 +40,7 @@ pub(super) fn mine_command(args: MineArgs<'_>) -> Result<i32> {
         bail!("--min-iv {min_iv}: expected 0 or more, e.g. 0.02");
     }
     let model = load_valid_model(args.model)?;
-    let (leads, as_of) = load_leads(args.leads, &model)?;
+    let (leads, _) = load_leads(args.leads, &model)?;
     if !leads.has_outcomes() {
         bail!(
             "{} has no outcome for any lead: the miner compares leads that reached SQL with \
@@ -92,9 +92,6 @@ pub(super) fn mine_command(args: MineArgs<'_>) -> Result<i32> {
             min_iv,
             mined_on: &file,
             out: path,
-            leads: &leads,
-            as_of,
-            include: &include,
         };
         text.push_str(&out::write_mined_model(&model, &written)?);
     }

@@ -82,11 +82,14 @@ pub fn fit_preview_ui(
                 } else {
                     ui.label(RichText::new(text).strong());
                 }
-                match &rule.drop_reason {
-                    Some(reason) => ui
+                match (&rule.drop_reason, &rule.not_fitted) {
+                    (Some(reason), _) => ui
                         .label(RichText::new("candidate to drop").color(Palette::of(ui).warning()))
                         .on_hover_text(reason.as_str()),
-                    None => ui.label(""),
+                    (None, Some(why)) => ui
+                        .label(RichText::new("kept: too few leads").weak())
+                        .on_hover_text(why.as_str()),
+                    (None, None) => ui.label(""),
                 };
                 ui.end_row();
             }

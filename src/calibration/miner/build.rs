@@ -3,8 +3,9 @@
 //! for several columns at once), each column's worst value left as its baseline.
 
 use super::{ColumnMining, Finding, MIN_LEADS_FOR_POINTS, MineError, rule_for};
+use crate::calibration::points_from_odds;
 use crate::edit::{EditError, ModelEdit};
-use crate::model::Model;
+use crate::model::{Model, fmt_signed};
 
 /// Which finding of a column gets no rule.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -15,7 +16,9 @@ pub enum Baseline {
     /// a joint fit centres each column's points on 0, and the sums of about half of the leads
     /// fall below the floor). Not when the findings that cannot be rules ("other", values with
     /// too few leads) have together at least [`MIN_LEADS_FOR_POINTS`] leads and a rate no
-    /// higher: they are the baseline already. Not for a column with one rule to add.
+    /// higher: they are the baseline already. Not for a column with one rule to add. The
+    /// rules' points are then measured against the baseline's leads (10 per doubling of the
+    /// odds), not against every other lead, so that they add up as the rules are meant to.
     #[default]
     Lowest,
     /// Every finding [`rule_for`] accepts becomes a rule.
@@ -30,7 +33,8 @@ pub struct ColumnRules {
     pub information_value: f64,
     /// The ids of the rules added, in the order of the column's findings.
     pub added: Vec<String>,
-    /// The finding left out as the column's baseline (its label), if one was.
+    /// The column's baseline, in words: a finding's label (left out), "the values without a
+    /// rule", or `None` (each rule's points against every other lead).
     pub baseline: Option<String>,
     /// The findings `rule_for` refused: (label, why).
     pub skipped: Vec<(String, MineError)>,
@@ -38,17 +42,29 @@ pub struct ColumnRules {
     pub declared: Option<String>,
 }
 
-/// The index of the finding to leave out as the baseline, among `accepted` (indexes of the
-/// findings `rule_for` accepts).
-fn baseline_of(findings: &[Finding], accepted: &[usize], baseline: Baseline) -> Option<usize> {
+/// A column's baseline: the leads its rules' points are measured against.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Reference {
+    /// No baseline: each rule keeps the points [`rule_for`] suggests (against every other lead).
+    Rest,
+    /// The finding at this index, left out.
+    LeftOut(usize),
+    /// The findings that cannot be rules, together: leads and SQLs.
+    WithoutRule { leads: usize, sqls: usize },
+}
+
+/// The column's baseline, given `accepted` (indexes of the findings `rule_for` accepts).
+fn reference_of(findings: &[Finding], accepted: &[usize], baseline: Baseline) -> Reference {
     if baseline == Baseline::None || accepted.len() < 2 {
-        return None;
+        return Reference::Rest;
     }
-    let lowest = accepted
+    let Some((lowest, lowest_rate)) = accepted
         .iter()
-        .copied()
-        .filter_map(|i| findings.get(i).map(|f| (i, f.rate)))
-        .min_by(|a, b| a.1.total_cmp(&b.1))?;
+        .filter_map(|&i| findings.get(i).map(|f| (i, f.rate)))
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+    else {
+        return Reference::Rest;
+    };
     let (mut leads, mut sqls) = (0, 0);
     for (i, f) in findings.iter().enumerate() {
         if !accepted.contains(&i) {
@@ -56,8 +72,42 @@ fn baseline_of(findings: &[Finding], accepted: &[usize], baseline: Baseline) -> 
             sqls += f.sqls;
         }
     }
-    let rest_is_lower = leads >= MIN_LEADS_FOR_POINTS && (sqls as f64 / leads as f64) <= lowest.1;
-    (!rest_is_lower).then_some(lowest.0)
+    if leads >= MIN_LEADS_FOR_POINTS && (sqls as f64 / leads as f64) <= lowest_rate {
+        Reference::WithoutRule { leads, sqls }
+    } else {
+        Reference::LeftOut(lowest)
+    }
+}
+
+/// Points for a finding against the baseline's leads (10 per doubling of the odds), and the
+/// sentence that says so; `None` against the rest (the points [`rule_for`] suggests).
+fn against_baseline(
+    finding: &Finding,
+    reference: Reference,
+    findings: &[Finding],
+) -> Option<(f64, String)> {
+    let (label, leads, sqls) = match reference {
+        Reference::Rest => return None,
+        Reference::LeftOut(i) => {
+            let base = findings.get(i)?;
+            (format!("\"{}\"", base.label), base.leads, base.sqls)
+        }
+        Reference::WithoutRule { leads, sqls } => {
+            ("the values without a rule".to_owned(), leads, sqls)
+        }
+    };
+    let points = points_from_odds(
+        finding.sqls,
+        finding.leads - finding.sqls,
+        sqls,
+        leads - sqls,
+    )?;
+    let text = format!(
+        " Against the column's baseline, {label} ({sqls} of {leads} reached SQL, no rule): {} \
+         points, the points given here.",
+        fmt_signed(points)
+    );
+    Some((points, text))
 }
 
 /// `model` with, for each mining in `columns`, the findings [`rule_for`] accepts added as fit
@@ -80,7 +130,11 @@ pub fn model_with_mined_rules(
                     .is_some_and(|f| rule_for(&out, mining, f).is_ok())
             })
             .collect();
-        let left_out = baseline_of(&mining.findings, &accepted, baseline);
+        let reference = reference_of(&mining.findings, &accepted, baseline);
+        let left_out = match reference {
+            Reference::LeftOut(i) => Some(i),
+            _ => None,
+        };
         let mut column = ColumnRules {
             column: mining.column.clone(),
             information_value: mining.information_value,
@@ -94,8 +148,17 @@ pub fn model_with_mined_rules(
                 column.baseline = Some(finding.label.clone());
                 continue;
             }
+            if matches!(reference, Reference::WithoutRule { .. }) {
+                column.baseline = Some("the values without a rule".to_owned());
+            }
             match rule_for(&out, mining, finding) {
-                Ok(mined) => {
+                Ok(mut mined) => {
+                    if let Some((points, text)) =
+                        against_baseline(finding, reference, &mining.findings)
+                    {
+                        mined.rule.points = points;
+                        mined.rule.rationale.push_str(&text);
+                    }
                     let id = mined.rule.id.clone();
                     let fields: Vec<_> = mined
                         .new_field

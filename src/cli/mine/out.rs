@@ -1,6 +1,6 @@
 //! `mine --out`: the model with the findings of the chosen columns that can be rules added as
-//! fit rules (each column's lowest-rate value left as its baseline) and a threshold suggested
-//! for their points, checked and written, and what was added, as text.
+//! fit rules (each column's lowest-rate value left as its baseline), checked and written, and
+//! what was added, as text.
 
 use std::path::Path;
 
@@ -10,12 +10,7 @@ use super::super::{fit_width, path_text};
 use crate::calibration::miner::{
     Baseline, ColumnMining, ColumnRules, MineError, model_with_mined_rules,
 };
-use crate::calibration::{
-    Suggestion, Target, default_target_rate_of, suggest_threshold, sweep_where,
-};
-use crate::leads::LeadSet;
 use crate::model::{ChangelogEntry, Model, fmt_number, fmt_signed};
-use crate::scoring::{Evaluation, score_all};
 use crate::text::printable;
 use crate::validate::{Severity, is_valid, validate};
 
@@ -48,33 +43,6 @@ pub(super) struct Written<'a> {
     /// Which leads were mined, in words (for the changelog).
     pub mined_on: &'a str,
     pub out: &'a Path,
-    /// The leads, the day they are scored as of, and the rows mined (the threshold is
-    /// suggested on those).
-    pub leads: &'a LeadSet,
-    pub as_of: i32,
-    pub include: &'a dyn Fn(usize) -> bool,
-}
-
-/// The threshold `calibrate` suggests by default for the built model's points on the mined
-/// leads (the lowest whose MQL → SQL rate reaches 1.5 × the base rate), so that the model
-/// written is usable as it stands and `fit`, which keeps the MQL volume of the model it is
-/// given, keeps a volume set by the base rate rather than by the threshold of a model without
-/// these rules.
-fn suggested_threshold(built: &Model, w: &Written<'_>) -> Option<Suggestion> {
-    let evaluation = Evaluation::new(built, w.leads, w.as_of);
-    let scores = score_all(built, &evaluation);
-    let (mut leads, mut sqls) = (0, 0);
-    for row in (0..w.leads.len()).filter(|&r| (w.include)(r)) {
-        if let Some(Some(outcome)) = w.leads.outcomes.get(row) {
-            leads += 1;
-            sqls += usize::from(outcome.reached_sql);
-        }
-    }
-    let sweep = sweep_where(built, w.leads, &scores, w.include);
-    suggest_threshold(
-        &sweep,
-        Target::MqlToSqlRate(default_target_rate_of(sqls, leads)),
-    )
 }
 
 /// Builds the model with the chosen columns' rules, checks it and writes it; returns what was
@@ -89,24 +57,15 @@ pub(super) fn write_mined_model(model: &Model, w: &Written<'_>) -> Result<String
         );
     }
     let (mut built, added) = model_with_mined_rules(model, w.chosen, w.baseline)?;
-    let threshold = suggested_threshold(&built, w);
-    if let Some(s) = &threshold {
-        built.combine.mql_threshold = s.threshold;
-        built.combine.nurture_band = built.combine.nurture_band.min(s.threshold);
-    }
     let rules: usize = added.iter().map(|c| c.added.len()).sum();
     let names: Vec<&str> = added.iter().map(|c| c.column.as_str()).collect();
     built.changelog.push(ChangelogEntry {
         date: crate::leads::format_day(crate::leads::today()),
         team: None,
         summary: format!(
-            "{rules} fit rule(s) added by the rule miner on {}, from {}{}",
+            "{rules} fit rule(s) added by the rule miner on {}, from {}",
             w.mined_on,
-            names.join(", "),
-            threshold
-                .as_ref()
-                .map(|s| format!("; threshold {}", fmt_number(s.threshold)))
-                .unwrap_or_default()
+            names.join(", ")
         ),
     });
     let problems = validate(&built);
@@ -128,20 +87,7 @@ pub(super) fn write_mined_model(model: &Model, w: &Written<'_>) -> Result<String
         .iter()
         .filter(|m| !w.chosen.iter().any(|c| c.column == m.column))
         .collect();
-    let mut text = added_text(&built, &added, &left_out, w);
-    text.push_str(&match &threshold {
-        Some(s) => format!(
-            "Threshold {} (was {}), on the leads mined: {}\n",
-            fmt_number(s.threshold),
-            fmt_number(model.combine.mql_threshold),
-            s.explanation
-        ),
-        None => format!(
-            "No threshold reaches 1.5 × the base rate on the leads mined; kept {}.\n",
-            fmt_number(model.combine.mql_threshold)
-        ),
-    });
-    Ok(text)
+    Ok(added_text(&built, &added, &left_out, w))
 }
 
 /// What `--out` added, column by column, and the columns left out.
@@ -153,16 +99,17 @@ fn added_text(
 ) -> String {
     let rules: usize = added.iter().map(|c| c.added.len()).sum();
     let mut lines = vec![format!(
-        "Wrote {}: {rules} fit rule(s) from {} column(s), each with the points suggested for it \
-         alone (`mql-studio fit` shares the credit between them).",
+        "Wrote {}: {rules} fit rule(s) from {} column(s), each with points from its own SQL \
+         rate (`mql-studio fit` shares the credit between them).",
         path_text(w.out),
         added.len()
     )];
     if w.baseline == Baseline::Lowest {
         lines.push(
-            "Each column's lowest-rate value is its baseline, without a rule (0 points): the \
-             other values get points above it, so the fit's floor of 0 does not flatten the \
-             ranking (--all-values adds it too)."
+            "Each column's lowest-rate value is its baseline, without a rule (0 points), and the \
+             other values' points are measured against it: so they are mostly positive and the \
+             fit side's floor of 0 does not flatten the ranking (--all-values: a rule for every \
+             value, points against the rest)."
                 .to_owned(),
         );
     }
