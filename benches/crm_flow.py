@@ -398,6 +398,8 @@ def main():
     parser.add_argument("--holdout", type=float, default=0.3)
     parser.add_argument("--seed", type=int, default=42, help="the holdout split's seed")
     parser.add_argument("--min-iv", type=float, default=0.02, help="passed on to `mine`")
+    parser.add_argument("--all-values", action="store_true",
+                        help="passed on to `mine`: a rule for every value, no baseline")
     parser.add_argument("--mql", default=os.environ.get("MQL", REPO / "target/release/mql-studio"))
     parser.add_argument("--out", help="where the files go (default: a new temporary directory)")
     args = parser.parse_args()
@@ -427,7 +429,8 @@ def main():
     maps = shlex.split(flags[0])
     split = ["--holdout", args.holdout, "--seed", args.seed]
     mine = run([mql, "mine", "--model", out / "base.ron", "--leads", leads, *maps, *split,
-                "--min-iv", args.min_iv, "--out", out / "mined.ron"])
+                "--min-iv", args.min_iv, "--out", out / "mined.ron"]
+               + (["--all-values"] if args.all_values else []))
     (out / "mine.txt").write_text(mine)
     run([mql, "check", out / "mined.ron"])
     fit = run([mql, "fit", "--model", out / "mined.ron", "--leads", leads, *maps, *split,
@@ -465,8 +468,6 @@ def main():
     rank = np.array([ranking(scored[i]) for i in ids])
     tool_auc = roc_auc_score(y[held], rank[held])
     mql_status = np.array([scored[i]["status"] in ("mql", "mql_fast_track") for i in ids])
-    mqls = int((mql_status & held).sum())
-    mql_sqls = int((mql_status & held & (y == 1)).sum())
     threshold = report["threshold"]
 
     print(f"data: {LEADS} leads, {y.mean():.1%} converted (mean true probability "
@@ -481,14 +482,16 @@ def main():
     print(f"  mql-studio, the fitted points model as scored {report['holdout_auc']:.4f}")
     gap = sk_auc - report["holdout_auc"]
     print(f"  scikit-learn − mql-studio: {gap:+.4f} (goal: at most {AUC_GAP})")
-    rate = mql_sqls / mqls if mqls else float("nan")
-    print(f"holdout funnel at threshold {threshold}: {mqls} of {int(held.sum())} leads MQL "
-          f"({mqls / held.sum():.1%}), {mql_sqls} reached SQL: MQL → SQL {rate:.1%} "
-          f"(base rate {y[held].mean():.1%}; {mql_sqls / max(1, (y[held] == 1).sum()):.1%} "
-          f"of the holdout's SQLs)")
-    for line in calibrate.splitlines():
-        if line.startswith("warning") or "binds" in line:
-            print("  calibrate: " + line.strip())
+    print(f"holdout funnel (base rate {y[held].mean():.1%}, {int((y[held] == 1).sum())} SQLs)")
+    print("  at the threshold `fit` suggests:        " + funnel(threshold, mql_status, held, y))
+    suggested = calibrate_suggestion(calibrate)
+    if suggested is not None:
+        score = np.array([float(scored[i]["score"]) for i in ids])
+        print(f"  at the threshold `calibrate` suggests: "
+              + funnel(suggested, score >= suggested, held, y))
+    for line in (fit + calibrate).splitlines():
+        if "binds" in line:
+            print("  warning: " + line.strip())
 
     failed = False
     if abs(tool_auc - report["holdout_auc"]) > REPORT_TOL:
@@ -499,6 +502,27 @@ def main():
         print(f"FAIL: the points model is {gap:.4f} AUC below scikit-learn (goal {AUC_GAP})")
         failed = True
     sys.exit(1 if failed else 0)
+
+
+def funnel(threshold, is_mql, held, y):
+    mqls = int((is_mql & held).sum())
+    sqls = int((is_mql & held & (y == 1)).sum())
+    rate = f"{sqls / mqls:.1%}" if mqls else "–"
+    return (f"{threshold:g}: {mqls} MQLs ({mqls / held.sum():.1%} of the leads), MQL → SQL "
+            f"{rate}, {sqls / max(1, (y[held] == 1).sum()):.1%} of the SQLs")
+
+
+def calibrate_suggestion(text):
+    """The first threshold under `calibrate`'s "Suggested thresholds" (1.5 × the base rate)."""
+    lines = text.splitlines()
+    for i, line in enumerate(lines):
+        if line.startswith("Suggested thresholds") and i + 1 < len(lines):
+            head = lines[i + 1].rsplit(":", 1)
+            try:
+                return float(head[1])
+            except (IndexError, ValueError):
+                return None
+    return None
 
 
 def ranking(row):

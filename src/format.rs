@@ -7,10 +7,14 @@ use serde::Deserialize;
 
 use crate::model::{FORMAT_MAJOR, FORMAT_MINOR, FORMAT_VERSION, Model};
 
+mod json;
 mod messages;
 mod read;
+mod schema;
 
+pub use json::{model_from_json, model_to_json};
 pub use read::MAX_MODEL_BYTES;
+pub use schema::model_schema;
 
 /// Why a model file could not be read or written.
 #[derive(Debug, thiserror::Error)]
@@ -67,6 +71,9 @@ pub enum FormatError {
     BadVersion { location: String, found: String },
     #[error("could not write the model: {0}")]
     Serialize(String),
+    /// JSON has no infinity and no NaN: a model holding one cannot be written as JSON.
+    #[error("could not write the model as JSON: {path} is {value}, and JSON has no such number")]
+    NotFinite { path: String, value: f64 },
 }
 
 impl FormatError {
@@ -158,18 +165,7 @@ pub fn model_from_str(text: &str) -> Result<Model, FormatError> {
     let strict = options.from_str::<Model>(text);
     match (probe, strict) {
         (Ok(probe), strict) => {
-            let Some((major, minor)) = parse_version(&probe.format_version) else {
-                return Err(FormatError::BadVersion {
-                    location: String::new(),
-                    found: probe.format_version,
-                });
-            };
-            if major > FORMAT_MAJOR {
-                return Err(FormatError::NewerVersion {
-                    location: String::new(),
-                    found: probe.format_version,
-                });
-            }
+            let (major, minor) = checked_version(probe.format_version.clone())?;
             match strict {
                 Ok(mut model) => {
                     fill_default_bands(&mut model);
@@ -177,14 +173,8 @@ pub fn model_from_str(text: &str) -> Result<Model, FormatError> {
                 }
                 Err(error) => {
                     let mut syntax = messages::syntax_error(text, &error);
-                    if major == FORMAT_MAJOR
-                        && minor > FORMAT_MINOR
-                        && let FormatError::Syntax { message, .. } = &mut syntax
-                    {
-                        message.push_str(&format!(
-                            " (the file was written for format {}, newer than this mql-studio's {FORMAT_VERSION})",
-                            probe.format_version
-                        ));
+                    if let FormatError::Syntax { message, .. } = &mut syntax {
+                        message.push_str(&newer_minor_note(major, minor, &probe.format_version));
                     }
                     Err(syntax)
                 }
@@ -193,6 +183,36 @@ pub fn model_from_str(text: &str) -> Result<Model, FormatError> {
         // The probe failed: either a syntax error (same as the strict one) or no version at all.
         (Err(_), Err(error)) => Err(messages::syntax_error(text, &error)),
         (Err(error), Ok(_)) => Err(messages::syntax_error(text, &error)),
+    }
+}
+
+/// The version of a model (`major`, `minor`), or the error for one this build does not read:
+/// not a version number, or a newer major version.
+fn checked_version(found: String) -> Result<(u32, u32), FormatError> {
+    let Some((major, minor)) = parse_version(&found) else {
+        return Err(FormatError::BadVersion {
+            location: String::new(),
+            found,
+        });
+    };
+    if major > FORMAT_MAJOR {
+        return Err(FormatError::NewerVersion {
+            location: String::new(),
+            found,
+        });
+    }
+    Ok((major, minor))
+}
+
+/// What an error in a model of a newer minor version adds (the usual error is for a field
+/// this build does not know); empty for other versions.
+fn newer_minor_note(major: u32, minor: u32, found: &str) -> String {
+    if major == FORMAT_MAJOR && minor > FORMAT_MINOR {
+        format!(
+            " (the file was written for format {found}, newer than this mql-studio's {FORMAT_VERSION})"
+        )
+    } else {
+        String::new()
     }
 }
 

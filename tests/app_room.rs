@@ -965,11 +965,15 @@ fn using_a_suggested_threshold_below_the_nurture_band_narrows_the_band_and_says_
         &app.leads,
         &app.derived.board.scores,
     );
+    // The view's target until one is typed: calibrate's default for these leads.
+    let funnel = mql_studio::calibration::funnel(&app.leads, &app.derived.board.scores);
     let suggestion = mql_studio::calibration::suggest_threshold(
         &sweep,
-        mql_studio::calibration::Target::MqlToSqlRate(0.25),
+        mql_studio::calibration::Target::MqlToSqlRate(
+            mql_studio::calibration::default_target_rate(&funnel),
+        ),
     )
-    .expect("a threshold reaches 25 %");
+    .expect("a threshold reaches the default target");
     assert!(
         suggestion.threshold < combine.nurture_band,
         "the case at hand"

@@ -35,7 +35,8 @@ fn point(
         threshold,
         mqls,
         sqls_captured,
-        // The precision's denominator, read back from it.
+        // The precision's denominator, read back from it (a precision of 0 says nothing about
+        // it: those points set it themselves).
         mqls_with_outcome: precision.map_or(0, |p| (sqls_captured as f64 / p).round() as usize),
         precision,
         recall,
@@ -390,7 +391,10 @@ fn the_sweep_recomputes_the_mqls_at_every_threshold() {
         point(8.0, 2, 1, Some(0.5), Some(0.25)),
         point(9.0, 2, 1, Some(0.5), Some(0.25)),
         // 10: only E (no SQL): 0/1, 0/4. F scores 10 but is disqualified.
-        point(10.0, 1, 0, Some(0.0), Some(0.0)),
+        SweepPoint {
+            mqls_with_outcome: 1,
+            ..point(10.0, 1, 0, Some(0.0), Some(0.0))
+        },
     ];
     assert_eq!(sweep, expected);
     // At the model's own threshold the sweep agrees with the funnel.
@@ -571,7 +575,13 @@ fn no_outcomes_no_positives_and_empty_lead_sets() {
     assert_eq!(f.sql_to_won(), None);
     assert_eq!(f.reading(), Reading::TooLoose { rate: 0.0 });
     let sweep = threshold_sweep(&model, &set, &scored);
-    assert_eq!(sweep[0], point(0.0, 2, 0, Some(0.0), None));
+    assert_eq!(
+        sweep[0],
+        SweepPoint {
+            mqls_with_outcome: 2,
+            ..point(0.0, 2, 0, Some(0.0), None)
+        }
+    );
     // A rate of 0 is met everywhere; the lowest threshold a model can have is above 0.
     assert_eq!(
         suggest_threshold(&sweep, Target::MqlToSqlRate(0.0)).map(|s| s.threshold),

@@ -1,5 +1,5 @@
 //! The command-line interface: `score`, `check`, `explain`, `calibrate`, `diff`, `inspect`, `mine`,
-//! `summary`, `mql-list`, `generate`.
+//! `summary`, `mql-list`, `json`, `schema`, `generate`.
 //! `main` parses the arguments with [`Cli`] and hands them to [`run`].
 //!
 //! This file holds the arguments, the dispatch and what the commands share (loading a model and
@@ -24,6 +24,7 @@ mod fit;
 mod generate;
 mod handout;
 mod inspect;
+mod json;
 mod mine;
 mod score;
 
@@ -252,6 +253,21 @@ pub enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Write the model as JSON, for tools that cannot read RON (the mapping:
+    /// docs/model-format.md §8; refused when the model has errors).
+    Json {
+        #[arg(long)]
+        model: PathBuf,
+        /// Output file (default: standard output).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Write the JSON Schema (draft 2020-12) of the model as JSON (docs/model.schema.json).
+    Schema {
+        /// Output file (default: standard output).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Write seeded sample leads (and an event log) for demos and benchmarks.
     Generate {
         /// How many leads.
@@ -388,6 +404,8 @@ pub fn run(command: Command) -> Result<i32> {
             with_nurture,
             out,
         } => handout::mql_list_command(&model, &leads, with_nurture, out.as_deref()),
+        Command::Json { model, out } => json::json_command(&model, out.as_deref()),
+        Command::Schema { out } => json::schema_command(out.as_deref()),
         Command::Generate {
             leads,
             seed,

@@ -1,6 +1,6 @@
 //! Helpers shared by the integration tests: paths in the repository, the bundled model and
 //! sample data, inline lead sets (`leads`), rule builders (`rules`), scoring checks (`scoring`),
-//! running the command-line binary (`cli`), the app under kittest (`app`) and odd files for the tests of saving (`files`).
+//! running the command-line binary (`cli`), random models for property tests (`arb`), the app under kittest (`app`) and odd files for the tests of saving (`files`).
 //!
 //! Each file in `tests/` declares `mod common;` and calls what it needs.
 
@@ -9,6 +9,7 @@
 
 #[cfg(feature = "gui")]
 pub mod app;
+pub mod arb;
 #[cfg(feature = "cli")]
 pub mod cli;
 pub mod files;

@@ -181,3 +181,74 @@ pub fn model_with_mined_rules(
     }
     Ok((out, report))
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use super::*;
+    use crate::calibration::miner::Bucket;
+
+    fn finding(label: &str, leads: usize, sqls: usize) -> Finding {
+        Finding {
+            bucket: Bucket::Value(label.to_owned()),
+            label: label.to_owned(),
+            leads,
+            sqls,
+            rate: sqls as f64 / leads as f64,
+            interval: (0.0, 1.0),
+            lift: None,
+            suggested_points: Some(0.0),
+            withheld: None,
+        }
+    }
+
+    #[test]
+    fn the_lowest_rate_is_the_baseline_unless_the_values_without_a_rule_are_lower() {
+        let findings = [
+            finding("a", 100, 50),
+            finding("b", 100, 20),
+            finding("c", 100, 30),
+            finding("few", 20, 0),
+        ];
+        // "few" has 20 leads: too few to be the baseline on its own.
+        assert_eq!(
+            reference_of(&findings, &[0, 1, 2], Baseline::Lowest),
+            Reference::LeftOut(1)
+        );
+        assert_eq!(
+            reference_of(&findings, &[0, 1, 2], Baseline::None),
+            Reference::Rest
+        );
+        // With 40 leads at 5 %, the values without a rule are the baseline.
+        let findings = [
+            finding("a", 100, 50),
+            finding("b", 100, 20),
+            finding("few", 20, 1),
+            finding("other", 20, 1),
+        ];
+        assert_eq!(
+            reference_of(&findings, &[0, 1], Baseline::Lowest),
+            Reference::WithoutRule { leads: 40, sqls: 2 }
+        );
+        // One rule to add: its points stay against the rest.
+        assert_eq!(
+            reference_of(&findings, &[0], Baseline::Lowest),
+            Reference::Rest
+        );
+    }
+
+    #[test]
+    fn points_against_the_baseline_are_ten_per_doubling_of_the_odds() {
+        let findings = [finding("a", 200, 100), finding("b", 200, 40)];
+        // Odds 1 against 0.25: four times, +20 (smoothed, so a little less than exact).
+        let (points, text) =
+            against_baseline(&findings[0], Reference::LeftOut(1), &findings).unwrap();
+        assert_eq!(points, 20.0);
+        assert!(
+            text.contains("\"b\" (40 of 200 reached SQL, no rule): +20"),
+            "{text}"
+        );
+        assert!(against_baseline(&findings[0], Reference::Rest, &findings).is_none());
+    }
+}

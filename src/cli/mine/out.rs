@@ -23,11 +23,7 @@ const RULE_WIDTH: usize = 40;
 
 /// The columns `--out` takes from those shown: every one when columns were named, else those
 /// whose information value is at least `min_iv`.
-pub(super) fn chosen<'a>(
-    minings: &'a [ColumnMining],
-    named: bool,
-    min_iv: f64,
-) -> Vec<&'a ColumnMining> {
+pub(super) fn chosen(minings: &[ColumnMining], named: bool, min_iv: f64) -> Vec<&ColumnMining> {
     minings
         .iter()
         .filter(|m| named || m.information_value >= min_iv)
