@@ -158,8 +158,13 @@ fn until_shown(harness: &mut Harness<'_, StudioApp>, what: &str) {
         times.push(step.elapsed().as_secs_f64() * 1000.0);
         let app = harness.state();
         let calibrating = app.view.central == mql_studio::app::CentralView::Calibration
-            && app.calibration.funnel.is_none();
-        if frame >= 2 && !app.table.is_pending() && !calibrating && !app.derived.is_pending() {
+            && (app.calibration.funnel.is_none() || app.calibration_pending());
+        if frame >= 2
+            && !app.table.is_pending()
+            && !calibrating
+            && !app.miner_pending()
+            && !app.derived.is_pending()
+        {
             break;
         }
         std::thread::sleep(std::time::Duration::from_secs_f64(
@@ -195,6 +200,17 @@ fn measure_views(harness: &mut Harness<'_, StudioApp>, leads: &str) {
         mql_studio::app::CentralView::Calibration,
     ));
     until_shown(harness, &format!("open the calibration view ({leads})"));
+    // Fit all points: the joint fit and its preview, on the calibration thread.
+    let mut inputs = harness.state().view.calibration_inputs.clone();
+    inputs.fit_preview_open = true;
+    harness
+        .state_mut()
+        .push(ViewAction::CalibrationInputs(inputs));
+    until_shown(harness, &format!("fit all points, preview ({leads})"));
+    harness.state_mut().push(ViewAction::Central(
+        mql_studio::app::CentralView::FindRules,
+    ));
+    until_shown(harness, &format!("open find rules, the miner ({leads})"));
     harness
         .state_mut()
         .push(ViewAction::Central(mql_studio::app::CentralView::Preview));

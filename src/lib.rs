@@ -2,7 +2,8 @@
 //! are Marketing Qualified Leads (MQLs).
 //!
 //! The engine (this library without the `gui` feature) is plain data and pure functions:
-//! - [`model`]: the model a team designs; [`format`]: its RON file; [`validate`]: what cannot be meant;
+//! - [`model`]: the model a team designs; [`format`]: its RON file (and JSON, with its JSON Schema);
+//!   [`validate`]: what cannot be meant;
 //!   [`edit`]: changes to a model as values, applied in one place (where a signed model is locked);
 //! - [`leads`]: leads from CSV (count columns or an event log), outcomes and sales verdicts;
 //! - [`scoring`]: fit, engagement, total, status, grade and the per-rule explanation;

@@ -7,11 +7,7 @@ use std::path::Path;
 use mql_studio::format::{
     FormatError, load_model, model_from_str, model_to_string, parse_version, save_model,
 };
-use mql_studio::model::{
-    Band, ChangelogEntry, Combine, Condition, Counting, Criterion, EngagementRule,
-    EngagementSection, FieldKind, FieldSpec, FitRule, FitSection, Model, ModelStatus, Override,
-    OverrideAction, SignOff, Team,
-};
+use mql_studio::model::Model;
 use proptest::prelude::*;
 
 mod common;

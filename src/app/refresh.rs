@@ -114,6 +114,17 @@ impl StudioApp {
         );
     }
 
+    /// True while *Find rules* waits for the miner's report.
+    pub fn miner_pending(&self) -> bool {
+        self.view.central == CentralView::FindRules
+            && self.miner.as_ref().map(|m| (m.model, m.leads_version, m.holdout))
+                != Some((
+                    self.document.model_revision(),
+                    self.leads_version,
+                    self.view.calibration_inputs.holdout(),
+                ))
+    }
+
     /// True while the calibration view waits for results.
     pub fn calibration_pending(&self) -> bool {
         self.view.central == CentralView::Calibration

@@ -3,9 +3,8 @@
 //! for several columns at once), each column's worst value left as its baseline.
 
 use super::{ColumnMining, Finding, MIN_LEADS_FOR_POINTS, MineError, rule_for};
-use crate::calibration::points_from_odds;
 use crate::edit::{EditError, ModelEdit};
-use crate::model::{Model, fmt_signed};
+use crate::model::Model;
 
 /// Which finding of a column gets no rule.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -16,9 +15,9 @@ pub enum Baseline {
     /// a joint fit centres each column's points on 0, and the sums of about half of the leads
     /// fall below the floor). Not when the findings that cannot be rules ("other", values with
     /// too few leads) have together at least [`MIN_LEADS_FOR_POINTS`] leads and a rate no
-    /// higher: they are the baseline already. Not for a column with one rule to add. The
-    /// rules' points are then measured against the baseline's leads (10 per doubling of the
-    /// odds), not against every other lead, so that they add up as the rules are meant to.
+    /// higher: they are the baseline already. Not for a column with one rule to add. The rules
+    /// keep the points [`rule_for`] suggests (each value against every other lead, as the
+    /// miner's table shows them): a joint fit sets them all relative to the baseline.
     #[default]
     Lowest,
     /// Every finding [`rule_for`] accepts becomes a rule.
@@ -42,10 +41,10 @@ pub struct ColumnRules {
     pub declared: Option<String>,
 }
 
-/// A column's baseline: the leads its rules' points are measured against.
+/// A column's baseline: the leads that get none of its points.
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Reference {
-    /// No baseline: each rule keeps the points [`rule_for`] suggests (against every other lead).
+    /// No baseline but the findings that cannot be rules.
     Rest,
     /// The finding at this index, left out.
     LeftOut(usize),
@@ -77,37 +76,6 @@ fn reference_of(findings: &[Finding], accepted: &[usize], baseline: Baseline) ->
     } else {
         Reference::LeftOut(lowest)
     }
-}
-
-/// Points for a finding against the baseline's leads (10 per doubling of the odds), and the
-/// sentence that says so; `None` against the rest (the points [`rule_for`] suggests).
-fn against_baseline(
-    finding: &Finding,
-    reference: Reference,
-    findings: &[Finding],
-) -> Option<(f64, String)> {
-    let (label, leads, sqls) = match reference {
-        Reference::Rest => return None,
-        Reference::LeftOut(i) => {
-            let base = findings.get(i)?;
-            (format!("\"{}\"", base.label), base.leads, base.sqls)
-        }
-        Reference::WithoutRule { leads, sqls } => {
-            ("the values without a rule".to_owned(), leads, sqls)
-        }
-    };
-    let points = points_from_odds(
-        finding.sqls,
-        finding.leads - finding.sqls,
-        sqls,
-        leads - sqls,
-    )?;
-    let text = format!(
-        " Against the column's baseline, {label} ({sqls} of {leads} reached SQL, no rule): {} \
-         points, the points given here.",
-        fmt_signed(points)
-    );
-    Some((points, text))
 }
 
 /// `model` with, for each mining in `columns`, the findings [`rule_for`] accepts added as fit
@@ -152,13 +120,7 @@ pub fn model_with_mined_rules(
                 column.baseline = Some("the values without a rule".to_owned());
             }
             match rule_for(&out, mining, finding) {
-                Ok(mut mined) => {
-                    if let Some((points, text)) =
-                        against_baseline(finding, reference, &mining.findings)
-                    {
-                        mined.rule.points = points;
-                        mined.rule.rationale.push_str(&text);
-                    }
+                Ok(mined) => {
                     let id = mined.rule.id.clone();
                     let fields: Vec<_> = mined
                         .new_field
@@ -236,19 +198,5 @@ mod tests {
             reference_of(&findings, &[0], Baseline::Lowest),
             Reference::Rest
         );
-    }
-
-    #[test]
-    fn points_against_the_baseline_are_ten_per_doubling_of_the_odds() {
-        let findings = [finding("a", 200, 100), finding("b", 200, 40)];
-        // Odds 1 against 0.25: four times, +20 (smoothed, so a little less than exact).
-        let (points, text) =
-            against_baseline(&findings[0], Reference::LeftOut(1), &findings).unwrap();
-        assert_eq!(points, 20.0);
-        assert!(
-            text.contains("\"b\" (40 of 200 reached SQL, no rule): +20"),
-            "{text}"
-        );
-        assert!(against_baseline(&findings[0], Reference::Rest, &findings).is_none());
     }
 }

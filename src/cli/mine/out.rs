@@ -48,7 +48,7 @@ pub(super) fn write_mined_model(model: &Model, w: &Written<'_>) -> Result<String
         bail!(
             "no column to add rules from: no column shown has an information value of at least \
              {} (lower --min-iv, or name columns with --column); {} not written",
-            fmt_number(w.min_iv),
+            w.min_iv,
             path_text(w.out)
         );
     }
@@ -95,17 +95,17 @@ fn added_text(
 ) -> String {
     let rules: usize = added.iter().map(|c| c.added.len()).sum();
     let mut lines = vec![format!(
-        "Wrote {}: {rules} fit rule(s) from {} column(s), each with points from its own SQL \
-         rate (`mql-studio fit` shares the credit between them).",
+        "Wrote {}: {rules} fit rule(s) from {} column(s), with the points suggested for each \
+         value alone (`mql-studio fit` shares the credit between them).",
         path_text(w.out),
         added.len()
     )];
     if w.baseline == Baseline::Lowest {
         lines.push(
-            "Each column's lowest-rate value is its baseline, without a rule (0 points), and the \
-             other values' points are measured against it: so they are mostly positive and the \
+            "Each column's lowest-rate value is its baseline, without a rule (0 points): fitted \
+             jointly, the other values' points are measured against it, mostly positive, so the \
              fit side's floor of 0 does not flatten the ranking (--all-values: a rule for every \
-             value, points against the rest)."
+             value)."
                 .to_owned(),
         );
     }
@@ -160,7 +160,7 @@ fn added_text(
             .collect();
         lines.push(format!(
             "  left out (information value below {}): {}",
-            fmt_number(w.min_iv),
+            w.min_iv,
             names.join(", ")
         ));
     }
