@@ -189,8 +189,8 @@ EFFECTS = {
 # Lead Source depends on Lead Origin (as in the export: a Lead Add Form comes from a reference
 # or the Welingak website, an import from Facebook).
 LEAD_SOURCE = {
-    "Landing Page Submission": [("Google", 0.40), ("Direct Traffic", 0.43), ("Organic Search", 0.15),
-                                ("Referral Sites", 0.02)],
+    "Landing Page Submission": [("Google", 0.40), ("Direct Traffic", 0.43),
+                                ("Organic Search", 0.15), ("Referral Sites", 0.02)],
     "API": [("Olark Chat", 0.53), ("Google", 0.30), ("Direct Traffic", 0.03),
             ("Organic Search", 0.10), ("Referral Sites", 0.018), (MISSING, 0.011),
             ("bing", 0.002), ("google", 0.002), ("Click2call", 0.002), ("Press_Release", 0.001),
@@ -215,7 +215,8 @@ NOTABLE_EFFECT = {
 NOTABLE_KEEP = {"Email Opened", "SMS Sent", "Page Visited on Website", "Olark Chat Conversation",
                 "Email Link Clicked", "Email Bounced", "Unsubscribed", "Unreachable",
                 "Had a Phone Conversation", "Email Marked Spam", "Approached upfront",
-                "Resubscribed to emails", "View in browser link Clicked", "Form Submitted on Website",
+                "Resubscribed to emails", "View in browser link Clicked",
+                "Form Submitted on Website",
                 "Email Received"}
 
 COLUMNS = [
@@ -368,7 +369,7 @@ BASE_MODEL = """#![enable(implicit_some)]
 (
     format_version: "1.0",
     name: "CRM export, rules from the miner",
-    description: "No rules of its own: `mql-studio mine --out` adds them, `mql-studio fit` fits their points (benches/crm_flow.py).",
+    description: "No rules of its own: `mine --out` adds them, `fit` fits their points.",
     owners: [],
     status: Draft,
     sign_offs: [],
@@ -496,10 +497,13 @@ def main():
         if "binds" in line:
             print("  warning: " + line.strip())
     share = (mql_status & held).sum() / held.sum()
-    if share >= 0.9:
-        print(f"  note: at the threshold `fit` suggests, {share:.0%} of the leads are MQLs: not "
-              f"a list sales can use. `fit` keeps the MQL volume of the model it is given, "
-              f"here the mined model before its points are fitted (see benches/README.md).")
+    mql_rate = (mql_status & held & (y == 1)).sum() / max(1, (mql_status & held).sum())
+    if share >= 0.9 or mql_rate < 0.2 or (mql_rate > 0.6 and share < 0.1):
+        reading = "too tight: sales is starved" if share < 0.1 else "too loose"
+        print(f"  note: at the threshold `fit` suggests the criteria are {reading} (the domain's "
+              f"rules of thumb, as `calibrate` reads them). `fit` keeps the MQL volume of the "
+              f"model it is given, here the mined model before its points are fitted, at the "
+              f"base model's threshold: see benches/README.md.")
 
     failed = False
     if abs(tool_auc - report["holdout_auc"]) > REPORT_TOL:

@@ -7,7 +7,7 @@ use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use mql_studio::app::StudioApp;
-use mql_studio::calibration::miner::{mine_all, rule_for};
+use mql_studio::calibration::miner::{Baseline, mine_all, model_with_mined_rules, rule_for};
 
 /// The bundled workshop in a window tall enough to show a column's findings.
 fn harness() -> Harness<'static, StudioApp> {
@@ -96,19 +96,27 @@ fn a_columns_rules_are_added_together_as_one_step() {
     let before = app.model().clone();
     let columns = mine_all(app.model(), &app.leads);
     let first = &columns[0];
-    let count = first
+    let accepted = first
         .findings
         .iter()
         .filter(|f| rule_for(app.model(), first, f).is_ok())
         .count();
     assert!(
-        count > 1,
+        accepted > 1,
         "the best column has several findings with points"
+    );
+    // The column's baseline (its lowest-rate value) gets no rule.
+    let (expected, report) =
+        model_with_mined_rules(app.model(), &[first], Baseline::Lowest).unwrap();
+    let count = expected.fit.rules.len() - before.fit.rules.len();
+    assert!(
+        report[0].baseline.is_some() && count < accepted,
+        "{report:?}"
     );
     harness
         .get_by_role_and_label(
             Role::Button,
-            &format!("Add all {count} rules of {}", first.column),
+            &format!("Add {count} rules of {}", first.column),
         )
         .click();
     harness.run_steps(3);
@@ -127,6 +135,7 @@ fn a_columns_rules_are_added_together_as_one_step() {
         before.rule_ids().count() + count,
         "every added rule has its own id"
     );
+    assert_eq!(harness.state().model().fit.rules, expected.fit.rules);
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     harness.run_steps(3);
     assert_eq!(harness.state().model(), &before);

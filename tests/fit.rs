@@ -602,8 +602,8 @@ fn the_bundled_fit_is_valid_and_keeps_the_caps() {
     }
     assert_eq!(report.quality.overall.leads, 87);
 
-    // The threshold: the training sweep's suggestion for the default target: as many MQLs
-    // among the training leads as the model makes now.
+    // The threshold: the training sweep's suggestion for the default target, `calibrate`'s:
+    // 1.5 × the training part's base rate, at least 20 %.
     let training: Vec<bool> = {
         let mut t = vec![false; s.leads.len()];
         for (i, &row) in design.rows.iter().enumerate() {
@@ -611,13 +611,17 @@ fn the_bundled_fit_is_valid_and_keeps_the_caps() {
         }
         t
     };
-    let current_mqls = (0..s.leads.len())
-        .filter(|&r| training[r] && s.scores[r].status.is_mql())
-        .count();
-    assert!(current_mqls > 0);
+    let (sqls, with_outcome) = (0..s.leads.len())
+        .filter(|&r| training[r])
+        .fold((0, 0), |(k, n), r| {
+            (k + usize::from(s.leads.outcomes[r].unwrap().reached_sql), n + 1)
+        });
+    assert_eq!(with_outcome, 190);
+    let target = default_target_rate_of(sqls, with_outcome);
+    assert_eq!(target, 0.2, "16 of 190 is 8.4 %: 1.5 × that is below the 20 % floor");
     let scores = score_all(&report.model, &s.evaluation);
     let sweep = sweep_where(&report.model, &s.leads, &scores, &|r| training[r]);
-    let expected = suggest_threshold(&sweep, Target::MqlCount(current_mqls));
+    let expected = suggest_threshold(&sweep, Target::MqlToSqlRate(target));
     assert!(expected.is_some());
     assert_eq!(report.threshold, expected);
 

@@ -38,6 +38,8 @@ pub struct CalibrationResults {
     /// Whether the joint fit was asked for (only while its preview is open: it costs more than
     /// the rest together).
     pub with_fit: bool,
+    /// The fit's threshold target (an MQL → SQL rate) when one was typed; `None`: the default.
+    pub fit_target: Option<f64>,
     pub funnel: Option<Funnel>,
     pub sweep: Vec<SweepPoint>,
     pub lift: Vec<RuleLift>,
@@ -54,6 +56,7 @@ pub struct CalibrationJob {
     pub generation: u64,
     pub holdout: Option<Holdout>,
     pub with_fit: bool,
+    pub fit_target: Option<f64>,
     pub model: Model,
     pub leads: Arc<LeadSet>,
     pub as_of: i32,
@@ -68,6 +71,7 @@ pub fn calibrate(job: CalibrationJob) -> CalibrationResults {
         job.generation,
         job.holdout,
         job.with_fit,
+        job.fit_target,
         &job.model,
         &job.leads,
         &evaluation,
@@ -80,6 +84,7 @@ pub fn results_with(
     generation: u64,
     holdout: Option<Holdout>,
     with_fit: bool,
+    fit_target: Option<f64>,
     model: &Model,
     leads: &LeadSet,
     evaluation: &Evaluation,
@@ -105,6 +110,7 @@ pub fn results_with(
     let has_outcomes = leads.outcomes.iter().any(Option::is_some);
     let options = FitOptions {
         holdout,
+        target: fit_target.map(crate::calibration::Target::MqlToSqlRate),
         ..FitOptions::default()
     };
     let fit = (with_fit && has_outcomes).then(|| {
@@ -119,6 +125,7 @@ pub fn results_with(
         generation,
         holdout,
         with_fit,
+        fit_target,
         funnel: Some(funnel(leads, scores)),
         sweep: sweep_where(model, leads, scores, &in_training),
         lift: rule_lift_where(model, leads, evaluation, &in_training),
@@ -128,11 +135,32 @@ pub fn results_with(
     }
 }
 
+/// What a job's results depend on.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct JobKey {
+    pub generation: u64,
+    pub holdout: Option<Holdout>,
+    pub with_fit: bool,
+    pub fit_target: Option<f64>,
+}
+
+impl CalibrationResults {
+    /// What these results were computed for.
+    pub fn key(&self) -> JobKey {
+        JobKey {
+            generation: self.generation,
+            holdout: self.holdout,
+            with_fit: self.with_fit,
+            fit_target: self.fit_target,
+        }
+    }
+}
+
 /// The calibration thread and what was last asked of it.
 pub struct CalibrationJobs {
     worker: Option<LatestWorker<CalibrationJob, CalibrationResults>>,
     /// The scores' generation and the holdout last asked for.
-    pub requested: Option<(u64, Option<Holdout>, bool)>,
+    pub requested: Option<JobKey>,
     /// Lead sets at least this big are calibrated on the thread.
     pub background_from: usize,
 }
@@ -151,7 +179,12 @@ impl CalibrationJobs {
     /// Asks for the results of `job`; false when there is no thread (then the caller computes
     /// them itself).
     pub fn request(&mut self, job: CalibrationJob) -> bool {
-        let key = (job.generation, job.holdout, job.with_fit);
+        let key = JobKey {
+            generation: job.generation,
+            holdout: job.holdout,
+            with_fit: job.with_fit,
+            fit_target: job.fit_target,
+        };
         let worker = self
             .worker
             .get_or_insert_with(|| LatestWorker::start("mql-calibration", calibrate));

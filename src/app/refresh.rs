@@ -74,11 +74,19 @@ impl StudioApp {
         let generation = self.derived.generation;
         let holdout = self.view.calibration_inputs.holdout();
         let with_fit = self.view.calibration_inputs.fit_preview_open;
-        let shown = self.calibration.funnel.is_some()
-            && self.calibration.generation == generation
-            && self.calibration.holdout == holdout
-            && self.calibration.with_fit == with_fit;
-        if shown || self.calibration_jobs.requested == Some((generation, holdout, with_fit)) {
+        let fit_target = self
+            .view
+            .calibration_inputs
+            .target_rate_percent
+            .map(|p| p / 100.0);
+        let key = super::calibration_jobs::JobKey {
+            generation,
+            holdout,
+            with_fit,
+            fit_target,
+        };
+        let shown = self.calibration.funnel.is_some() && self.calibration.key() == key;
+        if shown || self.calibration_jobs.requested == Some(key) {
             return;
         }
         if self.derived.board.scores.len() != self.leads.len() {
@@ -90,6 +98,7 @@ impl StudioApp {
                 generation,
                 holdout,
                 with_fit,
+                fit_target,
                 model: self.document.model.clone(),
                 leads: std::sync::Arc::clone(&self.leads),
                 as_of: self.as_of,
@@ -107,6 +116,7 @@ impl StudioApp {
             generation,
             holdout,
             with_fit,
+            fit_target,
             &self.document.model,
             &self.leads,
             evaluation,
@@ -129,12 +139,7 @@ impl StudioApp {
     pub fn calibration_pending(&self) -> bool {
         self.view.central == CentralView::Calibration
             && self.calibration_jobs.requested.is_some()
-            && self.calibration_jobs.requested
-                != Some((
-                    self.calibration.generation,
-                    self.calibration.holdout,
-                    self.calibration.with_fit,
-                ))
+            && self.calibration_jobs.requested != Some(self.calibration.key())
     }
 
     /// Mines the leads (the training part of the calibration view's holdout) when the model, the

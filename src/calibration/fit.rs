@@ -42,8 +42,8 @@ pub struct FitOptions {
     /// Fit on the rest, check on this part; `None`: fit and check on every lead with an
     /// outcome (the figures are then optimistic).
     pub holdout: Option<Holdout>,
-    /// The threshold's target; `None`: as many MQLs among the training leads as the model makes
-    /// now ([`super::default_target_rate`] of the training part when it makes none).
+    /// The threshold's target; `None`: [`super::default_target_rate`] of the training part (as
+    /// `calibrate` without a target).
     pub target: Option<Target>,
 }
 
@@ -516,17 +516,13 @@ pub fn fit_points(
     // The threshold, on the training part only.
     let scores = score_all(&fitted, evaluation);
     let sweep = sweep_where(&fitted, leads, &scores, &in_training);
-    // Without a target: as many MQLs among the training leads as the model makes now (what
-    // sales works today), so the two models are compared at the same volume.
-    let current_mqls = training_rows
-        .iter()
-        .filter(|&&r| current_scores.get(r).is_some_and(|s| s.status.is_mql()))
-        .count();
-    let target = options.target.unwrap_or(if current_mqls > 0 {
-        Target::MqlCount(current_mqls)
-    } else {
-        Target::MqlToSqlRate(default_target_rate_of(train_sqls, train_leads))
-    });
+    // Without a target: `calibrate`'s default, 1.5 × the training part's base rate (20 % to
+    // 95 %). Not "today's volume": a model fresh from the miner makes an arbitrary number of
+    // MQLs, and keeping it starved sales (5 % of the leads at 98 % MQL → SQL).
+    let target = options.target.unwrap_or(Target::MqlToSqlRate(default_target_rate_of(
+        train_sqls,
+        train_leads,
+    )));
     let threshold = suggest_threshold(&sweep, target);
     if let Some(suggestion) = &threshold {
         let t = suggestion.threshold;

@@ -3,6 +3,8 @@
 //! rules, so the Hessian is small and dense; the cost is one pass over the non-zero units per
 //! iteration, and Newton converges in a handful of them.
 
+use rustc_hash::FxHashMap as HashMap;
+
 /// Rows of non-zero `(column, value)` entries.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SparseRows {
@@ -97,36 +99,93 @@ fn sigmoid(x: f64) -> f64 {
 /// Minimises `Σ (softplus(η) − y·η) + penalty/2 · ‖β‖²` over the rows with `include[i]`, where
 /// `η = intercept + β·x` and the intercept is not penalised: scikit-learn's
 /// `LogisticRegression(C = 1 / penalty)`. Columns that are 0 on every included row get 0.
+///
+/// Rows that are alike (the same units and outcome) are fitted once, weighted by how many they
+/// are: the same objective, far less work (a million leads have a few thousand patterns).
 pub fn fit_logistic(
     rows: &SparseRows,
     outcomes: &[bool],
     include: &[bool],
     penalty: f64,
 ) -> LogisticFit {
-    let columns = (0..rows.len())
+    let columns = column_count(rows);
+    let (rows, outcomes, weights) = aggregate(rows, outcomes, include);
+    let mut fit = fit_logistic_weighted(&rows, &outcomes, &weights, penalty);
+    // One coefficient per column of all the rows, included or not.
+    if fit.coefficients.len() < columns {
+        fit.coefficients.resize(columns, 0.0);
+    }
+    fit
+}
+
+/// One more than the highest column any row has an entry in.
+fn column_count(rows: &SparseRows) -> usize {
+    (0..rows.len())
         .flat_map(|i| rows.row(i).iter().map(|&(j, _)| j as usize + 1))
         .max()
-        .unwrap_or(0);
+        .unwrap_or(0)
+}
+
+/// The distinct (units, outcome) patterns of the included rows, with how many rows have each.
+pub fn aggregate(
+    rows: &SparseRows,
+    outcomes: &[bool],
+    include: &[bool],
+) -> (SparseRows, Vec<bool>, Vec<f64>) {
+    let mut index: HashMap<(Vec<(u32, u64)>, bool), usize> = HashMap::default();
+    let (mut unique, mut unique_outcomes, mut weights) = (SparseRows::default(), Vec::new(), Vec::new());
+    for i in (0..rows.len()).filter(|&i| include.get(i).copied().unwrap_or(false)) {
+        let row = rows.row(i);
+        let outcome = outcomes.get(i).copied().unwrap_or(false);
+        let key = (row.iter().map(|&(j, v)| (j, v.to_bits())).collect(), outcome);
+        match index.get(&key) {
+            Some(&at) => {
+                if let Some(weight) = weights.get_mut(at) {
+                    *weight += 1.0;
+                }
+            }
+            None => {
+                index.insert(key, weights.len());
+                unique.push_row(row);
+                unique_outcomes.push(outcome);
+                weights.push(1.0);
+            }
+        }
+    }
+    (unique, unique_outcomes, weights)
+}
+
+/// [`fit_logistic`] with a weight per row (0 leaves a row out): row `i` counts `weights[i]`
+/// times in the log-loss.
+pub fn fit_logistic_weighted(
+    rows: &SparseRows,
+    outcomes: &[bool],
+    weights: &[f64],
+    penalty: f64,
+) -> LogisticFit {
+    let columns = column_count(rows);
     let penalty = if penalty.is_finite() && penalty > 0.0 {
         penalty
     } else {
         0.0
     };
-    let used: Vec<usize> = (0..rows.len())
-        .filter(|&i| include.get(i).copied().unwrap_or(false))
+    let weight = |i: usize| weights.get(i).copied().filter(|w| w.is_finite() && *w > 0.0);
+    let used: Vec<(usize, f64)> = (0..rows.len())
+        .filter_map(|i| weight(i).map(|w| (i, w)))
         .collect();
     let y = |i: usize| f64::from(u8::from(outcomes.get(i).copied().unwrap_or(false)));
     // Start from the base rate: the intercept alone.
-    let positives: f64 = used.iter().map(|&i| y(i)).sum();
-    let base = ((positives + 0.5) / (used.len() as f64 + 1.0)).clamp(1e-6, 1.0 - 1e-6);
+    let positives: f64 = used.iter().map(|&(i, n)| n * y(i)).sum();
+    let total: f64 = used.iter().map(|&(_, n)| n).sum();
+    let base = ((positives + 0.5) / (total + 1.0)).clamp(1e-6, 1.0 - 1e-6);
     let mut theta = vec![0.0; columns + 1];
     theta[0] = (base / (1.0 - base)).ln();
 
     let objective = |theta: &[f64]| -> f64 {
         let mut total = 0.0;
-        for &i in &used {
+        for &(i, n) in &used {
             let eta = eta_of(theta, rows.row(i));
-            total += softplus(eta) - y(i) * eta;
+            total += n * (softplus(eta) - y(i) * eta);
         }
         total + penalty / 2.0 * theta.iter().skip(1).map(|b| b * b).sum::<f64>()
     };
@@ -138,11 +197,11 @@ pub fn fit_logistic(
         iterations += 1;
         let mut gradient = vec![0.0; size];
         let mut hessian = vec![0.0; size * size];
-        for &i in &used {
+        for &(i, n) in &used {
             let row = rows.row(i);
             let p = sigmoid(eta_of(&theta, row));
-            let residual = p - y(i);
-            let w = p * (1.0 - p);
+            let residual = n * (p - y(i));
+            let w = n * p * (1.0 - p);
             gradient[0] += residual;
             hessian[0] += w;
             for (a, &(j, xj)) in row.iter().enumerate() {

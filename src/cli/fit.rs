@@ -150,6 +150,7 @@ pub(super) struct FitArgs<'a> {
     pub holdout: Option<f64>,
     pub seed: u64,
     pub target_rate: Option<f64>,
+    pub target_mqls: Option<usize>,
     pub penalty: f64,
     pub out: &'a Path,
     pub design_out: Option<&'a Path>,
@@ -171,9 +172,11 @@ pub(super) fn fit_command(args: FitArgs<'_>) -> Result<i32> {
     let options = FitOptions {
         penalty: args.penalty,
         holdout,
-        target: args
-            .target_rate
-            .map(crate::calibration::Target::MqlToSqlRate),
+        target: match (args.target_rate, args.target_mqls) {
+            (Some(rate), _) => Some(crate::calibration::Target::MqlToSqlRate(rate)),
+            (None, Some(count)) => Some(crate::calibration::Target::MqlCount(count)),
+            (None, None) => None,
+        },
     };
     let mut report = fit_points(&model, &leads, &evaluation, options)?;
     let summary = report.summary();

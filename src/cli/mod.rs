@@ -136,8 +136,12 @@ pub enum Command {
         #[arg(long, default_value_t = 42, requires = "holdout")]
         seed: u64,
         /// The threshold's target MQL → SQL rate (default: 1.5 × the base rate, 20 % to 95 %).
-        #[arg(long, value_name = "RATE")]
+        #[arg(long, value_name = "RATE", conflicts_with = "target_mqls")]
         target_rate: Option<f64>,
+        /// Instead: the lowest threshold with at most this many MQLs among the training leads
+        /// (e.g. today's volume, or what sales can work).
+        #[arg(long, value_name = "N")]
+        target_mqls: Option<usize>,
         /// λ of the L2 penalty (scikit-learn's 1 / C).
         #[arg(long, default_value_t = crate::calibration::fit::DEFAULT_PENALTY)]
         penalty: f64,
@@ -326,6 +330,7 @@ pub fn run(command: Command) -> Result<i32> {
             holdout,
             seed,
             target_rate,
+            target_mqls,
             penalty,
             out,
             design_out,
@@ -336,6 +341,7 @@ pub fn run(command: Command) -> Result<i32> {
             holdout,
             seed,
             target_rate,
+            target_mqls,
             penalty,
             out: &out,
             design_out: design_out.as_deref(),

@@ -109,6 +109,13 @@ pub fn fit_preview_ui(
             String::new()
         }
     ));
+    match &report.threshold {
+        Some(suggestion) => ui.label(RichText::new(&suggestion.explanation).weak()),
+        None => ui.label(
+            RichText::new("No threshold reaches the target on the training leads: kept.").weak(),
+        ),
+    }
+    .on_hover_text("The target is the one set above (Target MQL → SQL rate)");
     ui.label(format!(
         "ROC AUC on {}: {} now, {} fitted.",
         report.quality.on,

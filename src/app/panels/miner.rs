@@ -7,7 +7,9 @@ use egui::{RichText, Ui};
 use crate::app::miner_jobs::MinerReport;
 use crate::app::state::{Action, ViewAction};
 use crate::app::widgets::Palette;
-use crate::calibration::miner::{ColumnMining, MinedRule, rule_for};
+use crate::calibration::miner::{
+    Baseline, ColumnMining, MinedRule, model_with_mined_rules, rule_for,
+};
 use crate::calibration::quality::Rate;
 use crate::edit::ModelEdit;
 use crate::model::{Model, fmt_number, fmt_signed};
@@ -161,24 +163,63 @@ fn findings_ui(ui: &mut Ui, model: &Model, column: &ColumnMining, actions: &mut 
             }
         });
     if addable.len() > 1 {
-        ui.horizontal(|ui| {
-            if ui
-                .button(format!(
-                    "Add all {} rules of {}",
-                    addable.len(),
-                    column.column
-                ))
-                .on_hover_text("One fit rule per value or bin with points, as one undo step")
-                .clicked()
-            {
-                actions.push(add(addable));
-            }
-            ui.label(
-                RichText::new("then Calibration → Fit all points shares the credit between them")
-                    .color(Palette::of(ui).weak_text()),
-            );
-        });
+        column_rules_ui(ui, model, column, actions);
     }
+}
+
+/// *Add the column's rules*: every value or bin with points but the column's baseline (its
+/// lowest-rate value gets no rule, so the fit's points stay above the floor of 0), one step.
+fn column_rules_ui(ui: &mut Ui, model: &Model, column: &ColumnMining, actions: &mut Vec<Action>) {
+    let Ok((with_rules, report)) = model_with_mined_rules(model, &[column], Baseline::Lowest)
+    else {
+        return;
+    };
+    let Some(added) = report.first() else {
+        return;
+    };
+    let rules: Vec<_> = with_rules
+        .fit
+        .rules
+        .get(model.fit.rules.len()..)
+        .unwrap_or(&[])
+        .to_vec();
+    let fields: Vec<_> = with_rules
+        .fields
+        .get(model.fields.len()..)
+        .unwrap_or(&[])
+        .to_vec();
+    if rules.is_empty() {
+        return;
+    }
+    let baseline = added
+        .baseline
+        .as_ref()
+        .map(|b| format!("; baseline, no rule: {b}"))
+        .unwrap_or_default();
+    ui.horizontal_wrapped(|ui| {
+        if ui
+            .button(format!("Add {} rules of {}", rules.len(), column.column))
+            .on_hover_text(format!(
+                "One fit rule per value or bin with points, as one undo step{baseline}. The \
+                 column's lowest-rate value is left as the baseline so that the points a fit \
+                 gives the others stay above the floor of 0."
+            ))
+            .clicked()
+        {
+            actions.push(ModelEdit::AddMinedRules { rules, fields }.into());
+        }
+        ui.label(
+            RichText::new(format!(
+                "{}then Calibration → Fit all points shares the credit between them",
+                added
+                    .baseline
+                    .as_ref()
+                    .map(|b| format!("baseline {b}; "))
+                    .unwrap_or_default()
+            ))
+            .color(Palette::of(ui).weak_text()),
+        );
+    });
 }
 
 fn add(mined: Vec<MinedRule>) -> Action {
