@@ -207,9 +207,9 @@ fn measure_views(harness: &mut Harness<'_, StudioApp>, leads: &str) {
         .state_mut()
         .push(ViewAction::CalibrationInputs(inputs));
     until_shown(harness, &format!("fit all points, preview ({leads})"));
-    harness.state_mut().push(ViewAction::Central(
-        mql_studio::app::CentralView::FindRules,
-    ));
+    harness
+        .state_mut()
+        .push(ViewAction::Central(mql_studio::app::CentralView::FindRules));
     until_shown(harness, &format!("open find rules, the miner ({leads})"));
     harness
         .state_mut()

@@ -611,14 +611,21 @@ fn the_bundled_fit_is_valid_and_keeps_the_caps() {
         }
         t
     };
-    let (sqls, with_outcome) = (0..s.leads.len())
-        .filter(|&r| training[r])
-        .fold((0, 0), |(k, n), r| {
-            (k + usize::from(s.leads.outcomes[r].unwrap().reached_sql), n + 1)
-        });
+    let (sqls, with_outcome) =
+        (0..s.leads.len())
+            .filter(|&r| training[r])
+            .fold((0, 0), |(k, n), r| {
+                (
+                    k + usize::from(s.leads.outcomes[r].unwrap().reached_sql),
+                    n + 1,
+                )
+            });
     assert_eq!(with_outcome, 190);
     let target = default_target_rate_of(sqls, with_outcome);
-    assert_eq!(target, 0.2, "16 of 190 is 8.4 %: 1.5 × that is below the 20 % floor");
+    assert_eq!(
+        target, 0.2,
+        "16 of 190 is 8.4 %: 1.5 × that is below the 20 % floor"
+    );
     let scores = score_all(&report.model, &s.evaluation);
     let sweep = sweep_where(&report.model, &s.leads, &scores, &|r| training[r]);
     let expected = suggest_threshold(&sweep, Target::MqlToSqlRate(target));
@@ -633,12 +640,21 @@ fn the_bundled_fit_is_valid_and_keeps_the_caps() {
         for r in fitted_only.fit.rules.iter_mut().filter(|r| r.id == rule.id) {
             r.enabled = false;
         }
-        for r in fitted_only.engagement.rules.iter_mut().filter(|r| r.id == rule.id) {
+        for r in fitted_only
+            .engagement
+            .rules
+            .iter_mut()
+            .filter(|r| r.id == rule.id)
+        {
             r.enabled = false;
         }
     }
     assert_eq!(
-        report.rules.iter().filter(|r| r.not_fitted.is_some()).count(),
+        report
+            .rules
+            .iter()
+            .filter(|r| r.not_fitted.is_some())
+            .count(),
         3,
         "free mail, student and trial fire for fewer than 30 training leads"
     );

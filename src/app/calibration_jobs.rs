@@ -53,10 +53,7 @@ pub struct CalibrationResults {
 /// What the results are computed from: the model as of a day on the leads, for one generation
 /// of the scores shown.
 pub struct CalibrationJob {
-    pub generation: u64,
-    pub holdout: Option<Holdout>,
-    pub with_fit: bool,
-    pub fit_target: Option<f64>,
+    pub key: JobKey,
     pub model: Model,
     pub leads: Arc<LeadSet>,
     pub as_of: i32,
@@ -67,29 +64,23 @@ pub struct CalibrationJob {
 pub fn calibrate(job: CalibrationJob) -> CalibrationResults {
     let evaluation = Evaluation::new(&job.model, &job.leads, job.as_of);
     let scores = score_all(&job.model, &evaluation);
-    results_with(
-        job.generation,
-        job.holdout,
-        job.with_fit,
-        job.fit_target,
-        &job.model,
-        &job.leads,
-        &evaluation,
-        &scores,
-    )
+    results_with(job.key, &job.model, &job.leads, &evaluation, &scores)
 }
 
 /// Everything the view shows, from the scores and their evaluation.
 pub fn results_with(
-    generation: u64,
-    holdout: Option<Holdout>,
-    with_fit: bool,
-    fit_target: Option<f64>,
+    key: JobKey,
     model: &Model,
     leads: &LeadSet,
     evaluation: &Evaluation,
     scores: &[LeadScore],
 ) -> CalibrationResults {
+    let JobKey {
+        generation,
+        holdout,
+        with_fit,
+        fit_target,
+    } = key;
     let held = holdout.map(|h| holdout_rows(leads, h));
     let in_training = |row: usize| {
         held.as_ref()
@@ -179,12 +170,7 @@ impl CalibrationJobs {
     /// Asks for the results of `job`; false when there is no thread (then the caller computes
     /// them itself).
     pub fn request(&mut self, job: CalibrationJob) -> bool {
-        let key = JobKey {
-            generation: job.generation,
-            holdout: job.holdout,
-            with_fit: job.with_fit,
-            fit_target: job.fit_target,
-        };
+        let key = job.key;
         let worker = self
             .worker
             .get_or_insert_with(|| LatestWorker::start("mql-calibration", calibrate));

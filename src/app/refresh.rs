@@ -95,10 +95,7 @@ impl StudioApp {
         }
         if self.leads.len() >= self.calibration_jobs.background_from {
             let job = CalibrationJob {
-                generation,
-                holdout,
-                with_fit,
-                fit_target,
+                key,
                 model: self.document.model.clone(),
                 leads: std::sync::Arc::clone(&self.leads),
                 as_of: self.as_of,
@@ -112,22 +109,17 @@ impl StudioApp {
         let evaluation = self
             .derived
             .evaluation_for(&self.document, &self.leads, self.as_of);
-        self.calibration = results_with(
-            generation,
-            holdout,
-            with_fit,
-            fit_target,
-            &self.document.model,
-            &self.leads,
-            evaluation,
-            &scores,
-        );
+        self.calibration =
+            results_with(key, &self.document.model, &self.leads, evaluation, &scores);
     }
 
     /// True while *Find rules* waits for the miner's report.
     pub fn miner_pending(&self) -> bool {
         self.view.central == CentralView::FindRules
-            && self.miner.as_ref().map(|m| (m.model, m.leads_version, m.holdout))
+            && self
+                .miner
+                .as_ref()
+                .map(|m| (m.model, m.leads_version, m.holdout))
                 != Some((
                     self.document.model_revision(),
                     self.leads_version,

@@ -385,9 +385,7 @@ pub fn fit_points(
     // then pass its cap for more than 1 % of the training leads. Rules with too few leads keep
     // their points (below) and are left out of these sums: the scale is the fit's, and what
     // the kept points add is the model's own.
-    let supports = design
-        .units
-        .column_support(design.columns.len(), &training);
+    let supports = design.units.column_support(design.columns.len(), &training);
     let mut fit_logits = Vec::with_capacity(train_leads);
     let mut engagement_logits = Vec::with_capacity(train_leads);
     for i in (0..design.rows.len()).filter(|&i| training[i]) {
@@ -420,14 +418,10 @@ pub fn fit_points(
 
     let mut fitted = model.clone();
     let mut rules = Vec::new();
-    let fitted_columns = design
-        .columns
-        .iter()
-        .enumerate()
-        .map(|(j, c)| {
-            let beta = fit.coefficients.get(j).copied().unwrap_or(0.0);
-            (c, supports.get(j).copied().unwrap_or(0), Some(beta))
-        });
+    let fitted_columns = design.columns.iter().enumerate().map(|(j, c)| {
+        let beta = fit.coefficients.get(j).copied().unwrap_or(0.0);
+        (c, supports.get(j).copied().unwrap_or(0), Some(beta))
+    });
     for (column, support, coefficient) in fitted_columns {
         let fit_side = column.kind == RuleKind::Fit;
         let (factor, per_occurrence, old_points) = if fit_side {
@@ -461,7 +455,10 @@ pub fn fit_points(
         } else if support < MIN_LEADS {
             None
         } else if new_points.abs() < NEGLIGIBLE_POINTS && !per_occurrence {
-            Some(format!("fitted points about 0 ({})", fmt_number(new_points)))
+            Some(format!(
+                "fitted points about 0 ({})",
+                fmt_number(new_points)
+            ))
         } else if per_occurrence && new_points == 0.0 {
             Some("fitted points about 0 per occurrence".to_owned())
         } else {
@@ -519,10 +516,12 @@ pub fn fit_points(
     // Without a target: `calibrate`'s default, 1.5 × the training part's base rate (20 % to
     // 95 %). Not "today's volume": a model fresh from the miner makes an arbitrary number of
     // MQLs, and keeping it starved sales (5 % of the leads at 98 % MQL → SQL).
-    let target = options.target.unwrap_or(Target::MqlToSqlRate(default_target_rate_of(
-        train_sqls,
-        train_leads,
-    )));
+    let target = options
+        .target
+        .unwrap_or(Target::MqlToSqlRate(default_target_rate_of(
+            train_sqls,
+            train_leads,
+        )));
     let threshold = suggest_threshold(&sweep, target);
     if let Some(suggestion) = &threshold {
         let t = suggestion.threshold;

@@ -133,11 +133,15 @@ pub fn aggregate(
     include: &[bool],
 ) -> (SparseRows, Vec<bool>, Vec<f64>) {
     let mut index: HashMap<(Vec<(u32, u64)>, bool), usize> = HashMap::default();
-    let (mut unique, mut unique_outcomes, mut weights) = (SparseRows::default(), Vec::new(), Vec::new());
+    let (mut unique, mut unique_outcomes, mut weights) =
+        (SparseRows::default(), Vec::new(), Vec::new());
     for i in (0..rows.len()).filter(|&i| include.get(i).copied().unwrap_or(false)) {
         let row = rows.row(i);
         let outcome = outcomes.get(i).copied().unwrap_or(false);
-        let key = (row.iter().map(|&(j, v)| (j, v.to_bits())).collect(), outcome);
+        let key = (
+            row.iter().map(|&(j, v)| (j, v.to_bits())).collect(),
+            outcome,
+        );
         match index.get(&key) {
             Some(&at) => {
                 if let Some(weight) = weights.get_mut(at) {
@@ -169,7 +173,12 @@ pub fn fit_logistic_weighted(
     } else {
         0.0
     };
-    let weight = |i: usize| weights.get(i).copied().filter(|w| w.is_finite() && *w > 0.0);
+    let weight = |i: usize| {
+        weights
+            .get(i)
+            .copied()
+            .filter(|w| w.is_finite() && *w > 0.0)
+    };
     let used: Vec<(usize, f64)> = (0..rows.len())
         .filter_map(|i| weight(i).map(|w| (i, w)))
         .collect();
