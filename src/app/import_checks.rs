@@ -8,10 +8,17 @@ use std::sync::Arc;
 use super::derived::BACKGROUND_RESCORING_LEADS;
 use super::document::Revision;
 use super::latest_worker::LatestWorker;
-use super::state::ImportCheck;
 use crate::inspect::inspect;
 use crate::leads::LeadSet;
 use crate::model::Model;
+
+/// The report of the columns view and what it was made from.
+#[derive(Clone, Debug)]
+pub struct ImportCheck {
+    pub model: Revision,
+    pub leads_version: u64,
+    pub report: crate::inspect::Inspection,
+}
 
 /// What a report is computed from.
 pub struct ImportCheckJob {

@@ -210,13 +210,7 @@ pub enum Dialog {
     },
 }
 
-/// The report of the columns view and what it was made from.
-#[derive(Clone, Debug)]
-pub struct ImportCheck {
-    pub model: super::document::Revision,
-    pub leads_version: u64,
-    pub report: crate::inspect::Inspection,
-}
+pub use super::import_checks::ImportCheck;
 
 /// What the central area shows.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -28,9 +28,6 @@ pub const MAX_FIT_RULES: usize = 1_000;
 /// Fitted points whose magnitude is below this are "about 0": the rule is a candidate to drop.
 pub const NEGLIGIBLE_POINTS: f64 = 1.0;
 
-/// A cap binds "for a large share of leads" above this share (the fit itself aims at 1 %).
-pub const BINDING_SHARE: f64 = 0.10;
-
 /// The share of leads the fitted points may push past a side's cap.
 const CAP_QUANTILE: f64 = 0.99;
 

@@ -1,11 +1,13 @@
 //! Caps and floors that bind: when a side's points pass its cap (or fall below 0) for many
 //! leads, those leads all get the same sub-score and the model cannot tell them apart.
 
-use super::fit::BINDING_SHARE;
 use super::percent;
 use crate::leads::LeadSet;
 use crate::model::{Model, fmt_number};
 use crate::scoring::{Evaluation, engagement_points};
+
+/// A cap binds "for a large share of leads" above this share (the fit itself aims at 1 %).
+pub const BINDING_SHARE: f64 = 0.10;
 
 /// A side's raw sums (before the floor and the cap) over the leads `include` keeps.
 #[derive(Clone, Debug, Default, PartialEq)]
