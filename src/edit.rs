@@ -42,8 +42,8 @@ pub enum ModelEdit {
         points: f64,
     },
     /// A joint fit's result, taken as one step: every rule's points (and a per-occurrence rule's
-    /// cap) as `fitted` has them for the rules both models have, and its threshold and nurture
-    /// band.
+    /// cap) as `fitted` has them for the rules both models have, and its threshold, nurture band
+    /// and gates.
     UseFittedPoints(Box<Model>),
     /// Fit rules found by the miner, added at the end with the fields they need declared (a
     /// field is added only when the model has none of that name; a rule whose id is taken gets
@@ -241,6 +241,12 @@ impl Model {
                 changed |= replace(
                     &mut self.combine.mql_threshold,
                     fitted.combine.mql_threshold,
+                );
+                // The gates were moved to the new points (the same share of leads held back).
+                changed |= replace(&mut self.combine.min_fit, fitted.combine.min_fit);
+                changed |= replace(
+                    &mut self.combine.min_engagement,
+                    fitted.combine.min_engagement,
                 );
                 Ok(changed)
             }

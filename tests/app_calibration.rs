@@ -141,6 +141,15 @@ fn fit_all_points_previews_then_applies_as_one_undo_step() {
         model.combine.mql_threshold,
         expected.model.combine.mql_threshold
     );
+    // The gate moved with the points, as the preview said.
+    assert_eq!(model.combine.min_fit, expected.model.combine.min_fit);
+    assert_ne!(expected.model.combine.min_fit, before.combine.min_fit);
+    // What was applied scores as the preview said.
+    let evaluation = &harness.state().derived.board.evaluation;
+    assert_eq!(
+        mql_studio::scoring::score_all(&model, evaluation),
+        mql_studio::scoring::score_all(&expected.model, evaluation)
+    );
     assert!(
         harness.query_by_label("Apply all").is_none(),
         "the preview closes once applied"

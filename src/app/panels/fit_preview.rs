@@ -109,6 +109,28 @@ pub fn fit_preview_ui(
             String::new()
         }
     ));
+    for (what, before, after) in [
+        (
+            "Minimum fit",
+            model.combine.min_fit,
+            report.model.combine.min_fit,
+        ),
+        (
+            "Minimum engagement",
+            model.combine.min_engagement,
+            report.model.combine.min_engagement,
+        ),
+    ] {
+        if let (Some(before), Some(after)) = (before, after)
+            && before != after
+        {
+            ui.label(format!(
+                "{what} {} → {} (the same share of leads held back, in the new points)",
+                fmt_number(before),
+                fmt_number(after)
+            ));
+        }
+    }
     match &report.threshold {
         Some(suggestion) => ui.label(RichText::new(&suggestion.explanation).weak()),
         None => ui.label(
