@@ -113,10 +113,10 @@ fn findings_ui(ui: &mut Ui, model: &Model, column: &ColumnMining, actions: &mut 
             for title in [
                 "",
                 "Value or bin",
+                "Points",
                 "Leads",
                 "SQL rate (95 %)",
                 "Lift",
-                "Points",
             ] {
                 ui.label(RichText::new(title).strong());
             }
@@ -145,13 +145,6 @@ fn findings_ui(ui: &mut Ui, model: &Model, column: &ColumnMining, actions: &mut 
                     }
                 }
                 ui.label(&finding.label);
-                ui.label(finding.leads.to_string());
-                ui.label(Rate::of(finding.sqls, finding.leads).text());
-                ui.label(
-                    finding
-                        .lift
-                        .map_or("–".to_owned(), |l| format!("×{}", fmt_number(l))),
-                );
                 match (finding.suggested_points, &finding.withheld) {
                     (Some(points), _) => ui.label(fmt_signed(points)),
                     (None, Some(why)) => ui
@@ -159,6 +152,13 @@ fn findings_ui(ui: &mut Ui, model: &Model, column: &ColumnMining, actions: &mut 
                         .on_hover_text(why.text()),
                     (None, None) => ui.label("–"),
                 };
+                ui.label(finding.leads.to_string());
+                ui.label(Rate::of(finding.sqls, finding.leads).text());
+                ui.label(
+                    finding
+                        .lift
+                        .map_or("–".to_owned(), |l| format!("×{}", fmt_number(l))),
+                );
                 ui.end_row();
             }
         });
