@@ -160,3 +160,37 @@ fn fit_all_points_previews_then_applies_as_one_undo_step() {
     harness.run_steps(3);
     assert_eq!(harness.state().model(), &before);
 }
+
+#[test]
+fn a_cap_that_binds_for_many_leads_is_shown_with_what_to_change() {
+    let mut harness = harness();
+    // A fit cap of 20 points: most leads' fit points add up to more.
+    let engagement = harness.state().model().engagement.max_points;
+    harness
+        .state_mut()
+        .push(mql_studio::edit::ModelEdit::SetCaps {
+            fit: 20.0,
+            engagement,
+        });
+    harness.run_steps(2);
+    open_calibration(&mut harness);
+    let app = harness.state();
+    let warnings = mql_studio::calibration::limits::binding_limits(
+        app.model(),
+        &app.leads,
+        &app.derived.board.evaluation,
+        &|_| true,
+    );
+    let cap = warnings
+        .iter()
+        .find(|w| w.starts_with("The fit cap of 20 binds"))
+        .expect("the fit cap binds");
+    harness.get_by_label(cap);
+    // With the cap as shipped, no warning about it.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run_steps(4);
+    assert!(
+        harness.query_by_label_contains("The fit cap of").is_none(),
+        "the warning goes with the cap"
+    );
+}
