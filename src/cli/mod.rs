@@ -430,20 +430,25 @@ pub fn run(command: Command) -> Result<i32> {
     }
 }
 
+/// A model's validation errors (not its warnings), one indented, printable line each.
+fn error_lines(problems: &[crate::validate::Problem]) -> String {
+    problems
+        .iter()
+        .filter(|p| p.severity == Severity::Error)
+        .map(|p| format!("  {}", printable(&p.to_string())))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// Loads a model and refuses one with errors, printing them.
 fn load_valid_model(path: &Path) -> Result<Model> {
     let model = load_model(path)?;
     let problems = validate(&model);
     if !is_valid(&problems) {
-        let list: Vec<String> = problems
-            .iter()
-            .filter(|p| p.severity == Severity::Error)
-            .map(|p| format!("  {}", printable(&p.to_string())))
-            .collect();
         bail!(
             "{} has errors; fix them (see `mql-studio check`):\n{}",
             path_text(path),
-            list.join("\n")
+            error_lines(&problems)
         );
     }
     Ok(model)

@@ -6,13 +6,13 @@ use std::path::Path;
 
 use anyhow::{Result, bail};
 
-use super::super::{fit_width, path_text};
+use super::super::{error_lines, fit_width, path_text};
 use crate::calibration::miner::{
     Baseline, ColumnMining, ColumnRules, MineError, model_with_mined_rules,
 };
 use crate::model::{ChangelogEntry, Model, fmt_number, fmt_signed};
 use crate::text::printable;
-use crate::validate::{Severity, is_valid, validate};
+use crate::validate::{is_valid, validate};
 
 /// The information value a column needs for `--out` without `--column` (scorecard practice:
 /// below 0.02 a column does not predict).
@@ -66,15 +66,10 @@ pub(super) fn write_mined_model(model: &Model, w: &Written<'_>) -> Result<String
     });
     let problems = validate(&built);
     if !is_valid(&problems) {
-        let list: Vec<String> = problems
-            .iter()
-            .filter(|p| p.severity == Severity::Error)
-            .map(|p| format!("  {}", printable(&p.to_string())))
-            .collect();
         bail!(
             "the model with the mined rules does not pass `check`; {} not written:\n{}",
             path_text(w.out),
-            list.join("\n")
+            error_lines(&problems)
         );
     }
     crate::format::save_model(w.out, &built)?;
