@@ -40,6 +40,7 @@ mod par;
 pub mod record;
 pub mod scoreboard;
 pub mod scoring;
+pub mod sql;
 pub mod text;
 pub mod validate;
 pub mod workshop;
