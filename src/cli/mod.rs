@@ -25,6 +25,7 @@ mod generate;
 mod handout;
 mod inspect;
 mod json;
+mod sql;
 mod mine;
 mod score;
 
@@ -266,6 +267,10 @@ pub enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Compile the model to one SQL query that scores a leads table (and an event table) in
+    /// DuckDB, PostgreSQL, Spark, BigQuery or Snowflake, with the numbers `score` gives
+    /// (docs/sql.md).
+    Sql(sql::SqlArgs),
     /// Write the JSON Schema (draft 2020-12) of the model as JSON (docs/model.schema.json).
     Schema {
         /// Output file (default: standard output).
@@ -412,6 +417,7 @@ pub fn run(command: Command) -> Result<i32> {
         } => handout::mql_list_command(&model, &leads, with_nurture, out.as_deref()),
         Command::Json { model, out } => json::json_command(&model, out.as_deref()),
         Command::Schema { out } => json::schema_command(out.as_deref()),
+        Command::Sql(args) => sql::sql_command(&args),
         Command::Generate {
             leads,
             seed,

@@ -219,12 +219,21 @@ pub(super) fn effective_count(
             else {
                 return 0.0;
             };
-            activities
+            let weights = activities
                 .iter()
                 .zip(days)
                 .filter(|(a, _)| **a == *code)
-                .map(|(_, day)| event_weight(as_of - day, window_days, half_life_days))
-                .sum()
+                .map(|(_, day)| event_weight(as_of - day, window_days, half_life_days));
+            if half_life_days.is_none() {
+                // Weights of 1 and 0: the sum is exact in any order.
+                return weights.sum();
+            }
+            // Decayed weights are added from the largest to the smallest (§4.3), so the sum
+            // does not depend on the order of the event file, and SQL can add them in the same
+            // order (docs/sql.md).
+            let mut weights: Vec<f64> = weights.filter(|w| *w != 0.0).collect();
+            weights.sort_unstable_by(|a, b| b.total_cmp(a));
+            weights.iter().fold(0.0, |sum, w| sum + w)
         }
         ActivitySource::CountColumn(column) => match column.cell(row) {
             // A column built in code may hold infinity; a count is at most the largest double.

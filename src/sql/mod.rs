@@ -4,7 +4,14 @@
 //! Plain functions of the model and [`SqlOptions`]: nothing here touches a database. A feature a
 //! dialect cannot compute exactly is refused with a [`SqlError`] that names the rule.
 
+use crate::model::Model;
 use std::fmt;
+
+mod cells;
+mod columns;
+mod dialect;
+mod events;
+mod query;
 
 /// The SQL engines the compiler writes for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
@@ -140,13 +147,121 @@ pub enum SqlError {
     /// An option cannot be used (a table or column name that is not allowed, …).
     #[error("{0}")]
     Option(String),
+    /// The model has validation errors: it is not scored anywhere.
+    #[error("the model has {count} error(s) and is not compiled; first: {first}")]
+    Invalid { count: usize, first: String },
 }
 
-/// The model as one SQL query (or statement) in the options' dialect.
-pub fn compile(model: &crate::model::Model, options: &SqlOptions) -> Result<String, SqlError> {
-    let _ = model;
-    Err(SqlError::Option(format!(
-        "{}: not compiled yet",
-        options.dialect.label()
-    )))
+/// The model as one SQL query (or statement) in the options' dialect: it returns, for every
+/// lead of the leads table, what `mql-studio score` gives for it (docs/sql.md).
+pub fn compile(model: &Model, options: &SqlOptions) -> Result<String, SqlError> {
+    let errors: Vec<_> = crate::validate::validate(model)
+        .into_iter()
+        .filter(|p| p.severity == crate::validate::Severity::Error)
+        .collect();
+    if let Some(first) = errors.first() {
+        return Err(SqlError::Invalid {
+            count: errors.len(),
+            first: format!("{}: {}", first.path, first.message),
+        });
+    }
+    for name in [&options.leads_table]
+        .into_iter()
+        .chain(options.events_table.as_ref())
+    {
+        if name.contains([';', '\n', '\r']) || name.contains("--") || name.contains("/*") {
+            return Err(SqlError::Option(format!(
+                "`{}` is not a table name",
+                crate::text::printable(name)
+            )));
+        }
+    }
+    query::build(model, options, &header(model, options))
+}
+
+/// The comment at the top: what the SQL is, the model it came from and who signed it.
+fn header(model: &Model, options: &SqlOptions) -> String {
+    use query::comment_text as c;
+    let d = options.dialect;
+    let mut lines = vec![
+        format!(
+            "mql-studio {}: the model `{}` compiled to {} SQL.",
+            env!("CARGO_PKG_VERSION"),
+            c(&model.name),
+            d.label()
+        ),
+        format!(
+            "Model format {}, status {:?}.",
+            c(&model.format_version),
+            model.status
+        ),
+    ];
+    if model.sign_offs.is_empty() {
+        lines.push("Not signed off.".to_owned());
+    }
+    for sign_off in &model.sign_offs {
+        lines.push(format!(
+            "Signed by {} for {:?} on {}{}.",
+            c(&sign_off.person),
+            sign_off.team,
+            c(&sign_off.date),
+            if sign_off.comment.trim().is_empty() {
+                String::new()
+            } else {
+                format!(": {}", c(sign_off.comment.trim()))
+            }
+        ));
+    }
+    if let Some(entry) = model.changelog.last() {
+        lines.push(format!(
+            "Last change ({}): {}",
+            c(&entry.date),
+            c(&entry.summary)
+        ));
+    }
+    let leads_table = if options.leads_table.trim().is_empty() {
+        "leads"
+    } else {
+        options.leads_table.trim()
+    };
+    lines.push(String::new());
+    lines.push(format!("Reads the leads table {}.", c(leads_table)));
+    match &options.events_table {
+        Some(events) => lines.push(format!(
+            "Reads the event table {} (columns {}, {}, {}).",
+            c(events),
+            c(&options.event_columns.lead_id),
+            c(&options.event_columns.activity),
+            c(&options.event_columns.timestamp)
+        )),
+        None => lines.push(
+            "No event table: activity counts come from count columns of the leads table (§3.6)."
+                .to_owned(),
+        ),
+    }
+    lines.push(match &options.as_of {
+        AsOf::Day(day) => format!("As of {}.", crate::leads::format_day(*day)),
+        AsOf::LatestEvent => {
+            "As of the day of the latest event not later than tomorrow (UTC), else today."
+                .to_owned()
+        }
+        AsOf::Column(column) => format!("As of each lead's date in the column {}.", c(column)),
+    });
+    lines.push(
+        "Returns one row per lead: id, fit, engagement, score, status, grade, fired_rules \
+         (ids joined with ';'), the values `mql-studio score` writes to JSON (docs/sql.md)."
+            .to_owned(),
+    );
+    let mut text: String = lines
+        .iter()
+        .map(|l| {
+            if l.is_empty() {
+                "--\n".to_owned()
+            } else {
+                format!("-- {l}\n")
+            }
+        })
+        .collect();
+    text.push('\n');
+    text
 }
