@@ -155,6 +155,7 @@ impl StudioApp {
                     *text = typed;
                 }
             }
+            ViewAction::SqlExport(choices) => self.settings.sql_export = choices,
             ViewAction::CloseDialog => self.dialog = None,
             ViewAction::CancelDialog => {
                 self.dialog = None;

@@ -110,6 +110,13 @@ impl StudioApp {
             Command::ExportSummaryPath(path) => self.export_summary(&path),
             Command::ExportMqlList => self.ask_path(Purpose::ExportMqlList),
             Command::ExportMqlListPath(path) => self.export_mql_list(&path),
+            Command::OpenSqlExport => self.open_sql_export(),
+            Command::ExportSql => {
+                if self.check_compilable() {
+                    self.ask_path(Purpose::ExportSql);
+                }
+            }
+            Command::ExportSqlPath(path) => self.export_sql(&path),
             Command::OpenCompare => self.ask_path(Purpose::CompareModel),
             Command::OpenComparePath(path) => self.open_compare(&path),
             Command::CloseCompare => self.compare = None,
@@ -190,6 +197,7 @@ impl StudioApp {
                 self.suggested_handout_path(purpose).display().to_string()
             }
             Purpose::SaveWorkshop => self.suggested_workshop_path().display().to_string(),
+            Purpose::ExportSql => self.suggested_sql_path().display().to_string(),
             _ => String::new(),
         }
     }
@@ -453,7 +461,12 @@ impl StudioApp {
             ),
         });
         match save_model(path, &model) {
-            Ok(()) => self.notify(format!("exported the agreed model to {}", path.display())),
+            Ok(()) => {
+                self.notify(format!("exported the agreed model to {}", path.display()));
+                if self.settings.sql_export.beside_agreed {
+                    self.write_sql_beside(path, &model);
+                }
+            }
             Err(error) => self.notify_error(format!("could not export: {error}")),
         }
     }

@@ -36,6 +36,7 @@ pub enum Purpose {
     ExportSummary,
     ExportMqlList,
     SaveWorkshop,
+    ExportSql,
 }
 
 impl Purpose {
@@ -51,6 +52,7 @@ impl Purpose {
             Purpose::ExportSummary => "Export the one-page summary (HTML)",
             Purpose::ExportMqlList => "Export the MQL list (CSV)",
             Purpose::SaveWorkshop => "Save the workshop (.mqlw)",
+            Purpose::ExportSql => "Export as SQL",
         }
     }
 
@@ -64,6 +66,7 @@ impl Purpose {
                 | Purpose::ExportSummary
                 | Purpose::ExportMqlList
                 | Purpose::SaveWorkshop
+                | Purpose::ExportSql
         )
     }
 }
@@ -104,6 +107,7 @@ impl PendingDialog {
                 | Purpose::SaveLeads
                 | Purpose::ExportMqlList => dialog.add_filter("CSV", &["csv", "txt"]),
                 Purpose::ExportSummary => dialog.add_filter("Web page", &["html", "htm"]),
+                Purpose::ExportSql => dialog.add_filter("SQL", &["sql"]),
             };
             if let Some(suggested) = suggested {
                 if let Some(directory) = suggested.parent().filter(|d| d.is_dir()) {

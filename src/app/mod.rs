@@ -21,6 +21,7 @@ mod panels;
 mod refresh;
 mod scoring_worker;
 mod settings;
+mod sql_export;
 mod state;
 mod table_keys;
 mod table_order;
@@ -39,7 +40,7 @@ pub use files::{
     write_autosave,
 };
 pub use imports::BACKGROUND_IMPORT_BYTES;
-pub use settings::{LastWorkshop, Settings, SortColumn, ThemeChoice};
+pub use settings::{LastWorkshop, Settings, SortColumn, SqlAsOf, SqlExportSettings, ThemeChoice};
 pub use state::{
     Action, CalibrationInputs, CentralView, Command, Dialog, EditorTab, FrameStats, Layout, Notice,
     SignForm, StudioApp, ViewAction, ViewState, ZoomStep,

@@ -1,11 +1,13 @@
 //! What the app remembers between runs: theme, zoom, recent files, the team last edited as, the
-//! table's sort and the last workshop's files. Persisted by eframe; never undone.
+//! table's sort, the last workshop's files and the *Export as SQL…* choices. Persisted by eframe;
+//! never undone.
 
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
 use crate::model::Team;
+use crate::sql::Dialect;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ThemeChoice {
@@ -63,6 +65,47 @@ pub struct Settings {
     pub sort_descending: bool,
     /// Reopened at the next start when no file is named on the command line.
     pub last_workshop: LastWorkshop,
+    /// The *Export as SQL…* dialog's choices, also used for the SQL written beside the agreed
+    /// model.
+    pub sql_export: SqlExportSettings,
+}
+
+/// The day the SQL counts windows and decay back from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SqlAsOf {
+    /// The day of the latest event, as `mql-studio score` does (the SQL follows the data).
+    #[default]
+    LatestEvent,
+    /// The app's as-of day, written into the SQL as a fixed date.
+    AppDay,
+}
+
+/// What *File → Export as SQL…* writes: remembered between runs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SqlExportSettings {
+    pub dialect: Dialect,
+    pub leads_table: String,
+    /// Used when an event log is loaded; without one the SQL reads count columns.
+    pub events_table: String,
+    pub as_of: SqlAsOf,
+    /// Fields are matched to the imported leads file's header, as the import matched them.
+    pub file_columns: bool,
+    /// *Export agreed model…* also writes `<stem>.<dialect>.sql` beside the model.
+    pub beside_agreed: bool,
+}
+
+impl Default for SqlExportSettings {
+    fn default() -> Self {
+        SqlExportSettings {
+            dialect: Dialect::default(),
+            leads_table: "leads".to_owned(),
+            events_table: "events".to_owned(),
+            as_of: SqlAsOf::default(),
+            file_columns: true,
+            beside_agreed: false,
+        }
+    }
 }
 
 /// The files a workshop had open: none of them means the bundled model or sample leads.
@@ -90,6 +133,7 @@ impl Default for Settings {
             sort_column: SortColumn::Score,
             sort_descending: true,
             last_workshop: LastWorkshop::default(),
+            sql_export: SqlExportSettings::default(),
         }
     }
 }

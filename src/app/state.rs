@@ -11,7 +11,7 @@ pub use super::calibration_jobs::CalibrationResults;
 use super::derived::Derived;
 use super::document::{ChangeRecord, Document, DocumentEdit, History, SavedState};
 use super::files::{DialogMode, PendingDialog, Purpose};
-use super::settings::{Settings, SortColumn, ThemeChoice};
+use super::settings::{Settings, SortColumn, SqlExportSettings, ThemeChoice};
 use super::table_rows::TableRows;
 use crate::edit::ModelEdit;
 use crate::leads::{EventLog, LeadSet, LeadsError, LoadReport, Progress, Verdicts};
@@ -91,6 +91,11 @@ pub enum Command {
     /// Today's MQLs with score, grade and top reasons (CSV), for the CRM.
     ExportMqlList,
     ExportMqlListPath(PathBuf),
+    /// Open the *Export as SQL…* dialog (dialect, tables, as-of day).
+    OpenSqlExport,
+    /// Ask where to write the SQL the dialog's choices give, then write it there.
+    ExportSql,
+    ExportSqlPath(PathBuf),
     /// Ask where to write the leads with sales' verdicts (a new file beside the imported one by
     /// default), then write them there.
     SaveLeads,
@@ -130,6 +135,7 @@ impl Command {
             Purpose::ExportSummary => Command::ExportSummaryPath(path),
             Purpose::ExportMqlList => Command::ExportMqlListPath(path),
             Purpose::SaveWorkshop => Command::SaveWorkshopPath(path),
+            Purpose::ExportSql => Command::ExportSqlPath(path),
         }
     }
 }
@@ -165,6 +171,8 @@ pub enum ViewAction {
     DismissNotice,
     /// The text typed into the path dialog.
     PathText(String),
+    /// The *Export as SQL…* dialog's choices (remembered between runs as they are made).
+    SqlExport(SqlExportSettings),
     /// The dialog was answered: close it (what it chose is pushed after this).
     CloseDialog,
     /// The dialog was cancelled: close it, and drop what was waiting on it (the rest of a Save
@@ -208,6 +216,9 @@ pub enum Dialog {
         /// What the file is, when that matters ("the leads file you imported").
         note: Option<String>,
     },
+    /// *Export as SQL…*: the dialect, the tables and the as-of day (the choices are in
+    /// [`Settings::sql_export`]).
+    ExportSql,
 }
 
 pub use super::import_checks::ImportCheck;

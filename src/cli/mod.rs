@@ -25,9 +25,9 @@ mod generate;
 mod handout;
 mod inspect;
 mod json;
-mod sql;
 mod mine;
 mod score;
+mod sql;
 
 pub use check::model_summary;
 

@@ -23,7 +23,11 @@ pub struct SqlArgs {
     #[arg(long, value_name = "TABLE")]
     pub events_table: Option<String>,
     /// The event table's columns: lead id, activity and timestamp.
-    #[arg(long, value_name = "LEAD,ACTIVITY,TIMESTAMP", default_value = "lead_id,activity,timestamp")]
+    #[arg(
+        long,
+        value_name = "LEAD,ACTIVITY,TIMESTAMP",
+        default_value = "lead_id,activity,timestamp"
+    )]
     pub events_columns: String,
     /// A CSV file (an export of the leads table) whose header names the table's columns:
     /// fields then find their columns by name and alias, as `score` finds them in a file.

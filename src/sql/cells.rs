@@ -133,10 +133,7 @@ impl Cell<'_> {
     }
 
     fn bool_value(&self) -> String {
-        format!(
-            "{} IN ({TRUE_WORDS})",
-            self.dialect.lower_ascii(self.cell)
-        )
+        format!("{} IN ({TRUE_WORDS})", self.dialect.lower_ascii(self.cell))
     }
 
     /// Whether a text cell has a value: not empty and not on the model's missing values.
@@ -226,7 +223,9 @@ impl Cell<'_> {
         Ok(match condition {
             Condition::Equals(v) => self.equals_any(kind, std::slice::from_ref(v)),
             Condition::OneOf(vs) => self.equals_any(kind, vs),
-            Condition::NotOneOf(vs) => format!("NOT COALESCE({}, FALSE)", self.equals_any(kind, vs)),
+            Condition::NotOneOf(vs) => {
+                format!("NOT COALESCE({}, FALSE)", self.equals_any(kind, vs))
+            }
             Condition::AtLeast(min) => compare(">=", *min),
             Condition::AtMost(max) => compare("<=", *max),
             Condition::Between { min, max } => {
@@ -266,10 +265,14 @@ impl Cell<'_> {
         let found = match kind {
             FieldKind::Text => list(folded.iter().map(|v| d.str_lit(v)).collect())
                 .map(|l| format!("{} IN ({l})", self.lower())),
-            FieldKind::Number => {
-                list(folded.iter().filter_map(|v| parse_number(v)).map(|n| d.num(n)).collect())
-                    .map(|l| format!("{} IN ({l})", number(d, self.cell)))
-            }
+            FieldKind::Number => list(
+                folded
+                    .iter()
+                    .filter_map(|v| parse_number(v))
+                    .map(|n| d.num(n))
+                    .collect(),
+            )
+            .map(|l| format!("{} IN ({l})", number(d, self.cell))),
             FieldKind::Date => list(
                 folded
                     .iter()
@@ -337,7 +340,10 @@ impl Cell<'_> {
             .iter()
             .map(|needle| {
                 let first_word = needle.chars().next().is_some_and(char::is_alphanumeric);
-                let last_word = needle.chars().next_back().is_some_and(char::is_alphanumeric);
+                let last_word = needle
+                    .chars()
+                    .next_back()
+                    .is_some_and(char::is_alphanumeric);
                 let before = if first_word {
                     format!("(^|[^{class}])")
                 } else {
@@ -362,12 +368,7 @@ impl Cell<'_> {
 
 /// The count an activity's count column gives a lead (§3.6): a positive number, 1 for a true
 /// yes/no cell, else 0.
-pub(super) fn count(
-    dialect: Dialect,
-    cell: &str,
-    kind: Kind,
-    kind_column: &str,
-) -> String {
+pub(super) fn count(dialect: Dialect, cell: &str, kind: Kind, kind_column: &str) -> String {
     let zero = dialect.num(0.0);
     let as_number = {
         let n = number(dialect, cell);
@@ -393,9 +394,8 @@ pub(super) fn count(
 /// The type the CLI infers for an undeclared column from its values (§3.3), as an aggregate:
 /// numbers, else `true`/`false`/`yes`/`no`, else dates, else text.
 pub(super) fn inferred_kind(dialect: Dialect, cell: &str) -> String {
-    let all = |test: String| {
-        format!("MIN(CASE WHEN {cell} IS NULL OR ({test}) THEN 1 ELSE 0 END) = 1")
-    };
+    let all =
+        |test: String| format!("MIN(CASE WHEN {cell} IS NULL OR ({test}) THEN 1 ELSE 0 END) = 1");
     let bool_word = format!(
         "{} IN ('true', 'false', 'yes', 'no')",
         dialect.lower_ascii(cell)

@@ -59,7 +59,8 @@ fn declared_kind(model: &Model, column: &str) -> Kind {
         .fields
         .iter()
         .find(|spec| {
-            normalize_name(&spec.name) == key || spec.aliases.iter().any(|a| normalize_name(a) == key)
+            normalize_name(&spec.name) == key
+                || spec.aliases.iter().any(|a| normalize_name(a) == key)
         })
         .map_or(Kind::Inferred, |spec| Kind::Declared(spec.kind))
 }

@@ -11,7 +11,6 @@ pub(super) const WHITE_SPACE: [u32; 25] = [
     0x2005, 0x2006, 0x2007, 0x2008, 0x2009, 0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000,
 ];
 
-
 impl Dialect {
     /// A quoted identifier (a column or an alias).
     pub(super) fn ident(self, name: &str) -> String {
@@ -184,7 +183,9 @@ impl Dialect {
     /// The day number (days since 1970-01-01) of today in UTC.
     pub(super) fn today_utc(self) -> &'static str {
         match self {
-            Dialect::DuckDb => "CAST(CAST(timezone('UTC', now()) AS DATE) - DATE '1970-01-01' AS BIGINT)",
+            Dialect::DuckDb => {
+                "CAST(CAST(timezone('UTC', now()) AS DATE) - DATE '1970-01-01' AS BIGINT)"
+            }
             Dialect::Postgres => "(CAST(now() AT TIME ZONE 'UTC' AS DATE) - DATE '1970-01-01')",
             Dialect::Spark => {
                 "datediff(to_date(to_utc_timestamp(current_timestamp(), current_timezone())), DATE'1970-01-01')"
@@ -248,7 +249,10 @@ mod tests {
         assert_eq!(Dialect::Postgres.str_lit(r"it's a\b"), r"'it''s a\b'");
         assert_eq!(Dialect::Spark.str_lit(r"it's a\b"), r"'it\'s a\\b'");
         assert_eq!(Dialect::Spark.str_lit("a\u{1}b"), r"'a\u0001b'");
-        assert_eq!(Dialect::DuckDb.ident("Job \"Title\""), "\"Job \"\"Title\"\"\"");
+        assert_eq!(
+            Dialect::DuckDb.ident("Job \"Title\""),
+            "\"Job \"\"Title\"\"\""
+        );
         assert_eq!(Dialect::Spark.ident("a`b"), "`a``b`");
         assert_eq!(Dialect::DuckDb.table("crm.leads"), "\"crm\".\"leads\"");
         assert_eq!(Dialect::BigQuery.table("p.d.leads"), "`p.d.leads`");

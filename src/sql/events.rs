@@ -26,10 +26,8 @@ pub(super) fn event_ctes(options: &SqlOptions, tallies: &[Tally]) -> Vec<(String
     };
     let columns = &options.event_columns;
     let lead = d.trim(&d.cast_text(&format!("e.{}", d.ident(&columns.lead_id))));
-    let activity = d.lower_ascii(&d.trim(&d.cast_text(&format!(
-        "e.{}",
-        d.ident(&columns.activity)
-    ))));
+    let activity =
+        d.lower_ascii(&d.trim(&d.cast_text(&format!("e.{}", d.ident(&columns.activity)))));
     let timestamp = d.trim(&d.cast_text(&format!("e.{}", d.ident(&columns.timestamp))));
     let mut ctes = Vec::new();
 
@@ -193,7 +191,9 @@ pub(super) fn event_ctes(options: &SqlOptions, tallies: &[Tally]) -> Vec<(String
     ctes.push((
         "activity_counts".to_owned(),
         "The effective count of each activity the model reads, per lead (§4.3)".to_owned(),
-        format!("SELECT lead_id,\n        {count_columns}\n    FROM {source}\n    GROUP BY lead_id"),
+        format!(
+            "SELECT lead_id,\n        {count_columns}\n    FROM {source}\n    GROUP BY lead_id"
+        ),
     ));
     ctes
 }

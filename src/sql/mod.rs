@@ -14,7 +14,9 @@ mod events;
 mod query;
 
 /// The SQL engines the compiler writes for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 pub enum Dialect {
     #[default]
     DuckDb,
@@ -176,7 +178,61 @@ pub fn compile(model: &Model, options: &SqlOptions) -> Result<String, SqlError> 
             )));
         }
     }
+    if let Some(rule) = holds_nul(model) {
+        return Err(SqlError::Unsupported {
+            dialect: options.dialect,
+            rule,
+            reason: "a text holds the character U+0000, which SQL text cannot hold".to_owned(),
+        });
+    }
     query::build(model, options, &header(model, options))
+}
+
+/// The rule (or list) with a text that holds U+0000, if any: such text cannot be written as a
+/// SQL literal (PostgreSQL refuses it, others cut it).
+fn holds_nul(model: &Model) -> Option<String> {
+    use crate::model::{Condition, Criterion};
+    let nul = |text: &str| text.contains('\0');
+    let condition_nul = |condition: &Condition| match condition {
+        Condition::Equals(v) => nul(v),
+        Condition::OneOf(vs) | Condition::NotOneOf(vs) | Condition::ContainsAny(vs) => {
+            vs.iter().any(|v| nul(v))
+        }
+        _ => false,
+    };
+    for rule in &model.fit.rules {
+        if nul(&rule.id) || nul(&rule.field) || condition_nul(&rule.condition) {
+            return Some(rule.id.clone());
+        }
+    }
+    for rule in &model.engagement.rules {
+        if nul(&rule.id) || nul(&rule.activity) || rule.count_column.as_deref().is_some_and(nul) {
+            return Some(rule.id.clone());
+        }
+    }
+    for rule in &model.overrides {
+        let criteria = rule.when.iter().any(|c| match c {
+            Criterion::Field { field, condition } => nul(field) || condition_nul(condition),
+            Criterion::Activity {
+                activity,
+                count_column,
+                ..
+            } => nul(activity) || count_column.as_deref().is_some_and(nul),
+        });
+        if nul(&rule.id) || criteria {
+            return Some(rule.id.clone());
+        }
+    }
+    if model.fit_grades.iter().any(|b| nul(&b.label)) {
+        return Some("fit_grades".to_owned());
+    }
+    if model.engagement_levels.iter().any(|b| nul(&b.label)) {
+        return Some("engagement_levels".to_owned());
+    }
+    if model.missing_values.iter().any(|m| nul(m)) {
+        return Some("missing_values".to_owned());
+    }
+    None
 }
 
 /// The comment at the top: what the SQL is, the model it came from and who signed it.
@@ -185,7 +241,7 @@ fn header(model: &Model, options: &SqlOptions) -> String {
     let d = options.dialect;
     let mut lines = vec![
         format!(
-            "mql-studio {}: the model `{}` compiled to {} SQL.",
+            "mql-studio {}: the model `{}` compiled for {}.",
             env!("CARGO_PKG_VERSION"),
             c(&model.name),
             d.label()

@@ -132,8 +132,11 @@ impl Compiler<'_> {
              activity's count and an engagement rule's points after its cap (§4.3, §4.4)"
                 .to_owned(),
             format!(
-                "SELECT\n        l.lead_id,\n        {}\n    FROM leads_read l{kinds_join}{counts_join}",
-                rules.select.join(",\n        ")
+                "SELECT\n        {}\n    FROM leads_read l{kinds_join}{counts_join}",
+                std::iter::once("l.lead_id".to_owned())
+                    .chain(rules.select.iter().cloned())
+                    .collect::<Vec<_>>()
+                    .join(",\n        ")
             ),
         ));
         let mut points = vec!["rule_results.*".to_owned()];
@@ -150,23 +153,20 @@ impl Compiler<'_> {
         ));
         ctes.extend(self.totals(&rules));
 
-        let select = "SELECT lead_id AS id, fit, engagement, score, status, grade, fired_rules\nFROM scored";
+        let select =
+            "SELECT lead_id AS id, fit, engagement, score, status, grade, fired_rules\nFROM scored";
         let body = ctes
             .iter()
-            .map(|(name, about, sql)| format!("-- {}\n{name} AS (\n    {sql}\n)", comment_text(about)))
+            .map(|(name, about, sql)| {
+                format!("-- {}\n{name} AS (\n    {sql}\n)", comment_text(about))
+            })
             .collect::<Vec<_>>()
             .join(",\n");
         let query = format!("WITH\n{body}\n{select}");
         let statement = match &self.options.output {
             Output::Query => query,
-            Output::View(name) => format!(
-                "CREATE OR REPLACE VIEW {} AS\n{query}",
-                d.table(name)
-            ),
-            Output::Table(name) => format!(
-                "CREATE OR REPLACE TABLE {} AS\n{query}",
-                d.table(name)
-            ),
+            Output::View(name) => format!("CREATE OR REPLACE VIEW {} AS\n{query}", d.table(name)),
+            Output::Table(name) => format!("CREATE OR REPLACE TABLE {} AS\n{query}", d.table(name)),
         };
         Ok(format!("{header}{statement}\n"))
     }
@@ -336,7 +336,10 @@ impl Compiler<'_> {
         let zero = d.num(0.0);
         let mut fit_raw = vec![zero.clone()];
         for (alias, points, _) in &rules.fit {
-            fit_raw.push(format!("CASE WHEN {alias} THEN {} ELSE {zero} END", d.num(*points)));
+            fit_raw.push(format!(
+                "CASE WHEN {alias} THEN {} ELSE {zero} END",
+                d.num(*points)
+            ));
         }
         let mut engagement_raw = vec![zero.clone()];
         engagement_raw.extend(rules.engagement.iter().map(|(_, points, _)| points.clone()));
@@ -403,7 +406,13 @@ impl Compiler<'_> {
             let last = bands.last().map_or(String::new(), |b| b.label.clone());
             let whens: Vec<String> = bands
                 .iter()
-                .map(|b| format!("WHEN {value} >= {} THEN {}", d.num(b.min_points), d.str_lit(&b.label)))
+                .map(|b| {
+                    format!(
+                        "WHEN {value} >= {} THEN {}",
+                        d.num(b.min_points),
+                        d.str_lit(&b.label)
+                    )
+                })
                 .collect();
             if whens.is_empty() {
                 d.str_lit(&last)
@@ -460,20 +469,26 @@ impl Compiler<'_> {
                 ),
             ),
             (
-                "scored".to_owned(),
-                "The rounded total, the status (§4.8) and the grade (§4.9)".to_owned(),
+                "total".to_owned(),
+                "The total, rounded (§4.6)".to_owned(),
                 format!(
-                    "SELECT mixed.*,\n        {score} AS score,\n        CASE WHEN disqualified THEN 'disqualified'\n             \
+                    "SELECT mixed.*,\n        {} AS score\n    FROM mixed",
+                    round_half_up("score_hundredths")
+                ),
+            ),
+            (
+                "scored".to_owned(),
+                "The status (§4.8: overrides first, then the threshold with the gates, then the \
+                 nurture band) and the grade (§4.9)"
+                    .to_owned(),
+                format!(
+                    "SELECT total.*,\n        CASE WHEN disqualified THEN 'disqualified'\n             \
                      WHEN fast_tracked THEN 'mql_fast_track'\n             \
-                     WHEN {score} >= {threshold} AND {gates} THEN 'mql'\n             \
-                     WHEN {score} >= {nurture_from} THEN 'nurture'\n             \
-                     ELSE 'lead' END AS status,\n        {grade} AS grade\n    FROM mixed",
-                    score = round_half_up("score_hundredths"),
-                    grade = format!(
-                        "{} || {}",
-                        band("fit", &m.fit_grades),
-                        band("engagement", &m.engagement_levels)
-                    ),
+                     WHEN score >= {threshold} AND {gates} THEN 'mql'\n             \
+                     WHEN score >= {nurture_from} THEN 'nurture'\n             \
+                     ELSE 'lead' END AS status,\n        {fit_band} || {engagement_band} AS grade\n    FROM total",
+                    fit_band = band("fit", &m.fit_grades),
+                    engagement_band = band("engagement", &m.engagement_levels),
                 ),
             ),
         ]

@@ -1,6 +1,6 @@
 //! Helpers shared by the integration tests: paths in the repository, the bundled model and
 //! sample data, inline lead sets (`leads`), rule builders (`rules`), scoring checks (`scoring`),
-//! running the command-line binary (`cli`), random models for property tests (`arb`) and one with every variant (`model_json`), the app under kittest (`app`) and odd files for the tests of saving (`files`).
+//! running the command-line binary (`cli`), random models for property tests (`arb`) and one with every variant (`model_json`), the app under kittest (`app`), odd files for the tests of saving (`files`) and queries run on real SQL engines (`engines`).
 //!
 //! Each file in `tests/` declares `mod common;` and calls what it needs.
 
@@ -12,6 +12,7 @@ pub mod app;
 pub mod arb;
 #[cfg(feature = "cli")]
 pub mod cli;
+pub mod engines;
 pub mod files;
 pub mod leads;
 pub mod model_json;

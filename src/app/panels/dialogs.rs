@@ -1,5 +1,5 @@
 //! Modal dialogs: unsaved changes, typed paths (and replacing a file that exists), failed
-//! imports, crash recovery.
+//! imports, crash recovery. *Export as SQL…* has a panel of its own (`sql_export.rs`).
 
 use crate::app::state::{Action, Command, Dialog, ViewAction};
 
@@ -12,6 +12,8 @@ pub fn dialog_ui(ctx: &egui::Context, dialog: &Dialog, actions: &mut Vec<Action>
     egui::Modal::new(egui::Id::unique("mql_dialog")).show(ctx, |ui| {
         ui.set_max_width(520.0);
         match dialog {
+            // Drawn by `sql_export::sql_export_ui`, which `draw` calls instead.
+            Dialog::ExportSql => {}
             Dialog::ConfirmDiscard { then } => {
                 ui.heading("Unsaved changes");
                 ui.label("The model or sales' verdicts have changes that are not saved. Save them first?");

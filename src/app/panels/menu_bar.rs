@@ -84,6 +84,12 @@ pub fn menu_bar_ui(
                     "Write the model as agreed, for other tools (only a valid model)",
                 ),
                 (
+                    "Export as SQL…",
+                    None,
+                    Command::OpenSqlExport,
+                    "The model as one SQL query that scores a leads table inside DuckDB, PostgreSQL, Spark SQL, BigQuery or Snowflake",
+                ),
+                (
                     "Export summary…",
                     None,
                     Command::ExportSummary,

@@ -20,10 +20,11 @@ mod plots;
 mod presenting;
 mod quality;
 mod signoff;
+mod sql_export;
 mod status_bar;
 mod test_record;
 
-use super::state::{Action, CentralView, Command, StudioApp, ViewAction};
+use super::state::{Action, CentralView, Command, Dialog, StudioApp, ViewAction};
 
 /// The preview: plots above the leads table.
 fn preview_ui(app: &StudioApp, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
@@ -209,8 +210,23 @@ pub fn draw(app: &StudioApp, ui: &mut egui::Ui) -> Vec<Action> {
         actions.push(Command::CancelImport.into());
     }
 
-    if let Some(dialog) = &app.dialog {
-        dialogs::dialog_ui(ui.ctx(), dialog, &mut actions);
+    match &app.dialog {
+        Some(Dialog::ExportSql) => {
+            let context = sql_export::SqlExportContext {
+                choices: &app.settings.sql_export,
+                has_events: app.leads.events.is_some(),
+                leads_file: app.leads_path.as_ref().map(|path| {
+                    path.file_name().map_or_else(
+                        || path.display().to_string(),
+                        |name| name.to_string_lossy().into_owned(),
+                    )
+                }),
+                as_of: crate::leads::format_day(app.as_of),
+            };
+            sql_export::sql_export_ui(ui.ctx(), &context, &mut actions);
+        }
+        Some(dialog) => dialogs::dialog_ui(ui.ctx(), dialog, &mut actions),
+        None => {}
     }
     actions
 }

@@ -1,0 +1,250 @@
+-- mql-studio 0.1.0: the model `B2B SaaS default` compiled for Snowflake.
+-- Model format 1.0, status Draft.
+-- Not signed off.
+--
+-- Reads the leads table crm.leads.
+-- Reads the event table crm.events (columns Lead ID, Activity, Timestamp).
+-- As of 2026-11-01.
+-- Returns one row per lead: id, fit, engagement, score, status, grade, fired_rules (ids joined with ';'), the values `mql-studio score` writes to JSON (docs/sql.md).
+
+WITH
+-- The leads: the id and each column the model reads, trimmed (§3.1); an empty cell is missing
+leads_read AS (
+    SELECT
+        trim(CAST("Lead ID" AS VARCHAR), '\u0009\u000a\u000b\u000c\u000d\u0020\u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000') AS lead_id,
+        -- Job Title
+        NULLIF(trim(CAST("Job Title" AS VARCHAR), '\u0009\u000a\u000b\u000c\u000d\u0020\u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000'), '') AS c1,
+        -- Industry
+        NULLIF(trim(CAST("Industry" AS VARCHAR), '\u0009\u000a\u000b\u000c\u000d\u0020\u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000'), '') AS c2,
+        -- Number of Employees
+        NULLIF(trim(CAST("Number of Employees" AS VARCHAR), '\u0009\u000a\u000b\u000c\u000d\u0020\u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000'), '') AS c3,
+        -- Target Account
+        NULLIF(trim(CAST("Target Account" AS VARCHAR), '\u0009\u000a\u000b\u000c\u000d\u0020\u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000'), '') AS c4,
+        -- Email
+        NULLIF(trim(CAST("Email" AS VARCHAR), '\u0009\u000a\u000b\u000c\u000d\u0020\u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000'), '') AS c5,
+        -- Is Competitor
+        NULLIF(trim(CAST("Is Competitor" AS VARCHAR), '\u0009\u000a\u000b\u000c\u000d\u0020\u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000'), '') AS c6,
+        -- Is Customer
+        NULLIF(trim(CAST("Is Customer" AS VARCHAR), '\u0009\u000a\u000b\u000c\u000d\u0020\u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000'), '') AS c7
+    FROM "crm"."leads"
+),
+-- The events of leads in the leads table (others are ignored, §3.6): lead id, activity (trimmed, ASCII lower case) and timestamp
+events_read AS (
+    SELECT trim(CAST(e."Lead ID" AS VARCHAR), '\u0009\u000a\u000b\u000c\u000d\u0020\u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000') AS lead_id, TRANSLATE(trim(CAST(e."Activity" AS VARCHAR), '\u0009\u000a\u000b\u000c\u000d\u0020\u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000'), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') AS activity, trim(CAST(e."Timestamp" AS VARCHAR), '\u0009\u000a\u000b\u000c\u000d\u0020\u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000') AS event_time
+    FROM "crm"."events" e
+    WHERE trim(CAST(e."Lead ID" AS VARCHAR), '\u0009\u000a\u000b\u000c\u000d\u0020\u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000') IN (SELECT lead_id FROM leads_read)
+),
+-- Each event's UTC day as a day number (§3.5); a timestamp that is not a date counts for nothing
+events_in AS (
+    SELECT lead_id, activity, CASE WHEN REGEXP_LIKE(event_time, '.*(^([0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{4}/[0-9]{2}/[0-9]{2})([Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]{1,9})?)?([Zz]|[+-][0-9]{2}:[0-9]{2})?)?$).*', 's') THEN CASE WHEN (CASE WHEN CAST(SUBSTR(event_time, 6, 2) AS BIGINT) BETWEEN 1 AND 12 THEN CAST(SUBSTR(event_time, 9, 2) AS BIGINT) BETWEEN 1 AND CASE WHEN CAST(SUBSTR(event_time, 6, 2) AS BIGINT) = 2 THEN CASE WHEN (CAST(SUBSTR(event_time, 1, 4) AS BIGINT) - 4 * FLOOR(CAST(CAST(SUBSTR(event_time, 1, 4) AS BIGINT) AS DOUBLE) / 4) = 0 AND (CAST(SUBSTR(event_time, 1, 4) AS BIGINT) - 100 * FLOOR(CAST(CAST(SUBSTR(event_time, 1, 4) AS BIGINT) AS DOUBLE) / 100) <> 0 OR CAST(SUBSTR(event_time, 1, 4) AS BIGINT) - 400 * FLOOR(CAST(CAST(SUBSTR(event_time, 1, 4) AS BIGINT) AS DOUBLE) / 400) = 0)) THEN 29 ELSE 28 END WHEN CAST(SUBSTR(event_time, 6, 2) AS BIGINT) IN (4, 6, 9, 11) THEN 30 ELSE 31 END ELSE FALSE END) AND (CASE WHEN LENGTH(event_time) > 10 THEN CASE WHEN CAST(SUBSTR(event_time, 12, 2) AS BIGINT) <= 23 AND CAST(SUBSTR(event_time, 15, 2) AS BIGINT) <= 59 AND (CASE WHEN SUBSTR(event_time, 17, 1) = ':' THEN CAST(SUBSTR(event_time, 18, 2) AS BIGINT) <= 59 ELSE TRUE END) AND (CASE WHEN REGEXP_LIKE(event_time, '.*([+-][0-9]{2}:[0-9]{2}$).*', 's') THEN (CAST(SUBSTR(event_time, LENGTH(event_time) - 4, 2) AS BIGINT) * 60 + CAST(SUBSTR(event_time, LENGTH(event_time) - 1, 2) AS BIGINT)) <= 840 ELSE TRUE END) THEN TRUE ELSE FALSE END ELSE TRUE END) THEN CAST((FLOOR(CAST((CAST(SUBSTR(event_time, 1, 4) AS BIGINT) - CASE WHEN CAST(SUBSTR(event_time, 6, 2) AS BIGINT) <= 2 THEN 1 ELSE 0 END) AS DOUBLE) / 400) * 146097 + (((CAST(SUBSTR(event_time, 1, 4) AS BIGINT) - CASE WHEN CAST(SUBSTR(event_time, 6, 2) AS BIGINT) <= 2 THEN 1 ELSE 0 END) - FLOOR(CAST((CAST(SUBSTR(event_time, 1, 4) AS BIGINT) - CASE WHEN CAST(SUBSTR(event_time, 6, 2) AS BIGINT) <= 2 THEN 1 ELSE 0 END) AS DOUBLE) / 400) * 400) * 365 + FLOOR(CAST(((CAST(SUBSTR(event_time, 1, 4) AS BIGINT) - CASE WHEN CAST(SUBSTR(event_time, 6, 2) AS BIGINT) <= 2 THEN 1 ELSE 0 END) - FLOOR(CAST((CAST(SUBSTR(event_time, 1, 4) AS BIGINT) - CASE WHEN CAST(SUBSTR(event_time, 6, 2) AS BIGINT) <= 2 THEN 1 ELSE 0 END) AS DOUBLE) / 400) * 400) AS DOUBLE) / 4) - FLOOR(CAST(((CAST(SUBSTR(event_time, 1, 4) AS BIGINT) - CASE WHEN CAST(SUBSTR(event_time, 6, 2) AS BIGINT) <= 2 THEN 1 ELSE 0 END) - FLOOR(CAST((CAST(SUBSTR(event_time, 1, 4) AS BIGINT) - CASE WHEN CAST(SUBSTR(event_time, 6, 2) AS BIGINT) <= 2 THEN 1 ELSE 0 END) AS DOUBLE) / 400) * 400) AS DOUBLE) / 100) + (FLOOR(CAST((153 * (CASE WHEN CAST(SUBSTR(event_time, 6, 2) AS BIGINT) > 2 THEN CAST(SUBSTR(event_time, 6, 2) AS BIGINT) - 3 ELSE CAST(SUBSTR(event_time, 6, 2) AS BIGINT) + 9 END) + 2) AS DOUBLE) / 5) + CAST(SUBSTR(event_time, 9, 2) AS BIGINT) - 1)) - 719468 + CASE WHEN LENGTH(event_time) > 10 AND REGEXP_LIKE(event_time, '.*([+-][0-9]{2}:[0-9]{2}$).*', 's') THEN CASE WHEN CAST(SUBSTR(event_time, 12, 2) AS BIGINT) * 60 + CAST(SUBSTR(event_time, 15, 2) AS BIGINT) - CASE WHEN SUBSTR(event_time, LENGTH(event_time) - 5, 1) = '-' THEN -(CAST(SUBSTR(event_time, LENGTH(event_time) - 4, 2) AS BIGINT) * 60 + CAST(SUBSTR(event_time, LENGTH(event_time) - 1, 2) AS BIGINT)) ELSE (CAST(SUBSTR(event_time, LENGTH(event_time) - 4, 2) AS BIGINT) * 60 + CAST(SUBSTR(event_time, LENGTH(event_time) - 1, 2) AS BIGINT)) END < 0 THEN -1 WHEN CAST(SUBSTR(event_time, 12, 2) AS BIGINT) * 60 + CAST(SUBSTR(event_time, 15, 2) AS BIGINT) - CASE WHEN SUBSTR(event_time, LENGTH(event_time) - 5, 1) = '-' THEN -(CAST(SUBSTR(event_time, LENGTH(event_time) - 4, 2) AS BIGINT) * 60 + CAST(SUBSTR(event_time, LENGTH(event_time) - 1, 2) AS BIGINT)) ELSE (CAST(SUBSTR(event_time, LENGTH(event_time) - 4, 2) AS BIGINT) * 60 + CAST(SUBSTR(event_time, LENGTH(event_time) - 1, 2) AS BIGINT)) END >= 1440 THEN 1 ELSE 0 END ELSE 0 END) AS BIGINT) END END AS event_day
+    FROM events_read
+),
+-- The as-of day, given when the SQL was written
+as_of AS (
+    SELECT 20758 AS as_of_day
+),
+-- Each event's weight for each count the model needs (NULL: it does not count)
+event_weights AS (
+    SELECT lead_id, age,
+        CASE WHEN e.activity = 'pricing_page_view' AND age >= 0 AND age < 30 THEN CAST(1 AS DOUBLE) END AS w_n1,
+        CASE WHEN e.activity = 'webinar_attended' AND age >= 0 AND age < 90 THEN POWER(CAST('5e-1' AS DOUBLE), CAST(age AS DOUBLE) / CAST(45 AS DOUBLE)) END AS w_n2,
+        CASE WHEN e.activity = 'whitepaper_download' AND age >= 0 AND age < 60 THEN CAST(1 AS DOUBLE) END AS w_n3,
+        CASE WHEN e.activity = 'ebook_download' AND age >= 0 AND age < 60 THEN CAST(1 AS DOUBLE) END AS w_n4,
+        CASE WHEN e.activity = 'case_study_view' AND age >= 0 AND age < 30 THEN CAST(1 AS DOUBLE) END AS w_n5,
+        CASE WHEN e.activity = 'email_click' AND age >= 0 AND age < 30 THEN CAST(1 AS DOUBLE) END AS w_n6,
+        CASE WHEN e.activity = 'email_open' AND age >= 0 AND age < 30 THEN CAST(1 AS DOUBLE) END AS w_n7,
+        CASE WHEN e.activity = 'trial_signup' AND age >= 0 AND age < 30 THEN CAST(1 AS DOUBLE) END AS w_n8,
+        CASE WHEN e.activity = 'booth_scan' AND age >= 0 AND age < 90 THEN CAST(1 AS DOUBLE) END AS w_n9,
+        CASE WHEN e.activity = 'unsubscribe' AND age >= 0 AND age < 90 THEN CAST(1 AS DOUBLE) END AS w_n10,
+        CASE WHEN e.activity = 'demo_request' AND age >= 0 AND age < 30 THEN CAST(1 AS DOUBLE) END AS w_n11
+    FROM (SELECT e.lead_id, e.activity, a.as_of_day - e.event_day AS age FROM events_in e CROSS JOIN as_of a) e
+),
+-- Decayed weights added one at a time from the largest to the smallest: a running sum in that order
+event_running_sums AS (
+    SELECT event_weights.*,
+        SUM(w_n2) OVER (PARTITION BY lead_id ORDER BY w_n2 DESC NULLS LAST ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS run_n2
+    FROM event_weights
+),
+-- The effective count of each activity the model reads, per lead (§4.3)
+activity_counts AS (
+    SELECT lead_id,
+        COALESCE(CAST(COUNT(w_n1) AS DOUBLE), CAST(0 AS DOUBLE)) AS n1,
+        COALESCE(MAX(run_n2), CAST(0 AS DOUBLE)) AS n2,
+        COALESCE(CAST(COUNT(w_n3) AS DOUBLE), CAST(0 AS DOUBLE)) AS n3,
+        COALESCE(CAST(COUNT(w_n4) AS DOUBLE), CAST(0 AS DOUBLE)) AS n4,
+        COALESCE(CAST(COUNT(w_n5) AS DOUBLE), CAST(0 AS DOUBLE)) AS n5,
+        COALESCE(CAST(COUNT(w_n6) AS DOUBLE), CAST(0 AS DOUBLE)) AS n6,
+        COALESCE(CAST(COUNT(w_n7) AS DOUBLE), CAST(0 AS DOUBLE)) AS n7,
+        COALESCE(CAST(COUNT(w_n8) AS DOUBLE), CAST(0 AS DOUBLE)) AS n8,
+        COALESCE(CAST(COUNT(w_n9) AS DOUBLE), CAST(0 AS DOUBLE)) AS n9,
+        COALESCE(CAST(COUNT(w_n10) AS DOUBLE), CAST(0 AS DOUBLE)) AS n10,
+        COALESCE(CAST(COUNT(w_n11) AS DOUBLE), CAST(0 AS DOUBLE)) AS n11
+    FROM event_running_sums
+    GROUP BY lead_id
+),
+-- Each rule for each lead: whether a fit rule or an override holds (§4.1, §4.7), an activity's count and an engagement rule's points after its cap (§4.3, §4.4)
+rule_results AS (
+    SELECT
+        l.lead_id,
+        -- fit-senior-title: Senior decision maker (why: Sales closes with budget holders; managers rarely sign.)
+        COALESCE(l.c1 IS NOT NULL AND LOWER(l.c1) NOT IN ('-', '--', 'n/a', 'na', 'none', 'not available', 'not provided', 'not specified', 'null', 'select', 'unknown') AND (REGEXP_LIKE(LOWER(l.c1), '.*((^|[^[:alnum:]])chief($|[^[:alnum:]])).*', 's') OR REGEXP_LIKE(LOWER(l.c1), '.*((^|[^[:alnum:]])vp($|[^[:alnum:]])).*', 's') OR REGEXP_LIKE(LOWER(l.c1), '.*((^|[^[:alnum:]])head of($|[^[:alnum:]])).*', 's') OR REGEXP_LIKE(LOWER(l.c1), '.*((^|[^[:alnum:]])director($|[^[:alnum:]])).*', 's') OR REGEXP_LIKE(LOWER(l.c1), '.*((^|[^[:alnum:]])founder($|[^[:alnum:]])).*', 's')), FALSE) AS fit_1,
+        -- fit-manager-title: Manager (why: Managers often run the evaluation for their director.)
+        COALESCE(l.c1 IS NOT NULL AND LOWER(l.c1) NOT IN ('-', '--', 'n/a', 'na', 'none', 'not available', 'not provided', 'not specified', 'null', 'select', 'unknown') AND (REGEXP_LIKE(LOWER(l.c1), '.*((^|[^[:alnum:]])manager($|[^[:alnum:]])).*', 's')), FALSE) AS fit_2,
+        -- fit-core-industry: Core industry (why: Three quarters of won deals last year came from these industries.)
+        COALESCE(l.c2 IS NOT NULL AND LOWER(l.c2) NOT IN ('-', '--', 'n/a', 'na', 'none', 'not available', 'not provided', 'not specified', 'null', 'select', 'unknown') AND (LOWER(l.c2) IN ('software', 'fintech', 'healthcare')), FALSE) AS fit_3,
+        -- fit-adjacent-industry: Adjacent industry (why: Winnable, with longer cycles.)
+        COALESCE(l.c2 IS NOT NULL AND LOWER(l.c2) NOT IN ('-', '--', 'n/a', 'na', 'none', 'not available', 'not provided', 'not specified', 'null', 'select', 'unknown') AND (LOWER(l.c2) IN ('professional services', 'manufacturing', 'logistics')), FALSE) AS fit_4,
+        -- fit-company-size: Mid-market size (200-5,000) (why: The sweet spot of the sales team's deal size.)
+        COALESCE(l.c3 IS NOT NULL AND (CASE WHEN REGEXP_LIKE(l.c3, '.*(^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?0*[0-9]{1,3})?$).*', 's') THEN CASE WHEN TRY_CAST(l.c3 AS DOUBLE) BETWEEN -CAST('1.7976931348623157e308' AS DOUBLE) AND CAST('1.7976931348623157e308' AS DOUBLE) THEN TRY_CAST(l.c3 AS DOUBLE) END END >= CAST(200 AS DOUBLE) AND CASE WHEN REGEXP_LIKE(l.c3, '.*(^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?0*[0-9]{1,3})?$).*', 's') THEN CASE WHEN TRY_CAST(l.c3 AS DOUBLE) BETWEEN -CAST('1.7976931348623157e308' AS DOUBLE) AND CAST('1.7976931348623157e308' AS DOUBLE) THEN TRY_CAST(l.c3 AS DOUBLE) END END <= CAST(5000 AS DOUBLE)), FALSE) AS fit_5,
+        -- fit-small-company: Small company (50-199) (why: Self-serve plus a light sales touch.)
+        COALESCE(l.c3 IS NOT NULL AND (CASE WHEN REGEXP_LIKE(l.c3, '.*(^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?0*[0-9]{1,3})?$).*', 's') THEN CASE WHEN TRY_CAST(l.c3 AS DOUBLE) BETWEEN -CAST('1.7976931348623157e308' AS DOUBLE) AND CAST('1.7976931348623157e308' AS DOUBLE) THEN TRY_CAST(l.c3 AS DOUBLE) END END >= CAST(50 AS DOUBLE) AND CASE WHEN REGEXP_LIKE(l.c3, '.*(^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?0*[0-9]{1,3})?$).*', 's') THEN CASE WHEN TRY_CAST(l.c3 AS DOUBLE) BETWEEN -CAST('1.7976931348623157e308' AS DOUBLE) AND CAST('1.7976931348623157e308' AS DOUBLE) THEN TRY_CAST(l.c3 AS DOUBLE) END END <= CAST(199 AS DOUBLE)), FALSE) AS fit_6,
+        -- fit-target-account: Target account (why: Named accounts on the ABM list.)
+        COALESCE(l.c4 IS NOT NULL AND (TRANSLATE(l.c4, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') IN ('true', 'yes', 'y', '1', 'x')), FALSE) AS fit_7,
+        -- fit-free-mail: Free-mail address (why: Personal addresses rarely belong to a buying committee.)
+        COALESCE(l.c5 IS NOT NULL AND LOWER(l.c5) NOT IN ('-', '--', 'n/a', 'na', 'none', 'not available', 'not provided', 'not specified', 'null', 'select', 'unknown') AND (REGEXP_LIKE(LOWER(l.c5), '.*(@gmail\\.).*', 's') OR REGEXP_LIKE(LOWER(l.c5), '.*(@yahoo\\.).*', 's') OR REGEXP_LIKE(LOWER(l.c5), '.*(@hotmail\\.).*', 's') OR REGEXP_LIKE(LOWER(l.c5), '.*(@outlook\\.).*', 's')), FALSE) AS fit_8,
+        -- fit-student: Student or intern (why: Not buyers.)
+        COALESCE(l.c1 IS NOT NULL AND LOWER(l.c1) NOT IN ('-', '--', 'n/a', 'na', 'none', 'not available', 'not provided', 'not specified', 'null', 'select', 'unknown') AND (REGEXP_LIKE(LOWER(l.c1), '.*((^|[^[:alnum:]])student($|[^[:alnum:]])).*', 's') OR REGEXP_LIKE(LOWER(l.c1), '.*((^|[^[:alnum:]])intern($|[^[:alnum:]])).*', 's') OR REGEXP_LIKE(LOWER(l.c1), '.*((^|[^[:alnum:]])trainee($|[^[:alnum:]])).*', 's')), FALSE) AS fit_9,
+        -- eng-pricing: Pricing page visit (why: The strongest intent signal on the website.)
+        COALESCE(a.n1, CAST(0 AS DOUBLE)) AS count_1,
+        -- eng-webinar: Attended a webinar (why: An hour spent with us; worth less as it ages.)
+        COALESCE(a.n2, CAST(0 AS DOUBLE)) AS count_2,
+        -- eng-content: Downloaded a whitepaper (why: Research phase.)
+        COALESCE(a.n3, CAST(0 AS DOUBLE)) AS count_3,
+        -- eng-ebook: Downloaded an eBook (why: Early interest; counts once.)
+        COALESCE(a.n4, CAST(0 AS DOUBLE)) AS count_4,
+        -- eng-case-study: Read case studies (why: Looking for proof: a late-stage signal.)
+        COALESCE(a.n5, CAST(0 AS DOUBLE)) AS count_5,
+        -- eng-email-click: Email clicks (why: Light engagement, capped so newsletters cannot make an MQL.)
+        COALESCE(a.n6, CAST(0 AS DOUBLE)) AS count_6,
+        -- eng-email-opens: 5+ email opens (why: Opens are noisy (privacy proxies); only a streak counts.)
+        COALESCE(a.n7, CAST(0 AS DOUBLE)) AS count_7,
+        -- eng-trial: Started a trial (why: Hands on the product.)
+        COALESCE(a.n8, CAST(0 AS DOUBLE)) AS count_8,
+        -- eng-booth: 3+ booth sessions (why: Came back to the booth three times at the trade show.)
+        COALESCE(a.n9, CAST(0 AS DOUBLE)) AS count_9,
+        -- eng-unsubscribe: Unsubscribed (why: Asked us to stop emailing.)
+        COALESCE(a.n10, CAST(0 AS DOUBLE)) AS count_10,
+        -- dq-competitor: Competitor (why: Competitors research us; they never buy.)
+        (COALESCE(l.c6 IS NOT NULL AND (TRANSLATE(l.c6, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') IN ('true', 'yes', 'y', '1', 'x')), FALSE)) AS override_1,
+        -- dq-customer: Existing customer (why: Customers go to account management, not to new business.)
+        (COALESCE(l.c7 IS NOT NULL AND (TRANSLATE(l.c7, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') IN ('true', 'yes', 'y', '1', 'x')), FALSE)) AS override_2,
+        -- ft-demo-request: Demo request (why: A hand-raiser: call within the hour.)
+        (COALESCE(a.n11, CAST(0 AS DOUBLE)) >= CAST(1 AS DOUBLE)) AS override_3
+    FROM leads_read l LEFT JOIN activity_counts a ON a.lead_id = l.lead_id
+),
+-- Each engagement rule's points from its count: counting mode, then the rule's cap (§4.4)
+rule_points AS (
+    SELECT
+        rule_results.*,
+        -- eng-pricing
+        CASE WHEN count_1 > CAST('1e300' AS DOUBLE) THEN CAST(24 AS DOUBLE) ELSE CASE WHEN CAST(8 AS DOUBLE) * count_1 < CAST(-24 AS DOUBLE) THEN CAST(-24 AS DOUBLE) WHEN CAST(8 AS DOUBLE) * count_1 > CAST(24 AS DOUBLE) THEN CAST(24 AS DOUBLE) ELSE CAST(8 AS DOUBLE) * count_1 END END AS eng_1,
+        -- eng-webinar
+        CASE WHEN count_2 > CAST('1e300' AS DOUBLE) THEN CAST(20 AS DOUBLE) ELSE CASE WHEN CAST(10 AS DOUBLE) * count_2 < CAST(-20 AS DOUBLE) THEN CAST(-20 AS DOUBLE) WHEN CAST(10 AS DOUBLE) * count_2 > CAST(20 AS DOUBLE) THEN CAST(20 AS DOUBLE) ELSE CAST(10 AS DOUBLE) * count_2 END END AS eng_2,
+        -- eng-content
+        CASE WHEN count_3 > CAST('1e300' AS DOUBLE) THEN CAST(15 AS DOUBLE) ELSE CASE WHEN CAST(5 AS DOUBLE) * count_3 < CAST(-15 AS DOUBLE) THEN CAST(-15 AS DOUBLE) WHEN CAST(5 AS DOUBLE) * count_3 > CAST(15 AS DOUBLE) THEN CAST(15 AS DOUBLE) ELSE CAST(5 AS DOUBLE) * count_3 END END AS eng_3,
+        -- eng-ebook
+        CASE WHEN CAST(5 AS DOUBLE) * CASE WHEN count_4 < CAST(1 AS DOUBLE) THEN count_4 ELSE CAST(1 AS DOUBLE) END < CAST(-1000000000000 AS DOUBLE) THEN CAST(-1000000000000 AS DOUBLE) WHEN CAST(5 AS DOUBLE) * CASE WHEN count_4 < CAST(1 AS DOUBLE) THEN count_4 ELSE CAST(1 AS DOUBLE) END > CAST(1000000000000 AS DOUBLE) THEN CAST(1000000000000 AS DOUBLE) ELSE CAST(5 AS DOUBLE) * CASE WHEN count_4 < CAST(1 AS DOUBLE) THEN count_4 ELSE CAST(1 AS DOUBLE) END END AS eng_4,
+        -- eng-case-study
+        CASE WHEN count_5 > CAST('1e300' AS DOUBLE) THEN CAST(12 AS DOUBLE) ELSE CASE WHEN CAST(4 AS DOUBLE) * count_5 < CAST(-12 AS DOUBLE) THEN CAST(-12 AS DOUBLE) WHEN CAST(4 AS DOUBLE) * count_5 > CAST(12 AS DOUBLE) THEN CAST(12 AS DOUBLE) ELSE CAST(4 AS DOUBLE) * count_5 END END AS eng_5,
+        -- eng-email-click
+        CASE WHEN count_6 > CAST('1e300' AS DOUBLE) THEN CAST(8 AS DOUBLE) ELSE CASE WHEN CAST(2 AS DOUBLE) * count_6 < CAST(-8 AS DOUBLE) THEN CAST(-8 AS DOUBLE) WHEN CAST(2 AS DOUBLE) * count_6 > CAST(8 AS DOUBLE) THEN CAST(8 AS DOUBLE) ELSE CAST(2 AS DOUBLE) * count_6 END END AS eng_6,
+        -- eng-email-opens
+        CASE WHEN CASE WHEN count_7 >= CAST(5 AS DOUBLE) THEN CAST(3 AS DOUBLE) ELSE CAST(0 AS DOUBLE) END < CAST(-1000000000000 AS DOUBLE) THEN CAST(-1000000000000 AS DOUBLE) WHEN CASE WHEN count_7 >= CAST(5 AS DOUBLE) THEN CAST(3 AS DOUBLE) ELSE CAST(0 AS DOUBLE) END > CAST(1000000000000 AS DOUBLE) THEN CAST(1000000000000 AS DOUBLE) ELSE CASE WHEN count_7 >= CAST(5 AS DOUBLE) THEN CAST(3 AS DOUBLE) ELSE CAST(0 AS DOUBLE) END END AS eng_7,
+        -- eng-trial
+        CASE WHEN CAST(20 AS DOUBLE) * CASE WHEN count_8 < CAST(1 AS DOUBLE) THEN count_8 ELSE CAST(1 AS DOUBLE) END < CAST(-1000000000000 AS DOUBLE) THEN CAST(-1000000000000 AS DOUBLE) WHEN CAST(20 AS DOUBLE) * CASE WHEN count_8 < CAST(1 AS DOUBLE) THEN count_8 ELSE CAST(1 AS DOUBLE) END > CAST(1000000000000 AS DOUBLE) THEN CAST(1000000000000 AS DOUBLE) ELSE CAST(20 AS DOUBLE) * CASE WHEN count_8 < CAST(1 AS DOUBLE) THEN count_8 ELSE CAST(1 AS DOUBLE) END END AS eng_8,
+        -- eng-booth
+        CASE WHEN CASE WHEN count_9 >= CAST(3 AS DOUBLE) THEN CAST(15 AS DOUBLE) ELSE CAST(0 AS DOUBLE) END < CAST(-1000000000000 AS DOUBLE) THEN CAST(-1000000000000 AS DOUBLE) WHEN CASE WHEN count_9 >= CAST(3 AS DOUBLE) THEN CAST(15 AS DOUBLE) ELSE CAST(0 AS DOUBLE) END > CAST(1000000000000 AS DOUBLE) THEN CAST(1000000000000 AS DOUBLE) ELSE CASE WHEN count_9 >= CAST(3 AS DOUBLE) THEN CAST(15 AS DOUBLE) ELSE CAST(0 AS DOUBLE) END END AS eng_9,
+        -- eng-unsubscribe
+        CASE WHEN CAST(-15 AS DOUBLE) * CASE WHEN count_10 < CAST(1 AS DOUBLE) THEN count_10 ELSE CAST(1 AS DOUBLE) END < CAST(-1000000000000 AS DOUBLE) THEN CAST(-1000000000000 AS DOUBLE) WHEN CAST(-15 AS DOUBLE) * CASE WHEN count_10 < CAST(1 AS DOUBLE) THEN count_10 ELSE CAST(1 AS DOUBLE) END > CAST(1000000000000 AS DOUBLE) THEN CAST(1000000000000 AS DOUBLE) ELSE CAST(-15 AS DOUBLE) * CASE WHEN count_10 < CAST(1 AS DOUBLE) THEN count_10 ELSE CAST(1 AS DOUBLE) END END AS eng_10
+    FROM rule_results
+),
+-- The raw sub-scores: fit points of the rules that hold, engagement points, in model order (§4.2, §4.4); which overrides fired; the fired rule ids
+raw_sums AS (
+    SELECT lead_id,
+        CAST(0 AS DOUBLE)
+            + CASE WHEN fit_1 THEN CAST(20 AS DOUBLE) ELSE CAST(0 AS DOUBLE) END
+            + CASE WHEN fit_2 THEN CAST(10 AS DOUBLE) ELSE CAST(0 AS DOUBLE) END
+            + CASE WHEN fit_3 THEN CAST(15 AS DOUBLE) ELSE CAST(0 AS DOUBLE) END
+            + CASE WHEN fit_4 THEN CAST(7 AS DOUBLE) ELSE CAST(0 AS DOUBLE) END
+            + CASE WHEN fit_5 THEN CAST(20 AS DOUBLE) ELSE CAST(0 AS DOUBLE) END
+            + CASE WHEN fit_6 THEN CAST(10 AS DOUBLE) ELSE CAST(0 AS DOUBLE) END
+            + CASE WHEN fit_7 THEN CAST(10 AS DOUBLE) ELSE CAST(0 AS DOUBLE) END
+            + CASE WHEN fit_8 THEN CAST(-15 AS DOUBLE) ELSE CAST(0 AS DOUBLE) END
+            + CASE WHEN fit_9 THEN CAST(-20 AS DOUBLE) ELSE CAST(0 AS DOUBLE) END AS fit_raw,
+        CAST(0 AS DOUBLE)
+            + eng_1
+            + eng_2
+            + eng_3
+            + eng_4
+            + eng_5
+            + eng_6
+            + eng_7
+            + eng_8
+            + eng_9
+            + eng_10 AS engagement_raw,
+        (override_1 OR override_2) AS disqualified,
+        (override_3) AS fast_tracked,
+        ARRAY_TO_STRING(ARRAY_CONSTRUCT_COMPACT(
+            CASE WHEN fit_1 THEN 'fit-senior-title' END,
+            CASE WHEN fit_2 THEN 'fit-manager-title' END,
+            CASE WHEN fit_3 THEN 'fit-core-industry' END,
+            CASE WHEN fit_4 THEN 'fit-adjacent-industry' END,
+            CASE WHEN fit_5 THEN 'fit-company-size' END,
+            CASE WHEN fit_6 THEN 'fit-small-company' END,
+            CASE WHEN fit_7 THEN 'fit-target-account' END,
+            CASE WHEN fit_8 THEN 'fit-free-mail' END,
+            CASE WHEN fit_9 THEN 'fit-student' END,
+            CASE WHEN count_1 <> CAST(0 AS DOUBLE) AND eng_1 <> CAST(0 AS DOUBLE) THEN 'eng-pricing' END,
+            CASE WHEN count_2 <> CAST(0 AS DOUBLE) AND eng_2 <> CAST(0 AS DOUBLE) THEN 'eng-webinar' END,
+            CASE WHEN count_3 <> CAST(0 AS DOUBLE) AND eng_3 <> CAST(0 AS DOUBLE) THEN 'eng-content' END,
+            CASE WHEN count_4 <> CAST(0 AS DOUBLE) AND eng_4 <> CAST(0 AS DOUBLE) THEN 'eng-ebook' END,
+            CASE WHEN count_5 <> CAST(0 AS DOUBLE) AND eng_5 <> CAST(0 AS DOUBLE) THEN 'eng-case-study' END,
+            CASE WHEN count_6 <> CAST(0 AS DOUBLE) AND eng_6 <> CAST(0 AS DOUBLE) THEN 'eng-email-click' END,
+            CASE WHEN count_7 <> CAST(0 AS DOUBLE) AND eng_7 <> CAST(0 AS DOUBLE) THEN 'eng-email-opens' END,
+            CASE WHEN count_8 <> CAST(0 AS DOUBLE) AND eng_8 <> CAST(0 AS DOUBLE) THEN 'eng-trial' END,
+            CASE WHEN count_9 <> CAST(0 AS DOUBLE) AND eng_9 <> CAST(0 AS DOUBLE) THEN 'eng-booth' END,
+            CASE WHEN count_10 <> CAST(0 AS DOUBLE) AND eng_10 <> CAST(0 AS DOUBLE) THEN 'eng-unsubscribe' END,
+            CASE WHEN override_1 THEN 'dq-competitor' END,
+            CASE WHEN override_2 THEN 'dq-customer' END,
+            CASE WHEN override_3 THEN 'ft-demo-request' END), ';') AS fired_rules
+    FROM rule_points
+),
+-- Sub-scores clamped to [0, cap], in hundredths before rounding (§4.5)
+capped AS (
+    SELECT raw_sums.*,
+        CASE WHEN fit_raw < CAST(0 AS DOUBLE) THEN CAST(0 AS DOUBLE) WHEN fit_raw > CAST(60 AS DOUBLE) THEN CAST(60 AS DOUBLE) ELSE fit_raw END * CAST(100 AS DOUBLE) AS fit_hundredths,
+        CASE WHEN engagement_raw < CAST(0 AS DOUBLE) THEN CAST(0 AS DOUBLE) WHEN engagement_raw > CAST(40 AS DOUBLE) THEN CAST(40 AS DOUBLE) ELSE engagement_raw END * CAST(100 AS DOUBLE) AS engagement_hundredths
+    FROM raw_sums
+),
+-- round2: the nearest hundredth, halves away from zero (§4.6)
+subscores AS (
+    SELECT capped.*,
+        (CAST(FLOOR(fit_hundredths) AS DOUBLE) + CASE WHEN fit_hundredths - CAST(FLOOR(fit_hundredths) AS DOUBLE) >= CAST('5e-1' AS DOUBLE) THEN CAST(1 AS DOUBLE) ELSE CAST(0 AS DOUBLE) END) / CAST(100 AS DOUBLE) AS fit,
+        (CAST(FLOOR(engagement_hundredths) AS DOUBLE) + CASE WHEN engagement_hundredths - CAST(FLOOR(engagement_hundredths) AS DOUBLE) >= CAST('5e-1' AS DOUBLE) THEN CAST(1 AS DOUBLE) ELSE CAST(0 AS DOUBLE) END) / CAST(100 AS DOUBLE) AS engagement
+    FROM capped
+),
+-- The total before rounding, in exactly this order: the divisions, the products, the sum, times the scale (§4.6)
+mixed AS (
+    SELECT subscores.*,
+        (CAST('6e-1' AS DOUBLE) * (fit / CAST(60 AS DOUBLE)) + CAST('4e-1' AS DOUBLE) * (engagement / CAST(40 AS DOUBLE))) * CAST(100 AS DOUBLE) * CAST(100 AS DOUBLE) AS score_hundredths
+    FROM subscores
+),
+-- The total, rounded (§4.6)
+total AS (
+    SELECT mixed.*,
+        (CAST(FLOOR(score_hundredths) AS DOUBLE) + CASE WHEN score_hundredths - CAST(FLOOR(score_hundredths) AS DOUBLE) >= CAST('5e-1' AS DOUBLE) THEN CAST(1 AS DOUBLE) ELSE CAST(0 AS DOUBLE) END) / CAST(100 AS DOUBLE) AS score
+    FROM mixed
+),
+-- The status (§4.8: overrides first, then the threshold with the gates, then the nurture band) and the grade (§4.9)
+scored AS (
+    SELECT total.*,
+        CASE WHEN disqualified THEN 'disqualified'
+             WHEN fast_tracked THEN 'mql_fast_track'
+             WHEN score >= CAST(75 AS DOUBLE) AND fit >= CAST(20 AS DOUBLE) THEN 'mql'
+             WHEN score >= CAST(60 AS DOUBLE) THEN 'nurture'
+             ELSE 'lead' END AS status,
+        CASE WHEN fit >= CAST(45 AS DOUBLE) THEN 'A' WHEN fit >= CAST(30 AS DOUBLE) THEN 'B' WHEN fit >= CAST(15 AS DOUBLE) THEN 'C' WHEN fit >= CAST(0 AS DOUBLE) THEN 'D' ELSE 'D' END || CASE WHEN engagement >= CAST(30 AS DOUBLE) THEN '1' WHEN engagement >= CAST(20 AS DOUBLE) THEN '2' WHEN engagement >= CAST(10 AS DOUBLE) THEN '3' WHEN engagement >= CAST(0 AS DOUBLE) THEN '4' ELSE '4' END AS grade
+    FROM total
+)
+SELECT lead_id AS id, fit, engagement, score, status, grade, fired_rules
+FROM scored
