@@ -14,7 +14,7 @@ use egui_kittest::kittest::{NodeT, Queryable};
 use mql_studio::app::{Command, Purpose};
 use mql_studio::app::{Dialog, SAMPLE_EVENTS, SAMPLE_LEADS, SqlAsOf, StudioApp};
 use mql_studio::model::Model;
-use mql_studio::sql::{AsOf, Dialect, SqlOptions, compile};
+use mql_studio::sql::{AsOf, Dialect, EventColumns, SqlOptions, compile};
 
 mod common;
 
@@ -27,7 +27,21 @@ fn sample_header() -> Vec<String> {
     first.split(',').map(|h| h.trim().to_owned()).collect()
 }
 
-/// The app with the sample leads imported from a file (and their event log, when asked).
+/// The header the sample event log is imported under: names the reader finds, other than the
+/// SQL's default `lead_id, activity, timestamp`.
+const EVENT_HEADER: &str = "Contact ID,Event Type,Occurred At";
+
+/// The event table's columns the SQL reads for the imported event log: its header's.
+fn event_file_columns() -> EventColumns {
+    EventColumns {
+        lead_id: "Contact ID".to_owned(),
+        activity: "Event Type".to_owned(),
+        timestamp: "Occurred At".to_owned(),
+    }
+}
+
+/// The app with the sample leads imported from a file (and their event log, when asked, under
+/// [`EVENT_HEADER`]).
 fn with_imported_leads(dir: &Path, events: bool) -> Harness<'static, StudioApp> {
     let leads = dir.join("crm-leads.csv");
     std::fs::write(&leads, SAMPLE_LEADS).unwrap();
@@ -38,7 +52,8 @@ fn with_imported_leads(dir: &Path, events: bool) -> Harness<'static, StudioApp> 
     harness.run_steps(4);
     if events {
         let path = dir.join("crm-events.csv");
-        std::fs::write(&path, SAMPLE_EVENTS).unwrap();
+        let (_, rows) = SAMPLE_EVENTS.split_once('\n').expect("a header");
+        std::fs::write(&path, format!("{EVENT_HEADER}\n{rows}")).unwrap();
         harness.state_mut().push(Command::ImportEventsPath(path));
         harness.run_steps(4);
     }
@@ -113,7 +128,7 @@ fn export_as_sql_writes_the_query_the_dialogs_choices_give() {
     );
     harness.get_by_label_contains("the app's as-of day").click();
     harness.run_steps(2);
-    let checkbox = harness.get_by_label("Column names from the loaded leads file");
+    let checkbox = harness.get_by_label("Column names from the loaded files");
     assert!(!checkbox.accesskit_node().is_disabled());
     assert_eq!(
         checkbox.accesskit_node().toggled(),
@@ -145,10 +160,40 @@ fn export_as_sql_writes_the_query_the_dialogs_choices_give() {
         leads_table: "crm.leads".to_owned(),
         events_table: Some("crm.events".to_owned()),
         leads_columns: Some(sample_header()),
+        event_columns: event_file_columns(),
         as_of: AsOf::Day(app.as_of),
         ..SqlOptions::default()
     };
     assert_written(app, &path, app.model(), &expected);
+    // The event table is read by the event file's column names, quoted.
+    let sql = std::fs::read_to_string(&path).unwrap();
+    for column in ["\"Contact ID\"", "\"Event Type\"", "\"Occurred At\""] {
+        assert!(sql.contains(column), "{column} in {sql}");
+    }
+
+    // Without the files' column names: the defaults, for the events as for the leads.
+    file_menu(&mut harness, "Export as SQL…");
+    harness
+        .get_by_label("Column names from the loaded files")
+        .click();
+    harness.run_steps(2);
+    assert!(!harness.state().settings.sql_export.file_columns);
+    harness.get_by_label("Export…").click();
+    harness.run_steps(3);
+    let path = dir.path().join("defaults.sql");
+    enter_path(&mut harness, &path);
+    let app = harness.state();
+    let expected = SqlOptions {
+        leads_columns: None,
+        event_columns: EventColumns::default(),
+        ..expected
+    };
+    assert_written(app, &path, app.model(), &expected);
+    assert!(
+        !std::fs::read_to_string(&path)
+            .unwrap()
+            .contains("Contact ID")
+    );
 }
 
 #[test]
@@ -158,7 +203,7 @@ fn without_an_event_log_the_sql_reads_count_columns_and_the_sample_has_no_file_c
     file_menu(&mut harness, "Export as SQL…");
     assert!(
         harness
-            .get_by_label("Column names from the loaded leads file")
+            .get_by_label("Column names from the loaded files")
             .accesskit_node()
             .is_disabled()
     );

@@ -57,6 +57,19 @@ fn parser_dialect(dialect: Dialect) -> Box<dyn ParserDialect> {
     }
 }
 
+/// The statements of `sql` as the dialect's parser reads them. sqlparser 0.59 knows DuckDB's
+/// older lambda syntax only (`(acc, x) -> …`, which DuckDB 1.5 still reads but deprecates), and
+/// `AS MATERIALIZED` only in its PostgreSQL dialect: for DuckDB the new lambda is put back in the
+/// old form and the keyword left out for the parser; the real DuckDB runs the SQL as written in
+/// tests/sql_engines.rs.
+fn parse(dialect: Dialect, sql: &str) -> Result<Vec<sqlparser::ast::Statement>, String> {
+    let mut sql = sql.replace("lambda acc, x: acc + x", "(acc, x) -> acc + x");
+    if dialect == Dialect::DuckDb {
+        sql = sql.replace(" AS MATERIALIZED (", " AS (");
+    }
+    Parser::parse_sql(&*parser_dialect(dialect), &sql).map_err(|e| e.to_string())
+}
+
 fn bundled_models() -> Vec<(String, Model)> {
     let mut paths: Vec<PathBuf> = std::fs::read_dir(root().join("models"))
         .unwrap()
@@ -84,7 +97,7 @@ fn every_bundled_model_compiles_for_every_dialect_into_one_statement_its_parser_
             for events in [true, false] {
                 let sql = compile(model, &options(dialect, events))
                     .unwrap_or_else(|e| panic!("{name} for {dialect}: {e}"));
-                let statements = Parser::parse_sql(&*parser_dialect(dialect), &sql)
+                let statements = parse(dialect, &sql)
                     .unwrap_or_else(|e| panic!("{name} for {dialect} (events {events}): {e}"));
                 assert_eq!(statements.len(), 1, "{name} for {dialect}: one statement");
             }
@@ -170,7 +183,7 @@ fn user_text_in_comments_cannot_end_the_comment() {
                 "{dialect}: {line}"
             );
         }
-        let statements = Parser::parse_sql(&*parser_dialect(dialect), &sql).unwrap();
+        let statements = parse(dialect, &sql).unwrap();
         assert_eq!(statements.len(), 1);
     }
 }
@@ -201,7 +214,26 @@ fn a_view_or_a_table_can_be_written_instead_of_a_query() {
             .find(|l| !l.starts_with("--") && !l.is_empty())
             .unwrap();
         assert!(body.starts_with(start), "{output:?}: {body}");
-        Parser::parse_sql(&DuckDbDialect {}, &sql).unwrap();
+        parse(Dialect::DuckDb, &sql).unwrap();
+    }
+    // PostgreSQL and Spark (without Delta) cannot replace a table: it is dropped first.
+    for dialect in [Dialect::Postgres, Dialect::Spark] {
+        let sql = compile(
+            &model,
+            &SqlOptions {
+                output: Output::Table("mql_scores".to_owned()),
+                ..options(dialect, true)
+            },
+        )
+        .unwrap();
+        let statements = parse(dialect, &sql).unwrap();
+        assert_eq!(statements.len(), 2, "{dialect}");
+        assert!(
+            statements[0]
+                .to_string()
+                .starts_with("DROP TABLE IF EXISTS")
+        );
+        assert!(statements[1].to_string().starts_with("CREATE TABLE"));
     }
 }
 
@@ -348,4 +380,47 @@ fn fields_find_their_columns_by_name_alias_or_flag_and_a_missing_column_is_missi
     )
     .unwrap();
     assert!(!without.contains("\"employees\"") && !without.contains("Number of Employees\""));
+}
+
+/// The README's `sql` example is the command's real output: the line it prints, the file's
+/// first lines, and the rule comment it quotes.
+#[test]
+fn the_readme_shows_the_sql_commands_real_output() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let lines: Vec<&str> = readme.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with("$ mql-studio sql "))
+        .expect("the README shows `mql-studio sql`");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("score.duckdb.sql");
+    let args: Vec<String> = lines[at]["$ mql-studio ".len()..]
+        .split_whitespace()
+        .map(|a| {
+            if a == "score.duckdb.sql" {
+                common::cli::path_str(&out).to_owned()
+            } else {
+                a.to_owned()
+            }
+        })
+        .collect();
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let output = common::cli::run(&refs);
+    assert!(output.status.success(), "{}", common::cli::stderr(&output));
+    let printed =
+        common::cli::stderr(&output).replace(common::cli::path_str(&out), "score.duckdb.sql");
+    assert_eq!(printed.trim_end(), lines[at + 1], "the line `sql` prints");
+    let sql = std::fs::read_to_string(&out).unwrap();
+    let head = lines
+        .iter()
+        .position(|l| *l == "$ head -8 score.duckdb.sql")
+        .expect("the README shows the file's head");
+    let written: Vec<&str> = sql.lines().take(8).collect();
+    assert_eq!(written, lines[head + 1..head + 9], "the file's first lines");
+    let comment = lines
+        .iter()
+        .skip_while(|l| !l.starts_with("$ grep -A1 \"fit-senior-title:\""))
+        .nth(1)
+        .unwrap();
+    assert!(sql.contains(comment), "{comment}");
 }

@@ -89,7 +89,8 @@ pub struct SqlExportSettings {
     /// Used when an event log is loaded; without one the SQL reads count columns.
     pub events_table: String,
     pub as_of: SqlAsOf,
-    /// Fields are matched to the imported leads file's header, as the import matched them.
+    /// Fields are matched to the imported leads file's header, as the import matched them, and
+    /// the event table's columns are named as in the imported event file.
     pub file_columns: bool,
     /// *Export agreed model…* also writes `<stem>.<dialect>.sql` beside the model.
     pub beside_agreed: bool,

@@ -6,9 +6,11 @@ use std::path::{Path, PathBuf};
 
 use super::settings::SqlAsOf;
 use super::state::{Dialog, StudioApp};
-use crate::leads::{LeadSet, is_outcome_or_verdict_header, normalize_name, sniff_header};
+use crate::leads::{
+    LeadSet, event_log_columns, is_outcome_or_verdict_header, normalize_name, sniff_header,
+};
 use crate::model::Model;
-use crate::sql::{AsOf, SqlOptions, compile};
+use crate::sql::{AsOf, EventColumns, SqlOptions, compile};
 use crate::validate::{Severity, is_valid};
 
 impl StudioApp {
@@ -50,7 +52,8 @@ impl StudioApp {
     }
 
     /// The compiler's options from the dialog's choices and what the app has loaded: the event
-    /// table only with an event log, the leads file's header when asked for (and there is one).
+    /// table only with an event log; when asked for, the leads file's header and the event file's
+    /// column names (for each that came from a file).
     pub(super) fn sql_options(&self) -> Result<SqlOptions, String> {
         let choices = &self.settings.sql_export;
         let mut options = SqlOptions {
@@ -73,7 +76,7 @@ impl StudioApp {
             let header = read_header(path).map_err(|error| {
                 format!(
                     "could not read the header of the leads file {}: {error} (untick \"Column \
-                     names from the loaded leads file\" to export without it)",
+                     names from the loaded files\" to export without it)",
                     path.display()
                 )
             })?;
@@ -81,6 +84,18 @@ impl StudioApp {
             options.leads_columns = Some(columns.headers);
             options.column_overrides = columns.overrides;
             options.id_column = columns.id_column;
+        }
+        if choices.file_columns
+            && options.events_table.is_some()
+            && let Some(path) = &self.events_path
+        {
+            options.event_columns = read_event_columns(path).map_err(|error| {
+                format!(
+                    "could not read the columns of the event file {}: {error} (untick \"Column \
+                     names from the loaded files\" to export without them)",
+                    path.display()
+                )
+            })?;
         }
         Ok(options)
     }
@@ -133,7 +148,7 @@ pub(super) fn sql_beside(agreed: &Path, code: &str) -> PathBuf {
     agreed.with_file_name(format!("{stem}.{code}.sql"))
 }
 
-/// The header of a leads file, trimmed as the reader trims it.
+/// The header of a leads (or event) file, trimmed as the reader trims it.
 fn read_header(path: &Path) -> Result<Vec<String>, String> {
     let limit = crate::leads::MAX_HEADER_BYTES.max(crate::leads::HEADER_SNIFF_BYTES);
     let mut prefix = super::files::read_prefix(path, limit).map_err(|e| e.to_string())?;
@@ -143,6 +158,18 @@ fn read_header(path: &Path) -> Result<Vec<String>, String> {
     }
     let header = sniff_header(&prefix).ok_or("its header row cannot be read")?;
     Ok(header.iter().map(|h| h.trim().to_owned()).collect())
+}
+
+/// The event table's columns as named in an event file's header: the columns its reader read.
+fn read_event_columns(path: &Path) -> Result<EventColumns, String> {
+    let header = read_header(path)?;
+    let (lead_id, activity, timestamp) = event_log_columns(&header)
+        .ok_or("its header has no lead id, activity and timestamp columns")?;
+    Ok(EventColumns {
+        lead_id,
+        activity,
+        timestamp,
+    })
 }
 
 /// The leads file's columns as the SQL must see them to match fields as the import did.

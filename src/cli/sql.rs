@@ -29,6 +29,16 @@ pub struct SqlArgs {
         default_value = "lead_id,activity,timestamp"
     )]
     pub events_columns: String,
+    /// A CSV file (an export of the event table, or an event log) whose header names the event
+    /// table's lead id, activity and timestamp columns, found as the event log reader finds them
+    /// (instead of --events-columns).
+    #[arg(
+        long,
+        value_name = "CSV",
+        conflicts_with = "events_columns",
+        requires = "events_table"
+    )]
+    pub events_header: Option<PathBuf>,
     /// A CSV file (an export of the leads table) whose header names the table's columns:
     /// fields then find their columns by name and alias, as `score` finds them in a file.
     #[arg(long, value_name = "CSV")]
@@ -65,7 +75,7 @@ pub(super) fn sql_command(args: &SqlArgs) -> Result<i32> {
     write_out(args.out.as_deref(), |w| w.write_all(sql.as_bytes()))?;
     if let Some(out) = &args.out {
         eprintln!(
-            "wrote {} ({} SQL, {} lines)",
+            "wrote {} ({}, {} lines)",
             path_text(out),
             options.dialect.label(),
             sql.lines().count()
@@ -81,12 +91,22 @@ fn options(args: &SqlArgs) -> Result<SqlOptions> {
             args.dialect
         );
     };
-    let parts: Vec<&str> = args.events_columns.split(',').map(str::trim).collect();
-    let [lead_id, activity, timestamp] = parts.as_slice() else {
-        bail!(
-            "--events-columns {:?}: expected three column names separated by commas (lead id, activity, timestamp)",
-            args.events_columns
-        );
+    let event_columns = match &args.events_header {
+        Some(path) => read_event_columns(path)?,
+        None => {
+            let parts: Vec<&str> = args.events_columns.split(',').map(str::trim).collect();
+            let [lead_id, activity, timestamp] = parts.as_slice() else {
+                bail!(
+                    "--events-columns {:?}: expected three column names separated by commas (lead id, activity, timestamp)",
+                    args.events_columns
+                );
+            };
+            EventColumns {
+                lead_id: (*lead_id).to_owned(),
+                activity: (*activity).to_owned(),
+                timestamp: (*timestamp).to_owned(),
+            }
+        }
     };
     let mut column_overrides = Vec::new();
     for pair in &args.columns {
@@ -115,11 +135,7 @@ fn options(args: &SqlArgs) -> Result<SqlOptions> {
         leads_columns: args.leads_header.as_deref().map(read_header).transpose()?,
         column_overrides,
         id_column: args.id_column.clone(),
-        event_columns: EventColumns {
-            lead_id: (*lead_id).to_owned(),
-            activity: (*activity).to_owned(),
-            timestamp: (*timestamp).to_owned(),
-        },
+        event_columns,
         as_of,
         output,
     })
@@ -144,4 +160,135 @@ fn read_header(path: &Path) -> Result<Vec<String>> {
         }
     }
     bail!("{}: the file is empty", path_text(path))
+}
+
+/// The event table's columns from the header of an event file, found as the event log reader
+/// finds them (`crate::leads::event_log_columns`). Reads only the file's first bytes: an event
+/// log may be large.
+fn read_event_columns(path: &Path) -> Result<EventColumns> {
+    use std::io::Read;
+    let limit = crate::leads::MAX_HEADER_BYTES.max(crate::leads::HEADER_SNIFF_BYTES);
+    let mut prefix = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| file.take(limit as u64).read_to_end(&mut prefix))
+        .with_context(|| format!("--events-header: cannot read {}", path_text(path)))?;
+    if prefix.len() < limit {
+        // The whole file: a header without a line end is still a header.
+        prefix.push(b'\n');
+    }
+    let Some(header) = crate::leads::sniff_header(&prefix) else {
+        bail!(
+            "--events-header {}: its header row cannot be read",
+            path_text(path)
+        );
+    };
+    let Some((lead_id, activity, timestamp)) = crate::leads::event_log_columns(&header) else {
+        bail!(
+            "--events-header {}: no lead id, activity and timestamp columns in its header ({}); \
+             an event log's columns are found by names such as Lead ID, Activity and Timestamp \
+             (docs/model-format.md §3.6), or name them with --events-columns",
+            path_text(path),
+            listed(&header)
+        );
+    };
+    Ok(EventColumns {
+        lead_id,
+        activity,
+        timestamp,
+    })
+}
+
+/// A header's names for a message: quoted, the first few, then how many more.
+fn listed(header: &[String]) -> String {
+    const SHOWN: usize = 8;
+    let mut text = header
+        .iter()
+        .take(SHOWN)
+        .map(|name| crate::text::quoted(name.trim()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if header.len() > SHOWN {
+        text.push_str(&format!(" and {} more", header.len() - SHOWN));
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Debug, Parser)]
+    struct Wrapper {
+        #[command(flatten)]
+        args: SqlArgs,
+    }
+
+    fn parse(extra: &[&str]) -> Result<SqlArgs, clap::Error> {
+        let base = ["sql", "--model", "m.ron", "--dialect", "duckdb"];
+        Wrapper::try_parse_from(base.iter().chain(extra)).map(|w| w.args)
+    }
+
+    #[test]
+    fn the_events_header_names_the_event_tables_columns_as_the_reader_finds_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("events.csv");
+        std::fs::write(
+            &path,
+            "\u{feff}Notes;\" Contact ID \";Event Type;Occurred At\r\nx;L1;webinar;2026-10-01\r\n",
+        )
+        .unwrap();
+        let file = path.to_str().unwrap();
+        let args = parse(&["--events-table", "events", "--events-header", file]).unwrap();
+        assert_eq!(
+            options(&args).unwrap().event_columns,
+            EventColumns {
+                lead_id: "Contact ID".to_owned(),
+                activity: "Event Type".to_owned(),
+                timestamp: "Occurred At".to_owned(),
+            }
+        );
+
+        // A header without the three columns: an error naming the file and what it has.
+        std::fs::write(&path, "Lead ID,Job Title,Employees").unwrap();
+        let error = options(&args).unwrap_err().to_string();
+        assert!(error.contains(file), "{error}");
+        assert!(
+            error.contains("no lead id, activity and timestamp columns"),
+            "{error}"
+        );
+        assert!(error.contains("\"Job Title\""), "{error}");
+        let missing = dir.path().join("missing.csv");
+        let args = parse(&[
+            "--events-table",
+            "events",
+            "--events-header",
+            missing.to_str().unwrap(),
+        ])
+        .unwrap();
+        let error = format!("{:#}", options(&args).unwrap_err());
+        assert!(error.contains("missing.csv"), "{error}");
+    }
+
+    #[test]
+    fn the_events_header_replaces_the_events_columns_and_needs_an_event_table() {
+        assert!(parse(&["--events-table", "e", "--events-header", "h.csv"]).is_ok());
+        assert!(parse(&["--events-header", "h.csv"]).is_err());
+        assert!(
+            parse(&[
+                "--events-table",
+                "e",
+                "--events-header",
+                "h.csv",
+                "--events-columns",
+                "a,b,c"
+            ])
+            .is_err()
+        );
+        let args = parse(&["--events-table", "e"]).unwrap();
+        assert_eq!(
+            options(&args).unwrap().event_columns,
+            EventColumns::default()
+        );
+    }
 }

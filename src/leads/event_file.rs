@@ -1,7 +1,8 @@
 //! The event log reader: one row per event (lead id, activity, timestamp), grouped by lead into
 //! an [`EventLog`] attached to the leads. Also how an event log is recognised by its header
-//! ([`is_event_log_header`], and from a file's first bytes [`looks_like_event_log`]), with the
-//! reader's own column-finding, so that the two cannot disagree.
+//! ([`is_event_log_header`], and from a file's first bytes [`looks_like_event_log`]) and which
+//! of its columns are read ([`event_log_columns`]), with the reader's own column-finding, so that
+//! they cannot disagree.
 
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -58,6 +59,19 @@ fn event_columns(headers: &[String]) -> Result<EventColumns, &'static str> {
 /// whose columns the event reader finds.
 pub fn is_event_log_header(headers: &[String]) -> bool {
     event_columns(headers).is_ok()
+}
+
+/// The headers of the lead id, activity and timestamp columns among `headers` (an event log's
+/// header), as written but trimmed: the columns the event reader reads, found by the same
+/// names (docs/model-format.md §3.6). `None` when one of the three is missing.
+pub fn event_log_columns(headers: &[String]) -> Option<(String, String, String)> {
+    let columns = event_columns(headers).ok()?;
+    let name = |i: usize| headers[i].trim().to_owned();
+    Some((
+        name(columns.lead),
+        name(columns.activity),
+        name(columns.time),
+    ))
 }
 
 /// The header of a CSV file from its first bytes (say [`HEADER_SNIFF_BYTES`] of them), read as
@@ -696,6 +710,58 @@ mod tests {
         assert!(!looks_like_event_log(
             b"Lead ID,Job Title,Number of Employees\nL1,VP Marketing,250\n"
         ));
+    }
+
+    #[test]
+    fn the_event_columns_are_named_as_written_and_as_the_reader_finds_them() {
+        let columns = |names: &[&str]| event_log_columns(&headers(names));
+        let named = |lead: &str, activity: &str, time: &str| {
+            Some((lead.to_owned(), activity.to_owned(), time.to_owned()))
+        };
+        assert_eq!(
+            columns(&[" Lead ID ", "Activity", "Timestamp"]),
+            named("Lead ID", "Activity", "Timestamp")
+        );
+        // In order of preference, wherever they are: `Lead ID` before `Contact ID`, `Event
+        // Type` before `Type`, `Occurred At` before `Event Date`.
+        assert_eq!(
+            columns(&[
+                "Type",
+                "Contact ID",
+                "Event Date",
+                "Event Type",
+                "Lead_ID",
+                "Occurred At"
+            ]),
+            named("Lead_ID", "Event Type", "Occurred At")
+        );
+        assert_eq!(columns(&["Lead ID", "Activity"]), None);
+        assert_eq!(columns(&[]), None);
+        // Exactly the headers the reader accepts, and the columns it reads.
+        let mut leads = LeadSet {
+            ids: vec!["L1".to_owned()],
+            ..LeadSet::default()
+        };
+        let file = b"Notes,Event Type,Lead_ID,Occurred At\nhi,webinar,L1,2026-10-01\n";
+        read_events_csv(file, "events.csv", &mut leads, false).expect("events");
+        let log = leads.events.expect("a log");
+        assert_eq!(log.activities, ["webinar"]);
+        assert_eq!(log.day, [parse_day("2026-10-01").expect("a day")]);
+        let sniffed = sniff_header(file).expect("a header");
+        assert_eq!(
+            event_log_columns(&sniffed),
+            named("Lead_ID", "Event Type", "Occurred At")
+        );
+        for names in [
+            &["Lead ID", "Activity", "Date"][..],
+            &["Activity", "Timestamp"],
+            &["type", "occurred_at", "Contact ID"],
+        ] {
+            assert_eq!(
+                columns(names).is_some(),
+                is_event_log_header(&headers(names))
+            );
+        }
     }
 
     #[test]

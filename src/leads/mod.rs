@@ -27,7 +27,7 @@ mod values;
 
 pub use self::csv::detect_delimiter;
 pub use event_file::{
-    HEADER_SNIFF_BYTES, build_event_log, is_event_log_header, load_events_csv,
+    HEADER_SNIFF_BYTES, build_event_log, event_log_columns, is_event_log_header, load_events_csv,
     load_events_csv_with_progress, looks_like_event_log, read_events_csv, sniff_header,
 };
 pub(crate) use lead_file::{RECORDER_COLUMNS, VERDICT_COLUMNS};

@@ -97,6 +97,23 @@ impl Dialect {
         }
     }
 
+    /// `constant × expr`, as IEEE multiplication gives it, for `expr` ≥ 0. PostgreSQL reports
+    /// a product that underflows to 0 as an error, so the products that do (a tiny constant
+    /// times a small value) are written as 0 directly.
+    pub(super) fn times(self, constant: f64, expr: &str) -> String {
+        let largest_zero = largest_factor_giving_zero(constant);
+        if largest_zero == 0.0 {
+            format!("{} * {expr}", self.num(constant))
+        } else {
+            format!(
+                "CASE WHEN {expr} <= {} THEN {} ELSE {} * {expr} END",
+                self.num(largest_zero),
+                self.num(0.0),
+                self.num(constant)
+            )
+        }
+    }
+
     pub(super) fn cast_double(self, expr: &str) -> String {
         format!("CAST({expr} AS {})", self.double_type())
     }
@@ -154,9 +171,10 @@ impl Dialect {
         format!("TRANSLATE({expr}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')")
     }
 
-    /// `expr` without `White_Space` at either end.
+    /// `expr` without `White_Space` at either end: the characters are the column `chars` of
+    /// the one-row CTE `white_space` (`white_space_set`), joined in as `ws`.
     pub(super) fn trim(self, expr: &str) -> String {
-        let set = self.white_space_set();
+        let set = "ws.chars";
         match self {
             Dialect::Postgres => format!("btrim({expr}, {set})"),
             Dialect::Spark => format!("trim(BOTH {set} FROM {expr})"),
@@ -166,7 +184,7 @@ impl Dialect {
 
     /// The `White_Space` characters as a string expression: `chr()` calls where a literal would
     /// hold raw control characters, escapes where the dialect has them.
-    fn white_space_set(self) -> String {
+    pub(super) fn white_space_set(self) -> String {
         match self {
             Dialect::DuckDb | Dialect::Postgres => WHITE_SPACE
                 .iter()
@@ -228,6 +246,29 @@ impl Dialect {
     }
 }
 
+/// The largest `x ≥ 0` whose product with `constant` is 0 in double precision (0 when only
+/// `x = 0` gives 0, as for any constant above 0.5 in size).
+pub(super) fn largest_factor_giving_zero(constant: f64) -> f64 {
+    let constant = constant.abs();
+    if constant == 0.0 || !constant.is_finite() {
+        return 0.0;
+    }
+    // Positive doubles are ordered like their bit patterns: search the bits.
+    let (mut low, mut high) = (0u64, f64::MAX.to_bits());
+    if constant * f64::from_bits(1) != 0.0 {
+        return 0.0;
+    }
+    while low < high {
+        let middle = low + (high - low).div_ceil(2);
+        if constant * f64::from_bits(middle) == 0.0 {
+            low = middle;
+        } else {
+            high = middle - 1;
+        }
+    }
+    f64::from_bits(low)
+}
+
 /// `text` with every regular-expression metacharacter escaped with a backslash.
 pub(super) fn regex_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -256,6 +297,18 @@ mod tests {
         assert_eq!(Dialect::Spark.ident("a`b"), "`a``b`");
         assert_eq!(Dialect::DuckDb.table("crm.leads"), "\"crm\".\"leads\"");
         assert_eq!(Dialect::BigQuery.table("p.d.leads"), "`p.d.leads`");
+    }
+
+    #[test]
+    fn products_that_underflow_are_found_exactly() {
+        assert_eq!(largest_factor_giving_zero(1.0), 0.0);
+        assert_eq!(largest_factor_giving_zero(0.6), 0.0);
+        for constant in [0.5, 1e-10, 5e-324, -3e-300, 0.1] {
+            let x = largest_factor_giving_zero(constant);
+            assert!(x > 0.0, "{constant}");
+            assert_eq!(constant * x, 0.0, "{constant}");
+            assert_ne!(constant * x.next_up(), 0.0, "{constant}");
+        }
     }
 
     #[test]

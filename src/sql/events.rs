@@ -39,7 +39,7 @@ pub(super) fn event_ctes(options: &SqlOptions, tallies: &[Tally]) -> Vec<(String
             .to_owned(),
         format!(
             "SELECT {lead} AS lead_id, {activity} AS activity, {timestamp} AS event_time\n    \
-             FROM {} e\n    WHERE {lead} IN (SELECT lead_id FROM leads_read)",
+             FROM {} e CROSS JOIN white_space ws\n    WHERE {lead} IN (SELECT lead_id FROM leads_read)",
             d.table(table)
         ),
     ));
@@ -98,11 +98,16 @@ pub(super) fn event_ctes(options: &SqlOptions, tallies: &[Tally]) -> Vec<(String
                 when.push(format!("age < {window}"));
             }
             let weight = match t.half_life_days {
+                // age / half-life would overflow, and any age but 0 weighs 0.
+                Some(h) if h > 0.0 && h < 1e-300 => {
+                    format!("CASE WHEN age = 0 THEN {} ELSE {zero} END", d.num(1.0))
+                }
+                // 0.5^x is 0 from x = 1075 on (PostgreSQL reports that underflow as an error).
                 Some(h) if h > 0.0 => format!(
-                    "POWER({}, {} / {})",
-                    d.num(0.5),
-                    d.cast_double("age"),
-                    d.num(h)
+                    "CASE WHEN {x} >= {limit} THEN {zero} ELSE POWER({half}, {x}) END",
+                    x = format!("{} / {}", d.cast_double("age"), d.num(h)),
+                    limit = d.num(1075.0),
+                    half = d.num(0.5),
                 ),
                 _ => d.num(1.0),
             };
@@ -169,7 +174,7 @@ pub(super) fn event_ctes(options: &SqlOptions, tallies: &[Tally]) -> Vec<(String
             } else {
                 match d {
                     Dialect::DuckDb => format!(
-                        "list_reduce(list(w_{a} ORDER BY w_{a} DESC) FILTER (WHERE w_{a} IS NOT NULL), (acc, x) -> acc + x)"
+                        "list_reduce(list(w_{a} ORDER BY w_{a} DESC) FILTER (WHERE w_{a} IS NOT NULL), lambda acc, x: acc + x)"
                     ),
                     Dialect::Spark => format!(
                         "aggregate(sort_array(collect_list(w_{a}), false), {zero}, (acc, x) -> acc + x)"

@@ -8,6 +8,15 @@ use super::{AsOf, Output, SqlError, SqlOptions};
 use crate::model::{Band, Counting, Criterion, Model, OverrideAction};
 use crate::scoring::UNCAPPED_RULE_POINTS;
 
+/// The steps computed once where the dialect can say so (`AS MATERIALIZED`).
+const MATERIALIZED: [&str; 5] = [
+    "leads_read",
+    "rule_results",
+    "raw_sums",
+    "subscores",
+    "total",
+];
+
 /// A step of the query: its name, what it does (a comment) and its SELECT.
 type Cte = (String, String, String);
 
@@ -50,7 +59,12 @@ impl Compiler<'_> {
         // Decide every rule first: that finds the columns and counts the query reads.
         let rules = self.rule_columns()?;
 
-        let mut ctes: Vec<Cte> = Vec::new();
+        let mut ctes: Vec<Cte> = vec![(
+            "white_space".to_owned(),
+            "The 25 characters Unicode calls White_Space, which are trimmed from every cell (§3.1)"
+                .to_owned(),
+            format!("SELECT {} AS chars", d.white_space_set()),
+        )];
         let leads_table = if self.options.leads_table.trim().is_empty() {
             "leads"
         } else {
@@ -58,20 +72,20 @@ impl Compiler<'_> {
         };
         let mut read = vec![format!(
             "{} AS lead_id",
-            d.trim(&d.cast_text(&d.ident(&id_column)))
+            d.trim(&d.cast_text(&format!("t.{}", d.ident(&id_column))))
         )];
         for (i, column) in self.columns.list.iter().enumerate() {
             read.push(format!(
                 "-- {}\n        NULLIF({}, '') AS c{}",
                 comment_text(&column.name),
-                d.trim(&d.cast_text(&d.ident(&column.name))),
+                d.trim(&d.cast_text(&format!("t.{}", d.ident(&column.name)))),
                 i + 1,
             ));
         }
         if let AsOf::Column(column) = &self.options.as_of {
             read.push(format!(
                 "{} AS as_of_day",
-                cells::day(d, &d.trim(&d.cast_text(&d.ident(column))))
+                cells::day(d, &d.trim(&d.cast_text(&format!("t.{}", d.ident(column)))))
             ));
         }
         ctes.push((
@@ -80,7 +94,7 @@ impl Compiler<'_> {
              missing"
                 .to_owned(),
             format!(
-                "SELECT\n        {}\n    FROM {}",
+                "SELECT\n        {}\n    FROM {} t CROSS JOIN white_space ws",
                 read.join(",\n        "),
                 d.table(leads_table)
             ),
@@ -158,7 +172,18 @@ impl Compiler<'_> {
         let body = ctes
             .iter()
             .map(|(name, about, sql)| {
-                format!("-- {}\n{name} AS (\n    {sql}\n)", comment_text(about))
+                // Each step reads the one before it several times (a value and its rounding,
+                // a score and the status). Inlined, the expressions would be copied into one
+                // another at every step: in PostgreSQL until "regular expression is too complex"
+                // and tens of gigabytes at a million leads. Where the engine has the keyword,
+                // the heavy steps are computed once.
+                let materialized = matches!(d, super::Dialect::Postgres | super::Dialect::DuckDb)
+                    && MATERIALIZED.contains(&name.as_str());
+                format!(
+                    "-- {}\n{name} AS {}(\n    {sql}\n)",
+                    comment_text(about),
+                    if materialized { "MATERIALIZED " } else { "" }
+                )
             })
             .collect::<Vec<_>>()
             .join(",\n");
@@ -166,7 +191,15 @@ impl Compiler<'_> {
         let statement = match &self.options.output {
             Output::Query => query,
             Output::View(name) => format!("CREATE OR REPLACE VIEW {} AS\n{query}", d.table(name)),
-            Output::Table(name) => format!("CREATE OR REPLACE TABLE {} AS\n{query}", d.table(name)),
+            // PostgreSQL has no CREATE OR REPLACE TABLE, and Spark has it only for v2 (Delta)
+            // tables: those get the table dropped first, in a second statement.
+            Output::Table(name) => match d {
+                super::Dialect::Postgres | super::Dialect::Spark => format!(
+                    "DROP TABLE IF EXISTS {name};\nCREATE TABLE {name} AS\n{query}",
+                    name = d.table(name)
+                ),
+                _ => format!("CREATE OR REPLACE TABLE {} AS\n{query}", d.table(name)),
+            },
         };
         Ok(format!("{header}{statement}\n"))
     }
@@ -460,12 +493,21 @@ impl Compiler<'_> {
                  the sum, times the scale (§4.6)"
                     .to_owned(),
                 format!(
-                    "SELECT subscores.*,\n        ({fw} * (fit / {fm}) + {ew} * (engagement / {em})) * {scale} * {hundred} AS score_hundredths\n    FROM subscores",
-                    fw = d.num(c.fit_weight),
-                    fm = d.num(m.fit.max_points),
-                    ew = d.num(c.engagement_weight),
-                    em = d.num(m.engagement.max_points),
-                    scale = d.num(c.scale),
+                    "SELECT subscores.*,\n        {} * {hundred} AS score_hundredths\n    FROM subscores",
+                    d.times(
+                        c.scale,
+                        &format!(
+                            "({} + {})",
+                            d.times(
+                                c.fit_weight,
+                                &format!("(fit / {})", d.num(m.fit.max_points))
+                            ),
+                            d.times(
+                                c.engagement_weight,
+                                &format!("(engagement / {})", d.num(m.engagement.max_points))
+                            )
+                        )
+                    ),
                 ),
             ),
             (
@@ -522,11 +564,13 @@ fn engagement_points(
         _ => UNCAPPED_RULE_POINTS,
     };
     let raw = match rule.counting {
-        Counting::PerOccurrence => format!("{} * {count}", d.num(points)),
-        Counting::Once => format!(
-            "{} * CASE WHEN {count} < {one} THEN {count} ELSE {one} END",
-            d.num(points),
-            one = d.num(1.0)
+        Counting::PerOccurrence => d.times(points, count),
+        Counting::Once => d.times(
+            points,
+            &format!(
+                "CASE WHEN {count} < {one} THEN {count} ELSE {one} END",
+                one = d.num(1.0)
+            ),
         ),
         Counting::AtLeast(n) => format!(
             "CASE WHEN {count} >= {} THEN {} ELSE {zero} END",

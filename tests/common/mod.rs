@@ -14,6 +14,7 @@ pub mod arb;
 pub mod cli;
 pub mod engines;
 pub mod files;
+pub mod generated_leads;
 pub mod leads;
 pub mod model_json;
 pub mod rules;

@@ -212,15 +212,22 @@ pub fn draw(app: &StudioApp, ui: &mut egui::Ui) -> Vec<Action> {
 
     match &app.dialog {
         Some(Dialog::ExportSql) => {
+            let file_name = |path: &std::path::PathBuf| {
+                path.file_name().map_or_else(
+                    || path.display().to_string(),
+                    |name| name.to_string_lossy().into_owned(),
+                )
+            };
+            let has_events = app.leads.events.is_some();
             let context = sql_export::SqlExportContext {
                 choices: &app.settings.sql_export,
-                has_events: app.leads.events.is_some(),
-                leads_file: app.leads_path.as_ref().map(|path| {
-                    path.file_name().map_or_else(
-                        || path.display().to_string(),
-                        |name| name.to_string_lossy().into_owned(),
-                    )
-                }),
+                has_events,
+                leads_file: app.leads_path.as_ref().map(file_name),
+                events_file: app
+                    .events_path
+                    .as_ref()
+                    .filter(|_| has_events)
+                    .map(file_name),
                 as_of: crate::leads::format_day(app.as_of),
             };
             sql_export::sql_export_ui(ui.ctx(), &context, &mut actions);

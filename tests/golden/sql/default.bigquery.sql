@@ -8,31 +8,35 @@
 -- Returns one row per lead: id, fit, engagement, score, status, grade, fired_rules (ids joined with ';'), the values `mql-studio score` writes to JSON (docs/sql.md).
 
 WITH
+-- The 25 characters Unicode calls White_Space, which are trimmed from every cell (§3.1)
+white_space AS (
+    SELECT '\u0009\u000a\u000b\u000c\u000d\u0020\u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000' AS chars
+),
 -- The leads: the id and each column the model reads, trimmed (§3.1); an empty cell is missing
 leads_read AS (
     SELECT
-        trim(CAST(`Lead ID` AS STRING), '\u0009\u000a\u000b\u000c\u000d\u0020\u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000') AS lead_id,
+        trim(CAST(t.`Lead ID` AS STRING), ws.chars) AS lead_id,
         -- Job Title
-        NULLIF(trim(CAST(`Job Title` AS STRING), '\u0009\u000a\u000b\u000c\u000d\u0020\u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000'), '') AS c1,
+        NULLIF(trim(CAST(t.`Job Title` AS STRING), ws.chars), '') AS c1,
         -- Industry
-        NULLIF(trim(CAST(`Industry` AS STRING), '\u0009\u000a\u000b\u000c\u000d\u0020\u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000'), '') AS c2,
+        NULLIF(trim(CAST(t.`Industry` AS STRING), ws.chars), '') AS c2,
         -- Number of Employees
-        NULLIF(trim(CAST(`Number of Employees` AS STRING), '\u0009\u000a\u000b\u000c\u000d\u0020\u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000'), '') AS c3,
+        NULLIF(trim(CAST(t.`Number of Employees` AS STRING), ws.chars), '') AS c3,
         -- Target Account
-        NULLIF(trim(CAST(`Target Account` AS STRING), '\u0009\u000a\u000b\u000c\u000d\u0020\u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000'), '') AS c4,
+        NULLIF(trim(CAST(t.`Target Account` AS STRING), ws.chars), '') AS c4,
         -- Email
-        NULLIF(trim(CAST(`Email` AS STRING), '\u0009\u000a\u000b\u000c\u000d\u0020\u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000'), '') AS c5,
+        NULLIF(trim(CAST(t.`Email` AS STRING), ws.chars), '') AS c5,
         -- Is Competitor
-        NULLIF(trim(CAST(`Is Competitor` AS STRING), '\u0009\u000a\u000b\u000c\u000d\u0020\u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000'), '') AS c6,
+        NULLIF(trim(CAST(t.`Is Competitor` AS STRING), ws.chars), '') AS c6,
         -- Is Customer
-        NULLIF(trim(CAST(`Is Customer` AS STRING), '\u0009\u000a\u000b\u000c\u000d\u0020\u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000'), '') AS c7
-    FROM `crm.leads`
+        NULLIF(trim(CAST(t.`Is Customer` AS STRING), ws.chars), '') AS c7
+    FROM `crm.leads` t CROSS JOIN white_space ws
 ),
 -- The events of leads in the leads table (others are ignored, §3.6): lead id, activity (trimmed, ASCII lower case) and timestamp
 events_read AS (
-    SELECT trim(CAST(e.`Lead ID` AS STRING), '\u0009\u000a\u000b\u000c\u000d\u0020\u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000') AS lead_id, TRANSLATE(trim(CAST(e.`Activity` AS STRING), '\u0009\u000a\u000b\u000c\u000d\u0020\u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000'), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') AS activity, trim(CAST(e.`Timestamp` AS STRING), '\u0009\u000a\u000b\u000c\u000d\u0020\u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000') AS event_time
-    FROM `crm.events` e
-    WHERE trim(CAST(e.`Lead ID` AS STRING), '\u0009\u000a\u000b\u000c\u000d\u0020\u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000') IN (SELECT lead_id FROM leads_read)
+    SELECT trim(CAST(e.`Lead ID` AS STRING), ws.chars) AS lead_id, TRANSLATE(trim(CAST(e.`Activity` AS STRING), ws.chars), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') AS activity, trim(CAST(e.`Timestamp` AS STRING), ws.chars) AS event_time
+    FROM `crm.events` e CROSS JOIN white_space ws
+    WHERE trim(CAST(e.`Lead ID` AS STRING), ws.chars) IN (SELECT lead_id FROM leads_read)
 ),
 -- Each event's UTC day as a day number (§3.5); a timestamp that is not a date counts for nothing
 events_in AS (
@@ -47,7 +51,7 @@ as_of AS (
 event_weights AS (
     SELECT lead_id, age,
         CASE WHEN e.activity = 'pricing_page_view' AND age >= 0 AND age < 30 THEN CAST(1 AS FLOAT64) END AS w_n1,
-        CASE WHEN e.activity = 'webinar_attended' AND age >= 0 AND age < 90 THEN POWER(CAST('5e-1' AS FLOAT64), CAST(age AS FLOAT64) / CAST(45 AS FLOAT64)) END AS w_n2,
+        CASE WHEN e.activity = 'webinar_attended' AND age >= 0 AND age < 90 THEN CASE WHEN CAST(age AS FLOAT64) / CAST(45 AS FLOAT64) >= CAST(1075 AS FLOAT64) THEN CAST(0 AS FLOAT64) ELSE POWER(CAST('5e-1' AS FLOAT64), CAST(age AS FLOAT64) / CAST(45 AS FLOAT64)) END END AS w_n2,
         CASE WHEN e.activity = 'whitepaper_download' AND age >= 0 AND age < 60 THEN CAST(1 AS FLOAT64) END AS w_n3,
         CASE WHEN e.activity = 'ebook_download' AND age >= 0 AND age < 60 THEN CAST(1 AS FLOAT64) END AS w_n4,
         CASE WHEN e.activity = 'case_study_view' AND age >= 0 AND age < 30 THEN CAST(1 AS FLOAT64) END AS w_n5,
@@ -226,7 +230,7 @@ subscores AS (
 -- The total before rounding, in exactly this order: the divisions, the products, the sum, times the scale (§4.6)
 mixed AS (
     SELECT subscores.*,
-        (CAST('6e-1' AS FLOAT64) * (fit / CAST(60 AS FLOAT64)) + CAST('4e-1' AS FLOAT64) * (engagement / CAST(40 AS FLOAT64))) * CAST(100 AS FLOAT64) * CAST(100 AS FLOAT64) AS score_hundredths
+        CAST(100 AS FLOAT64) * (CAST('6e-1' AS FLOAT64) * (fit / CAST(60 AS FLOAT64)) + CASE WHEN (engagement / CAST(40 AS FLOAT64)) <= CAST('5e-324' AS FLOAT64) THEN CAST(0 AS FLOAT64) ELSE CAST('4e-1' AS FLOAT64) * (engagement / CAST(40 AS FLOAT64)) END) * CAST(100 AS FLOAT64) AS score_hundredths
     FROM subscores
 ),
 -- The total, rounded (§4.6)

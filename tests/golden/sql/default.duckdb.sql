@@ -8,31 +8,35 @@
 -- Returns one row per lead: id, fit, engagement, score, status, grade, fired_rules (ids joined with ';'), the values `mql-studio score` writes to JSON (docs/sql.md).
 
 WITH
+-- The 25 characters Unicode calls White_Space, which are trimmed from every cell (§3.1)
+white_space AS (
+    SELECT chr(9) || chr(10) || chr(11) || chr(12) || chr(13) || chr(32) || chr(133) || chr(160) || chr(5760) || chr(8192) || chr(8193) || chr(8194) || chr(8195) || chr(8196) || chr(8197) || chr(8198) || chr(8199) || chr(8200) || chr(8201) || chr(8202) || chr(8232) || chr(8233) || chr(8239) || chr(8287) || chr(12288) AS chars
+),
 -- The leads: the id and each column the model reads, trimmed (§3.1); an empty cell is missing
-leads_read AS (
+leads_read AS MATERIALIZED (
     SELECT
-        trim(CAST("Lead ID" AS VARCHAR), chr(9) || chr(10) || chr(11) || chr(12) || chr(13) || chr(32) || chr(133) || chr(160) || chr(5760) || chr(8192) || chr(8193) || chr(8194) || chr(8195) || chr(8196) || chr(8197) || chr(8198) || chr(8199) || chr(8200) || chr(8201) || chr(8202) || chr(8232) || chr(8233) || chr(8239) || chr(8287) || chr(12288)) AS lead_id,
+        trim(CAST(t."Lead ID" AS VARCHAR), ws.chars) AS lead_id,
         -- Job Title
-        NULLIF(trim(CAST("Job Title" AS VARCHAR), chr(9) || chr(10) || chr(11) || chr(12) || chr(13) || chr(32) || chr(133) || chr(160) || chr(5760) || chr(8192) || chr(8193) || chr(8194) || chr(8195) || chr(8196) || chr(8197) || chr(8198) || chr(8199) || chr(8200) || chr(8201) || chr(8202) || chr(8232) || chr(8233) || chr(8239) || chr(8287) || chr(12288)), '') AS c1,
+        NULLIF(trim(CAST(t."Job Title" AS VARCHAR), ws.chars), '') AS c1,
         -- Industry
-        NULLIF(trim(CAST("Industry" AS VARCHAR), chr(9) || chr(10) || chr(11) || chr(12) || chr(13) || chr(32) || chr(133) || chr(160) || chr(5760) || chr(8192) || chr(8193) || chr(8194) || chr(8195) || chr(8196) || chr(8197) || chr(8198) || chr(8199) || chr(8200) || chr(8201) || chr(8202) || chr(8232) || chr(8233) || chr(8239) || chr(8287) || chr(12288)), '') AS c2,
+        NULLIF(trim(CAST(t."Industry" AS VARCHAR), ws.chars), '') AS c2,
         -- Number of Employees
-        NULLIF(trim(CAST("Number of Employees" AS VARCHAR), chr(9) || chr(10) || chr(11) || chr(12) || chr(13) || chr(32) || chr(133) || chr(160) || chr(5760) || chr(8192) || chr(8193) || chr(8194) || chr(8195) || chr(8196) || chr(8197) || chr(8198) || chr(8199) || chr(8200) || chr(8201) || chr(8202) || chr(8232) || chr(8233) || chr(8239) || chr(8287) || chr(12288)), '') AS c3,
+        NULLIF(trim(CAST(t."Number of Employees" AS VARCHAR), ws.chars), '') AS c3,
         -- Target Account
-        NULLIF(trim(CAST("Target Account" AS VARCHAR), chr(9) || chr(10) || chr(11) || chr(12) || chr(13) || chr(32) || chr(133) || chr(160) || chr(5760) || chr(8192) || chr(8193) || chr(8194) || chr(8195) || chr(8196) || chr(8197) || chr(8198) || chr(8199) || chr(8200) || chr(8201) || chr(8202) || chr(8232) || chr(8233) || chr(8239) || chr(8287) || chr(12288)), '') AS c4,
+        NULLIF(trim(CAST(t."Target Account" AS VARCHAR), ws.chars), '') AS c4,
         -- Email
-        NULLIF(trim(CAST("Email" AS VARCHAR), chr(9) || chr(10) || chr(11) || chr(12) || chr(13) || chr(32) || chr(133) || chr(160) || chr(5760) || chr(8192) || chr(8193) || chr(8194) || chr(8195) || chr(8196) || chr(8197) || chr(8198) || chr(8199) || chr(8200) || chr(8201) || chr(8202) || chr(8232) || chr(8233) || chr(8239) || chr(8287) || chr(12288)), '') AS c5,
+        NULLIF(trim(CAST(t."Email" AS VARCHAR), ws.chars), '') AS c5,
         -- Is Competitor
-        NULLIF(trim(CAST("Is Competitor" AS VARCHAR), chr(9) || chr(10) || chr(11) || chr(12) || chr(13) || chr(32) || chr(133) || chr(160) || chr(5760) || chr(8192) || chr(8193) || chr(8194) || chr(8195) || chr(8196) || chr(8197) || chr(8198) || chr(8199) || chr(8200) || chr(8201) || chr(8202) || chr(8232) || chr(8233) || chr(8239) || chr(8287) || chr(12288)), '') AS c6,
+        NULLIF(trim(CAST(t."Is Competitor" AS VARCHAR), ws.chars), '') AS c6,
         -- Is Customer
-        NULLIF(trim(CAST("Is Customer" AS VARCHAR), chr(9) || chr(10) || chr(11) || chr(12) || chr(13) || chr(32) || chr(133) || chr(160) || chr(5760) || chr(8192) || chr(8193) || chr(8194) || chr(8195) || chr(8196) || chr(8197) || chr(8198) || chr(8199) || chr(8200) || chr(8201) || chr(8202) || chr(8232) || chr(8233) || chr(8239) || chr(8287) || chr(12288)), '') AS c7
-    FROM "crm"."leads"
+        NULLIF(trim(CAST(t."Is Customer" AS VARCHAR), ws.chars), '') AS c7
+    FROM "crm"."leads" t CROSS JOIN white_space ws
 ),
 -- The events of leads in the leads table (others are ignored, §3.6): lead id, activity (trimmed, ASCII lower case) and timestamp
 events_read AS (
-    SELECT trim(CAST(e."Lead ID" AS VARCHAR), chr(9) || chr(10) || chr(11) || chr(12) || chr(13) || chr(32) || chr(133) || chr(160) || chr(5760) || chr(8192) || chr(8193) || chr(8194) || chr(8195) || chr(8196) || chr(8197) || chr(8198) || chr(8199) || chr(8200) || chr(8201) || chr(8202) || chr(8232) || chr(8233) || chr(8239) || chr(8287) || chr(12288)) AS lead_id, TRANSLATE(trim(CAST(e."Activity" AS VARCHAR), chr(9) || chr(10) || chr(11) || chr(12) || chr(13) || chr(32) || chr(133) || chr(160) || chr(5760) || chr(8192) || chr(8193) || chr(8194) || chr(8195) || chr(8196) || chr(8197) || chr(8198) || chr(8199) || chr(8200) || chr(8201) || chr(8202) || chr(8232) || chr(8233) || chr(8239) || chr(8287) || chr(12288)), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') AS activity, trim(CAST(e."Timestamp" AS VARCHAR), chr(9) || chr(10) || chr(11) || chr(12) || chr(13) || chr(32) || chr(133) || chr(160) || chr(5760) || chr(8192) || chr(8193) || chr(8194) || chr(8195) || chr(8196) || chr(8197) || chr(8198) || chr(8199) || chr(8200) || chr(8201) || chr(8202) || chr(8232) || chr(8233) || chr(8239) || chr(8287) || chr(12288)) AS event_time
-    FROM "crm"."events" e
-    WHERE trim(CAST(e."Lead ID" AS VARCHAR), chr(9) || chr(10) || chr(11) || chr(12) || chr(13) || chr(32) || chr(133) || chr(160) || chr(5760) || chr(8192) || chr(8193) || chr(8194) || chr(8195) || chr(8196) || chr(8197) || chr(8198) || chr(8199) || chr(8200) || chr(8201) || chr(8202) || chr(8232) || chr(8233) || chr(8239) || chr(8287) || chr(12288)) IN (SELECT lead_id FROM leads_read)
+    SELECT trim(CAST(e."Lead ID" AS VARCHAR), ws.chars) AS lead_id, TRANSLATE(trim(CAST(e."Activity" AS VARCHAR), ws.chars), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') AS activity, trim(CAST(e."Timestamp" AS VARCHAR), ws.chars) AS event_time
+    FROM "crm"."events" e CROSS JOIN white_space ws
+    WHERE trim(CAST(e."Lead ID" AS VARCHAR), ws.chars) IN (SELECT lead_id FROM leads_read)
 ),
 -- Each event's UTC day as a day number (§3.5); a timestamp that is not a date counts for nothing
 events_in AS (
@@ -47,7 +51,7 @@ as_of AS (
 event_weights AS (
     SELECT lead_id, age,
         CASE WHEN e.activity = 'pricing_page_view' AND age >= 0 AND age < 30 THEN CAST(1 AS DOUBLE) END AS w_n1,
-        CASE WHEN e.activity = 'webinar_attended' AND age >= 0 AND age < 90 THEN POWER(CAST('5e-1' AS DOUBLE), CAST(age AS DOUBLE) / CAST(45 AS DOUBLE)) END AS w_n2,
+        CASE WHEN e.activity = 'webinar_attended' AND age >= 0 AND age < 90 THEN CASE WHEN CAST(age AS DOUBLE) / CAST(45 AS DOUBLE) >= CAST(1075 AS DOUBLE) THEN CAST(0 AS DOUBLE) ELSE POWER(CAST('5e-1' AS DOUBLE), CAST(age AS DOUBLE) / CAST(45 AS DOUBLE)) END END AS w_n2,
         CASE WHEN e.activity = 'whitepaper_download' AND age >= 0 AND age < 60 THEN CAST(1 AS DOUBLE) END AS w_n3,
         CASE WHEN e.activity = 'ebook_download' AND age >= 0 AND age < 60 THEN CAST(1 AS DOUBLE) END AS w_n4,
         CASE WHEN e.activity = 'case_study_view' AND age >= 0 AND age < 30 THEN CAST(1 AS DOUBLE) END AS w_n5,
@@ -63,7 +67,7 @@ event_weights AS (
 activity_counts AS (
     SELECT lead_id,
         COALESCE(CAST(COUNT(w_n1) AS DOUBLE), CAST(0 AS DOUBLE)) AS n1,
-        COALESCE(list_reduce(list(w_n2 ORDER BY w_n2 DESC) FILTER (WHERE w_n2 IS NOT NULL), (acc, x) -> acc + x), CAST(0 AS DOUBLE)) AS n2,
+        COALESCE(list_reduce(list(w_n2 ORDER BY w_n2 DESC) FILTER (WHERE w_n2 IS NOT NULL), lambda acc, x: acc + x), CAST(0 AS DOUBLE)) AS n2,
         COALESCE(CAST(COUNT(w_n3) AS DOUBLE), CAST(0 AS DOUBLE)) AS n3,
         COALESCE(CAST(COUNT(w_n4) AS DOUBLE), CAST(0 AS DOUBLE)) AS n4,
         COALESCE(CAST(COUNT(w_n5) AS DOUBLE), CAST(0 AS DOUBLE)) AS n5,
@@ -77,7 +81,7 @@ activity_counts AS (
     GROUP BY lead_id
 ),
 -- Each rule for each lead: whether a fit rule or an override holds (§4.1, §4.7), an activity's count and an engagement rule's points after its cap (§4.3, §4.4)
-rule_results AS (
+rule_results AS MATERIALIZED (
     SELECT
         l.lead_id,
         -- fit-senior-title: Senior decision maker (why: Sales closes with budget holders; managers rarely sign.)
@@ -153,7 +157,7 @@ rule_points AS (
     FROM rule_results
 ),
 -- The raw sub-scores: fit points of the rules that hold, engagement points, in model order (§4.2, §4.4); which overrides fired; the fired rule ids
-raw_sums AS (
+raw_sums AS MATERIALIZED (
     SELECT lead_id,
         CAST(0 AS DOUBLE)
             + CASE WHEN fit_1 THEN CAST(20 AS DOUBLE) ELSE CAST(0 AS DOUBLE) END
@@ -211,7 +215,7 @@ capped AS (
     FROM raw_sums
 ),
 -- round2: the nearest hundredth, halves away from zero (§4.6)
-subscores AS (
+subscores AS MATERIALIZED (
     SELECT capped.*,
         (CAST(FLOOR(fit_hundredths) AS DOUBLE) + CASE WHEN fit_hundredths - CAST(FLOOR(fit_hundredths) AS DOUBLE) >= CAST('5e-1' AS DOUBLE) THEN CAST(1 AS DOUBLE) ELSE CAST(0 AS DOUBLE) END) / CAST(100 AS DOUBLE) AS fit,
         (CAST(FLOOR(engagement_hundredths) AS DOUBLE) + CASE WHEN engagement_hundredths - CAST(FLOOR(engagement_hundredths) AS DOUBLE) >= CAST('5e-1' AS DOUBLE) THEN CAST(1 AS DOUBLE) ELSE CAST(0 AS DOUBLE) END) / CAST(100 AS DOUBLE) AS engagement
@@ -220,11 +224,11 @@ subscores AS (
 -- The total before rounding, in exactly this order: the divisions, the products, the sum, times the scale (§4.6)
 mixed AS (
     SELECT subscores.*,
-        (CAST('6e-1' AS DOUBLE) * (fit / CAST(60 AS DOUBLE)) + CAST('4e-1' AS DOUBLE) * (engagement / CAST(40 AS DOUBLE))) * CAST(100 AS DOUBLE) * CAST(100 AS DOUBLE) AS score_hundredths
+        CAST(100 AS DOUBLE) * (CAST('6e-1' AS DOUBLE) * (fit / CAST(60 AS DOUBLE)) + CASE WHEN (engagement / CAST(40 AS DOUBLE)) <= CAST('5e-324' AS DOUBLE) THEN CAST(0 AS DOUBLE) ELSE CAST('4e-1' AS DOUBLE) * (engagement / CAST(40 AS DOUBLE)) END) * CAST(100 AS DOUBLE) AS score_hundredths
     FROM subscores
 ),
 -- The total, rounded (§4.6)
-total AS (
+total AS MATERIALIZED (
     SELECT mixed.*,
         (CAST(FLOOR(score_hundredths) AS DOUBLE) + CASE WHEN score_hundredths - CAST(FLOOR(score_hundredths) AS DOUBLE) >= CAST('5e-1' AS DOUBLE) THEN CAST(1 AS DOUBLE) ELSE CAST(0 AS DOUBLE) END) / CAST(100 AS DOUBLE) AS score
     FROM mixed

@@ -8,31 +8,35 @@
 -- Returns one row per lead: id, fit, engagement, score, status, grade, fired_rules (ids joined with ';'), the values `mql-studio score` writes to JSON (docs/sql.md).
 
 WITH
+-- The 25 characters Unicode calls White_Space, which are trimmed from every cell (§3.1)
+white_space AS (
+    SELECT chr(9) || chr(10) || chr(11) || chr(12) || chr(13) || chr(32) || chr(133) || chr(160) || chr(5760) || chr(8192) || chr(8193) || chr(8194) || chr(8195) || chr(8196) || chr(8197) || chr(8198) || chr(8199) || chr(8200) || chr(8201) || chr(8202) || chr(8232) || chr(8233) || chr(8239) || chr(8287) || chr(12288) AS chars
+),
 -- The leads: the id and each column the model reads, trimmed (§3.1); an empty cell is missing
-leads_read AS (
+leads_read AS MATERIALIZED (
     SELECT
-        btrim(CAST("Lead ID" AS TEXT), chr(9) || chr(10) || chr(11) || chr(12) || chr(13) || chr(32) || chr(133) || chr(160) || chr(5760) || chr(8192) || chr(8193) || chr(8194) || chr(8195) || chr(8196) || chr(8197) || chr(8198) || chr(8199) || chr(8200) || chr(8201) || chr(8202) || chr(8232) || chr(8233) || chr(8239) || chr(8287) || chr(12288)) AS lead_id,
+        btrim(CAST(t."Lead ID" AS TEXT), ws.chars) AS lead_id,
         -- Job Title
-        NULLIF(btrim(CAST("Job Title" AS TEXT), chr(9) || chr(10) || chr(11) || chr(12) || chr(13) || chr(32) || chr(133) || chr(160) || chr(5760) || chr(8192) || chr(8193) || chr(8194) || chr(8195) || chr(8196) || chr(8197) || chr(8198) || chr(8199) || chr(8200) || chr(8201) || chr(8202) || chr(8232) || chr(8233) || chr(8239) || chr(8287) || chr(12288)), '') AS c1,
+        NULLIF(btrim(CAST(t."Job Title" AS TEXT), ws.chars), '') AS c1,
         -- Industry
-        NULLIF(btrim(CAST("Industry" AS TEXT), chr(9) || chr(10) || chr(11) || chr(12) || chr(13) || chr(32) || chr(133) || chr(160) || chr(5760) || chr(8192) || chr(8193) || chr(8194) || chr(8195) || chr(8196) || chr(8197) || chr(8198) || chr(8199) || chr(8200) || chr(8201) || chr(8202) || chr(8232) || chr(8233) || chr(8239) || chr(8287) || chr(12288)), '') AS c2,
+        NULLIF(btrim(CAST(t."Industry" AS TEXT), ws.chars), '') AS c2,
         -- Number of Employees
-        NULLIF(btrim(CAST("Number of Employees" AS TEXT), chr(9) || chr(10) || chr(11) || chr(12) || chr(13) || chr(32) || chr(133) || chr(160) || chr(5760) || chr(8192) || chr(8193) || chr(8194) || chr(8195) || chr(8196) || chr(8197) || chr(8198) || chr(8199) || chr(8200) || chr(8201) || chr(8202) || chr(8232) || chr(8233) || chr(8239) || chr(8287) || chr(12288)), '') AS c3,
+        NULLIF(btrim(CAST(t."Number of Employees" AS TEXT), ws.chars), '') AS c3,
         -- Target Account
-        NULLIF(btrim(CAST("Target Account" AS TEXT), chr(9) || chr(10) || chr(11) || chr(12) || chr(13) || chr(32) || chr(133) || chr(160) || chr(5760) || chr(8192) || chr(8193) || chr(8194) || chr(8195) || chr(8196) || chr(8197) || chr(8198) || chr(8199) || chr(8200) || chr(8201) || chr(8202) || chr(8232) || chr(8233) || chr(8239) || chr(8287) || chr(12288)), '') AS c4,
+        NULLIF(btrim(CAST(t."Target Account" AS TEXT), ws.chars), '') AS c4,
         -- Email
-        NULLIF(btrim(CAST("Email" AS TEXT), chr(9) || chr(10) || chr(11) || chr(12) || chr(13) || chr(32) || chr(133) || chr(160) || chr(5760) || chr(8192) || chr(8193) || chr(8194) || chr(8195) || chr(8196) || chr(8197) || chr(8198) || chr(8199) || chr(8200) || chr(8201) || chr(8202) || chr(8232) || chr(8233) || chr(8239) || chr(8287) || chr(12288)), '') AS c5,
+        NULLIF(btrim(CAST(t."Email" AS TEXT), ws.chars), '') AS c5,
         -- Is Competitor
-        NULLIF(btrim(CAST("Is Competitor" AS TEXT), chr(9) || chr(10) || chr(11) || chr(12) || chr(13) || chr(32) || chr(133) || chr(160) || chr(5760) || chr(8192) || chr(8193) || chr(8194) || chr(8195) || chr(8196) || chr(8197) || chr(8198) || chr(8199) || chr(8200) || chr(8201) || chr(8202) || chr(8232) || chr(8233) || chr(8239) || chr(8287) || chr(12288)), '') AS c6,
+        NULLIF(btrim(CAST(t."Is Competitor" AS TEXT), ws.chars), '') AS c6,
         -- Is Customer
-        NULLIF(btrim(CAST("Is Customer" AS TEXT), chr(9) || chr(10) || chr(11) || chr(12) || chr(13) || chr(32) || chr(133) || chr(160) || chr(5760) || chr(8192) || chr(8193) || chr(8194) || chr(8195) || chr(8196) || chr(8197) || chr(8198) || chr(8199) || chr(8200) || chr(8201) || chr(8202) || chr(8232) || chr(8233) || chr(8239) || chr(8287) || chr(12288)), '') AS c7
-    FROM "crm"."leads"
+        NULLIF(btrim(CAST(t."Is Customer" AS TEXT), ws.chars), '') AS c7
+    FROM "crm"."leads" t CROSS JOIN white_space ws
 ),
 -- The events of leads in the leads table (others are ignored, §3.6): lead id, activity (trimmed, ASCII lower case) and timestamp
 events_read AS (
-    SELECT btrim(CAST(e."Lead ID" AS TEXT), chr(9) || chr(10) || chr(11) || chr(12) || chr(13) || chr(32) || chr(133) || chr(160) || chr(5760) || chr(8192) || chr(8193) || chr(8194) || chr(8195) || chr(8196) || chr(8197) || chr(8198) || chr(8199) || chr(8200) || chr(8201) || chr(8202) || chr(8232) || chr(8233) || chr(8239) || chr(8287) || chr(12288)) AS lead_id, TRANSLATE(btrim(CAST(e."Activity" AS TEXT), chr(9) || chr(10) || chr(11) || chr(12) || chr(13) || chr(32) || chr(133) || chr(160) || chr(5760) || chr(8192) || chr(8193) || chr(8194) || chr(8195) || chr(8196) || chr(8197) || chr(8198) || chr(8199) || chr(8200) || chr(8201) || chr(8202) || chr(8232) || chr(8233) || chr(8239) || chr(8287) || chr(12288)), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') AS activity, btrim(CAST(e."Timestamp" AS TEXT), chr(9) || chr(10) || chr(11) || chr(12) || chr(13) || chr(32) || chr(133) || chr(160) || chr(5760) || chr(8192) || chr(8193) || chr(8194) || chr(8195) || chr(8196) || chr(8197) || chr(8198) || chr(8199) || chr(8200) || chr(8201) || chr(8202) || chr(8232) || chr(8233) || chr(8239) || chr(8287) || chr(12288)) AS event_time
-    FROM "crm"."events" e
-    WHERE btrim(CAST(e."Lead ID" AS TEXT), chr(9) || chr(10) || chr(11) || chr(12) || chr(13) || chr(32) || chr(133) || chr(160) || chr(5760) || chr(8192) || chr(8193) || chr(8194) || chr(8195) || chr(8196) || chr(8197) || chr(8198) || chr(8199) || chr(8200) || chr(8201) || chr(8202) || chr(8232) || chr(8233) || chr(8239) || chr(8287) || chr(12288)) IN (SELECT lead_id FROM leads_read)
+    SELECT btrim(CAST(e."Lead ID" AS TEXT), ws.chars) AS lead_id, TRANSLATE(btrim(CAST(e."Activity" AS TEXT), ws.chars), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') AS activity, btrim(CAST(e."Timestamp" AS TEXT), ws.chars) AS event_time
+    FROM "crm"."events" e CROSS JOIN white_space ws
+    WHERE btrim(CAST(e."Lead ID" AS TEXT), ws.chars) IN (SELECT lead_id FROM leads_read)
 ),
 -- Each event's UTC day as a day number (§3.5); a timestamp that is not a date counts for nothing
 events_in AS (
@@ -47,7 +51,7 @@ as_of AS (
 event_weights AS (
     SELECT lead_id, age,
         CASE WHEN e.activity = 'pricing_page_view' AND age >= 0 AND age < 30 THEN CAST(1 AS DOUBLE PRECISION) END AS w_n1,
-        CASE WHEN e.activity = 'webinar_attended' AND age >= 0 AND age < 90 THEN POWER(CAST('5e-1' AS DOUBLE PRECISION), CAST(age AS DOUBLE PRECISION) / CAST(45 AS DOUBLE PRECISION)) END AS w_n2,
+        CASE WHEN e.activity = 'webinar_attended' AND age >= 0 AND age < 90 THEN CASE WHEN CAST(age AS DOUBLE PRECISION) / CAST(45 AS DOUBLE PRECISION) >= CAST(1075 AS DOUBLE PRECISION) THEN CAST(0 AS DOUBLE PRECISION) ELSE POWER(CAST('5e-1' AS DOUBLE PRECISION), CAST(age AS DOUBLE PRECISION) / CAST(45 AS DOUBLE PRECISION)) END END AS w_n2,
         CASE WHEN e.activity = 'whitepaper_download' AND age >= 0 AND age < 60 THEN CAST(1 AS DOUBLE PRECISION) END AS w_n3,
         CASE WHEN e.activity = 'ebook_download' AND age >= 0 AND age < 60 THEN CAST(1 AS DOUBLE PRECISION) END AS w_n4,
         CASE WHEN e.activity = 'case_study_view' AND age >= 0 AND age < 30 THEN CAST(1 AS DOUBLE PRECISION) END AS w_n5,
@@ -83,7 +87,7 @@ activity_counts AS (
     GROUP BY lead_id
 ),
 -- Each rule for each lead: whether a fit rule or an override holds (§4.1, §4.7), an activity's count and an engagement rule's points after its cap (§4.3, §4.4)
-rule_results AS (
+rule_results AS MATERIALIZED (
     SELECT
         l.lead_id,
         -- fit-senior-title: Senior decision maker (why: Sales closes with budget holders; managers rarely sign.)
@@ -159,7 +163,7 @@ rule_points AS (
     FROM rule_results
 ),
 -- The raw sub-scores: fit points of the rules that hold, engagement points, in model order (§4.2, §4.4); which overrides fired; the fired rule ids
-raw_sums AS (
+raw_sums AS MATERIALIZED (
     SELECT lead_id,
         CAST(0 AS DOUBLE PRECISION)
             + CASE WHEN fit_1 THEN CAST(20 AS DOUBLE PRECISION) ELSE CAST(0 AS DOUBLE PRECISION) END
@@ -217,7 +221,7 @@ capped AS (
     FROM raw_sums
 ),
 -- round2: the nearest hundredth, halves away from zero (§4.6)
-subscores AS (
+subscores AS MATERIALIZED (
     SELECT capped.*,
         (CAST(FLOOR(fit_hundredths) AS DOUBLE PRECISION) + CASE WHEN fit_hundredths - CAST(FLOOR(fit_hundredths) AS DOUBLE PRECISION) >= CAST('5e-1' AS DOUBLE PRECISION) THEN CAST(1 AS DOUBLE PRECISION) ELSE CAST(0 AS DOUBLE PRECISION) END) / CAST(100 AS DOUBLE PRECISION) AS fit,
         (CAST(FLOOR(engagement_hundredths) AS DOUBLE PRECISION) + CASE WHEN engagement_hundredths - CAST(FLOOR(engagement_hundredths) AS DOUBLE PRECISION) >= CAST('5e-1' AS DOUBLE PRECISION) THEN CAST(1 AS DOUBLE PRECISION) ELSE CAST(0 AS DOUBLE PRECISION) END) / CAST(100 AS DOUBLE PRECISION) AS engagement
@@ -226,11 +230,11 @@ subscores AS (
 -- The total before rounding, in exactly this order: the divisions, the products, the sum, times the scale (§4.6)
 mixed AS (
     SELECT subscores.*,
-        (CAST('6e-1' AS DOUBLE PRECISION) * (fit / CAST(60 AS DOUBLE PRECISION)) + CAST('4e-1' AS DOUBLE PRECISION) * (engagement / CAST(40 AS DOUBLE PRECISION))) * CAST(100 AS DOUBLE PRECISION) * CAST(100 AS DOUBLE PRECISION) AS score_hundredths
+        CAST(100 AS DOUBLE PRECISION) * (CAST('6e-1' AS DOUBLE PRECISION) * (fit / CAST(60 AS DOUBLE PRECISION)) + CASE WHEN (engagement / CAST(40 AS DOUBLE PRECISION)) <= CAST('5e-324' AS DOUBLE PRECISION) THEN CAST(0 AS DOUBLE PRECISION) ELSE CAST('4e-1' AS DOUBLE PRECISION) * (engagement / CAST(40 AS DOUBLE PRECISION)) END) * CAST(100 AS DOUBLE PRECISION) AS score_hundredths
     FROM subscores
 ),
 -- The total, rounded (§4.6)
-total AS (
+total AS MATERIALIZED (
     SELECT mixed.*,
         (CAST(FLOOR(score_hundredths) AS DOUBLE PRECISION) + CASE WHEN score_hundredths - CAST(FLOOR(score_hundredths) AS DOUBLE PRECISION) >= CAST('5e-1' AS DOUBLE PRECISION) THEN CAST(1 AS DOUBLE PRECISION) ELSE CAST(0 AS DOUBLE PRECISION) END) / CAST(100 AS DOUBLE PRECISION) AS score
     FROM mixed

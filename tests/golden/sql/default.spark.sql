@@ -8,31 +8,35 @@
 -- Returns one row per lead: id, fit, engagement, score, status, grade, fired_rules (ids joined with ';'), the values `mql-studio score` writes to JSON (docs/sql.md).
 
 WITH
+-- The 25 characters Unicode calls White_Space, which are trimmed from every cell (§3.1)
+white_space AS (
+    SELECT '\u0009\u000a\u000b\u000c\u000d\u0020\u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000' AS chars
+),
 -- The leads: the id and each column the model reads, trimmed (§3.1); an empty cell is missing
 leads_read AS (
     SELECT
-        trim(BOTH '\u0009\u000a\u000b\u000c\u000d\u0020\u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000' FROM CAST(`Lead ID` AS STRING)) AS lead_id,
+        trim(BOTH ws.chars FROM CAST(t.`Lead ID` AS STRING)) AS lead_id,
         -- Job Title
-        NULLIF(trim(BOTH '\u0009\u000a\u000b\u000c\u000d\u0020\u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000' FROM CAST(`Job Title` AS STRING)), '') AS c1,
+        NULLIF(trim(BOTH ws.chars FROM CAST(t.`Job Title` AS STRING)), '') AS c1,
         -- Industry
-        NULLIF(trim(BOTH '\u0009\u000a\u000b\u000c\u000d\u0020\u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000' FROM CAST(`Industry` AS STRING)), '') AS c2,
+        NULLIF(trim(BOTH ws.chars FROM CAST(t.`Industry` AS STRING)), '') AS c2,
         -- Number of Employees
-        NULLIF(trim(BOTH '\u0009\u000a\u000b\u000c\u000d\u0020\u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000' FROM CAST(`Number of Employees` AS STRING)), '') AS c3,
+        NULLIF(trim(BOTH ws.chars FROM CAST(t.`Number of Employees` AS STRING)), '') AS c3,
         -- Target Account
-        NULLIF(trim(BOTH '\u0009\u000a\u000b\u000c\u000d\u0020\u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000' FROM CAST(`Target Account` AS STRING)), '') AS c4,
+        NULLIF(trim(BOTH ws.chars FROM CAST(t.`Target Account` AS STRING)), '') AS c4,
         -- Email
-        NULLIF(trim(BOTH '\u0009\u000a\u000b\u000c\u000d\u0020\u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000' FROM CAST(`Email` AS STRING)), '') AS c5,
+        NULLIF(trim(BOTH ws.chars FROM CAST(t.`Email` AS STRING)), '') AS c5,
         -- Is Competitor
-        NULLIF(trim(BOTH '\u0009\u000a\u000b\u000c\u000d\u0020\u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000' FROM CAST(`Is Competitor` AS STRING)), '') AS c6,
+        NULLIF(trim(BOTH ws.chars FROM CAST(t.`Is Competitor` AS STRING)), '') AS c6,
         -- Is Customer
-        NULLIF(trim(BOTH '\u0009\u000a\u000b\u000c\u000d\u0020\u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000' FROM CAST(`Is Customer` AS STRING)), '') AS c7
-    FROM `crm`.`leads`
+        NULLIF(trim(BOTH ws.chars FROM CAST(t.`Is Customer` AS STRING)), '') AS c7
+    FROM `crm`.`leads` t CROSS JOIN white_space ws
 ),
 -- The events of leads in the leads table (others are ignored, §3.6): lead id, activity (trimmed, ASCII lower case) and timestamp
 events_read AS (
-    SELECT trim(BOTH '\u0009\u000a\u000b\u000c\u000d\u0020\u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000' FROM CAST(e.`Lead ID` AS STRING)) AS lead_id, TRANSLATE(trim(BOTH '\u0009\u000a\u000b\u000c\u000d\u0020\u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000' FROM CAST(e.`Activity` AS STRING)), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') AS activity, trim(BOTH '\u0009\u000a\u000b\u000c\u000d\u0020\u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000' FROM CAST(e.`Timestamp` AS STRING)) AS event_time
-    FROM `crm`.`events` e
-    WHERE trim(BOTH '\u0009\u000a\u000b\u000c\u000d\u0020\u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000' FROM CAST(e.`Lead ID` AS STRING)) IN (SELECT lead_id FROM leads_read)
+    SELECT trim(BOTH ws.chars FROM CAST(e.`Lead ID` AS STRING)) AS lead_id, TRANSLATE(trim(BOTH ws.chars FROM CAST(e.`Activity` AS STRING)), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') AS activity, trim(BOTH ws.chars FROM CAST(e.`Timestamp` AS STRING)) AS event_time
+    FROM `crm`.`events` e CROSS JOIN white_space ws
+    WHERE trim(BOTH ws.chars FROM CAST(e.`Lead ID` AS STRING)) IN (SELECT lead_id FROM leads_read)
 ),
 -- Each event's UTC day as a day number (§3.5); a timestamp that is not a date counts for nothing
 events_in AS (
@@ -47,7 +51,7 @@ as_of AS (
 event_weights AS (
     SELECT lead_id, age,
         CASE WHEN e.activity = 'pricing_page_view' AND age >= 0 AND age < 30 THEN CAST(1 AS DOUBLE) END AS w_n1,
-        CASE WHEN e.activity = 'webinar_attended' AND age >= 0 AND age < 90 THEN POWER(CAST('5e-1' AS DOUBLE), CAST(age AS DOUBLE) / CAST(45 AS DOUBLE)) END AS w_n2,
+        CASE WHEN e.activity = 'webinar_attended' AND age >= 0 AND age < 90 THEN CASE WHEN CAST(age AS DOUBLE) / CAST(45 AS DOUBLE) >= CAST(1075 AS DOUBLE) THEN CAST(0 AS DOUBLE) ELSE POWER(CAST('5e-1' AS DOUBLE), CAST(age AS DOUBLE) / CAST(45 AS DOUBLE)) END END AS w_n2,
         CASE WHEN e.activity = 'whitepaper_download' AND age >= 0 AND age < 60 THEN CAST(1 AS DOUBLE) END AS w_n3,
         CASE WHEN e.activity = 'ebook_download' AND age >= 0 AND age < 60 THEN CAST(1 AS DOUBLE) END AS w_n4,
         CASE WHEN e.activity = 'case_study_view' AND age >= 0 AND age < 30 THEN CAST(1 AS DOUBLE) END AS w_n5,
@@ -220,7 +224,7 @@ subscores AS (
 -- The total before rounding, in exactly this order: the divisions, the products, the sum, times the scale (§4.6)
 mixed AS (
     SELECT subscores.*,
-        (CAST('6e-1' AS DOUBLE) * (fit / CAST(60 AS DOUBLE)) + CAST('4e-1' AS DOUBLE) * (engagement / CAST(40 AS DOUBLE))) * CAST(100 AS DOUBLE) * CAST(100 AS DOUBLE) AS score_hundredths
+        CAST(100 AS DOUBLE) * (CAST('6e-1' AS DOUBLE) * (fit / CAST(60 AS DOUBLE)) + CASE WHEN (engagement / CAST(40 AS DOUBLE)) <= CAST('5e-324' AS DOUBLE) THEN CAST(0 AS DOUBLE) ELSE CAST('4e-1' AS DOUBLE) * (engagement / CAST(40 AS DOUBLE)) END) * CAST(100 AS DOUBLE) AS score_hundredths
     FROM subscores
 ),
 -- The total, rounded (§4.6)
