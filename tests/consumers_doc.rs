@@ -352,7 +352,7 @@ fn the_sql_of_the_doc_is_the_sql_the_model_compiles_to() {
     run_doc_commands(dir.path());
     let sql = std::fs::read_to_string(dir.path().join("models/default.postgres.sql")).unwrap();
     assert!(sql.contains("CREATE OR REPLACE VIEW \"crm\".\"lead_scores\" AS"));
-    for cte in ["leads_read AS (", "rule_results AS (", "scored AS ("] {
+    for cte in ["leads_read AS ", "rule_results AS ", "scored AS ("] {
         assert!(sql.contains(cte), "the SQL has no CTE {cte}");
     }
     // The comment the doc quotes names the rule, its label and its rationale.

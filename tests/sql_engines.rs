@@ -26,6 +26,8 @@ struct Case {
     leads_csv: String,
     events_csv: Option<String>,
     as_of: Option<&'static str>,
+    /// The SQL reads each lead's as-of date from this column instead (`--as-of-column`).
+    as_of_column: Option<&'static str>,
 }
 
 const EVENT_COLUMNS: &str = "Lead ID,Activity,Timestamp";
@@ -103,8 +105,10 @@ fn compile(dir: &Path, case: &Case, engine: Engine) -> Result<String, String> {
             EVENT_COLUMNS.to_owned(),
         ]);
     }
-    if let Some(as_of) = case.as_of {
-        args.extend(["--as-of".to_owned(), as_of.to_owned()]);
+    match (case.as_of_column, case.as_of) {
+        (Some(column), _) => args.extend(["--as-of-column".to_owned(), column.to_owned()]),
+        (None, Some(as_of)) => args.extend(["--as-of".to_owned(), as_of.to_owned()]),
+        (None, None) => {}
     }
     let refs: Vec<&str> = args.iter().map(String::as_str).collect();
     let output = run(&refs);
@@ -262,6 +266,7 @@ fn every_bundled_model_scores_the_sample_leads_as_the_cli_does() {
             leads_csv: leads.clone(),
             events_csv: Some(events.clone()),
             as_of: Some("2026-11-01"),
+            as_of_column: None,
         });
         cases.push(Case {
             name: format!("{name} with count columns"),
@@ -269,6 +274,7 @@ fn every_bundled_model_scores_the_sample_leads_as_the_cli_does() {
             leads_csv: leads.clone(),
             events_csv: None,
             as_of: None,
+            as_of_column: None,
         });
     }
     // The default as-of date: the latest event's day.
@@ -278,6 +284,7 @@ fn every_bundled_model_scores_the_sample_leads_as_the_cli_does() {
         leads_csv: leads,
         events_csv: Some(events),
         as_of: None,
+        as_of_column: None,
     });
     for (engine, ran, refused) in check(&cases, &scratch("bundled")) {
         assert_eq!(refused, 0, "{}: no bundled model is refused", engine.code());
@@ -313,6 +320,7 @@ fn the_worked_example_scores_as_documented_on_every_engine() {
             leads_csv: leads_csv.clone(),
             events_csv: Some(events_csv),
             as_of: Some("2026-03-31"),
+            as_of_column: None,
         },
         Case {
             name: "worked example with count columns".to_owned(),
@@ -320,6 +328,7 @@ fn the_worked_example_scores_as_documented_on_every_engine() {
             leads_csv,
             events_csv: None,
             as_of: None,
+            as_of_column: None,
         },
     ];
     check(&cases, &scratch("worked"));
@@ -349,6 +358,7 @@ fn random_valid_models_score_generated_leads_as_the_cli_does() {
             leads_csv,
             events_csv,
             as_of: Some(AS_OF),
+            as_of_column: None,
         });
     }
     for (engine, ran, refused) in check(&cases, &scratch("random")) {
@@ -448,6 +458,7 @@ fn edge_cases_of_rounding_ties_windows_and_days_score_as_the_cli_does() {
             leads_csv: EDGE_LEADS.to_owned(),
             events_csv: Some(EDGE_EVENTS.to_owned()),
             as_of: Some(AS_OF),
+            as_of_column: None,
         },
         Case {
             name: "edge cases with count columns".to_owned(),
@@ -455,6 +466,23 @@ fn edge_cases_of_rounding_ties_windows_and_days_score_as_the_cli_does() {
             leads_csv: EDGE_LEADS.to_owned(),
             events_csv: None,
             as_of: None,
+            as_of_column: None,
+        },
+        // Each lead's own as-of date, written three ways, all the same day.
+        Case {
+            name: "edge cases with an as-of column".to_owned(),
+            model_ron: EDGE_MODEL.to_owned(),
+            leads_csv: EDGE_LEADS
+                .lines()
+                .enumerate()
+                .map(|(i, line)| {
+                    let as_of = ["As Of", "2026-06-15", "2026/06/15", "2026-06-15T23:00:00Z"];
+                    format!("{line},{}\n", as_of[if i == 0 { 0 } else { 1 + i % 3 }])
+                })
+                .collect(),
+            events_csv: Some(EDGE_EVENTS.to_owned()),
+            as_of: Some(AS_OF),
+            as_of_column: Some("As Of"),
         },
     ];
     let dir = scratch("edges");
@@ -487,6 +515,7 @@ fn a_column_the_sql_cannot_test_as_the_cli_does_stops_the_query_with_the_rules_n
         leads_csv: EDGE_LEADS.to_owned(),
         events_csv: None,
         as_of: None,
+        as_of_column: None,
     };
     let dir = scratch("refusal");
     std::fs::write(dir.join("model.ron"), &case.model_ron).unwrap();
