@@ -24,6 +24,15 @@ SET TimeZone = 'UTC';  -- a timestamp's day is its UTC day (§3.5)
 CREATE OR REPLACE TEMP MACRO fmt_number(x) AS
     CASE WHEN x = trunc(x) THEN CAST(CAST(x AS BIGINT) AS VARCHAR) ELSE CAST(x AS VARCHAR) END;
 
+-- §6.1's text cells: an apostrophe before each piece (after `,` or `;`) whose first character
+-- other than `"` starts a formula, then double quotes (a quote doubled) around a cell that holds
+-- `,`, `;` or `"` (the fired rules of more than one rule). The file is written without quoting
+-- of its own (QUOTE ''), so these are the only quotes. (Control characters, which §6.1 escapes,
+-- are not in these files.)
+CREATE OR REPLACE TEMP MACRO neutralize(x) AS regexp_replace(x, '(^|[,;])("*)([=+@-])', '\1''\2\3', 'g');
+CREATE OR REPLACE TEMP MACRO quote_cell(x) AS
+    CASE WHEN regexp_matches(x, '[,;"]') THEN '"' || replace(x, '"', '""') || '"' ELSE x END;
+
 COPY (
 WITH
 leads AS (
@@ -143,8 +152,8 @@ scored AS (
     FROM subscores
 )
 SELECT
-    -- §6.1: formula-injection neutralisation of the id.
-    CASE WHEN left(id, 1) IN ('=', '+', '-', '@', chr(9), chr(13)) THEN '''' || id ELSE id END AS id,
+    -- §6.1: formula-injection neutralisation and quoting of the id.
+    quote_cell(neutralize(id)) AS id,
     -- fmt_number: no trailing .0, at most two decimals.
     fmt_number(fit) AS fit,
     fmt_number(engagement) AS engagement,
@@ -159,8 +168,8 @@ SELECT
     CASE WHEN fit >= 45 THEN 'A' WHEN fit >= 30 THEN 'B' WHEN fit >= 15 THEN 'C' ELSE 'D' END
         || CASE WHEN engagement >= 30 THEN '1' WHEN engagement >= 20 THEN '2'
                 WHEN engagement >= 10 THEN '3' ELSE '4' END AS grade,
-    -- NULL rather than '' when nothing fired: DuckDB writes '' as "" but NULL as an empty field.
-    nullif(concat_ws(';',
+    -- Quoted when more than one rule fired (no rule id starts with a formula trigger).
+    quote_cell(concat_ws(';',
         CASE WHEN f_senior THEN 'fit-senior-title' END,
         CASE WHEN f_manager THEN 'fit-manager-title' END,
         CASE WHEN f_core THEN 'fit-core-industry' END,
@@ -183,7 +192,7 @@ SELECT
         CASE WHEN o_competitor THEN 'dq-competitor' END,
         CASE WHEN o_customer THEN 'dq-customer' END,
         CASE WHEN o_demo THEN 'ft-demo-request' END
-    ), '') AS fired_rules
+    )) AS fired_rules
 FROM scored
 ORDER BY rn
-) TO '@OUT@' (FORMAT csv, HEADER true);
+) TO '@OUT@' (FORMAT csv, HEADER true, QUOTE '', ESCAPE '');

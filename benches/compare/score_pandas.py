@@ -161,20 +161,22 @@ def fmt_number(values):
     return pd.Series(values).map("{:.2f}".format).str.rstrip("0").str.rstrip(".")
 
 
-def neutralize(values):
-    """A leading apostrophe for cells a spreadsheet would run as a formula."""
-    values = pd.Series(values)
-    return values.where(~values.str.match(r"[=+\-@\t\r]"), "'" + values)
+def text_cell(values):
+    """A text cell: an apostrophe before each piece (after `,` or `;`) that starts with a formula
+    trigger, then quoted when it holds `,`, `;` or `"` (no control characters in these files)."""
+    values = pd.Series(values).str.replace(r'(^|[,;])("*)([=+@-])', r"\1'\2\3", regex=True)
+    needs_quotes = values.str.contains(r'[,;"]', regex=True)
+    return values.where(~needs_quotes, '"' + values.str.replace('"', '""', regex=False) + '"')
 
 
-out = pd.DataFrame({
-    "id": neutralize(lead_ids.reset_index(drop=True)),
-    "fit": fmt_number(fit),
-    "engagement": fmt_number(engagement),
-    "score": fmt_number(score),
-    "status": status,
-    "grade": grade,
-    "fired_rules": fired,
-})
-out.to_csv(out_path, index=False, lineterminator="\n")
+# The cells are written as they are (quoted above where §6.1 quotes), one line per lead.
+lines = (
+    text_cell(lead_ids.reset_index(drop=True))
+    + "," + fmt_number(fit) + "," + fmt_number(engagement) + "," + fmt_number(score)
+    + "," + pd.Series(status) + "," + grade + "," + text_cell(fired)
+)
+with open(out_path, "w", encoding="utf-8", newline="") as file:
+    file.write("id,fit,engagement,score,status,grade,fired_rules\n")
+    file.write("\n".join(lines))
+    file.write("\n")
 print(f"pandas score: {time.perf_counter() - started:.3f} s", file=sys.stderr)

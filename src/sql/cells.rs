@@ -58,52 +58,101 @@ fn floor_div(dialect: Dialect, a: &str, b: i64) -> String {
 
 /// The day number of a date or timestamp text (§3.5), or NULL when it is none.
 pub(super) fn day(dialect: Dialect, text: &str) -> String {
-    let int = |from: usize, len: usize| {
-        format!(
-            "CAST(SUBSTR({text}, {from}, {len}) AS {})",
-            dialect.int_type()
-        )
-    };
-    let (y, m, d) = (int(1, 4), int(6, 2), int(9, 2));
+    let parts = DayParts::of(dialect, text);
+    format!(
+        "CASE WHEN {} THEN {} END",
+        day_grammar(dialect, text),
+        day_from(dialect, &parts)
+    )
+}
+
+/// Whether a text matches the date and timestamp grammar of §3.5 (ranges not checked).
+pub(super) fn day_grammar(dialect: Dialect, text: &str) -> String {
+    dialect.regex(text, DAY_RE)
+}
+
+/// The parts of a text that matched [`day_grammar`]: year, month, day, whether the time is in
+/// range, and the day shift of its offset (-1, 0 or 1). Expressions, or columns holding them.
+pub(super) struct DayParts {
+    pub(super) year: String,
+    pub(super) month: String,
+    pub(super) day: String,
+    pub(super) time_ok: String,
+    pub(super) shift: String,
+}
+
+impl DayParts {
+    /// The parts as expressions of the text (which must match the grammar).
+    pub(super) fn of(dialect: Dialect, text: &str) -> DayParts {
+        let int = |from: &str, len: usize| {
+            format!(
+                "CAST(SUBSTR({text}, {from}, {len}) AS {})",
+                dialect.int_type()
+            )
+        };
+        let len = format!("LENGTH({text})");
+        let has_time = format!("{len} > 10");
+        let hour = int("12", 2);
+        let minute = int("15", 2);
+        let has_seconds = format!("SUBSTR({text}, 17, 1) = ':'");
+        let second = int("18", 2);
+        // Once the grammar matched, an offset is there exactly when the sixth character from
+        // the end of a text with a time is a sign (a date's own `-` is at most the tenth).
+        let has_offset = format!("({len} > 16 AND SUBSTR({text}, {len} - 5, 1) IN ('+', '-'))");
+        let offset_sign = format!("SUBSTR({text}, {len} - 5, 1)");
+        let offset_minutes = format!(
+            "({} * 60 + {})",
+            int(&format!("{len} - 4"), 2),
+            int(&format!("{len} - 1"), 2)
+        );
+        // Nested CASEs, not AND: no engine promises to skip the casts of a text without them.
+        let time_ok = format!(
+            "CASE WHEN {has_time} THEN CASE WHEN {hour} <= 23 AND {minute} <= 59 \
+             AND (CASE WHEN {has_seconds} THEN {second} <= 59 ELSE TRUE END) \
+             AND (CASE WHEN {has_offset} THEN {offset_minutes} <= 840 ELSE TRUE END) \
+             THEN TRUE ELSE FALSE END ELSE TRUE END"
+        );
+        // The UTC day moves when the local time minus the offset leaves the day.
+        let utc_minute = format!(
+            "{hour} * 60 + {minute} - CASE WHEN {offset_sign} = '-' THEN -{offset_minutes} ELSE {offset_minutes} END"
+        );
+        let shift = format!(
+            "CASE WHEN {has_time} AND {has_offset} THEN \
+             CASE WHEN {utc_minute} < 0 THEN -1 WHEN {utc_minute} >= 1440 THEN 1 ELSE 0 END \
+             ELSE 0 END"
+        );
+        DayParts {
+            year: int("1", 4),
+            month: int("6", 2),
+            day: int("9", 2),
+            time_ok,
+            shift,
+        }
+    }
+}
+
+/// The day number from a date's parts: NULL when the month, the day or the time is out of
+/// range.
+pub(super) fn day_from(dialect: Dialect, parts: &DayParts) -> String {
+    let DayParts {
+        year: y,
+        month: m,
+        day: d,
+        time_ok,
+        shift,
+    } = parts;
     let leap = format!(
         "({y} - 4 * {fd4} = 0 AND ({y} - 100 * {fd100} <> 0 OR {y} - 400 * {fd400} = 0))",
-        fd4 = floor_div(dialect, &y, 4),
-        fd100 = floor_div(dialect, &y, 100),
-        fd400 = floor_div(dialect, &y, 400),
+        fd4 = floor_div(dialect, y, 4),
+        fd100 = floor_div(dialect, y, 100),
+        fd400 = floor_div(dialect, y, 400),
     );
     let days_in_month = format!(
         "CASE WHEN {m} = 2 THEN CASE WHEN {leap} THEN 29 ELSE 28 END \
          WHEN {m} IN (4, 6, 9, 11) THEN 30 ELSE 31 END"
     );
-    let len = format!("LENGTH({text})");
-    let has_time = format!("{len} > 10");
-    let hour = int(12, 2);
-    let minute = int(15, 2);
-    let has_seconds = format!("SUBSTR({text}, 17, 1) = ':'");
-    let second = int(18, 2);
-    let offset_re = dialect.regex(text, "[+-][0-9]{2}:[0-9]{2}$");
-    let offset_sign = format!("SUBSTR({text}, {len} - 5, 1)");
-    let offset_minutes = format!(
-        "(CAST(SUBSTR({text}, {len} - 4, 2) AS {int}) * 60 + CAST(SUBSTR({text}, {len} - 1, 2) AS {int}))",
-        int = dialect.int_type()
-    );
-    // Nested CASEs, not AND: no engine promises to skip the casts of a text the regular
-    // expression refused.
-    let time_ok = format!(
-        "CASE WHEN {has_time} THEN CASE WHEN {hour} <= 23 AND {minute} <= 59 \
-         AND (CASE WHEN {has_seconds} THEN {second} <= 59 ELSE TRUE END) \
-         AND (CASE WHEN {offset_re} THEN {offset_minutes} <= 840 ELSE TRUE END) \
-         THEN TRUE ELSE FALSE END ELSE TRUE END"
-    );
     let date_ok = format!(
         "CASE WHEN {m} BETWEEN 1 AND 12 THEN {d} BETWEEN 1 AND {days_in_month} ELSE FALSE END"
-    );
-    // The UTC day moves when the local time minus the offset leaves the day.
-    let shift = format!(
-        "CASE WHEN {has_time} AND {offset_re} THEN \
-         CASE WHEN {hour} * 60 + {minute} - CASE WHEN {offset_sign} = '-' THEN -{offset_minutes} ELSE {offset_minutes} END < 0 THEN -1 \
-         WHEN {hour} * 60 + {minute} - CASE WHEN {offset_sign} = '-' THEN -{offset_minutes} ELSE {offset_minutes} END >= 1440 THEN 1 \
-         ELSE 0 END ELSE 0 END"
     );
     // Days from the civil date (proleptic Gregorian), as in H. Hinnant's `days_from_civil`.
     let year = format!("({y} - CASE WHEN {m} <= 2 THEN 1 ELSE 0 END)");
@@ -121,9 +170,8 @@ pub(super) fn day(dialect: Dialect, text: &str) -> String {
     );
     let days = format!("({era} * 146097 + {day_of_era} - 719468 + {shift})");
     format!(
-        "CASE WHEN {re} THEN CASE WHEN ({date_ok}) AND ({time_ok}) THEN CAST({days} AS {}) END END",
+        "CASE WHEN ({date_ok}) AND ({time_ok}) THEN CAST({days} AS {}) END",
         dialect.int_type(),
-        re = dialect.regex(text, DAY_RE),
     )
 }
 

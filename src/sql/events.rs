@@ -2,7 +2,7 @@
 //! UTC day, their age on the as-of day, windows, and half-life decay added from the largest
 //! weight to the smallest.
 
-use super::cells::day;
+use super::cells::{DayParts, day_from, day_grammar};
 use super::{AsOf, Dialect, SqlOptions};
 
 /// One count the query needs from the event table: for an engagement rule (`half_life` may be
@@ -43,14 +43,46 @@ pub(super) fn event_ctes(options: &SqlOptions, tallies: &[Tally]) -> Vec<(String
             d.table(table)
         ),
     ));
+    // The timestamp's parts are read once (a step of their own), then make the day.
+    let parts = DayParts::of(d, "event_time");
+    ctes.push((
+        "event_times".to_owned(),
+        "Each event's timestamp in parts, when it matches the grammar of dates and timestamps \
+         (§3.5): year, month, day, whether the time is in range, and the day its offset moves"
+            .to_owned(),
+        format!(
+            "SELECT lead_id, activity,\n        \
+             CASE WHEN ok THEN {} END AS y,\n        \
+             CASE WHEN ok THEN {} END AS m,\n        \
+             CASE WHEN ok THEN {} END AS d,\n        \
+             CASE WHEN ok THEN {} END AS time_ok,\n        \
+             CASE WHEN ok THEN {} END AS shift\n    \
+             FROM (SELECT events_read.*, {} AS ok FROM events_read) e",
+            parts.year,
+            parts.month,
+            parts.day,
+            parts.time_ok,
+            parts.shift,
+            day_grammar(d, "event_time")
+        ),
+    ));
     ctes.push((
         "events_in".to_owned(),
         "Each event's UTC day as a day number (§3.5); a timestamp that is not a date counts for \
          nothing"
             .to_owned(),
         format!(
-            "SELECT lead_id, activity, {} AS event_day\n    FROM events_read",
-            day(d, "event_time")
+            "SELECT lead_id, activity, {} AS event_day\n    FROM event_times",
+            day_from(
+                d,
+                &DayParts {
+                    year: "y".to_owned(),
+                    month: "m".to_owned(),
+                    day: "d".to_owned(),
+                    time_ok: "time_ok".to_owned(),
+                    shift: "shift".to_owned(),
+                }
+            )
         ),
     ));
 
