@@ -9,8 +9,11 @@ use crate::model::{Band, Counting, Criterion, Model, OverrideAction};
 use crate::scoring::UNCAPPED_RULE_POINTS;
 
 /// The steps computed once where the dialect can say so (`AS MATERIALIZED`).
-const MATERIALIZED: [&str; 5] = [
+const MATERIALIZED: [&str; 8] = [
     "leads_read",
+    "events_read",
+    "event_times",
+    "events_in",
     "rule_results",
     "raw_sums",
     "subscores",

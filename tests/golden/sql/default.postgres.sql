@@ -33,13 +33,13 @@ leads_read AS MATERIALIZED (
     FROM "crm"."leads" t CROSS JOIN white_space ws
 ),
 -- The events of leads in the leads table (others are ignored, §3.6): lead id, activity (trimmed, ASCII lower case) and timestamp
-events_read AS (
+events_read AS MATERIALIZED (
     SELECT CASE WHEN ASCII(CAST(e."Lead ID" AS TEXT)) BETWEEN 33 AND 126 AND ASCII(RIGHT(CAST(e."Lead ID" AS TEXT), 1)) BETWEEN 33 AND 126 THEN CAST(e."Lead ID" AS TEXT) ELSE btrim(CAST(e."Lead ID" AS TEXT), ws.chars) END AS lead_id, TRANSLATE(CASE WHEN ASCII(CAST(e."Activity" AS TEXT)) BETWEEN 33 AND 126 AND ASCII(RIGHT(CAST(e."Activity" AS TEXT), 1)) BETWEEN 33 AND 126 THEN CAST(e."Activity" AS TEXT) ELSE btrim(CAST(e."Activity" AS TEXT), ws.chars) END, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') AS activity, CASE WHEN ASCII(CAST(e."Timestamp" AS TEXT)) BETWEEN 33 AND 126 AND ASCII(RIGHT(CAST(e."Timestamp" AS TEXT), 1)) BETWEEN 33 AND 126 THEN CAST(e."Timestamp" AS TEXT) ELSE btrim(CAST(e."Timestamp" AS TEXT), ws.chars) END AS event_time
     FROM "crm"."events" e CROSS JOIN white_space ws
     WHERE CASE WHEN ASCII(CAST(e."Lead ID" AS TEXT)) BETWEEN 33 AND 126 AND ASCII(RIGHT(CAST(e."Lead ID" AS TEXT), 1)) BETWEEN 33 AND 126 THEN CAST(e."Lead ID" AS TEXT) ELSE btrim(CAST(e."Lead ID" AS TEXT), ws.chars) END IN (SELECT lead_id FROM leads_read)
 ),
 -- Each event's timestamp in parts, when it matches the grammar of dates and timestamps (§3.5): year, month, day, whether the time is in range, and the day its offset moves
-event_times AS (
+event_times AS MATERIALIZED (
     SELECT lead_id, activity,
         CASE WHEN ok THEN CAST(SUBSTR(event_time, 1, 4) AS BIGINT) END AS y,
         CASE WHEN ok THEN CAST(SUBSTR(event_time, 6, 2) AS BIGINT) END AS m,
@@ -49,7 +49,7 @@ event_times AS (
     FROM (SELECT events_read.*, (event_time ~ '^([0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{4}/[0-9]{2}/[0-9]{2})([Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]{1,9})?)?([Zz]|[+-][0-9]{2}:[0-9]{2})?)?$') AS ok FROM events_read) e
 ),
 -- Each event's UTC day as a day number (§3.5); a timestamp that is not a date counts for nothing
-events_in AS (
+events_in AS MATERIALIZED (
     SELECT lead_id, activity, CASE WHEN (CASE WHEN m BETWEEN 1 AND 12 THEN d BETWEEN 1 AND CASE WHEN m = 2 THEN CASE WHEN (y - 4 * FLOOR(CAST(y AS DOUBLE PRECISION) / 4) = 0 AND (y - 100 * FLOOR(CAST(y AS DOUBLE PRECISION) / 100) <> 0 OR y - 400 * FLOOR(CAST(y AS DOUBLE PRECISION) / 400) = 0)) THEN 29 ELSE 28 END WHEN m IN (4, 6, 9, 11) THEN 30 ELSE 31 END ELSE FALSE END) AND (time_ok) THEN CAST((FLOOR(CAST((y - CASE WHEN m <= 2 THEN 1 ELSE 0 END) AS DOUBLE PRECISION) / 400) * 146097 + (((y - CASE WHEN m <= 2 THEN 1 ELSE 0 END) - FLOOR(CAST((y - CASE WHEN m <= 2 THEN 1 ELSE 0 END) AS DOUBLE PRECISION) / 400) * 400) * 365 + FLOOR(CAST(((y - CASE WHEN m <= 2 THEN 1 ELSE 0 END) - FLOOR(CAST((y - CASE WHEN m <= 2 THEN 1 ELSE 0 END) AS DOUBLE PRECISION) / 400) * 400) AS DOUBLE PRECISION) / 4) - FLOOR(CAST(((y - CASE WHEN m <= 2 THEN 1 ELSE 0 END) - FLOOR(CAST((y - CASE WHEN m <= 2 THEN 1 ELSE 0 END) AS DOUBLE PRECISION) / 400) * 400) AS DOUBLE PRECISION) / 100) + (FLOOR(CAST((153 * (CASE WHEN m > 2 THEN m - 3 ELSE m + 9 END) + 2) AS DOUBLE PRECISION) / 5) + d - 1)) - 719468 + shift) AS BIGINT) END AS event_day
     FROM event_times
 ),
