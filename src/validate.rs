@@ -65,6 +65,13 @@ pub fn is_valid(problems: &[Problem]) -> bool {
     problems.iter().all(|p| p.severity != Severity::Error)
 }
 
+/// How many of `problems` are errors, and the first of them in words; `None` without errors.
+pub fn error_summary(problems: &[Problem]) -> Option<(usize, String)> {
+    let mut errors = problems.iter().filter(|p| p.severity == Severity::Error);
+    let first = errors.next()?.to_string();
+    Some((1 + errors.count(), first))
+}
+
 struct Findings(Vec<Problem>);
 
 impl Findings {

@@ -430,14 +430,9 @@ impl StudioApp {
             );
             return false;
         }
-        let errors: Vec<_> = problems
-            .iter()
-            .filter(|p| p.severity == Severity::Error)
-            .collect();
-        let first = errors.first().map(ToString::to_string).unwrap_or_default();
+        let (count, first) = crate::validate::error_summary(&problems).unwrap_or_default();
         self.notify_error(format!(
-            "the model has {} error(s) and cannot be exported as agreed (save it as a draft instead); first: {first}",
-            errors.len()
+            "the model has {count} error(s) and cannot be exported as agreed (save it as a draft instead); first: {first}"
         ));
         false
     }

@@ -11,7 +11,6 @@ use crate::leads::{
 };
 use crate::model::Model;
 use crate::sql::{AsOf, EventColumns, SqlOptions, compile};
-use crate::validate::{Severity, is_valid};
 
 impl StudioApp {
     /// Opens the dialog, for a model without errors.
@@ -25,17 +24,11 @@ impl StudioApp {
     /// A model with errors is not compiled: says so once.
     pub(super) fn check_compilable(&mut self) -> bool {
         let problems = crate::validate::validate(&self.document.model);
-        if is_valid(&problems) {
+        let Some((count, first)) = crate::validate::error_summary(&problems) else {
             return true;
-        }
-        let errors: Vec<_> = problems
-            .iter()
-            .filter(|p| p.severity == Severity::Error)
-            .collect();
-        let first = errors.first().map(ToString::to_string).unwrap_or_default();
+        };
         self.notify_error(format!(
-            "the model has {} error(s) and cannot be exported as SQL; first: {first}",
-            errors.len()
+            "the model has {count} error(s) and cannot be exported as SQL; first: {first}"
         ));
         false
     }

@@ -157,15 +157,9 @@ pub enum SqlError {
 /// The model as one SQL query (or statement) in the options' dialect: it returns, for every
 /// lead of the leads table, what `mql-studio score` gives for it (docs/sql.md).
 pub fn compile(model: &Model, options: &SqlOptions) -> Result<String, SqlError> {
-    let errors: Vec<_> = crate::validate::validate(model)
-        .into_iter()
-        .filter(|p| p.severity == crate::validate::Severity::Error)
-        .collect();
-    if let Some(first) = errors.first() {
-        return Err(SqlError::Invalid {
-            count: errors.len(),
-            first: format!("{}: {}", first.path, first.message),
-        });
+    if let Some((count, first)) = crate::validate::error_summary(&crate::validate::validate(model))
+    {
+        return Err(SqlError::Invalid { count, first });
     }
     for name in [&options.leads_table]
         .into_iter()
